@@ -1,0 +1,161 @@
+# kizuna - a Gemini capsule server.
+#
+#   make run      build, create a certificate if absent, serve capsule/ on 1965
+#   make test     unit tests, fuzz corpus replay, integration tests
+#   make test SANITIZE=1   the same, built with ASan and UBSan
+#   make fuzz     libFuzzer runs (clang), FUZZ_SECONDS each
+#
+# On Debian, missing build and test packages are installed with apt-get
+# (as root, or through sudo without a password); otherwise the exact
+# apt-get line is printed and the build stops.
+
+CC ?= cc
+PKGS = openssl libmagic inih
+SANITIZE ?=
+FUZZ_SECONDS ?= 60
+
+WARN = -Wall -Wextra -Werror -Wswitch-enum -Wshadow -Wpointer-arith \
+       -Wstrict-prototypes -Wmissing-prototypes
+BASE_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -O2 -g $(WARN) -MMD -MP -pthread
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer
+
+# Objects are kept apart per compiler and flavour, so gcc, clang and the
+# sanitizer builds never mix.
+ifeq ($(SANITIZE),1)
+BUILD = build/$(notdir $(CC))-san
+EXTRA = $(SAN_FLAGS)
+BIN = $(BUILD)/kizuna
+else
+BUILD = build/$(notdir $(CC))
+EXTRA =
+BIN = kizuna
+endif
+
+# Deferred (=): pkg-config runs after `deps` may have installed a package.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
+
+SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c \
+       capsule.c mime.c log.c
+OBJS = $(SRCS:%.c=$(BUILD)/%.o)
+
+UNIT_TESTS = test_url test_request test_config
+FUZZ_TARGETS = request
+
+.PHONY: all run test unit replay integration fuzz clean deps test-deps
+
+all: $(BIN)
+
+# --- dependencies -----------------------------------------------------------
+
+# pkg-config module or command -> Debian package.
+BUILD_DEPS = pkg-config:pkg-config openssl:libssl-dev libmagic:libmagic-dev \
+             inih:libinih-dev
+TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl
+FUZZ_DEPS = cmd-clang:clang
+
+define install_missing
+	@missing=""; \
+	for pair in $(1); do \
+		what=$${pair%%:*}; pkg=$${pair##*:}; \
+		case $$what in \
+		cmd-*) command -v $${what#cmd-} >/dev/null 2>&1 || missing="$$missing $$pkg" ;; \
+		pkg-config) command -v pkg-config >/dev/null 2>&1 || missing="$$missing $$pkg" ;; \
+		*) pkg-config --exists $$what 2>/dev/null || missing="$$missing $$pkg" ;; \
+		esac; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else \
+		echo "kizuna: missing packages:$$missing"; \
+		echo "install them with: sudo apt-get install -y$$missing"; \
+		exit 1; \
+	fi; \
+	echo "kizuna: installing$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$sudo apt-get install -y -q $$missing || \
+	{ $$sudo apt-get update -q && $$sudo apt-get install -y -q $$missing; } || \
+	{ echo "kizuna: could not install:$$missing"; exit 1; }
+endef
+
+deps:
+	$(call install_missing,$(BUILD_DEPS))
+
+test-deps: deps
+	$(call install_missing,$(TEST_DEPS))
+
+fuzz-deps: deps
+	$(call install_missing,$(FUZZ_DEPS))
+
+# --- the server -------------------------------------------------------------
+
+$(BUILD)/%.o: src/%.c | deps
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BIN): $(OBJS)
+	$(CC) $(BASE_CFLAGS) $(EXTRA) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+run: $(BIN)
+	./$(BIN) -c config.ini
+
+# --- tests ------------------------------------------------------------------
+
+$(BUILD)/tests/%.o: tests/unit/%.c | test-deps
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Isrc $(shell pkg-config --cflags cmocka 2>/dev/null) -c $< -o $@
+
+# Each unit test links only the modules it tests.
+$(BUILD)/tests/test_url: $(BUILD)/tests/test_url.o $(BUILD)/url.o
+$(BUILD)/tests/test_request: $(BUILD)/tests/test_request.o $(BUILD)/request.o $(BUILD)/url.o
+$(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(BUILD)/config.o
+$(UNIT_TESTS:%=$(BUILD)/tests/%):
+	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+# Every fuzz target also builds as a replay binary, run over its corpus.
+$(BUILD)/fuzz/%.o: tests/fuzz/%.c | deps
+	@mkdir -p $(BUILD)/fuzz
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+
+$(BUILD)/fuzz/replay_request: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_request.o $(BUILD)/request.o $(BUILD)/url.o
+	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^
+
+unit: $(UNIT_TESTS:%=$(BUILD)/tests/%)
+	@for t in $^; do echo "== $$t"; ./$$t || exit 1; done
+
+replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== replay $$t"; ./$(BUILD)/fuzz/replay_$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+integration: $(BIN) | test-deps
+	KIZUNA_BIN=$(CURDIR)/$(BIN) python3 -m unittest discover -s tests/integration -v
+
+test: test-deps
+	$(MAKE) unit replay
+	$(MAKE) integration
+
+# --- fuzzing (clang + libFuzzer) ---------------------------------------------
+
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c | fuzz-deps
+	@mkdir -p build/fuzz
+	clang $(FUZZ_CFLAGS) -o $@ $^
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus-$$t; \
+		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+		./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		    build/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+clean:
+	rm -rf build kizuna
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,270 @@
+/*
+ * capsule.c - path -> response, for the files under the capsule root.
+ */
+#define _GNU_SOURCE
+#include "capsule.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/openat2.h>
+
+#include "log.h"
+#include "mime.h"
+#include "url.h"
+
+struct capsule {
+	int rootfd;
+	char root[PATH_MAX];
+	char hostname[256];
+	char lang[40];         /* "ja", or "\"ja,en\"" when it needs quotes */
+	int openat2_missing;   /* the kernel said ENOSYS once */
+	struct mime *mime;
+};
+
+struct capsule *
+capsule_open(const struct config *cfg, char *err, size_t errsize)
+{
+	struct capsule *cap;
+
+	if ((cap = calloc(1, sizeof(*cap))) == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	cap->rootfd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cap->rootfd == -1) {
+		snprintf(err, errsize, "capsule root %s: %s", cfg->root,
+		    strerror(errno));
+		free(cap);
+		return NULL;
+	}
+	snprintf(cap->root, sizeof(cap->root), "%s", cfg->root);
+	snprintf(cap->hostname, sizeof(cap->hostname), "%s", cfg->hostname);
+	/* Several language tags must be quoted (gemtext specification). */
+	if (strchr(cfg->lang, ',') != NULL)
+		snprintf(cap->lang, sizeof(cap->lang), "\"%s\"", cfg->lang);
+	else
+		snprintf(cap->lang, sizeof(cap->lang), "%s", cfg->lang);
+	if ((cap->mime = mime_open(err, errsize)) == NULL) {
+		close(cap->rootfd);
+		free(cap);
+		return NULL;
+	}
+	return cap;
+}
+
+void
+capsule_close(struct capsule *cap)
+{
+	if (cap == NULL)
+		return;
+	mime_close(cap->mime);
+	close(cap->rootfd);
+	free(cap);
+}
+
+void
+capsule_release(struct response *resp)
+{
+	if (resp->fd != -1)
+		close(resp->fd);
+	resp->fd = -1;
+}
+
+static void
+set_status(struct response *resp, int status, const char *meta)
+{
+	resp->status = status;
+	snprintf(resp->meta, sizeof(resp->meta), "%s", meta);
+}
+
+/* Dotfiles (".git", ".env", ".hidden") are private, at any depth. */
+static int
+names_dotfile(const char *path)
+{
+	const char *p;
+
+	for (p = path; (p = strchr(p, '/')) != NULL; p++)
+		if (p[1] == '.')
+			return 1;
+	return 0;
+}
+
+/*
+ * XXX: without openat2 (Linux < 5.6) we resolve the real path and check it
+ * is under the root. That has a window between the check and the open; the
+ * hardening work replaces it with an O_NOFOLLOW walk.
+ */
+static int
+open_checked_fallback(struct capsule *cap, const char *rel, int flags)
+{
+	char full[PATH_MAX], real[PATH_MAX];
+	size_t rootlen = strlen(cap->root);
+	int n;
+
+	n = snprintf(full, sizeof(full), "%s/%s", cap->root, rel);
+	if (n < 0 || (size_t)n >= sizeof(full)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (realpath(full, real) == NULL)
+		return -1;
+	if (strncmp(real, cap->root, rootlen) != 0 ||
+	    (real[rootlen] != '/' && real[rootlen] != '\0')) {
+		errno = EXDEV;
+		return -1;
+	}
+	return open(real, flags);
+}
+
+/*
+ * Opens rel (relative to the root, "" for the root) beneath the root. Links
+ * that stay inside are followed; any path that would leave fails (EXDEV).
+ * O_NONBLOCK: opening a FIFO someone left in the capsule must not hang.
+ */
+static int
+open_beneath(struct capsule *cap, const char *rel)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd;
+
+	if (*rel == '\0')
+		rel = ".";
+	if (!cap->openat2_missing) {
+		fd = syscall(SYS_openat2, cap->rootfd, rel, &how, sizeof(how));
+		if (fd != -1 || errno != ENOSYS)
+			return (int)fd;
+		cap->openat2_missing = 1;
+		log_warn("openat2 is not available: falling back to realpath checks");
+	}
+	return open_checked_fallback(cap, rel, (int)how.flags);
+}
+
+static void
+respond_open_error(struct response *resp, int err)
+{
+	switch (err) {
+	case EMFILE:
+	case ENFILE:
+	case ENOMEM:
+	case EAGAIN:
+		set_status(resp, 40, "Temporary failure, try again");
+		return;
+	default:
+		/* Missing, outside the root, a loop, no permission: all look
+		 * the same to a reader, and say nothing of what is there. */
+		set_status(resp, 51, "Not found");
+		return;
+	}
+}
+
+static void
+respond_redirect(struct capsule *cap, const struct request *req,
+    struct response *resp)
+{
+	char path[URL_MAX * 3 + 2];
+	char port[16] = "";
+	const char *lb = "", *rb = "";
+	int n;
+
+	if (url_encode_path(req->path, path, sizeof(path) - 1) == -1) {
+		set_status(resp, 59, "URL too long");
+		return;
+	}
+	strcat(path, "/");
+	if (req->port != -1)
+		snprintf(port, sizeof(port), ":%d", req->port);
+	if (strchr(cap->hostname, ':') != NULL) {
+		lb = "[";
+		rb = "]";
+	}
+	n = snprintf(resp->meta, sizeof(resp->meta), "gemini://%s%s%s%s%s%s%s",
+	    lb, cap->hostname, rb, port, path, req->has_query ? "?" : "",
+	    req->has_query ? req->query : "");
+	if (n < 0 || (size_t)n >= sizeof(resp->meta)) {
+		set_status(resp, 59, "URL too long");
+		return;
+	}
+	resp->status = 31;
+}
+
+static void
+respond_file(struct capsule *cap, int fd, const struct stat *sb,
+    const char *name, struct response *resp)
+{
+	const char *type = mime_of(cap->mime, fd, sb, name);
+
+	resp->status = 20;
+	resp->fd = fd;
+	resp->size = sb->st_size;
+	if (strncmp(type, "text/gemini", 11) == 0)
+		snprintf(resp->meta, sizeof(resp->meta), "%s; lang=%s", type,
+		    cap->lang);
+	else
+		snprintf(resp->meta, sizeof(resp->meta), "%s", type);
+}
+
+void
+capsule_respond(struct capsule *cap, const struct request *req,
+    struct response *resp)
+{
+	char rel[URL_MAX + sizeof("index.gmi")];
+	const char *name;
+	struct stat sb;
+	size_t len;
+	int fd;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->fd = -1;
+	if (names_dotfile(req->path)) {
+		set_status(resp, 51, "Not found");
+		return;
+	}
+	/* request_parse guarantees a leading '/' and no dot-segments. */
+	snprintf(rel, sizeof(rel), "%s", req->path + 1);
+	if ((fd = open_beneath(cap, rel)) == -1) {
+		respond_open_error(resp, errno);
+		return;
+	}
+	if (fstat(fd, &sb) == -1) {
+		close(fd);
+		set_status(resp, 40, "Temporary failure, try again");
+		return;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		close(fd);
+		len = strlen(rel);
+		if (len > 0 && rel[len - 1] != '/') {
+			respond_redirect(cap, req, resp);
+			return;
+		}
+		strcat(rel, "index.gmi");
+		if ((fd = open_beneath(cap, rel)) == -1) {
+			respond_open_error(resp, errno);
+			return;
+		}
+		if (fstat(fd, &sb) == -1) {
+			close(fd);
+			set_status(resp, 40, "Temporary failure, try again");
+			return;
+		}
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		set_status(resp, 51, "Not found");
+		return;
+	}
+	name = strrchr(rel, '/');
+	name = name != NULL ? name + 1 : rel;
+	respond_file(cap, fd, &sb, name, resp);
+}

@@ -1,0 +1,558 @@
+/*
+ * conn.c - one client connection's state machine.
+ */
+#define _GNU_SOURCE
+#include "conn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/*
+ * Plaintext written per TLS call: one full TLS record, so a small page
+ * leaves in a single record together with its header.
+ */
+#define CONN_OUT_SIZE (16 * 1024)
+
+/* How long a closing connection may take to flush close_notify and drain
+ * what the client still sends (so that close() does not reset the tail of
+ * the response away). */
+#define CONN_LINGER_MS 2000
+
+enum conn_state {
+	CONN_HANDSHAKE,
+	CONN_READ_REQUEST,
+	CONN_WRITE_RESPONSE,
+	CONN_CLOSING,        /* sending close_notify */
+	CONN_LINGER,         /* write side shut; discarding input until EOF */
+	CONN_DEAD,           /* closed; freed by conn_reap */
+};
+
+struct conn {
+	struct ev_watch watch;       /* first: ev hands this pointer back */
+	struct conn_host *host;
+	struct conn *prev, *next;    /* in host->live, or host->dead */
+	enum conn_state state;
+	struct tls_conn *tls;
+	long long accepted_ms;
+	long long deadline_ms;
+	char address[INET6_ADDRSTRLEN];
+
+	/* The request line as read: the URL, CRLF, and at most one byte past
+	 * the limit, which is how an over-long URL is recognised. */
+	char line[URL_MAX + 2];
+	size_t line_len;
+	size_t url_len;              /* bytes of URL to log, once known */
+
+	struct response resp;
+	int responding;              /* a header was queued: resp is valid */
+	char *out;                   /* CONN_OUT_SIZE bytes while writing */
+	size_t out_len, out_off;     /* queued, and already written */
+	off_t body_queued;           /* body bytes copied into out so far */
+	int body_incomplete;         /* the file shrank: no close_notify */
+	unsigned long long bytes;    /* written to the client */
+	const char *reason;          /* why it ended, when not normally */
+};
+
+static void conn_event(struct ev_watch *w, unsigned revents);
+static void conn_close(struct conn *c, const char *reason);
+
+static void
+list_remove(struct conn **head, struct conn *c)
+{
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		*head = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void
+list_push(struct conn **head, struct conn *c)
+{
+	c->prev = NULL;
+	c->next = *head;
+	if (*head != NULL)
+		(*head)->prev = c;
+	*head = c;
+}
+
+static void
+format_address(const struct sockaddr *sa, char *out, size_t outsize)
+{
+	const void *addr = NULL;
+
+	if (sa->sa_family == AF_INET)
+		addr = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		addr = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	if (addr == NULL || inet_ntop(sa->sa_family, addr, out,
+	    (socklen_t)outsize) == NULL)
+		snprintf(out, outsize, "-");
+}
+
+/* Waits for the readiness TLS asked for. */
+static void
+wait_for(struct conn *c, enum tls_result r)
+{
+	unsigned events = r == TLS_WANT_WRITE ? EV_WRITE : EV_READ;
+
+	if (ev_set(c->host->loop, &c->watch, events) == -1)
+		conn_close(c, "cannot watch the socket");
+}
+
+/*
+ * Appends the next part of the body to out, up to CONN_OUT_SIZE. Returns
+ * 0, or -1 when the file shrank or failed under us (the connection is then
+ * closed without close_notify: the client must see that the body is cut,
+ * and we never pad or pretend).
+ */
+static int
+fill_body(struct conn *c)
+{
+	off_t want = c->resp.size - c->body_queued;
+	ssize_t got;
+
+	if (want > (off_t)(CONN_OUT_SIZE - c->out_len))
+		want = (off_t)(CONN_OUT_SIZE - c->out_len);
+	if (want == 0)
+		return 0;
+	if (c->resp.body != NULL) {
+		memcpy(c->out + c->out_len, c->resp.body + c->body_queued,
+		    (size_t)want);
+		got = (ssize_t)want;
+	} else {
+		do
+			got = pread(c->resp.fd, c->out + c->out_len,
+			    (size_t)want, c->body_queued);
+		while (got == -1 && errno == EINTR);
+	}
+	if (got <= 0) {
+		c->body_incomplete = 1;
+		conn_close(c, got == 0 ? "file shrank while being sent" :
+		    "file read error while sending");
+		return -1;
+	}
+	c->out_len += (size_t)got;
+	c->body_queued += got;
+	return 0;
+}
+
+/* Writes until TLS blocks or the response is done. */
+static void
+do_write(struct conn *c)
+{
+	size_t n;
+	enum tls_result r;
+
+	for (;;) {
+		if (c->out_off == c->out_len) {
+			if (c->body_queued == c->resp.size) {
+				conn_close(c, NULL);
+				return;
+			}
+			c->out_off = c->out_len = 0;
+			if (fill_body(c) == -1)
+				return;
+		}
+		r = tls_write(c->tls, c->out + c->out_off,
+		    c->out_len - c->out_off, &n);
+		switch (r) {
+		case TLS_OK:
+			c->out_off += n;
+			c->bytes += n;
+			c->deadline_ms = ev_now_ms() + c->host->timeout_ms;
+			break;
+		case TLS_WANT_READ:
+		case TLS_WANT_WRITE:
+			wait_for(c, r);
+			return;
+		case TLS_CLOSED:
+			conn_close(c, "client closed during the response");
+			return;
+		case TLS_ERROR:
+			conn_close(c, tls_conn_error(c->tls));
+			return;
+		}
+	}
+}
+
+/*
+ * Queues "STATUS META\r\n" and as much of the body as fits behind it, so a
+ * small response leaves in one TLS record, then starts writing.
+ */
+static void
+start_response(struct conn *c)
+{
+	int n;
+
+	if ((c->out = malloc(CONN_OUT_SIZE)) == NULL) {
+		conn_close(c, "out of memory");
+		return;
+	}
+	/* Non-2x responses have no body (Gemini specification). */
+	if (c->resp.status < 20 || c->resp.status > 29) {
+		capsule_release(&c->resp);
+		c->resp.body = NULL;
+		c->resp.size = 0;
+	}
+	/* META is at most 1024 bytes, so the header always fits. */
+	n = snprintf(c->out, CONN_OUT_SIZE, "%02d %s\r\n", c->resp.status,
+	    c->resp.meta);
+	c->out_len = (size_t)n;
+	c->responding = 1;
+	c->state = CONN_WRITE_RESPONSE;
+	c->deadline_ms = ev_now_ms() + c->host->timeout_ms;
+	if (fill_body(c) == -1)
+		return;
+	do_write(c);
+}
+
+static void
+respond_status(struct conn *c, int status, const char *meta)
+{
+	memset(&c->resp, 0, sizeof(c->resp));
+	c->resp.fd = -1;
+	c->resp.status = status;
+	snprintf(c->resp.meta, sizeof(c->resp.meta), "%s", meta);
+	start_response(c);
+}
+
+static void
+handle_request(struct conn *c, size_t linelen)
+{
+	struct request req;
+	const char *why = NULL;
+	int status;
+
+	c->url_len = linelen;
+	status = request_parse(c->line, linelen, &c->host->policy, &req, &why);
+	if (status != 0) {
+		respond_status(c, status, why);
+		return;
+	}
+	capsule_respond(c->host->capsule, &req, &c->resp);
+	start_response(c);
+}
+
+static void
+do_read(struct conn *c)
+{
+	size_t n, linelen;
+	enum tls_result r;
+
+	for (;;) {
+		r = tls_read(c->tls, c->line + c->line_len,
+		    sizeof(c->line) - c->line_len, &n);
+		switch (r) {
+		case TLS_OK:
+			c->line_len += n;
+			switch (request_scan(c->line, c->line_len, &linelen)) {
+			case REQUEST_INCOMPLETE:
+				continue;
+			case REQUEST_COMPLETE:
+				handle_request(c, linelen);
+				return;
+			case REQUEST_TOO_LONG:
+				c->url_len = c->line_len;
+				respond_status(c, 59, "URL longer than 1024 bytes");
+				return;
+			}
+			return;
+		case TLS_WANT_READ:
+		case TLS_WANT_WRITE:
+			wait_for(c, r);
+			return;
+		case TLS_CLOSED:
+			c->url_len = c->line_len;
+			conn_close(c, "client closed before ending its request");
+			return;
+		case TLS_ERROR:
+			c->url_len = c->line_len;
+			conn_close(c, tls_conn_error(c->tls));
+			return;
+		}
+	}
+}
+
+static void
+do_handshake(struct conn *c)
+{
+	enum tls_result r = tls_handshake(c->tls);
+
+	switch (r) {
+	case TLS_OK:
+		c->state = CONN_READ_REQUEST;
+		log_debug("%s: %s", c->address, tls_conn_version(c->tls));
+		/* The request may already sit in OpenSSL's buffer. */
+		do_read(c);
+		return;
+	case TLS_WANT_READ:
+	case TLS_WANT_WRITE:
+		wait_for(c, r);
+		return;
+	case TLS_CLOSED:
+		conn_close(c, "client closed during the TLS handshake");
+		return;
+	case TLS_ERROR:
+		conn_close(c, tls_conn_error(c->tls));
+		return;
+	}
+}
+
+/* The end: log, close, and hand the memory to conn_reap. */
+static void
+finish(struct conn *c)
+{
+	struct conn_host *h = c->host;
+	struct log_access entry = {
+		.address = c->address,
+		.url = c->url_len > 0 ? c->line : NULL,
+		.url_len = c->url_len,
+		.status = c->responding ? c->resp.status : 0,
+		.bytes = c->bytes,
+		.ms = ev_now_ms() - c->accepted_ms,
+		.reason = c->reason,
+	};
+
+	log_access(&entry);
+	ev_del(h->loop, &c->watch);
+	tls_conn_free(c->tls);
+	c->tls = NULL;
+	close(c->watch.fd);
+	capsule_release(&c->resp);
+	free(c->out);
+	c->out = NULL;
+	list_remove(&h->live, c);
+	list_push(&h->dead, c);
+	h->nlive--;
+	c->state = CONN_DEAD;
+}
+
+/* Shuts our side and drains the client until it closes too, or finishes
+ * at once when nothing is left unread (the common case). */
+static void
+begin_linger(struct conn *c)
+{
+	int pending = 0;
+
+	shutdown(c->watch.fd, SHUT_WR);
+	if (ioctl(c->watch.fd, FIONREAD, &pending) == -1 || pending == 0) {
+		finish(c);
+		return;
+	}
+	c->state = CONN_LINGER;
+	c->deadline_ms = ev_now_ms() + CONN_LINGER_MS;
+	if (ev_set(c->host->loop, &c->watch, EV_READ) == -1)
+		finish(c);
+}
+
+static void
+do_closing(struct conn *c)
+{
+	enum tls_result r = tls_shutdown(c->tls);
+
+	switch (r) {
+	case TLS_OK:
+		begin_linger(c);
+		return;
+	case TLS_WANT_READ:
+	case TLS_WANT_WRITE:
+		wait_for(c, r);
+		return;
+	case TLS_CLOSED:
+	case TLS_ERROR:
+		finish(c);
+		return;
+	}
+}
+
+static void
+do_linger(struct conn *c)
+{
+	char sink[4096];
+	ssize_t n;
+
+	for (;;) {
+		n = read(c->watch.fd, sink, sizeof(sink));
+		if (n > 0)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		finish(c);
+		return;
+	}
+}
+
+/*
+ * The single way out. reason is NULL for a normal end. A connection whose
+ * handshake completed owes the client a close_notify, error paths included,
+ * so that a complete body can be told from a cut one; the one exception is
+ * a body we could not complete ourselves.
+ */
+static void
+conn_close(struct conn *c, const char *reason)
+{
+	switch (c->state) {
+	case CONN_HANDSHAKE:
+	case CONN_READ_REQUEST:
+	case CONN_WRITE_RESPONSE:
+		break;
+	case CONN_CLOSING:
+	case CONN_LINGER:
+		if (c->reason == NULL)
+			c->reason = reason;
+		finish(c);
+		return;
+	case CONN_DEAD:
+		return;
+	}
+	if (c->reason == NULL)
+		c->reason = reason;
+	capsule_release(&c->resp);
+	free(c->out);
+	c->out = NULL;
+	if (tls_conn_established(c->tls) && !c->body_incomplete) {
+		c->state = CONN_CLOSING;
+		c->deadline_ms = ev_now_ms() + CONN_LINGER_MS;
+		do_closing(c);
+		return;
+	}
+	finish(c);
+}
+
+static void
+conn_event(struct ev_watch *w, unsigned revents)
+{
+	struct conn *c = (struct conn *)(void *)w;
+
+	(void)revents;   /* each state's I/O call reports errors itself */
+	switch (c->state) {
+	case CONN_HANDSHAKE:
+		do_handshake(c);
+		return;
+	case CONN_READ_REQUEST:
+		do_read(c);
+		return;
+	case CONN_WRITE_RESPONSE:
+		do_write(c);
+		return;
+	case CONN_CLOSING:
+		do_closing(c);
+		return;
+	case CONN_LINGER:
+		do_linger(c);
+		return;
+	case CONN_DEAD:
+		return;
+	}
+}
+
+int
+conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	struct conn *c;
+
+	(void)salen;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
+		return -1;
+	}
+	c->host = h;
+	c->watch.fd = fd;
+	c->watch.cb = conn_event;
+	c->resp.fd = -1;
+	c->accepted_ms = ev_now_ms();
+	c->deadline_ms = c->accepted_ms + h->timeout_ms;
+	c->state = CONN_HANDSHAKE;
+	format_address(sa, c->address, sizeof(c->address));
+	if ((c->tls = tls_conn_new(h->tls, fd)) == NULL ||
+	    ev_add(h->loop, &c->watch, EV_READ) == -1) {
+		tls_conn_free(c->tls);
+		close(fd);
+		free(c);
+		return -1;
+	}
+	list_push(&h->live, c);
+	h->nlive++;
+	return 0;
+}
+
+static const char *
+timeout_reason(const struct conn *c)
+{
+	switch (c->state) {
+	case CONN_HANDSHAKE:
+		return "timeout in the TLS handshake";
+	case CONN_READ_REQUEST:
+		return "timeout before the request ended";
+	case CONN_WRITE_RESPONSE:
+		return "timeout: the client stopped reading";
+	case CONN_CLOSING:
+	case CONN_LINGER:
+	case CONN_DEAD:
+		break;
+	}
+	return NULL;
+}
+
+void
+conn_sweep(struct conn_host *h, long long now_ms)
+{
+	struct conn *c, *next;
+
+	for (c = h->live; c != NULL; c = next) {
+		next = c->next;
+		if (c->deadline_ms <= now_ms)
+			conn_close(c, timeout_reason(c));
+	}
+}
+
+void
+conn_close_idle(struct conn_host *h, const char *reason)
+{
+	struct conn *c, *next;
+
+	for (c = h->live; c != NULL; c = next) {
+		next = c->next;
+		if (c->state == CONN_HANDSHAKE || c->state == CONN_READ_REQUEST)
+			conn_close(c, reason);
+	}
+}
+
+void
+conn_close_all(struct conn_host *h, const char *reason)
+{
+	struct conn *c, *next;
+
+	/* Twice: the first pass may leave some flushing close_notify. */
+	for (c = h->live; c != NULL; c = next) {
+		next = c->next;
+		conn_close(c, reason);
+	}
+	for (c = h->live; c != NULL; c = next) {
+		next = c->next;
+		finish(c);
+	}
+}
+
+void
+conn_reap(struct conn_host *h)
+{
+	struct conn *c;
+
+	while ((c = h->dead) != NULL) {
+		h->dead = c->next;
+		free(c);
+	}
+}

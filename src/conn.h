@@ -1,0 +1,66 @@
+/*
+ * conn.h - one client connection, from accept to close.
+ *
+ * A connection is a state machine driven by socket readiness:
+ *
+ *   HANDSHAKE -> READ_REQUEST -> WRITE_RESPONSE -> CLOSING -> LINGER -> DEAD
+ *
+ * TLS want-read/want-write only decides which readiness the connection waits
+ * for next; it never changes the protocol state. Every way out goes through
+ * one close path, which sends close_notify once a handshake completed, logs
+ * one access line saying why the connection ended, and frees everything at
+ * the end of the event batch (conn_reap), never inside a callback.
+ */
+#ifndef KIZUNA_CONN_H
+#define KIZUNA_CONN_H
+
+#include <sys/socket.h>
+
+#include "capsule.h"
+#include "ev.h"
+#include "request.h"
+#include "tls.h"
+
+struct conn;
+
+/* What a worker lends to its connections; owned by the worker. */
+struct conn_host {
+	struct ev_loop *loop;
+	struct tls_ctx *tls;
+	struct capsule *capsule;
+	struct request_policy policy;
+	int timeout_ms;        /* to deliver the request; to make progress
+	                          reading the response */
+	struct conn *live;     /* open connections (a list) */
+	struct conn *dead;     /* closed during this batch, freed by conn_reap */
+	int nlive;
+};
+
+/*
+ * Takes over the accepted, non-blocking socket fd (closed by the
+ * connection from now on, or right here on failure) from the client at sa.
+ * Returns 0, or -1 when out of memory (fd is then closed).
+ */
+int conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
+    socklen_t salen);
+
+/*
+ * Closes every connection whose deadline passed at now_ms (ev_now_ms()).
+ * A full pass: the worker calls it about once a second, which is cheaper
+ * than keeping deadlines sorted and precise enough for second timeouts.
+ */
+void conn_sweep(struct conn_host *h, long long now_ms);
+
+/*
+ * Closes the connections that have not started a response yet (handshake
+ * or request still coming): at shutdown they are not in flight.
+ */
+void conn_close_idle(struct conn_host *h, const char *reason);
+
+/* Closes every open connection, giving reason in the log. */
+void conn_close_all(struct conn_host *h, const char *reason);
+
+/* Frees the connections closed since the last call; after ev_run only. */
+void conn_reap(struct conn_host *h);
+
+#endif

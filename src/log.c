@@ -1,0 +1,173 @@
+/*
+ * log.c - the access log and the error log.
+ */
+#define _GNU_SOURCE
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static enum config_log_level log_level = CONFIG_LOG_INFO;
+static int access_fd = STDERR_FILENO;   /* -1 when the access log is off */
+static int access_fd_owned;
+
+int
+log_init(enum config_log_level level, const char *access)
+{
+	int fd;
+
+	log_level = level;
+	if (strcmp(access, "off") == 0) {
+		log_close();
+		access_fd = -1;
+		return 0;
+	}
+	if (strcmp(access, "stderr") == 0) {
+		log_close();
+		access_fd = STDERR_FILENO;
+		return 0;
+	}
+	fd = open(access, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd == -1) {
+		log_error("access log %s: %s", access, strerror(errno));
+		return -1;
+	}
+	log_close();
+	access_fd = fd;
+	access_fd_owned = 1;
+	return 0;
+}
+
+void
+log_close(void)
+{
+	if (access_fd_owned)
+		close(access_fd);
+	access_fd = STDERR_FILENO;
+	access_fd_owned = 0;
+}
+
+/* Writes a whole line, retrying short writes; a log is never fatal. */
+static void
+write_line(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+log_message(enum config_log_level level, const char *fmt, va_list ap)
+{
+	char line[2048];
+	int n, m;
+
+	if (level > log_level)
+		return;
+	n = snprintf(line, sizeof(line), "kizuna: %s: ",
+	    config_log_level_name(level));
+	m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	if (m < 0)
+		m = 0;
+	if ((size_t)(n + m) > sizeof(line) - 2)
+		m = (int)sizeof(line) - 2 - n;   /* vsnprintf cut it to fit */
+	n += m;
+	line[n++] = '\n';
+	write_line(STDERR_FILENO, line, (size_t)n);
+}
+
+#define LOG_FUNCTION(name, level)                    \
+	void name(const char *fmt, ...)              \
+	{                                            \
+		va_list ap;                          \
+		va_start(ap, fmt);                   \
+		log_message(level, fmt, ap);         \
+		va_end(ap);                          \
+	}
+
+LOG_FUNCTION(log_error, CONFIG_LOG_ERROR)
+LOG_FUNCTION(log_warn, CONFIG_LOG_WARN)
+LOG_FUNCTION(log_info, CONFIG_LOG_INFO)
+LOG_FUNCTION(log_debug, CONFIG_LOG_DEBUG)
+
+/*
+ * Appends s[0..len) to out, quoted, with anything that could confuse a
+ * reader of the log (controls, '"', '\', non-ASCII) as \xHH. Returns the
+ * new length; stops (and never overflows) when out is full.
+ */
+static size_t
+append_escaped(char *out, size_t pos, size_t size, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len && pos + 5 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+			out[pos++] = '\\';
+			out[pos++] = 'x';
+			out[pos++] = hex[c >> 4];
+			out[pos++] = hex[c & 0xf];
+		} else
+			out[pos++] = (char)c;
+	}
+	return pos;
+}
+
+void
+log_access(const struct log_access *e)
+{
+	/* A URL is at most 1024 bytes, 4 bytes each once escaped. */
+	char line[4096 + 1024];
+	char when[32];
+	struct tm tm;
+	time_t now;
+	size_t pos;
+	int n;
+
+	if (access_fd == -1)
+		return;
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	n = snprintf(line, sizeof(line), "%s %s ", when, e->address);
+	pos = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+	if (e->url != NULL) {
+		line[pos++] = '"';
+		pos = append_escaped(line, pos, sizeof(line), e->url,
+		    e->url_len);
+		line[pos++] = '"';
+	} else
+		line[pos++] = '-';
+	if (e->status > 0)
+		n = snprintf(line + pos, sizeof(line) - pos, " %d %llu %lldms",
+		    e->status, e->bytes, e->ms);
+	else
+		n = snprintf(line + pos, sizeof(line) - pos, " - %llu %lldms",
+		    e->bytes, e->ms);
+	pos += (size_t)n;
+	if (e->reason != NULL) {
+		line[pos++] = ' ';
+		line[pos++] = '"';
+		pos = append_escaped(line, pos, sizeof(line) - 2, e->reason,
+		    strlen(e->reason));
+		line[pos++] = '"';
+	}
+	line[pos++] = '\n';
+	write_line(access_fd, line, pos);
+}

@@ -1,0 +1,53 @@
+/*
+ * log.h - the access log and the error log.
+ *
+ * Error and start-up messages go to stderr as "kizuna: LEVEL: message"
+ * (journald adds the time). The access log gets one line per connection:
+ *
+ *   TIME ADDRESS "URL" STATUS BYTES MSms ["REASON"]
+ *
+ * TIME is ISO 8601 UTC; URL is the request line as received ("-" when none
+ * arrived); STATUS is the Gemini status sent ("-" when none was); BYTES is
+ * everything written (header and body); REASON says why a connection ended
+ * without a normal response. Control characters, quotes, backslashes and
+ * bytes above 0x7e in URL and REASON are written as \xHH, so a request can
+ * neither forge a log line nor smuggle terminal escapes.
+ *
+ * Each line is written with one write(2), so lines from several worker
+ * threads never interleave.
+ */
+#ifndef KIZUNA_LOG_H
+#define KIZUNA_LOG_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+/*
+ * Sets the level and opens the access log ("stderr", "off" or a path,
+ * opened for appending). Returns 0, or -1 with the reason logged.
+ */
+int log_init(enum config_log_level level, const char *access);
+
+/* Closes the access log file, if one is open. */
+void log_close(void);
+
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One finished connection, as the access log records it. */
+struct log_access {
+	const char *address;  /* client address, printable */
+	const char *url;      /* request line bytes, or NULL when none came */
+	size_t url_len;
+	int status;           /* 10..62, or 0 when no header was sent */
+	unsigned long long bytes;
+	long long ms;         /* from accept to close */
+	const char *reason;   /* NULL for a normal response */
+};
+
+void log_access(const struct log_access *entry);
+
+#endif

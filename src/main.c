@@ -1,0 +1,152 @@
+/*
+ * main.c - command line, start-up order, exit status.
+ *
+ *   kizuna [-c FILE]       serve the capsule described by FILE
+ *   kizuna -t [-c FILE]    check FILE (and the certificate) and exit
+ *   kizuna -V | -h         version | usage
+ *
+ * Exit status: 0 success, 1 a runtime failure (cannot listen), 2 a
+ * configuration, certificate or usage error.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "server.h"
+#include "tls.h"
+
+#ifndef KIZUNA_VERSION
+#define KIZUNA_VERSION "0.1.0"
+#endif
+
+#define DEFAULT_CONFIG "config.ini"
+
+enum { EXIT_RUNTIME = 1, EXIT_CONFIG = 2 };
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: kizuna [-c FILE]      serve the capsule\n"
+	    "       kizuna -t [-c FILE]   check the configuration and exit\n"
+	    "       kizuna -V             print the version\n"
+	    "       kizuna -h             print this help\n"
+	    "FILE defaults to %s in the current directory.\n", DEFAULT_CONFIG);
+}
+
+static int
+exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+/* -t: the config, and the certificate and key if they are there. */
+static int
+check(const struct config *cfg)
+{
+	struct tls_ctx *tls;
+	char err[1024], fp[TLS_FINGERPRINT_SIZE];
+	int have_cert = exists(cfg->cert), have_key = exists(cfg->key);
+
+	if (have_cert != have_key) {
+		log_error("%s exists but %s does not", have_cert ? cfg->cert :
+		    cfg->key, have_cert ? cfg->key : cfg->cert);
+		return EXIT_CONFIG;
+	}
+	if (have_cert) {
+		if ((tls = tls_ctx_new(cfg->cert, cfg->key, fp, err,
+		    sizeof(err))) == NULL) {
+			log_error("%s", err);
+			return EXIT_CONFIG;
+		}
+		tls_ctx_free(tls);
+		log_info("certificate %s: SHA-256 fingerprint %s", cfg->cert, fp);
+	} else
+		log_info("no certificate yet: one will be created for %s at "
+		    "start", cfg->hostname);
+	log_info("%s: configuration is valid", cfg->path);
+	return 0;
+}
+
+static int
+serve(const struct config *cfg)
+{
+	struct tls_ctx *tls;
+	char err[1024], fp[TLS_FINGERPRINT_SIZE];
+	int rc;
+
+	rc = tls_ensure_certificate(cfg->cert, cfg->key, cfg->hostname, err,
+	    sizeof(err));
+	if (rc == -1) {
+		log_error("%s", err);
+		return EXIT_CONFIG;
+	}
+	if (rc == 1)
+		log_info("created a self-signed certificate for %s: %s (key %s)",
+		    cfg->hostname, cfg->cert, cfg->key);
+	if ((tls = tls_ctx_new(cfg->cert, cfg->key, fp, err,
+	    sizeof(err))) == NULL) {
+		log_error("%s", err);
+		return EXIT_CONFIG;
+	}
+	/* Readers pin this on first use (TOFU): publish it. */
+	log_info("certificate SHA-256 fingerprint: %s", fp);
+	if (log_init(cfg->log_level, cfg->access_log) == -1) {
+		tls_ctx_free(tls);
+		return EXIT_CONFIG;
+	}
+	/* A client that resets mid-response must not kill the server. */
+	signal(SIGPIPE, SIG_IGN);
+	server_block_signals();
+	rc = server_run(cfg, tls);
+	tls_ctx_free(tls);
+	log_close();
+	return rc == 0 ? 0 : EXIT_RUNTIME;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct config cfg;   /* large (paths): not on the stack */
+	const char *path = DEFAULT_CONFIG;
+	char err[1024];
+	int opt, test_only = 0;
+
+	while ((opt = getopt(argc, argv, "c:thV")) != -1) {
+		switch (opt) {
+		case 'c':
+			path = optarg;
+			break;
+		case 't':
+			test_only = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("kizuna %s\n", KIZUNA_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_CONFIG;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_CONFIG;
+	}
+	if (config_load(path, &cfg, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return EXIT_CONFIG;
+	}
+	log_init(cfg.log_level, "off");
+	return test_only ? check(&cfg) : serve(&cfg);
+}

@@ -1,0 +1,417 @@
+/*
+ * server.c - listeners, worker threads, accept, limits, shutdown.
+ */
+#define _GNU_SOURCE
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "capsule.h"
+#include "conn.h"
+#include "ev.h"
+#include "log.h"
+
+/* Connections taken per readiness event: fairness to the open ones. */
+#define ACCEPT_BATCH 64
+/* How long accepting pauses when the process is out of descriptors. */
+#define ACCEPT_PAUSE_MS 100
+/* The longest a worker sleeps: timeouts are swept about this often. */
+#define SWEEP_INTERVAL_MS 1000
+
+struct server;
+struct worker;
+
+/* A listening socket; the watch comes first so ev's pointer is ours. */
+struct listener {
+	struct ev_watch watch;
+	struct worker *worker;
+};
+
+struct worker {
+	struct server *srv;
+	int id;
+	pthread_t thread;
+	struct ev_loop loop;
+	struct listener listeners[CONFIG_MAX_ADDRESSES];
+	int nlisteners;
+	int accepting;             /* listeners are watched */
+	long long paused_until;    /* after EMFILE: do not accept before */
+	struct ev_watch wake;      /* eventfd: the main thread says "stop" */
+	struct conn_host host;
+	int counted;               /* host.nlive already added to srv->open */
+	int stopping;
+};
+
+struct server {
+	const struct config *cfg;
+	struct worker *workers;
+	int nworkers;
+	atomic_int open;           /* connections of all workers */
+	atomic_int stop;
+};
+
+static void
+set_listening(struct worker *w, int on)
+{
+	int i;
+
+	if (w->accepting == on)
+		return;
+	for (i = 0; i < w->nlisteners; i++)
+		ev_set(&w->loop, &w->listeners[i].watch, on ? EV_READ : 0);
+	w->accepting = on;
+}
+
+static int
+at_capacity(const struct worker *w)
+{
+	int open = atomic_load(&w->srv->open) + w->host.nlive - w->counted;
+
+	return open >= w->srv->cfg->max_connections;
+}
+
+static void
+on_accept(struct ev_watch *lw, unsigned revents)
+{
+	struct worker *w = ((struct listener *)(void *)lw)->worker;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int i, fd, one = 1;
+
+	(void)revents;
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		if (at_capacity(w)) {
+			/* Resumed by the loop once a connection closes. */
+			set_listening(w, 0);
+			return;
+		}
+		len = sizeof(ss);
+		fd = accept4(lw->fd, (struct sockaddr *)&ss, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			switch (errno) {
+			case EINTR:
+			case ECONNABORTED:
+			case EPROTO:
+				continue;
+			case EMFILE:
+			case ENFILE:
+			case ENOBUFS:
+			case ENOMEM:
+				/* Level-triggered: retrying now would spin. */
+				log_warn("accept: %s: pausing for %d ms",
+				    strerror(errno), ACCEPT_PAUSE_MS);
+				w->paused_until = ev_now_ms() + ACCEPT_PAUSE_MS;
+				set_listening(w, 0);
+				return;
+			default:
+				return;   /* EAGAIN: nothing more waiting */
+			}
+		}
+		/* Our writes are whole records; Nagle would only delay them. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		conn_accept(&w->host, fd, (struct sockaddr *)&ss, len);
+	}
+}
+
+static void
+on_wake(struct ev_watch *ww, unsigned revents)
+{
+	uint64_t n;
+
+	(void)revents;
+	if (read(ww->fd, &n, sizeof(n)) == -1 && errno != EAGAIN)
+		log_warn("worker wake-up: %s", strerror(errno));
+}
+
+static void
+begin_stop(struct worker *w)
+{
+	int i;
+
+	w->stopping = 1;
+	set_listening(w, 0);
+	for (i = 0; i < w->nlisteners; i++) {
+		ev_del(&w->loop, &w->listeners[i].watch);
+		close(w->listeners[i].watch.fd);
+	}
+	w->nlisteners = 0;
+	conn_close_idle(&w->host, "server shutting down");
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct server *srv = w->srv;
+	long long now, next_sweep = 0, stop_deadline = 0;
+	int wait_ms;
+
+	for (;;) {
+		wait_ms = SWEEP_INTERVAL_MS;
+		if (!w->accepting && !w->stopping)
+			wait_ms = ACCEPT_PAUSE_MS;
+		if (ev_run(&w->loop, wait_ms) == -1) {
+			log_error("worker %d: event loop: %s", w->id,
+			    strerror(errno));
+			break;
+		}
+		now = ev_now_ms();
+		if (now >= next_sweep) {
+			conn_sweep(&w->host, now);
+			next_sweep = now + SWEEP_INTERVAL_MS;
+		}
+		if (!w->stopping && atomic_load(&srv->stop)) {
+			begin_stop(w);
+			stop_deadline = now + (long long)srv->cfg->timeout * 1000;
+		}
+		if (w->stopping && now >= stop_deadline)
+			conn_close_all(&w->host, "server shutting down");
+		conn_reap(&w->host);
+		atomic_fetch_add(&srv->open, w->host.nlive - w->counted);
+		w->counted = w->host.nlive;
+		if (w->stopping && w->host.nlive == 0)
+			break;
+		if (!w->stopping && !w->accepting && now >= w->paused_until &&
+		    !at_capacity(w))
+			set_listening(w, 1);
+	}
+	return NULL;
+}
+
+/*
+ * Refuses a port another process holds: with SO_REUSEPORT, a second server
+ * of the same user would otherwise silently share its connections.
+ */
+static int
+probe_port(int family, const struct sockaddr *sa, socklen_t len)
+{
+	int fd, one = 1, rc;
+
+	if ((fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	rc = bind(fd, sa, len);
+	close(fd);
+	return rc;
+}
+
+static int
+parse_address(const char *addr, int port, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*len = sizeof(*sin);
+		return AF_INET;
+	}
+	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*sin6);
+		return AF_INET6;
+	}
+	return -1;
+}
+
+static int
+open_listener(const char *addr, int port, int probe)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int family, fd, one = 1;
+
+	if ((family = parse_address(addr, port, &ss, &len)) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (probe && probe_port(family, (struct sockaddr *)&ss, len) == -1)
+		return -1;
+	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	/* V6ONLY, so that "0.0.0.0" and "::" can both be bound. */
+	if ((family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+	    &one, sizeof(one)) == -1) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, len) == -1 ||
+	    listen(fd, SOMAXCONN) == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static void
+worker_destroy(struct worker *w)
+{
+	int i;
+
+	for (i = 0; i < w->nlisteners; i++)
+		close(w->listeners[i].watch.fd);
+	w->nlisteners = 0;
+	if (w->wake.fd != -1)
+		close(w->wake.fd);
+	capsule_close(w->host.capsule);
+	ev_destroy(&w->loop);
+}
+
+static int
+worker_init(struct server *srv, struct worker *w, int id,
+    struct tls_ctx *tls)
+{
+	const struct config *cfg = srv->cfg;
+	char err[512];
+	int i, fd;
+
+	w->srv = srv;
+	w->id = id;
+	w->loop.epfd = -1;
+	w->wake.fd = -1;
+	if (ev_init(&w->loop) == -1) {
+		log_error("epoll: %s", strerror(errno));
+		return -1;
+	}
+	if ((w->host.capsule = capsule_open(cfg, err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		return -1;
+	}
+	w->host.loop = &w->loop;
+	w->host.tls = tls;
+	w->host.policy.hostname = cfg->hostname;
+	w->host.policy.port = cfg->port;
+	w->host.timeout_ms = cfg->timeout * 1000;
+	for (i = 0; i < cfg->naddresses; i++) {
+		fd = open_listener(cfg->addresses[i], cfg->port, id == 0);
+		if (fd == -1) {
+			log_error("cannot listen on %s port %d: %s",
+			    cfg->addresses[i], cfg->port, strerror(errno));
+			return -1;
+		}
+		w->listeners[i].watch.fd = fd;
+		w->listeners[i].watch.cb = on_accept;
+		w->listeners[i].worker = w;
+		w->nlisteners++;
+		if (ev_add(&w->loop, &w->listeners[i].watch, EV_READ) == -1)
+			return -1;
+	}
+	w->accepting = 1;
+	if ((w->wake.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1)
+		return -1;
+	w->wake.cb = on_wake;
+	return ev_add(&w->loop, &w->wake, EV_READ);
+}
+
+void
+server_block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+/* The main thread's job while workers serve: wait for a signal. */
+static void
+wait_for_stop(void)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		switch (sig) {
+		case SIGTERM:
+		case SIGINT:
+			log_info("%s: finishing responses in flight, then exiting",
+			    strsignal(sig));
+			return;
+		default:
+			log_warn("%s: live reload is not implemented yet; "
+			    "restart kizuna to apply changes", strsignal(sig));
+			break;
+		}
+	}
+}
+
+int
+server_run(const struct config *cfg, struct tls_ctx *tls)
+{
+	struct server srv = { .cfg = cfg };
+	uint64_t one = 1;
+	int i, inited = 0, started = 0, rc = 0;
+
+	atomic_init(&srv.open, 0);
+	atomic_init(&srv.stop, 0);
+	srv.nworkers = cfg->workers;
+	if ((srv.workers = calloc((size_t)srv.nworkers,
+	    sizeof(*srv.workers))) == NULL) {
+		log_error("out of memory");
+		return -1;
+	}
+	for (inited = 0; inited < srv.nworkers; inited++) {
+		if (worker_init(&srv, &srv.workers[inited], inited, tls) == -1) {
+			worker_destroy(&srv.workers[inited]);
+			rc = -1;
+			goto out;
+		}
+	}
+	for (i = 0; i < cfg->naddresses; i++)
+		log_info("listening on %s port %d", cfg->addresses[i],
+		    cfg->port);
+	log_info("serving %s as gemini://%s/ with %d worker%s", cfg->root,
+	    cfg->hostname, srv.nworkers, srv.nworkers == 1 ? "" : "s");
+	for (started = 0; started < srv.nworkers; started++) {
+		if (pthread_create(&srv.workers[started].thread, NULL,
+		    worker_main, &srv.workers[started]) != 0) {
+			log_error("cannot start worker %d", started);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0)
+		wait_for_stop();
+	atomic_store(&srv.stop, 1);
+	for (i = 0; i < started; i++)
+		if (write(srv.workers[i].wake.fd, &one, sizeof(one)) == -1)
+			log_warn("cannot wake worker %d", i);
+	for (i = 0; i < started; i++)
+		pthread_join(srv.workers[i].thread, NULL);
+out:
+	for (i = 0; i < inited; i++)
+		worker_destroy(&srv.workers[i]);
+	free(srv.workers);
+	return rc;
+}

@@ -1,0 +1,30 @@
+/*
+ * server.h - listeners, workers, and the signals that stop them.
+ *
+ * One event loop (thread) per worker, each with its own SO_REUSEPORT
+ * listener per address, so the kernel spreads connections across workers
+ * with no shared accept lock and no cross-thread hand-off. Workers share
+ * only read-only state (config, TLS context) and one atomic connection count
+ * (for max_connections); each has its own capsule and MIME cache.
+ */
+#ifndef KIZUNA_SERVER_H
+#define KIZUNA_SERVER_H
+
+#include "config.h"
+#include "tls.h"
+
+/*
+ * Binds every address of cfg (one listener per worker and address), starts
+ * cfg->workers event loops, and serves until SIGTERM or SIGINT. Then stops
+ * accepting, lets responses in flight finish for at most cfg->timeout
+ * seconds, and returns. The caller must have blocked SIGTERM, SIGINT,
+ * SIGHUP and SIGUSR1 in every thread (server_block_signals) and ignored
+ * SIGPIPE. cfg and tls are borrowed for the whole run.
+ * Returns 0 after a clean stop, -1 (logged) when it could not start.
+ */
+int server_run(const struct config *cfg, struct tls_ctx *tls);
+
+/* Blocks the signals server_run waits for; call before any thread starts. */
+void server_block_signals(void);
+
+#endif

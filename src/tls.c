@@ -1,0 +1,429 @@
+/*
+ * tls.c - OpenSSL 3 behind tls.h.
+ */
+#define _GNU_SOURCE
+#include "tls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+struct tls_ctx {
+	SSL_CTX *ssl_ctx;
+};
+
+struct tls_conn {
+	SSL *ssl;
+	int fatal;           /* a fatal error happened: no close_notify */
+	int shutdown_sent;
+	const char *error;   /* static reason of the last TLS_ERROR */
+};
+
+#define CERT_VALID_DAYS (365 * 30)
+
+/* Fills err with msg and the reason OpenSSL queued, then clears the queue. */
+static void
+set_error(char *err, size_t errsize, const char *msg, const char *path)
+{
+	unsigned long e = ERR_peek_last_error();
+	const char *why = e != 0 ? ERR_reason_error_string(e) : NULL;
+
+	if (why == NULL)
+		why = errno != 0 ? strerror(errno) : "unknown error";
+	if (path != NULL)
+		snprintf(err, errsize, "%s: %s: %s", path, msg, why);
+	else
+		snprintf(err, errsize, "%s: %s", msg, why);
+	ERR_clear_error();
+}
+
+static int
+file_exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+static void
+mkdir_parent(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL || slash == path ||
+	    (size_t)(slash - path) >= sizeof(dir))
+		return;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return;
+}
+
+static int
+add_extension(X509 *x, int nid, const char *value)
+{
+	X509V3_CTX v3;
+	X509_EXTENSION *ext;
+	int ok;
+
+	X509V3_set_ctx_nodb(&v3);
+	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
+	if (ext == NULL)
+		return -1;
+	ok = X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok == 1 ? 0 : -1;
+}
+
+static X509 *
+make_certificate(EVP_PKEY *pkey, const char *hostname)
+{
+	unsigned char serial[16];
+	unsigned char ip[16];
+	char san[300];
+	X509 *x;
+	X509_NAME *name;
+	BIGNUM *bn = NULL;
+
+	if ((x = X509_new()) == NULL)
+		return NULL;
+	if (RAND_bytes(serial, sizeof(serial)) != 1)
+		goto fail;
+	serial[0] &= 0x7f;   /* a positive serial number, as RFC 5280 asks */
+	if ((bn = BN_bin2bn(serial, sizeof(serial), NULL)) == NULL ||
+	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) == NULL)
+		goto fail;
+	if (X509_set_version(x, X509_VERSION_3) != 1 ||
+	    X509_gmtime_adj(X509_getm_notBefore(x), -24 * 3600) == NULL ||
+	    X509_time_adj_ex(X509_getm_notAfter(x), CERT_VALID_DAYS, 0,
+	    NULL) == NULL ||
+	    X509_set_pubkey(x, pkey) != 1)
+		goto fail;
+	name = X509_get_subject_name(x);
+	if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)hostname, -1, -1, 0) != 1 ||
+	    X509_set_issuer_name(x, name) != 1)
+		goto fail;
+	/* Clients match the host against subjectAltName, not the CN. */
+	if (inet_pton(AF_INET, hostname, ip) == 1 ||
+	    inet_pton(AF_INET6, hostname, ip) == 1)
+		snprintf(san, sizeof(san), "IP:%s", hostname);
+	else
+		snprintf(san, sizeof(san), "DNS:%s", hostname);
+	if (add_extension(x, NID_subject_alt_name, san) == -1 ||
+	    add_extension(x, NID_basic_constraints, "critical,CA:FALSE") == -1 ||
+	    add_extension(x, NID_key_usage, "critical,digitalSignature") == -1 ||
+	    add_extension(x, NID_ext_key_usage, "serverAuth") == -1)
+		goto fail;
+	if (X509_sign(x, pkey, EVP_sha256()) == 0)
+		goto fail;
+	BN_free(bn);
+	return x;
+fail:
+	BN_free(bn);
+	X509_free(x);
+	return NULL;
+}
+
+/* Writes PEM to a new file (O_EXCL: an existing file is never replaced). */
+static int
+write_pem(const char *path, mode_t mode, EVP_PKEY *pkey, X509 *x)
+{
+	FILE *f;
+	int fd, ok;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd == -1)
+		return -1;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	if (pkey != NULL)
+		ok = PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL, NULL);
+	else
+		ok = PEM_write_X509(f, x);
+	if (fflush(f) != 0 || fsync(fd) != 0)
+		ok = 0;
+	if (fclose(f) != 0)
+		ok = 0;
+	if (!ok) {
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+tls_ensure_certificate(const char *cert, const char *key,
+    const char *hostname, char *err, size_t errsize)
+{
+	int have_cert = file_exists(cert), have_key = file_exists(key);
+	EVP_PKEY *pkey = NULL;
+	X509 *x = NULL;
+	int rc = -1;
+
+	if (have_cert && have_key)
+		return 0;
+	if (have_cert != have_key) {
+		snprintf(err, errsize,
+		    "%s exists but %s does not: refusing to create a new key "
+		    "over a half-present one (restore the missing file, or "
+		    "remove both to generate a new certificate)",
+		    have_cert ? cert : key, have_cert ? key : cert);
+		return -1;
+	}
+	errno = 0;
+	mkdir_parent(key);
+	mkdir_parent(cert);
+	if ((pkey = EVP_EC_gen("P-256")) == NULL) {
+		set_error(err, errsize, "cannot generate a P-256 key", NULL);
+		goto out;
+	}
+	if ((x = make_certificate(pkey, hostname)) == NULL) {
+		set_error(err, errsize, "cannot make a certificate", NULL);
+		goto out;
+	}
+	/* The key first: a certificate without its key would block starts. */
+	if (write_pem(key, 0600, pkey, NULL) == -1) {
+		set_error(err, errsize, "cannot write the key", key);
+		goto out;
+	}
+	if (write_pem(cert, 0644, NULL, x) == -1) {
+		set_error(err, errsize, "cannot write the certificate", cert);
+		unlink(key);
+		goto out;
+	}
+	rc = 1;
+out:
+	X509_free(x);
+	EVP_PKEY_free(pkey);
+	return rc;
+}
+
+static void
+fingerprint_of(X509 *x, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	out[0] = '\0';
+	if (X509_digest(x, EVP_sha256(), md, &n) != 1)
+		return;
+	for (i = 0; i < n && i < 32; i++)
+		snprintf(out + 3 * i, 4, i + 1 < n ? "%02X:" : "%02X", md[i]);
+}
+
+struct tls_ctx *
+tls_ctx_new(const char *cert, const char *key, char *fingerprint, char *err,
+    size_t errsize)
+{
+	static const unsigned char session_id[] = "kizuna";
+	struct tls_ctx *ctx;
+	SSL_CTX *s;
+
+	ERR_clear_error();
+	errno = 0;
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	if ((s = SSL_CTX_new(TLS_server_method())) == NULL) {
+		set_error(err, errsize, "cannot create a TLS context", NULL);
+		free(ctx);
+		return NULL;
+	}
+	ctx->ssl_ctx = s;
+	if (SSL_CTX_use_certificate_chain_file(s, cert) != 1) {
+		set_error(err, errsize, "cannot load the certificate", cert);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(s, key, SSL_FILETYPE_PEM) != 1) {
+		set_error(err, errsize, "cannot load the key", key);
+		goto fail;
+	}
+	if (SSL_CTX_check_private_key(s) != 1) {
+		set_error(err, errsize, "the key does not match the certificate",
+		    key);
+		goto fail;
+	}
+	SSL_CTX_set_min_proto_version(s, TLS1_2_VERSION);
+	/* X25519 first: the cheapest key exchange every client offers. */
+	if (SSL_CTX_set1_groups_list(s, "X25519:P-256:X448:P-384:P-521") != 1) {
+		set_error(err, errsize, "cannot set key exchange groups", NULL);
+		goto fail;
+	}
+	SSL_CTX_set_options(s, SSL_OP_CIPHER_SERVER_PREFERENCE |
+	    SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+	/*
+	 * Partial writes let one record go out at a time on a non-blocking
+	 * socket; a moving buffer is allowed because the retry comes from the
+	 * connection's own buffer. Idle connections give their buffers back.
+	 */
+	SSL_CTX_set_mode(s, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+	/*
+	 * Resumption (Lagrange resumes by default): stateless tickets, whose
+	 * key OpenSSL generates per context and rotates with it. One ticket per
+	 * connection is enough, since every Gemini request is a new one.
+	 */
+	SSL_CTX_set_session_id_context(s, session_id, sizeof(session_id) - 1);
+	SSL_CTX_set_num_tickets(s, 1);
+	if (fingerprint != NULL)
+		fingerprint_of(SSL_CTX_get0_certificate(s), fingerprint);
+	return ctx;
+fail:
+	tls_ctx_free(ctx);
+	return NULL;
+}
+
+void
+tls_ctx_free(struct tls_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	SSL_CTX_free(ctx->ssl_ctx);
+	free(ctx);
+}
+
+struct tls_conn *
+tls_conn_new(struct tls_ctx *ctx, int fd)
+{
+	struct tls_conn *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((c->ssl = SSL_new(ctx->ssl_ctx)) == NULL ||
+	    SSL_set_fd(c->ssl, fd) != 1) {
+		SSL_free(c->ssl);
+		free(c);
+		ERR_clear_error();
+		return NULL;
+	}
+	SSL_set_accept_state(c->ssl);
+	return c;
+}
+
+void
+tls_conn_free(struct tls_conn *c)
+{
+	if (c == NULL)
+		return;
+	SSL_free(c->ssl);
+	free(c);
+}
+
+/* Translates one SSL_* return value; the queue is left empty. */
+static enum tls_result
+result_of(struct tls_conn *c, int ret)
+{
+	unsigned long e;
+
+	switch (SSL_get_error(c->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+		return TLS_WANT_READ;
+	case SSL_ERROR_WANT_WRITE:
+		return TLS_WANT_WRITE;
+	case SSL_ERROR_ZERO_RETURN:
+		return TLS_CLOSED;
+	case SSL_ERROR_SYSCALL:
+		c->fatal = 1;
+		c->error = errno != 0 ? "connection reset or closed" :
+		    "connection closed";
+		ERR_clear_error();
+		return TLS_ERROR;
+	default:
+		c->fatal = 1;
+		e = ERR_peek_last_error();
+		c->error = e != 0 && ERR_reason_error_string(e) != NULL ?
+		    ERR_reason_error_string(e) : "TLS error";
+		ERR_clear_error();
+		return TLS_ERROR;
+	}
+}
+
+enum tls_result
+tls_handshake(struct tls_conn *c)
+{
+	int ret;
+
+	ERR_clear_error();
+	errno = 0;
+	ret = SSL_do_handshake(c->ssl);
+	return ret == 1 ? TLS_OK : result_of(c, ret);
+}
+
+enum tls_result
+tls_read(struct tls_conn *c, void *buf, size_t len, size_t *nread)
+{
+	int ret;
+
+	ERR_clear_error();
+	errno = 0;
+	ret = SSL_read_ex(c->ssl, buf, len, nread);
+	return ret == 1 ? TLS_OK : result_of(c, ret);
+}
+
+enum tls_result
+tls_write(struct tls_conn *c, const void *buf, size_t len, size_t *nwritten)
+{
+	int ret;
+
+	ERR_clear_error();
+	errno = 0;
+	ret = SSL_write_ex(c->ssl, buf, len, nwritten);
+	return ret == 1 ? TLS_OK : result_of(c, ret);
+}
+
+enum tls_result
+tls_shutdown(struct tls_conn *c)
+{
+	int ret;
+
+	if (c->fatal)
+		return TLS_ERROR;
+	if (c->shutdown_sent)
+		return TLS_OK;
+	ERR_clear_error();
+	errno = 0;
+	/* 0 means our close_notify went out; we do not wait for the peer's. */
+	ret = SSL_shutdown(c->ssl);
+	if (ret >= 0) {
+		c->shutdown_sent = 1;
+		return TLS_OK;
+	}
+	return result_of(c, ret);
+}
+
+int
+tls_conn_established(const struct tls_conn *c)
+{
+	return SSL_is_init_finished(c->ssl) ? 1 : 0;
+}
+
+const char *
+tls_conn_version(const struct tls_conn *c)
+{
+	return SSL_get_version(c->ssl);
+}
+
+const char *
+tls_conn_error(const struct tls_conn *c)
+{
+	return c->error != NULL ? c->error : "TLS error";
+}

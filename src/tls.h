@@ -1,0 +1,87 @@
+/*
+ * tls.h - TLS for the server: the only module that includes OpenSSL.
+ *
+ * Callers see a context (certificate, key, settings, session tickets) and
+ * per-connection objects driven over non-blocking sockets. Every call that
+ * may block returns TLS_WANT_READ or TLS_WANT_WRITE instead: the caller waits
+ * for that readiness and calls again with the same arguments. OpenSSL's
+ * return conventions (SSL_get_error and its queue) stop here.
+ */
+#ifndef KIZUNA_TLS_H
+#define KIZUNA_TLS_H
+
+#include <stddef.h>
+
+struct tls_ctx;
+struct tls_conn;
+
+enum tls_result {
+	TLS_OK,
+	TLS_WANT_READ,
+	TLS_WANT_WRITE,
+	TLS_CLOSED,   /* the peer sent close_notify (or the TCP stream ended) */
+	TLS_ERROR,    /* fatal: see tls_conn_error(); no close_notify follows */
+};
+
+/* "AB:CD:..." for a SHA-256 digest: 32 bytes as 95 characters + NUL. */
+#define TLS_FINGERPRINT_SIZE 96
+
+/*
+ * Makes sure a certificate and key exist. When neither file exists, creates
+ * a self-signed ECDSA P-256 certificate for hostname (CN and
+ * subjectAltName), valid for 30 years; the key file is created with mode
+ * 0600 and its directory with 0700 when missing. When exactly one exists,
+ * refuses, so that a key is never overwritten silently.
+ * Returns 1 when it created them, 0 when both existed, -1 with err set.
+ */
+int tls_ensure_certificate(const char *cert, const char *key,
+    const char *hostname, char *err, size_t errsize);
+
+/*
+ * Loads the certificate (chain) and key, checks that they match, and sets up
+ * TLS 1.2+ (1.3 preferred, X25519 first) with stateless session tickets.
+ * Writes the certificate's SHA-256 fingerprint to fingerprint
+ * (TLS_FINGERPRINT_SIZE bytes) when it is not NULL.
+ * Returns a context owned by the caller (tls_ctx_free), or NULL with err set.
+ */
+struct tls_ctx *tls_ctx_new(const char *cert, const char *key,
+    char *fingerprint, char *err, size_t errsize);
+void tls_ctx_free(struct tls_ctx *ctx);
+
+/*
+ * Starts server-side TLS on the connected, non-blocking socket fd, which
+ * stays owned by the caller. Returns NULL when out of memory.
+ */
+struct tls_conn *tls_conn_new(struct tls_ctx *ctx, int fd);
+void tls_conn_free(struct tls_conn *c);
+
+enum tls_result tls_handshake(struct tls_conn *c);
+
+/* Reads up to len bytes; on TLS_OK *nread > 0. */
+enum tls_result tls_read(struct tls_conn *c, void *buf, size_t len,
+    size_t *nread);
+
+/*
+ * Writes up to len (> 0) bytes; on TLS_OK *nwritten > 0 (maybe < len).
+ * After a TLS_WANT_*, call again with the same buf and len.
+ */
+enum tls_result tls_write(struct tls_conn *c, const void *buf, size_t len,
+    size_t *nwritten);
+
+/*
+ * Sends close_notify (once). Returns TLS_OK when it was written, or
+ * TLS_WANT_WRITE to be called again. Does nothing (TLS_ERROR) after a fatal
+ * error, when OpenSSL forbids it.
+ */
+enum tls_result tls_shutdown(struct tls_conn *c);
+
+/* 1 once the handshake completed (close_notify is then owed), else 0. */
+int tls_conn_established(const struct tls_conn *c);
+
+/* The negotiated protocol ("TLSv1.3"), for the debug log. */
+const char *tls_conn_version(const struct tls_conn *c);
+
+/* Why the last TLS_ERROR happened: a static string. */
+const char *tls_conn_error(const struct tls_conn *c);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * test_config.c - config.c: defaults, values, and errors naming FILE:LINE.
+ *
+ * Each case writes a real file into a temporary directory (with a capsule
+ * folder next to it) and loads it, as the server would.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static char dir[64];
+static char path[128];
+
+static int
+setup(void **state)
+{
+	char capsule[128];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/kizuna-test-config-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(capsule, sizeof(capsule), "%s/capsule", dir);
+	snprintf(path, sizeof(path), "%s/config.ini", dir);
+	return mkdir(capsule, 0755);
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[160];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+write_config(const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+test_defaults_from_empty_file(void **state)
+{
+	struct config cfg;
+	char err[512], want[256];
+
+	(void)state;
+	write_config("; nothing set\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.hostname, "localhost");
+	assert_int_equal(cfg.port, 1965);
+	assert_int_equal(cfg.naddresses, 2);
+	assert_string_equal(cfg.addresses[0], "0.0.0.0");
+	assert_string_equal(cfg.addresses[1], "::");
+	assert_int_equal(cfg.timeout, 10);
+	assert_int_equal(cfg.max_connections, 10000);
+	assert_true(cfg.workers >= 1);   /* 0 in the file = one per core */
+	assert_string_equal(cfg.user, "nobody");
+	assert_string_equal(cfg.lang, "ja");
+	assert_string_equal(cfg.articles, "articles");
+	assert_string_equal(cfg.access_log, "stderr");
+	assert_int_equal(cfg.log_level, CONFIG_LOG_INFO);
+	/* Relative paths resolve against the config file's directory. */
+	snprintf(want, sizeof(want), "%s/capsule", dir);
+	assert_string_equal(cfg.root, want);
+	snprintf(want, sizeof(want), "%s/certs/cert.pem", dir);
+	assert_string_equal(cfg.cert, want);
+	snprintf(want, sizeof(want), "%s/certs/key.pem", dir);
+	assert_string_equal(cfg.key, want);
+}
+
+static void
+test_values_are_read(void **state)
+{
+	struct config cfg;
+	char err[512], want[256];
+
+	(void)state;
+	write_config(
+	    "[server]\n"
+	    "hostname = Example.ORG\n"
+	    "address = 127.0.0.1 , ::1\n"
+	    "port = 1966\n"
+	    "workers = 3\n"
+	    "timeout = 7\n"
+	    "max_connections = 50\n"
+	    "user = gemini\n"
+	    "[tls]\n"
+	    "cert = /etc/kizuna/c.pem\n"
+	    "key = k.pem\n"
+	    "[capsule]\n"
+	    "root = capsule\n"
+	    "articles = texts/ja\n"
+	    "lang = ja,en\n"
+	    "[log]\n"
+	    "access = off\n"
+	    "level = debug\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.hostname, "example.org");
+	assert_int_equal(cfg.naddresses, 2);
+	assert_string_equal(cfg.addresses[0], "127.0.0.1");
+	assert_string_equal(cfg.addresses[1], "::1");
+	assert_int_equal(cfg.port, 1966);
+	assert_int_equal(cfg.workers, 3);
+	assert_int_equal(cfg.timeout, 7);
+	assert_int_equal(cfg.max_connections, 50);
+	assert_string_equal(cfg.user, "gemini");
+	assert_string_equal(cfg.cert, "/etc/kizuna/c.pem");
+	snprintf(want, sizeof(want), "%s/k.pem", dir);
+	assert_string_equal(cfg.key, want);
+	assert_string_equal(cfg.articles, "texts/ja");
+	assert_string_equal(cfg.lang, "ja,en");
+	assert_string_equal(cfg.access_log, "off");
+	assert_int_equal(cfg.log_level, CONFIG_LOG_DEBUG);
+}
+
+/* A bad file, the line its error must name, and words the message must hold. */
+struct bad_case {
+	const char *text;
+	int line;
+	const char *words;
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "[server]\nport = 70000\n", 2, "port" },
+	{ "[server]\nport = 0\n", 2, "port" },
+	{ "[server]\nport = 19x5\n", 2, "port" },
+	{ "[server]\nport =\n", 2, "port" },
+	{ "[server]\n\n; c\ntimeout = -1\n", 4, "timeout" },
+	{ "[server]\ntimeout = 0\n", 2, "timeout" },
+	{ "[server]\nworkers = -2\n", 2, "workers" },
+	{ "[server]\nmax_connections = 0\n", 2, "max_connections" },
+	{ "[server]\naddress = example.org\n", 2, "address" },
+	{ "[server]\naddress = ,\n", 2, "address" },
+	{ "[server]\nhostname = bad host\n", 2, "hostname" },
+	{ "[server]\nprot = 1965\n", 2, "prot" },
+	{ "[server]\nport = 1965\nport = 1966\n", 3, "port" },
+	{ "[srever]\nport = 1965\n", 1, "srever" },
+	{ "[empty]\n", 1, "empty" },
+	{ "port = 1965\n", 1, "port" },
+	{ "[tls]\npassword = x\n", 2, "password" },
+	{ "[capsule]\nroot = no-such-dir\n", 2, "root" },
+	{ "[capsule]\narticles = ../outside\n", 2, "articles" },
+	{ "[capsule]\narticles = /abs\n", 2, "articles" },
+	{ "[capsule]\nlang = ja;en\n", 2, "lang" },
+	{ "[log]\nlevel = loud\n", 2, "level" },
+	{ "[log]\nrotate = daily\n", 2, "rotate" },
+	{ "[server]\nthis line has no equals sign\n", 2, "line" },
+	{ "[server]\nport = 1965\n[tls\n", 3, "line" },
+};
+
+static void
+test_bad_values_name_file_and_line(void **state)
+{
+	struct config cfg;
+	char err[512], where[160];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		write_config(bad_cases[i].text);
+		if (config_load(path, &cfg, err, sizeof(err)) != -1)
+			fail_msg("case %zu loaded: %s", i, bad_cases[i].text);
+		snprintf(where, sizeof(where), "%s:%d: ", path,
+		    bad_cases[i].line);
+		if (strncmp(err, where, strlen(where)) != 0)
+			fail_msg("case %zu: \"%s\" does not start with \"%s\"",
+			    i, err, where);
+		if (strstr(err, bad_cases[i].words) == NULL)
+			fail_msg("case %zu: \"%s\" does not mention \"%s\"",
+			    i, err, bad_cases[i].words);
+	}
+}
+
+static void
+test_over_long_line_is_refused_not_split(void **state)
+{
+	struct config cfg;
+	char text[1024], err[512], where[160];
+
+	(void)state;
+	/* inih's buffer is 200 bytes: a longer value must not be cut. */
+	snprintf(text, sizeof(text), "[server]\nhostname = %0300d\n", 0);
+	write_config(text);
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	snprintf(where, sizeof(where), "%s:2: ", path);
+	assert_memory_equal(err, where, strlen(where));
+}
+
+static void
+test_missing_default_root_is_an_error(void **state)
+{
+	struct config cfg;
+	char err[512], capsule[160];
+
+	(void)state;
+	snprintf(capsule, sizeof(capsule), "%s/capsule", dir);
+	rmdir(capsule);
+	write_config("[server]\nport = 1965\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "root"));
+	assert_non_null(strstr(err, path));
+	mkdir(capsule, 0755);
+}
+
+static void
+test_missing_file_is_an_error(void **state)
+{
+	struct config cfg;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(config_load("/nonexistent/kizuna.ini", &cfg, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/kizuna.ini"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_from_empty_file),
+		cmocka_unit_test(test_values_are_read),
+		cmocka_unit_test(test_bad_values_name_file_and_line),
+		cmocka_unit_test(test_over_long_line_is_refused_not_split),
+		cmocka_unit_test(test_missing_default_root_is_an_error),
+		cmocka_unit_test(test_missing_file_is_an_error),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
