@@ -198,6 +198,15 @@ respond_redirect(struct capsule *cap, const struct request *req,
 	resp->status = 31;
 }
 
+/* Whether the file's last byte is a newline (an empty file has none). */
+static int
+ends_with_newline(int fd, off_t size)
+{
+	char last;
+
+	return size > 0 && pread(fd, &last, 1, size - 1) == 1 && last == '\n';
+}
+
 static void
 respond_file(struct capsule *cap, int fd, const struct stat *sb,
     const char *name, struct response *resp)
@@ -207,10 +216,11 @@ respond_file(struct capsule *cap, int fd, const struct stat *sb,
 	resp->status = 20;
 	resp->fd = fd;
 	resp->size = sb->st_size;
-	if (strncmp(type, "text/gemini", 11) == 0)
+	if (strncmp(type, "text/gemini", 11) == 0) {
 		snprintf(resp->meta, sizeof(resp->meta), "%s; lang=%s", type,
 		    cap->lang);
-	else
+		resp->add_newline = !ends_with_newline(fd, sb->st_size);
+	} else
 		snprintf(resp->meta, sizeof(resp->meta), "%s", type);
 }
 

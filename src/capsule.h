@@ -25,6 +25,8 @@ struct response {
 	const char *body;  /* or a body in memory, borrowed from the capsule
 	                      and valid as long as it is; NULL when none */
 	off_t size;        /* body bytes (0 for non-2x statuses) */
+	int add_newline;   /* send "\n" after the body: a gemtext body always
+	                      ends with one, even when its file does not */
 };
 
 struct capsule;

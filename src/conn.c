@@ -56,6 +56,7 @@ struct conn {
 	char *out;                   /* CONN_OUT_SIZE bytes while writing */
 	size_t out_len, out_off;     /* queued, and already written */
 	off_t body_queued;           /* body bytes copied into out so far */
+	int newline_queued;          /* resp.add_newline done */
 	int body_incomplete;         /* the file shrank: no close_notify */
 	unsigned long long bytes;    /* written to the client */
 	const char *reason;          /* why it ended, when not normally */
@@ -124,8 +125,15 @@ fill_body(struct conn *c)
 
 	if (want > (off_t)(CONN_OUT_SIZE - c->out_len))
 		want = (off_t)(CONN_OUT_SIZE - c->out_len);
-	if (want == 0)
+	if (want == 0) {
+		if (c->resp.add_newline && !c->newline_queued &&
+		    c->body_queued == c->resp.size &&
+		    c->out_len < CONN_OUT_SIZE) {
+			c->out[c->out_len++] = '\n';
+			c->newline_queued = 1;
+		}
 		return 0;
+	}
 	if (c->resp.body != NULL) {
 		memcpy(c->out + c->out_len, c->resp.body + c->body_queued,
 		    (size_t)want);
@@ -144,7 +152,14 @@ fill_body(struct conn *c)
 	}
 	c->out_len += (size_t)got;
 	c->body_queued += got;
-	return 0;
+	return fill_body(c);   /* the final newline, when there is room */
+}
+
+static int
+response_sent(const struct conn *c)
+{
+	return c->body_queued == c->resp.size &&
+	    (!c->resp.add_newline || c->newline_queued);
 }
 
 /* Writes until TLS blocks or the response is done. */
@@ -156,7 +171,7 @@ do_write(struct conn *c)
 
 	for (;;) {
 		if (c->out_off == c->out_len) {
-			if (c->body_queued == c->resp.size) {
+			if (response_sent(c)) {
 				conn_close(c, NULL);
 				return;
 			}
@@ -204,6 +219,7 @@ start_response(struct conn *c)
 		capsule_release(&c->resp);
 		c->resp.body = NULL;
 		c->resp.size = 0;
+		c->resp.add_newline = 0;
 	}
 	/* META is at most 1024 bytes, so the header always fits. */
 	n = snprintf(c->out, CONN_OUT_SIZE, "%02d %s\r\n", c->resp.status,
