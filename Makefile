@@ -152,7 +152,9 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 		mkdir -p build/fuzz/corpus-$$t; \
 		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
 		./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
-		    build/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+		    build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+		    > build/fuzz/fuzz_$$t.log 2>&1 || { tail -60 build/fuzz/fuzz_$$t.log; exit 1; }; \
+		grep -E '^Done|stat::number_of_executed_units' build/fuzz/fuzz_$$t.log | tail -1; \
 	done
 
 clean:

@@ -47,6 +47,7 @@ struct worker {
 	int nlisteners;
 	int accepting;             /* listeners are watched */
 	long long paused_until;    /* after EMFILE: do not accept before */
+	long long warned_at;       /* last EMFILE warning: one per minute */
 	struct ev_watch wake;      /* eventfd: the main thread says "stop" */
 	struct conn_host host;
 	int counted;               /* host.nlive already added to srv->open */
@@ -86,6 +87,7 @@ on_accept(struct ev_watch *lw, unsigned revents)
 {
 	struct worker *w = ((struct listener *)(void *)lw)->worker;
 	struct sockaddr_storage ss;
+	long long now;
 	socklen_t len;
 	int i, fd, one = 1;
 
@@ -110,9 +112,14 @@ on_accept(struct ev_watch *lw, unsigned revents)
 			case ENOBUFS:
 			case ENOMEM:
 				/* Level-triggered: retrying now would spin. */
-				log_warn("accept: %s: pausing for %d ms",
-				    strerror(errno), ACCEPT_PAUSE_MS);
-				w->paused_until = ev_now_ms() + ACCEPT_PAUSE_MS;
+				now = ev_now_ms();
+				if (w->warned_at == 0 || now - w->warned_at >= 60000) {
+					log_warn("accept: %s: pausing new "
+					    "connections for %d ms at a time",
+					    strerror(errno), ACCEPT_PAUSE_MS);
+					w->warned_at = now;
+				}
+				w->paused_until = now + ACCEPT_PAUSE_MS;
 				set_listening(w, 0);
 				return;
 			default:
