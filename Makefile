@@ -37,11 +37,11 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
-SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c \
+SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        capsule.c mime.c log.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
-UNIT_TESTS = test_url test_request test_config
+UNIT_TESTS = test_utf8 test_url test_request test_config
 FUZZ_TARGETS = request
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps
@@ -109,8 +109,9 @@ $(BUILD)/tests/%.o: tests/unit/%.c | test-deps
 	$(CC) $(ALL_CFLAGS) -Isrc $(shell pkg-config --cflags cmocka 2>/dev/null) -c $< -o $@
 
 # Each unit test links only the modules it tests.
+$(BUILD)/tests/test_utf8: $(BUILD)/tests/test_utf8.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_url: $(BUILD)/tests/test_url.o $(BUILD)/url.o
-$(BUILD)/tests/test_request: $(BUILD)/tests/test_request.o $(BUILD)/request.o $(BUILD)/url.o
+$(BUILD)/tests/test_request: $(BUILD)/tests/test_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(BUILD)/config.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS) -lcmocka
@@ -120,7 +121,7 @@ $(BUILD)/fuzz/%.o: tests/fuzz/%.c | deps
 	@mkdir -p $(BUILD)/fuzz
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
-$(BUILD)/fuzz/replay_request: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_request.o $(BUILD)/request.o $(BUILD)/url.o
+$(BUILD)/fuzz/replay_request: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^
 
 unit: $(UNIT_TESTS:%=$(BUILD)/tests/%)
@@ -143,7 +144,7 @@ test: test-deps
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
-build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c | fuzz-deps
+build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c src/utf8.c | fuzz-deps
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $^
 

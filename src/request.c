@@ -8,6 +8,7 @@
 
 #include "request.h"
 #include "url.h"
+#include "utf8.h"
 
 /* request_parse copies the query whole from one struct to the other. */
 _Static_assert(sizeof(((struct request *)0)->query) ==
@@ -92,7 +93,7 @@ check_path(const char *raw, struct request *req, const char **errstr)
 	if (url_percent_decode(raw, req->path, sizeof(req->path), errstr) == -1)
 		return -1;
 	n = strlen(req->path);
-	if (!url_is_utf8(req->path, n)) {
+	if (!utf8_is_valid(req->path, n)) {
 		*errstr = "path is not valid UTF-8";
 		return -1;
 	}
@@ -130,7 +131,7 @@ request_parse(const char *line, size_t len,
 		*errstr = "URL too long";
 		return 59;
 	}
-	if (!url_is_utf8(line, len)) {
+	if (!utf8_is_valid(line, len)) {
 		*errstr = "request is not valid UTF-8";
 		return 59;
 	}

@@ -30,7 +30,7 @@ struct url {
  * Splits the URL reference s[0..len) into its parts (RFC 3986 §3, §4.1).
  * s need not be NUL-terminated; a NUL byte inside it is an error, and so
  * are control bytes, space and anything longer than URL_MAX. Bytes of 0x80
- * and above are kept as they are (IRIs): check url_is_utf8 first.
+ * and above are kept as they are (IRIs): check utf8_is_valid first.
  * Returns 0 and fills *u, or -1 with *errstr set to a static, human-readable
  * reason (for example "bad port" or "URL too long").
  */
@@ -62,8 +62,5 @@ int url_remove_dot_segments(char *path, const char **errstr);
  */
 int url_encode_path(const char *path, char *dst, size_t dstsize);
 
-/* Returns 1 when s[0..len) is well-formed UTF-8 (no overlongs, no
- * surrogates, nothing above U+10FFFF), else 0. */
-int url_is_utf8(const char *s, size_t len);
 
 #endif

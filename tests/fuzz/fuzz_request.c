@@ -14,6 +14,7 @@
 
 #include "request.h"
 #include "url.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,7 +66,7 @@ check_parse(const char *line, size_t len)
 	n = strlen(req.path);
 	CHECK(req.path[0] == '/');
 	CHECK(!has_dot_segment(req.path));
-	CHECK(url_is_utf8(req.path, n));
+	CHECK(utf8_is_valid(req.path, n));
 	for (i = 0; i < n; i++)
 		CHECK((unsigned char)req.path[i] >= 0x20 && req.path[i] != 0x7f);
 	CHECK(req.has_query || req.query[0] == '\0');

@@ -360,65 +360,6 @@ test_encode_table(void **state)
 	assert_int_equal(url_encode_path("", dst, 0), -1);
 }
 
-/* --- url_is_utf8 ---------------------------------------------------------- */
-
-struct utf8_case {
-	const char *name;
-	const char *in;
-	size_t len; /* 0: strlen(in) */
-	int want;
-};
-
-static const struct utf8_case utf8_cases[] = {
-	{ "empty", "", 0, 1 },
-	{ "ascii", "gemini://localhost/", 0, 1 },
-	{ "japanese", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 0, 1 },
-	{ "emoji", "\xf0\x9f\x8c\xb8", 0, 1 },
-	{ "NUL is a character", "a\0b", 3, 1 },
-	{ "U+0080", "\xc2\x80", 0, 1 },
-	{ "U+07FF", "\xdf\xbf", 0, 1 },
-	{ "U+0800", "\xe0\xa0\x80", 0, 1 },
-	{ "U+D7FF", "\xed\x9f\xbf", 0, 1 },
-	{ "U+E000", "\xee\x80\x80", 0, 1 },
-	{ "U+FFFF", "\xef\xbf\xbf", 0, 1 },
-	{ "U+10000", "\xf0\x90\x80\x80", 0, 1 },
-	{ "U+10FFFF", "\xf4\x8f\xbf\xbf", 0, 1 },
-	{ "raw 0xff", "a\xff", 0, 0 },
-	{ "raw 0xfe", "\xfe", 0, 0 },
-	{ "lone continuation", "\x80", 0, 0 },
-	{ "overlong C0 AF", "\xc0\xaf", 0, 0 },
-	{ "overlong C1 BF", "\xc1\xbf", 0, 0 },
-	{ "overlong E0 80 AF", "\xe0\x80\xaf", 0, 0 },
-	{ "overlong E0 9F BF", "\xe0\x9f\xbf", 0, 0 },
-	{ "overlong F0 8F BF BF", "\xf0\x8f\xbf\xbf", 0, 0 },
-	{ "surrogate ED A0 80", "\xed\xa0\x80", 0, 0 },
-	{ "surrogate ED BF BF", "\xed\xbf\xbf", 0, 0 },
-	{ "above U+10FFFF", "\xf4\x90\x80\x80", 0, 0 },
-	{ "F5 lead", "\xf5\x80\x80\x80", 0, 0 },
-	{ "truncated 2 of 3", "\xe6\x97", 0, 0 },
-	{ "truncated at end", "a\xc3", 0, 0 },
-	{ "truncated 3 of 4", "\xf0\x9f\x8c", 0, 0 },
-	{ "ASCII in place of continuation", "\xe6\x97" "a", 0, 0 },
-	{ "lead in place of continuation", "\xc3\xc3\xa9", 0, 0 },
-};
-
-static void
-test_utf8_table(void **state)
-{
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(utf8_cases) / sizeof(utf8_cases[0]); i++) {
-		const struct utf8_case *c = &utf8_cases[i];
-
-		EXPECT_INT(c->name, url_is_utf8(c->in, LEN(c->in, c->len)),
-		    c->want);
-	}
-	/* Only len bytes are looked at: a cut sequence is truncated. */
-	assert_int_equal(url_is_utf8("\xe6\x97\xa5", 2), 0);
-	assert_int_equal(url_is_utf8("\xff", 0), 1);
-}
-
 int
 main(void)
 {
@@ -429,7 +370,6 @@ main(void)
 		cmocka_unit_test(test_dot_table),
 		cmocka_unit_test(test_dot_climb_reason),
 		cmocka_unit_test(test_encode_table),
-		cmocka_unit_test(test_utf8_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,56 @@
+/*
+ * gemtext.h - PURE: article structure -> gemtext pages.
+ *
+ * Pages and their URLs (relative links only, so an exported capsule works
+ * under any path and on any server):
+ *
+ *   articles/index.gmi        the list of articles: title, sections, link
+ *   articles/SLUG/index.gmi   title, lead, table of contents, full page link
+ *   articles/SLUG/N.gmi       section N (1-based), with previous/next/contents
+ *   articles/SLUG/all.gmi     the whole article on one page
+ *
+ * Navigation labels follow the capsule's language: Japanese for "ja"
+ * (目次, 前へ, 次へ, 全文), English otherwise. Every page ends with "\n".
+ */
+#ifndef KIZUNA_GEMTEXT_H
+#define KIZUNA_GEMTEXT_H
+
+#include <stddef.h>
+
+#include "article.h"
+
+/* A growing output buffer. Start zeroed; free data with free(). */
+struct gemtext_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	int failed;           /* an allocation failed: data is incomplete */
+};
+
+/* One article of the capsule, as the pages need it. Borrowed. */
+struct gemtext_entry {
+	const char *slug;     /* file name without ".txt" */
+	const struct article *article;
+};
+
+/* Everything a page may link to. Borrowed for the call. */
+struct gemtext_site {
+	const char *lang;                    /* "ja", "en", "ja,en", ... */
+	const struct gemtext_entry *entries; /* every article, in list order */
+	size_t nentries;
+};
+
+/*
+ * Each renderer appends one page to out and returns 0, or -1 when out of
+ * memory (out->failed is then set). index is the article's position in
+ * site->entries; section is 1-based.
+ */
+int gemtext_listing(const struct gemtext_site *site, struct gemtext_buf *out);
+int gemtext_article_index(const struct gemtext_site *site, size_t index,
+    struct gemtext_buf *out);
+int gemtext_section(const struct gemtext_site *site, size_t index,
+    size_t section, struct gemtext_buf *out);
+int gemtext_full(const struct gemtext_site *site, size_t index,
+    struct gemtext_buf *out);
+
+#endif
