@@ -38,13 +38,14 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
-       capsule.c mime.c log.c
+       capsule.c mime.c log.c pages.c article.c gemtext.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
-UNIT_TESTS = test_utf8 test_url test_request test_config
-FUZZ_TARGETS = request
+UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext
+FUZZ_TARGETS = request article
 
-.PHONY: all run test unit replay integration fuzz clean deps test-deps
+.PHONY: all run test unit replay integration fuzz clean deps test-deps \
+        fuzz-deps golden golden-check bench
 
 all: $(BIN)
 
@@ -113,6 +114,8 @@ $(BUILD)/tests/test_utf8: $(BUILD)/tests/test_utf8.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_url: $(BUILD)/tests/test_url.o $(BUILD)/url.o
 $(BUILD)/tests/test_request: $(BUILD)/tests/test_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(BUILD)/config.o
+$(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(BUILD)/article.o $(BUILD)/utf8.o
+$(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS) -lcmocka
 
@@ -122,6 +125,8 @@ $(BUILD)/fuzz/%.o: tests/fuzz/%.c | deps
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 $(BUILD)/fuzz/replay_request: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
+$(BUILD)/fuzz/replay_article: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_article.o $(BUILD)/article.o $(BUILD)/gemtext.o $(BUILD)/utf8.o
+$(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^
 
 unit: $(UNIT_TESTS:%=$(BUILD)/tests/%)
@@ -135,24 +140,54 @@ replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 integration: $(BIN) | test-deps
 	KIZUNA_BIN=$(CURDIR)/$(BIN) python3 -m unittest discover -s tests/integration -v
 
+# The rendered pages of the shipped articles, checked in and compared byte
+# for byte. After a deliberate change: make golden, then read the diff.
+GOLDEN_INPUTS = $(sort $(wildcard capsule/articles/*.txt))
+
+golden-check: $(BIN)
+	@rm -rf $(BUILD)/golden && mkdir -p $(BUILD)/golden
+	./$(BIN) convert -o $(BUILD)/golden $(GOLDEN_INPUTS)
+	diff -r tests/golden $(BUILD)/golden && echo "golden pages: identical"
+
+golden: $(BIN)
+	rm -rf tests/golden && mkdir -p tests/golden
+	./$(BIN) convert -o tests/golden $(GOLDEN_INPUTS)
+
 test: test-deps
 	$(MAKE) unit replay
+	$(MAKE) golden-check
 	$(MAKE) integration
+
+# --- benchmarks (figures, never a pass/fail) ----------------------------------
+
+$(BUILD)/bench/%.o: tests/bench/%.c | deps
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+
+$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(BUILD)/article.o $(BUILD)/gemtext.o $(BUILD)/utf8.o $(BUILD)/log.o $(BUILD)/config.o
+	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
+
+bench: $(BUILD)/bench/bench_articles
+	@echo "| scenario | input | time | per item |"
+	@echo "|---|---|---|---|"
+	@./$(BUILD)/bench/bench_articles 1000 10
 
 # --- fuzzing (clang + libFuzzer) ---------------------------------------------
 
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
-build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c src/utf8.c | fuzz-deps
+build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c src/utf8.c
+build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/gemtext.c src/utf8.c
+$(FUZZ_TARGETS:%=build/fuzz/fuzz_%): | fuzz-deps
 	@mkdir -p build/fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $^
+	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build/fuzz/corpus-$$t; \
 		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
-		./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/ \
 		    build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
 		    > build/fuzz/fuzz_$$t.log 2>&1 || { tail -60 build/fuzz/fuzz_$$t.log; exit 1; }; \
 		grep -E '^Done|stat::number_of_executed_units' build/fuzz/fuzz_$$t.log | tail -1; \

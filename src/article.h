@@ -10,16 +10,20 @@
  *                  any other slot is left out (it has no target here)
  *   list item      "- text"
  *   quote          lines from one starting with 「 to the first whose end
- *                  closes every bracket opened since (its last char is 」)
- *   section (H2)   a short line that does not end like a sentence or clause
- *                  (。、！？!?…」 and the like), is not a list item, and is
- *                  followed by a blank line and then more text
+ *                  closes every bracket opened since (its last char is 」),
+ *                  at most 30 lines, with no blank line, list or slot inside
+ *   section (H2)   a short line (at most 40 characters) that does not end
+ *                  like a sentence or clause (。、！？!?…」 and the like), is
+ *                  not a list item, and is followed by a blank line and then
+ *                  by something that goes in the section (a heading with
+ *                  nothing under it before the next one is a paragraph)
  *   sub-heading    such a line followed directly by text or a list; this
  *                  includes "1.…", "ケース1:…", "ルール1:…"
  *   paragraph      everything else: one line, one paragraph, never re-wrapped
  *
  * A line ending in 、 continues its sentence: it is joined to the next text
- * line with nothing between (Japanese needs no space). When unsure, a line is
+ * line with nothing between (Japanese needs no space), and what it makes is
+ * text: never a heading or a slot, whatever its ends look like. When unsure, a line is
  * a paragraph: a wrong heading is worse than a missed one. No source line is
  * ever dropped or changed, link slots aside; lines only lose trailing spaces,
  * and a list item its "- " marker.
@@ -55,7 +59,8 @@ struct article_section {
 
 struct article {
 	const char *title;   /* front matter, else the first section's
-	                        heading, else the first line; never NULL */
+	                        heading, else the text of the first block
+	                        that is not a slot, else ""; never NULL */
 	int has_front_matter;
 	struct article_block *blocks;
 	size_t nblocks;

@@ -27,10 +27,12 @@ struct capsule {
 	char lang[40];         /* "ja", or "\"ja,en\"" when it needs quotes */
 	int openat2_missing;   /* the kernel said ENOSYS once */
 	struct mime *mime;
+	const struct pages *pages;
 };
 
 struct capsule *
-capsule_open(const struct config *cfg, char *err, size_t errsize)
+capsule_open(const struct config *cfg, const struct pages *pages, char *err,
+    size_t errsize)
 {
 	struct capsule *cap;
 
@@ -46,6 +48,7 @@ capsule_open(const struct config *cfg, char *err, size_t errsize)
 		return NULL;
 	}
 	snprintf(cap->root, sizeof(cap->root), "%s", cfg->root);
+	cap->pages = pages;
 	snprintf(cap->hostname, sizeof(cap->hostname), "%s", cfg->hostname);
 	/* Several language tags must be quoted (gemtext specification). */
 	if (strchr(cfg->lang, ',') != NULL)
@@ -208,6 +211,48 @@ ends_with_newline(int fd, off_t size)
 }
 
 static void
+set_text_meta(struct capsule *cap, struct response *resp, const char *type)
+{
+	if (strncmp(type, "text/gemini", 11) == 0)
+		snprintf(resp->meta, sizeof(resp->meta), "%s; lang=%s", type,
+		    cap->lang);
+	else
+		snprintf(resp->meta, sizeof(resp->meta), "%s", type);
+}
+
+/*
+ * Answers from the page table when the path is one of its pages, or one
+ * only it may answer. Returns 1 when it answered, 0 to go on to the files.
+ */
+static int
+respond_page(struct capsule *cap, const struct request *req,
+    struct response *resp)
+{
+	char slashed[URL_MAX + 2];
+	const struct page *pg;
+
+	if (cap->pages == NULL)
+		return 0;
+	if ((pg = pages_find(cap->pages, req->path)) != NULL) {
+		resp->status = 20;
+		resp->body = pg->body;
+		resp->size = (off_t)pg->len;
+		set_text_meta(cap, resp, pg->mime);
+		return 1;
+	}
+	if (pages_reserved(cap->pages, req->path)) {
+		set_status(resp, 51, "Not found");
+		return 1;
+	}
+	snprintf(slashed, sizeof(slashed), "%s/", req->path);
+	if (pages_find(cap->pages, slashed) != NULL) {
+		respond_redirect(cap, req, resp);
+		return 1;
+	}
+	return 0;
+}
+
+static void
 respond_file(struct capsule *cap, int fd, const struct stat *sb,
     const char *name, struct response *resp)
 {
@@ -216,12 +261,9 @@ respond_file(struct capsule *cap, int fd, const struct stat *sb,
 	resp->status = 20;
 	resp->fd = fd;
 	resp->size = sb->st_size;
-	if (strncmp(type, "text/gemini", 11) == 0) {
-		snprintf(resp->meta, sizeof(resp->meta), "%s; lang=%s", type,
-		    cap->lang);
+	set_text_meta(cap, resp, type);
+	if (strncmp(type, "text/gemini", 11) == 0)
 		resp->add_newline = !ends_with_newline(fd, sb->st_size);
-	} else
-		snprintf(resp->meta, sizeof(resp->meta), "%s", type);
 }
 
 void
@@ -240,6 +282,8 @@ capsule_respond(struct capsule *cap, const struct request *req,
 		set_status(resp, 51, "Not found");
 		return;
 	}
+	if (respond_page(cap, req, resp))
+		return;
 	/* request_parse guarantees a leading '/' and no dot-segments. */
 	snprintf(rel, sizeof(rel), "%s", req->path + 1);
 	if ((fd = open_beneath(cap, rel)) == -1) {

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "pages.h"
 #include "request.h"
 
 /* The Gemini specification caps META at 1024 bytes. */
@@ -33,16 +34,20 @@ struct capsule;
 
 /*
  * Opens the capsule described by cfg (root directory, hostname and port for
- * redirects, lang for text/gemini) with its own MIME detector. One per
- * worker: a capsule is not thread-safe. cfg is copied from, not kept.
- * Returns NULL with err set.
+ * redirects, lang for text/gemini) with its own MIME detector, serving the
+ * generated pages of pages (borrowed, read-only, may be NULL) before any
+ * file. One per worker: a capsule is not thread-safe. cfg is copied from,
+ * not kept. Returns NULL with err set.
  */
-struct capsule *capsule_open(const struct config *cfg, char *err,
-    size_t errsize);
+struct capsule *capsule_open(const struct config *cfg,
+    const struct pages *pages, char *err, size_t errsize);
 void capsule_close(struct capsule *cap);
 
 /*
  * Decides the response to a request that request_parse accepted:
+ *   a generated page           -> 20 from memory (articles, see pages.h)
+ *   where only pages live      -> 51 (an article refused at load)
+ *   a page's URL without '/'   -> 31 to the same URL with '/'
  *   a regular file             -> 20 with its MIME type (and lang for gemtext)
  *   a directory, path ends '/' -> its index.gmi, else 51
  *   a directory without '/'    -> 31 to the same URL with '/'

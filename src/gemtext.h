@@ -9,7 +9,8 @@
  *   articles/SLUG/N.gmi       section N (1-based), with previous/next/contents
  *   articles/SLUG/all.gmi     the whole article on one page
  *
- * Navigation labels follow the capsule's language: Japanese for "ja"
+ * The 【関連記事】 slot becomes links to the next articles of the list
+ * (wrapping around), at most five. Navigation labels follow the capsule's language: Japanese for "ja"
  * (目次, 前へ, 次へ, 全文), English otherwise. Every page ends with "\n".
  */
 #ifndef KIZUNA_GEMTEXT_H

@@ -3,12 +3,15 @@
  *
  *   kizuna [-c FILE]       serve the capsule described by FILE
  *   kizuna -t [-c FILE]    check FILE (and the certificate) and exit
+ *   kizuna convert [-o DIR] [--lang TAG] FILE...
+ *                          write the article pages as files under DIR
  *   kizuna -V | -h         version | usage
  *
  * Exit status: 0 success, 1 a runtime failure (cannot listen), 2 a
  * configuration, certificate or usage error.
  */
 #define _GNU_SOURCE
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "pages.h"
 #include "server.h"
 #include "tls.h"
 
@@ -35,6 +39,9 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: kizuna [-c FILE]      serve the capsule\n"
 	    "       kizuna -t [-c FILE]   check the configuration and exit\n"
+	    "       kizuna convert [-o DIR] [--lang TAG] FILE...\n"
+	    "                             write article pages under DIR "
+	    "(default .)\n"
 	    "       kizuna -V             print the version\n"
 	    "       kizuna -h             print this help\n"
 	    "FILE defaults to %s in the current directory.\n", DEFAULT_CONFIG);
@@ -79,6 +86,7 @@ check(const struct config *cfg)
 static int
 serve(const struct config *cfg)
 {
+	struct pages *pages;
 	struct tls_ctx *tls;
 	char err[1024], fp[TLS_FINGERPRINT_SIZE];
 	int rc;
@@ -103,12 +111,63 @@ serve(const struct config *cfg)
 		tls_ctx_free(tls);
 		return EXIT_CONFIG;
 	}
+	if ((pages = pages_load_dir(cfg->root, cfg->articles, cfg->lang)) ==
+	    NULL) {
+		tls_ctx_free(tls);
+		return EXIT_RUNTIME;
+	}
+	log_info("articles: %zu in %s/%s, %zu pages", pages_articles(pages),
+	    cfg->root, cfg->articles, pages_count(pages));
 	/* A client that resets mid-response must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
 	server_block_signals();
-	rc = server_run(cfg, tls);
+	rc = server_run(cfg, tls, pages);
+	pages_free(pages);
 	tls_ctx_free(tls);
 	log_close();
+	return rc == 0 ? 0 : EXIT_RUNTIME;
+}
+
+/* kizuna convert [-o DIR] [--lang TAG] FILE... */
+static int
+convert(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "lang", required_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = ".", *lang = "ja";
+	struct pages *pages;
+	int opt, rc;
+
+	log_init(CONFIG_LOG_INFO, "off");
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:l:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			dir = optarg;
+			break;
+		case 'l':
+			lang = optarg;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_CONFIG;
+		}
+	}
+	if (optind == argc) {
+		usage(stderr);
+		return EXIT_CONFIG;
+	}
+	pages = pages_load_files(argv + optind, (size_t)(argc - optind), lang);
+	if (pages == NULL)
+		return EXIT_CONFIG;
+	rc = pages_export(pages, dir);
+	if (rc == 0)
+		log_info("wrote %zu pages of %zu articles under %s/articles/",
+		    pages_count(pages), pages_articles(pages), dir);
+	pages_free(pages);
 	return rc == 0 ? 0 : EXIT_RUNTIME;
 }
 
@@ -120,6 +179,8 @@ main(int argc, char **argv)
 	char err[1024];
 	int opt, test_only = 0;
 
+	if (argc > 1 && strcmp(argv[1], "convert") == 0)
+		return convert(argc - 1, argv + 1);
 	while ((opt = getopt(argc, argv, "c:thV")) != -1) {
 		switch (opt) {
 		case 'c':

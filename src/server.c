@@ -287,7 +287,7 @@ worker_destroy(struct worker *w)
 
 static int
 worker_init(struct server *srv, struct worker *w, int id,
-    struct tls_ctx *tls)
+    struct tls_ctx *tls, const struct pages *pages)
 {
 	const struct config *cfg = srv->cfg;
 	char err[512];
@@ -301,7 +301,7 @@ worker_init(struct server *srv, struct worker *w, int id,
 		log_error("epoll: %s", strerror(errno));
 		return -1;
 	}
-	if ((w->host.capsule = capsule_open(cfg, err, sizeof(err))) == NULL) {
+	if ((w->host.capsule = capsule_open(cfg, pages, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		return -1;
 	}
@@ -374,7 +374,8 @@ wait_for_stop(void)
 }
 
 int
-server_run(const struct config *cfg, struct tls_ctx *tls)
+server_run(const struct config *cfg, struct tls_ctx *tls,
+    const struct pages *pages)
 {
 	struct server srv = { .cfg = cfg };
 	uint64_t one = 1;
@@ -389,7 +390,8 @@ server_run(const struct config *cfg, struct tls_ctx *tls)
 		return -1;
 	}
 	for (inited = 0; inited < srv.nworkers; inited++) {
-		if (worker_init(&srv, &srv.workers[inited], inited, tls) == -1) {
+		if (worker_init(&srv, &srv.workers[inited], inited, tls,
+		    pages) == -1) {
 			worker_destroy(&srv.workers[inited]);
 			rc = -1;
 			goto out;

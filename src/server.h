@@ -11,6 +11,7 @@
 #define KIZUNA_SERVER_H
 
 #include "config.h"
+#include "pages.h"
 #include "tls.h"
 
 /*
@@ -19,10 +20,12 @@
  * accepting, lets responses in flight finish for at most cfg->timeout
  * seconds, and returns. The caller must have blocked SIGTERM, SIGINT,
  * SIGHUP and SIGUSR1 in every thread (server_block_signals) and ignored
- * SIGPIPE. cfg and tls are borrowed for the whole run.
+ * SIGPIPE. cfg, tls and pages (the generated pages, shared read-only by
+ * every worker) are borrowed for the whole run.
  * Returns 0 after a clean stop, -1 (logged) when it could not start.
  */
-int server_run(const struct config *cfg, struct tls_ctx *tls);
+int server_run(const struct config *cfg, struct tls_ctx *tls,
+    const struct pages *pages);
 
 /* Blocks the signals server_run waits for; call before any thread starts. */
 void server_block_signals(void);

@@ -1,0 +1,336 @@
+/*
+ * gemtext.c - PURE: article structure -> gemtext pages (see gemtext.h).
+ *
+ * Layout of the blocks (gemtext specification): one source line is one
+ * gemtext line, never re-wrapped, since clients wrap. A blank line separates
+ * blocks of different kinds (paragraphs, a list, a quote, links) and
+ * surrounds headings, the way the source's own blank lines would.
+ */
+#include "gemtext.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Most links one 【関連記事】 slot becomes. */
+#define RELATED_MAX 5
+
+/* Navigation words, in the capsule's language. */
+struct labels {
+	const char *listing;       /* title of the list of articles */
+	const char *count_fmt;     /* "%s" title, "%zu" sections */
+	const char *no_articles;
+	const char *contents;
+	const char *previous;
+	const char *next;
+	const char *full;          /* the whole article on one page */
+	const char *source;        /* the text as written */
+	const char *related;
+	const char *home;
+	const char *all_articles;
+};
+
+static const struct labels labels_ja = {
+	.listing = "記事の一覧",
+	.count_fmt = "%s（全%zu節）",
+	.no_articles = "まだ記事はありません。",
+	.contents = "目次",
+	.previous = "前へ",
+	.next = "次へ",
+	.full = "全文を1ページで読む",
+	.source = "元のテキスト",
+	.related = "関連記事",
+	.home = "ホーム",
+	.all_articles = "記事の一覧",
+};
+
+static const struct labels labels_en = {
+	.listing = "Articles",
+	.count_fmt = "%s (%zu sections)",
+	.no_articles = "No articles yet.",
+	.contents = "Contents",
+	.previous = "Previous",
+	.next = "Next",
+	.full = "Read the whole article on one page",
+	.source = "Source text",
+	.related = "Related",
+	.home = "Home",
+	.all_articles = "All articles",
+};
+
+/* Japanese labels when the first language tag is "ja" ("ja", "ja-JP"). */
+static const struct labels *
+labels_for(const char *lang)
+{
+	if (lang != NULL && strncmp(lang, "ja", 2) == 0 &&
+	    (lang[2] == '\0' || lang[2] == '-' || lang[2] == ','))
+		return &labels_ja;
+	return &labels_en;
+}
+
+/* Kinds of output line, to know where a blank line goes. */
+enum run {
+	RUN_NONE,
+	RUN_TEXT,
+	RUN_LIST,
+	RUN_QUOTE,
+	RUN_LINKS,
+	RUN_HEADING,
+	RUN_NAV,       /* the page's closing navigation links */
+};
+
+static int
+grow(struct gemtext_buf *out, size_t more)
+{
+	size_t cap;
+	char *data;
+
+	if (out->failed)
+		return -1;
+	if (out->len + more <= out->cap)
+		return 0;
+	cap = out->cap == 0 ? 4096 : out->cap;
+	while (cap < out->len + more)
+		cap *= 2;
+	if ((data = realloc(out->data, cap)) == NULL) {
+		out->failed = 1;
+		return -1;
+	}
+	out->data = data;
+	out->cap = cap;
+	return 0;
+}
+
+static void
+put(struct gemtext_buf *out, const char *s, size_t len)
+{
+	if (grow(out, len) == -1)
+		return;
+	memcpy(out->data + out->len, s, len);
+	out->len += len;
+}
+
+static void
+puts_(struct gemtext_buf *out, const char *s)
+{
+	put(out, s, strlen(s));
+}
+
+static void
+putf(struct gemtext_buf *out, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		put(out, small, (size_t)n);
+		return;
+	}
+	if (grow(out, (size_t)n + 1) == -1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out->data + out->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	out->len += (size_t)n;
+}
+
+/* Starts a line of kind run, after a blank line when the kind changes. */
+static void
+begin(struct gemtext_buf *out, enum run *last, enum run run)
+{
+	if (*last != RUN_NONE && (*last != run || run == RUN_HEADING))
+		puts_(out, "\n");
+	*last = run;
+}
+
+/*
+ * A text line whose first characters would make it another line type
+ * ("=>", "#", ">", "* ", "```") gets one leading space: gemtext has no
+ * escape, and a space before the marker makes it plain text again.
+ */
+static void
+put_text_line(struct gemtext_buf *out, const char *text, size_t len)
+{
+	if ((len >= 2 && memcmp(text, "=>", 2) == 0) ||
+	    (len >= 1 && (text[0] == '#' || text[0] == '>')) ||
+	    (len >= 2 && memcmp(text, "* ", 2) == 0) ||
+	    (len == 1 && text[0] == '*') ||
+	    (len >= 3 && memcmp(text, "```", 3) == 0))
+		puts_(out, " ");
+	put(out, text, len);
+	puts_(out, "\n");
+}
+
+static const char *
+title_of(const struct gemtext_entry *e)
+{
+	return e->article->title[0] != '\0' ? e->article->title : e->slug;
+}
+
+/*
+ * The 【関連記事】 slot: links to the articles after this one in list order
+ * (wrapping), at most RELATED_MAX, so a capsule of a thousand articles does
+ * not grow every page by a thousand links (and rendering stays linear).
+ */
+static void
+put_related(const struct gemtext_site *site, size_t index,
+    struct gemtext_buf *out, enum run *last)
+{
+	const struct labels *lb = labels_for(site->lang);
+	size_t k, i, n = site->nentries;
+
+	for (k = 1; k < n && k <= RELATED_MAX; k++) {
+		i = (index + k) % n;
+		begin(out, last, RUN_LINKS);
+		putf(out, "=> ../%s/ %s: %s\n", site->entries[i].slug,
+		    lb->related, title_of(&site->entries[i]));
+	}
+}
+
+/* Renders blocks[first .. first + count); sub-headings get marker. */
+static void
+put_blocks(const struct gemtext_site *site, size_t index, size_t first,
+    size_t count, const char *marker, struct gemtext_buf *out,
+    enum run *last)
+{
+	const struct article *a = site->entries[index].article;
+	size_t i;
+
+	for (i = first; i < first + count; i++) {
+		const struct article_block *b = &a->blocks[i];
+
+		switch (b->type) {
+		case ARTICLE_PARAGRAPH:
+			begin(out, last, RUN_TEXT);
+			put_text_line(out, b->text, b->len);
+			break;
+		case ARTICLE_SUBHEADING:
+			begin(out, last, RUN_HEADING);
+			putf(out, "%s %s\n", marker, b->text);
+			break;
+		case ARTICLE_LIST_ITEM:
+			begin(out, last, RUN_LIST);
+			putf(out, "* %s\n", b->text);
+			break;
+		case ARTICLE_QUOTE:
+			/* Two quotes in a row stay two blocks. */
+			if (b->quote_start && *last == RUN_QUOTE)
+				puts_(out, "\n");
+			begin(out, last, RUN_QUOTE);
+			putf(out, "> %s\n", b->text);
+			break;
+		case ARTICLE_RELATED:
+			put_related(site, index, out, last);
+			break;
+		}
+	}
+}
+
+static int
+finish(struct gemtext_buf *out)
+{
+	return out->failed ? -1 : 0;
+}
+
+int
+gemtext_listing(const struct gemtext_site *site, struct gemtext_buf *out)
+{
+	const struct labels *lb = labels_for(site->lang);
+	size_t i;
+
+	putf(out, "# %s\n\n", lb->listing);
+	if (site->nentries == 0)
+		putf(out, "%s\n", lb->no_articles);
+	for (i = 0; i < site->nentries; i++) {
+		const struct gemtext_entry *e = &site->entries[i];
+
+		putf(out, "=> %s/ ", e->slug);
+		putf(out, lb->count_fmt, title_of(e), e->article->nsections);
+		puts_(out, "\n");
+	}
+	putf(out, "\n=> ../ %s\n", lb->home);
+	return finish(out);
+}
+
+int
+gemtext_article_index(const struct gemtext_site *site, size_t index,
+    struct gemtext_buf *out)
+{
+	const struct labels *lb = labels_for(site->lang);
+	const struct gemtext_entry *e = &site->entries[index];
+	const struct article *a = e->article;
+	enum run last = RUN_HEADING;
+	size_t i;
+
+	putf(out, "# %s\n", title_of(e));
+	put_blocks(site, index, 0, a->nlead, "##", out, &last);
+	if (a->nsections > 0) {
+		begin(out, &last, RUN_HEADING);
+		putf(out, "## %s\n", lb->contents);
+		begin(out, &last, RUN_LINKS);
+		for (i = 0; i < a->nsections; i++)
+			putf(out, "=> %zu.gmi %zu. %s\n", i + 1, i + 1,
+			    a->sections[i].heading);
+	}
+	begin(out, &last, RUN_NAV);
+	putf(out, "=> all.gmi %s\n", lb->full);
+	putf(out, "=> ../%s.txt %s\n", e->slug, lb->source);
+	putf(out, "=> ../ %s\n", lb->all_articles);
+	return finish(out);
+}
+
+int
+gemtext_section(const struct gemtext_site *site, size_t index,
+    size_t section, struct gemtext_buf *out)
+{
+	const struct labels *lb = labels_for(site->lang);
+	const struct gemtext_entry *e = &site->entries[index];
+	const struct article *a = e->article;
+	const struct article_section *s;
+	enum run last = RUN_HEADING;
+
+	if (section < 1 || section > a->nsections)
+		return -1;
+	s = &a->sections[section - 1];
+	putf(out, "# %s\n", s->heading);
+	put_blocks(site, index, s->first, s->count, "##", out, &last);
+	begin(out, &last, RUN_NAV);
+	if (section > 1)
+		putf(out, "=> %zu.gmi %s: %zu. %s\n", section - 1, lb->previous,
+		    section - 1, a->sections[section - 2].heading);
+	if (section < a->nsections)
+		putf(out, "=> %zu.gmi %s: %zu. %s\n", section + 1, lb->next,
+		    section + 1, a->sections[section].heading);
+	putf(out, "=> ./ %s: %s\n", lb->contents, title_of(e));
+	return finish(out);
+}
+
+int
+gemtext_full(const struct gemtext_site *site, size_t index,
+    struct gemtext_buf *out)
+{
+	const struct labels *lb = labels_for(site->lang);
+	const struct gemtext_entry *e = &site->entries[index];
+	const struct article *a = e->article;
+	enum run last = RUN_HEADING;
+	size_t i;
+
+	putf(out, "# %s\n", title_of(e));
+	put_blocks(site, index, 0, a->nlead, "###", out, &last);
+	for (i = 0; i < a->nsections; i++) {
+		begin(out, &last, RUN_HEADING);
+		putf(out, "## %s\n", a->sections[i].heading);
+		put_blocks(site, index, a->sections[i].first,
+		    a->sections[i].count, "###", out, &last);
+	}
+	begin(out, &last, RUN_NAV);
+	putf(out, "=> ./ %s: %s\n", lb->contents, title_of(e));
+	return finish(out);
+}

@@ -1,0 +1,551 @@
+/*
+ * pages.c - the page table: read articles, render them, look pages up.
+ */
+#define _GNU_SOURCE
+#include "pages.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "gemtext.h"
+#include "log.h"
+
+/* Larger is not an article someone wrote: refuse rather than exhaust memory. */
+#define ARTICLE_MAX_BYTES (16 * 1024 * 1024)
+
+#define MIME_GEMTEXT "text/gemini; charset=utf-8"
+#define MIME_SOURCE "text/plain; charset=utf-8"
+
+/* One article file, as read. */
+struct source {
+	char *slug;
+	char *bytes;
+	size_t len;
+	struct article *article;
+};
+
+struct pages {
+	char prefix[PATH_MAX];    /* "/articles/" */
+	struct page *v;           /* sorted by path */
+	size_t n, cap;
+	struct source *sources;   /* sorted by slug; bytes back the .txt pages */
+	size_t nsources;
+	char **bodies;            /* rendered pages, owned */
+	size_t nbodies, bodies_cap;
+};
+
+static int
+slug_is_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || s[0] == '.')
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/* snprintf that refuses to cut: a cut path would name another page. */
+static int
+format_path(char *dst, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, size, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* Reads a whole regular file. Returns 0, or -1 with errno set. */
+static int
+read_file(const char *path, char **bytes, size_t *len)
+{
+	struct stat sb;
+	size_t got = 0;
+	ssize_t n;
+	char *buf;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1) {
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size > ARTICLE_MAX_BYTES) {
+		close(fd);
+		errno = S_ISREG(sb.st_mode) ? EFBIG : EINVAL;
+		return -1;
+	}
+	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while (got < (size_t)sb.st_size) {
+		n = read(fd, buf + got, (size_t)sb.st_size - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;   /* shrank while read: keep what is there */
+		got += (size_t)n;
+	}
+	close(fd);
+	*bytes = buf;
+	*len = got;
+	return 0;
+}
+
+/* Reads and parses one article file into src. Returns 0 or -1 (logged). */
+static int
+load_source(const char *path, const char *name, struct source *src)
+{
+	const char *base = strrchr(name, '/');
+	const char *why = NULL;
+	size_t slen;
+
+	base = base != NULL ? base + 1 : name;
+	slen = strlen(base);
+	if (slen > 4 && strcmp(base + slen - 4, ".txt") == 0)
+		slen -= 4;
+	memset(src, 0, sizeof(*src));
+	if (!slug_is_valid(base, slen)) {
+		log_error("%s: the file name must be made of ASCII letters, "
+		    "digits, '-', '_' and '.' (it is the article's URL): "
+		    "not served", path);
+		return -1;
+	}
+	if (read_file(path, &src->bytes, &src->len) == -1) {
+		log_error("%s: %s: not served", path, strerror(errno));
+		return -1;
+	}
+	if ((src->article = article_parse(src->bytes, src->len, &why)) ==
+	    NULL) {
+		log_error("%s: %s: not served", path, why);
+		free(src->bytes);
+		src->bytes = NULL;
+		return -1;
+	}
+	src->slug = strndup(base, slen);
+	if (src->slug == NULL) {
+		log_error("out of memory");
+		article_free(src->article);
+		free(src->bytes);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+free_source(struct source *src)
+{
+	free(src->slug);
+	free(src->bytes);
+	article_free(src->article);
+}
+
+static int
+add_page(struct pages *p, const char *path, const char *mime,
+    const char *body, size_t len, int alias)
+{
+	struct page *v;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap == 0 ? 64 : p->cap * 2;
+		if ((v = realloc(p->v, p->cap * sizeof(*v))) == NULL)
+			return -1;
+		p->v = v;
+	}
+	if ((p->v[p->n].path = strdup(path)) == NULL)
+		return -1;
+	p->v[p->n].mime = mime;
+	p->v[p->n].body = body;
+	p->v[p->n].len = len;
+	p->v[p->n].alias = alias;
+	p->n++;
+	return 0;
+}
+
+/* Takes ownership of the rendered buffer and lists it under path. */
+static int
+add_rendered(struct pages *p, const char *path, struct gemtext_buf *buf,
+    int rc)
+{
+	char **v;
+
+	if (rc == -1 || buf->failed) {
+		free(buf->data);
+		return -1;
+	}
+	if (p->nbodies == p->bodies_cap) {
+		p->bodies_cap = p->bodies_cap == 0 ? 64 : p->bodies_cap * 2;
+		if ((v = realloc(p->bodies, p->bodies_cap * sizeof(*v))) ==
+		    NULL) {
+			free(buf->data);
+			return -1;
+		}
+		p->bodies = v;
+	}
+	p->bodies[p->nbodies++] = buf->data;
+	return add_page(p, path, MIME_GEMTEXT, buf->data, buf->len, 0);
+}
+
+static int
+compare_pages(const void *a, const void *b)
+{
+	return strcmp(((const struct page *)a)->path,
+	    ((const struct page *)b)->path);
+}
+
+static int
+compare_sources(const void *a, const void *b)
+{
+	return strcmp(((const struct source *)a)->slug,
+	    ((const struct source *)b)->slug);
+}
+
+/* Renders every page of one article. */
+static int
+render_article(struct pages *p, const struct gemtext_site *site, size_t i)
+{
+	const struct source *src = &p->sources[i];
+	struct gemtext_buf buf;
+	char path[PATH_MAX];
+	size_t s;
+
+	memset(&buf, 0, sizeof(buf));
+	if (format_path(path, sizeof(path), "%s%s/", p->prefix, src->slug) ==
+	    -1 || add_rendered(p, path, &buf,
+	    gemtext_article_index(site, i, &buf)) == -1)
+		return -1;
+	if (format_path(path, sizeof(path), "%s%s/index.gmi", p->prefix,
+	    src->slug) == -1 ||
+	    add_page(p, path, MIME_GEMTEXT, buf.data, buf.len, 1) == -1)
+		return -1;
+	for (s = 1; s <= src->article->nsections; s++) {
+		memset(&buf, 0, sizeof(buf));
+		if (format_path(path, sizeof(path), "%s%s/%zu.gmi", p->prefix,
+		    src->slug, s) == -1 || add_rendered(p, path, &buf,
+		    gemtext_section(site, i, s, &buf)) == -1)
+			return -1;
+	}
+	memset(&buf, 0, sizeof(buf));
+	if (format_path(path, sizeof(path), "%s%s/all.gmi", p->prefix,
+	    src->slug) == -1 ||
+	    add_rendered(p, path, &buf, gemtext_full(site, i, &buf)) == -1)
+		return -1;
+	if (format_path(path, sizeof(path), "%s%s.txt", p->prefix,
+	    src->slug) == -1)
+		return -1;
+	return add_page(p, path, MIME_SOURCE, src->bytes, src->len, 0);
+}
+
+/* Renders the table from p->sources, then drops the parsed articles. */
+static int
+render_all(struct pages *p, const char *lang)
+{
+	struct gemtext_entry *entries;
+	struct gemtext_site site;
+	struct gemtext_buf buf;
+	char path[PATH_MAX];
+	size_t i;
+	int rc = -1;
+
+	qsort(p->sources, p->nsources, sizeof(*p->sources), compare_sources);
+	if ((entries = calloc(p->nsources + 1, sizeof(*entries))) == NULL)
+		return -1;
+	for (i = 0; i < p->nsources; i++) {
+		entries[i].slug = p->sources[i].slug;
+		entries[i].article = p->sources[i].article;
+	}
+	site.lang = lang;
+	site.entries = entries;
+	site.nentries = p->nsources;
+
+	memset(&buf, 0, sizeof(buf));
+	if (add_rendered(p, p->prefix, &buf, gemtext_listing(&site, &buf)) ==
+	    -1)
+		goto out;
+	if (format_path(path, sizeof(path), "%sindex.gmi", p->prefix) == -1 ||
+	    add_page(p, path, MIME_GEMTEXT, buf.data, buf.len, 1) == -1)
+		goto out;
+	for (i = 0; i < p->nsources; i++)
+		if (render_article(p, &site, i) == -1)
+			goto out;
+	qsort(p->v, p->n, sizeof(*p->v), compare_pages);
+	rc = 0;
+out:
+	free(entries);
+	/* The pages hold everything readers need; the trees can go. */
+	for (i = 0; i < p->nsources; i++) {
+		article_free(p->sources[i].article);
+		p->sources[i].article = NULL;
+	}
+	if (rc == -1)
+		log_error("out of memory while rendering articles");
+	return rc;
+}
+
+static struct pages *
+pages_new(const char *prefix)
+{
+	struct pages *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		log_error("out of memory");
+		return NULL;
+	}
+	snprintf(p->prefix, sizeof(p->prefix), "%s", prefix);
+	return p;
+}
+
+static int
+add_source(struct pages *p, size_t *cap, const char *path, const char *name)
+{
+	struct source *v;
+
+	if (p->nsources == *cap) {
+		*cap = *cap == 0 ? 16 : *cap * 2;
+		if ((v = realloc(p->sources, *cap * sizeof(*v))) == NULL) {
+			log_error("out of memory");
+			return -2;
+		}
+		p->sources = v;
+	}
+	if (load_source(path, name, &p->sources[p->nsources]) == -1)
+		return -1;
+	p->nsources++;
+	return 0;
+}
+
+struct pages *
+pages_load_dir(const char *root, const char *articles, const char *lang)
+{
+	char dirpath[PATH_MAX], prefix[PATH_MAX], path[PATH_MAX * 2];
+	struct pages *p;
+	struct dirent *de;
+	size_t cap = 0, n;
+	DIR *dir;
+
+	if (format_path(prefix, sizeof(prefix), "/%s/", articles) == -1 ||
+	    format_path(dirpath, sizeof(dirpath), "%s/%s", root, articles) ==
+	    -1) {
+		log_error("%s/%s: path too long", root, articles);
+		return NULL;
+	}
+	if ((p = pages_new(prefix)) == NULL)
+		return NULL;
+	if ((dir = opendir(dirpath)) == NULL) {
+		if (errno != ENOENT)
+			log_error("%s: %s", dirpath, strerror(errno));
+	} else {
+		while ((de = readdir(dir)) != NULL) {
+			n = strlen(de->d_name);
+			if (de->d_name[0] == '.' || n <= 4 ||
+			    strcmp(de->d_name + n - 4, ".txt") != 0)
+				continue;
+			if (format_path(path, sizeof(path), "%s/%s", dirpath,
+			    de->d_name) == -1)
+				continue;
+			if (add_source(p, &cap, path, de->d_name) == -2) {
+				closedir(dir);
+				pages_free(p);
+				return NULL;
+			}
+		}
+		closedir(dir);
+	}
+	if (render_all(p, lang) == -1) {
+		pages_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct pages *
+pages_load_files(char *const *files, size_t nfiles, const char *lang)
+{
+	struct pages *p;
+	size_t i, cap = 0;
+
+	if ((p = pages_new("/articles/")) == NULL)
+		return NULL;
+	for (i = 0; i < nfiles; i++) {
+		if (add_source(p, &cap, files[i], files[i]) != 0) {
+			pages_free(p);
+			return NULL;
+		}
+	}
+	qsort(p->sources, p->nsources, sizeof(*p->sources), compare_sources);
+	for (i = 1; i < p->nsources; i++) {
+		if (strcmp(p->sources[i - 1].slug, p->sources[i].slug) == 0) {
+			log_error("two files make the article \"%s\"",
+			    p->sources[i].slug);
+			pages_free(p);
+			return NULL;
+		}
+	}
+	if (render_all(p, lang) == -1) {
+		pages_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+pages_free(struct pages *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++)
+		free(p->v[i].path);
+	free(p->v);
+	for (i = 0; i < p->nsources; i++)
+		free_source(&p->sources[i]);
+	free(p->sources);
+	for (i = 0; i < p->nbodies; i++)
+		free(p->bodies[i]);
+	free(p->bodies);
+	free(p);
+}
+
+const struct page *
+pages_find(const struct pages *p, const char *path)
+{
+	struct page key = { .path = (char *)(uintptr_t)path };
+
+	if (p->n == 0)
+		return NULL;
+	return bsearch(&key, p->v, p->n, sizeof(*p->v), compare_pages);
+}
+
+static const struct source *
+find_source(const struct pages *p, const char *slug, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsources; i++)
+		if (strlen(p->sources[i].slug) == len &&
+		    memcmp(p->sources[i].slug, slug, len) == 0)
+			return &p->sources[i];
+	return NULL;
+}
+
+int
+pages_reserved(const struct pages *p, const char *path)
+{
+	size_t plen = strlen(p->prefix), n;
+	const char *rest, *slash;
+
+	if (strncmp(path, p->prefix, plen) != 0)
+		return 0;
+	rest = path + plen;
+	slash = strchr(rest, '/');
+	n = strlen(rest);
+	if (slash == NULL)
+		return n >= 4 && strcmp(rest + n - 4, ".txt") == 0;
+	return find_source(p, rest, (size_t)(slash - rest)) != NULL;
+}
+
+size_t
+pages_count(const struct pages *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (!p->v[i].alias)
+			n++;
+	return n;
+}
+
+size_t
+pages_articles(const struct pages *p)
+{
+	return p->nsources;
+}
+
+/* Creates every missing folder on the way to the file at path. */
+static int
+make_parents(char *path)
+{
+	char *slash;
+
+	for (slash = strchr(path + 1, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+			*slash = '/';
+			return -1;
+		}
+		*slash = '/';
+	}
+	return 0;
+}
+
+static int
+write_file(const char *path, const char *body, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1)
+		return -1;
+	while (done < len) {
+		n = write(fd, body + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return close(fd);
+}
+
+int
+pages_export(const struct pages *p, const char *dir)
+{
+	char path[PATH_MAX * 2];
+	const struct page *pg;
+	size_t i, n;
+
+	for (i = 0; i < p->n; i++) {
+		pg = &p->v[i];
+		if (pg->alias)
+			continue;
+		n = strlen(pg->path);
+		if (format_path(path, sizeof(path), "%s%s%s", dir, pg->path,
+		    pg->path[n - 1] == '/' ? "index.gmi" : "") == -1) {
+			log_error("%s%s: path too long", dir, pg->path);
+			return -1;
+		}
+		if (make_parents(path) == -1 ||
+		    write_file(path, pg->body, pg->len) == -1) {
+			log_error("%s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,635 @@
+/*
+ * test_gemtext.c - tests for gemtext.c (links gemtext.c, article.c, utf8.c).
+ *
+ * Small articles are read with article_parse and rendered; the expected
+ * pages are written out in full, as a reader would see them. Every page
+ * rendered here also goes through check_page(): it ends with "\n", holds no
+ * NUL, is valid UTF-8, and links only relatively. The tests run from the
+ * repository root (make unit), where the shipped articles are.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "article.h"
+#include "gemtext.h"
+#include "text_kept.h"
+#include "utf8.h"
+
+/* --- helpers ---------------------------------------------------------------- */
+
+enum page {
+	PAGE_LISTING,
+	PAGE_INDEX,
+	PAGE_SECTION,
+	PAGE_FULL,
+};
+
+static struct article *
+parse(const char *text)
+{
+	const char *err = NULL;
+	struct article *a = article_parse(text, strlen(text), &err);
+
+	if (a == NULL)
+		fail_msg("article_parse: %s", err != NULL ? err : "(NULL)");
+	return a;
+}
+
+/*
+ * What every page must be, whatever it shows: ends with a newline, no NUL,
+ * valid UTF-8, no preformatted toggle (the renderer writes none, so one can
+ * only come from unescaped text), and every link relative.
+ */
+static void
+check_page(const char *what, const char *p, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 0 || p[len - 1] != '\n')
+		fail_msg("%s: does not end with a newline", what);
+	if (memchr(p, '\0', len) != NULL)
+		fail_msg("%s: contains a NUL", what);
+	if (!utf8_is_valid(p, len))
+		fail_msg("%s: not valid UTF-8", what);
+	while (i < len) {
+		const char *line = p + i, *eol = memchr(line, '\n', len - i);
+		size_t n = (size_t)(eol - line), t = 2, e;
+
+		if (n >= 3 && memcmp(line, "```", 3) == 0)
+			fail_msg("%s: preformatted toggle \"%.*s\"", what,
+			    (int)n, line);
+		if (n >= 2 && memcmp(line, "=>", 2) == 0) {
+			while (t < n && (line[t] == ' ' || line[t] == '\t'))
+				t++;
+			e = t;
+			while (e < n && line[e] != ' ' && line[e] != '\t')
+				e++;
+			if (e == t || line[t] == '/' ||
+			    text_kept_contains(line + t, e - t, "://", 3))
+				fail_msg("%s: link not relative: \"%.*s\"",
+				    what, (int)n, line);
+		}
+		i += n + 1;
+	}
+}
+
+/* Renders one page, checks it, returns it NUL-terminated. Free it. */
+static char *
+render(const struct gemtext_site *site, enum page kind, size_t index,
+    size_t section)
+{
+	struct gemtext_buf out = { NULL, 0, 0, 0 };
+	char what[64], *s;
+	int rv = -1;
+
+	switch (kind) {
+	case PAGE_LISTING:
+		rv = gemtext_listing(site, &out);
+		break;
+	case PAGE_INDEX:
+		rv = gemtext_article_index(site, index, &out);
+		break;
+	case PAGE_SECTION:
+		rv = gemtext_section(site, index, section, &out);
+		break;
+	case PAGE_FULL:
+		rv = gemtext_full(site, index, &out);
+		break;
+	}
+	snprintf(what, sizeof(what), "page %d of article %zu, section %zu",
+	    (int)kind, index, section);
+	if (rv != 0 || out.failed)
+		fail_msg("%s: renderer returned %d", what, rv);
+	check_page(what, out.data, out.len);
+	if ((s = malloc(out.len + 1)) == NULL)
+		fail_msg("out of memory");
+	memcpy(s, out.data, out.len);
+	s[out.len] = '\0';
+	free(out.data);
+	return s;
+}
+
+static void
+expect_page(const struct gemtext_site *site, enum page kind, size_t index,
+    size_t section, const char *want)
+{
+	char *got = render(site, kind, index, section);
+
+	if (strcmp(got, want) != 0) {
+		print_error("page %d, article %zu, section %zu:\n"
+		    "--- want\n%s--- got\n%s---\n", (int)kind, index, section,
+		    want, got);
+		free(got);
+		fail();
+	}
+	free(got);
+}
+
+/* How many times needle occurs in hay. */
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	const char *p = hay;
+
+	while ((p = strstr(p, needle)) != NULL) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+/* --- a tiny article, rendered in full -------------------------------------------- */
+
+static const char tiny_src[] =
+    "title: 小さな記事\n"
+    "前書きです。\n"
+    "\n"
+    "第一節\n"
+    "\n"
+    "本文一。\n"
+    "小見出し\n"
+    "- 項目\n"
+    "\n"
+    "第二節\n"
+    "\n"
+    "小見出し二\n"
+    "本文二。\n"
+    "「引用です。」\n"
+    "↓↓【関連記事】↓↓\n"
+    "\n"
+    "第三節\n"
+    "\n"
+    "結びです。\n";
+
+static const char other_src[] = "title: 別の記事\n本文です。\n";
+
+static const char tiny_index_ja[] =
+    "# 小さな記事\n"
+    "\n"
+    "前書きです。\n"
+    "\n"
+    "## 目次\n"
+    "\n"
+    "=> 1.gmi 1. 第一節\n"
+    "=> 2.gmi 2. 第二節\n"
+    "=> 3.gmi 3. 第三節\n"
+    "\n"
+    "=> all.gmi 全文を1ページで読む\n"
+    "=> ../tiny.txt 元のテキスト\n"
+    "=> ../ 記事の一覧\n";
+
+static const char tiny_section1_ja[] =
+    "# 第一節\n"
+    "\n"
+    "本文一。\n"
+    "\n"
+    "## 小見出し\n"
+    "\n"
+    "* 項目\n"
+    "\n"
+    "=> 2.gmi 次へ: 2. 第二節\n"
+    "=> ./ 目次: 小さな記事\n";
+
+/* Alone in the capsule: the 関連記事 slot has nothing to link to. */
+static const char tiny_section2_alone_ja[] =
+    "# 第二節\n"
+    "\n"
+    "## 小見出し二\n"
+    "\n"
+    "本文二。\n"
+    "\n"
+    "> 「引用です。」\n"
+    "\n"
+    "=> 1.gmi 前へ: 1. 第一節\n"
+    "=> 3.gmi 次へ: 3. 第三節\n"
+    "=> ./ 目次: 小さな記事\n";
+
+static const char tiny_section2_with_other_ja[] =
+    "# 第二節\n"
+    "\n"
+    "## 小見出し二\n"
+    "\n"
+    "本文二。\n"
+    "\n"
+    "> 「引用です。」\n"
+    "\n"
+    "=> ../other/ 関連記事: 別の記事\n"
+    "\n"
+    "=> 1.gmi 前へ: 1. 第一節\n"
+    "=> 3.gmi 次へ: 3. 第三節\n"
+    "=> ./ 目次: 小さな記事\n";
+
+static const char tiny_section3_ja[] =
+    "# 第三節\n"
+    "\n"
+    "結びです。\n"
+    "\n"
+    "=> 2.gmi 前へ: 2. 第二節\n"
+    "=> ./ 目次: 小さな記事\n";
+
+static const char tiny_full_ja[] =
+    "# 小さな記事\n"
+    "\n"
+    "前書きです。\n"
+    "\n"
+    "## 第一節\n"
+    "\n"
+    "本文一。\n"
+    "\n"
+    "### 小見出し\n"
+    "\n"
+    "* 項目\n"
+    "\n"
+    "## 第二節\n"
+    "\n"
+    "### 小見出し二\n"
+    "\n"
+    "本文二。\n"
+    "\n"
+    "> 「引用です。」\n"
+    "\n"
+    "## 第三節\n"
+    "\n"
+    "結びです。\n"
+    "\n"
+    "=> ./ 目次: 小さな記事\n";
+
+static const char listing_ja[] =
+    "# 記事の一覧\n"
+    "\n"
+    "=> tiny/ 小さな記事（全3節）\n"
+    "=> other/ 別の記事（全0節）\n"
+    "\n"
+    "=> ../ ホーム\n";
+
+static void
+test_tiny_japanese(void **state)
+{
+	struct article *tiny = parse(tiny_src), *other = parse(other_src);
+	struct gemtext_entry entries[] = {
+		{ "tiny", tiny },
+		{ "other", other },
+	};
+	struct gemtext_site alone = { "ja", entries, 1 };
+	struct gemtext_site both = { "ja", entries, 2 };
+
+	(void)state;
+	expect_page(&alone, PAGE_INDEX, 0, 0, tiny_index_ja);
+	expect_page(&alone, PAGE_SECTION, 0, 1, tiny_section1_ja);
+	expect_page(&alone, PAGE_SECTION, 0, 2, tiny_section2_alone_ja);
+	expect_page(&alone, PAGE_SECTION, 0, 3, tiny_section3_ja);
+	expect_page(&alone, PAGE_FULL, 0, 0, tiny_full_ja);
+	expect_page(&both, PAGE_SECTION, 0, 2, tiny_section2_with_other_ja);
+	expect_page(&both, PAGE_LISTING, 0, 0, listing_ja);
+	/* The slot is in section 2 only: the others do not change. */
+	expect_page(&both, PAGE_SECTION, 0, 1, tiny_section1_ja);
+	expect_page(&both, PAGE_INDEX, 0, 0, tiny_index_ja);
+	article_free(tiny);
+	article_free(other);
+}
+
+static const char tiny_index_en[] =
+    "# 小さな記事\n"
+    "\n"
+    "前書きです。\n"
+    "\n"
+    "## Contents\n"
+    "\n"
+    "=> 1.gmi 1. 第一節\n"
+    "=> 2.gmi 2. 第二節\n"
+    "=> 3.gmi 3. 第三節\n"
+    "\n"
+    "=> all.gmi Read the whole article on one page\n"
+    "=> ../tiny.txt Source text\n"
+    "=> ../ All articles\n";
+
+static const char tiny_section2_en[] =
+    "# 第二節\n"
+    "\n"
+    "## 小見出し二\n"
+    "\n"
+    "本文二。\n"
+    "\n"
+    "> 「引用です。」\n"
+    "\n"
+    "=> ../other/ Related: 別の記事\n"
+    "\n"
+    "=> 1.gmi Previous: 1. 第一節\n"
+    "=> 3.gmi Next: 3. 第三節\n"
+    "=> ./ Contents: 小さな記事\n";
+
+static const char listing_en[] =
+    "# Articles\n"
+    "\n"
+    "=> tiny/ 小さな記事 (3 sections)\n"
+    "=> other/ 別の記事 (0 sections)\n"
+    "\n"
+    "=> ../ Home\n";
+
+static void
+test_tiny_english(void **state)
+{
+	struct article *tiny = parse(tiny_src), *other = parse(other_src);
+	struct gemtext_entry entries[] = {
+		{ "tiny", tiny },
+		{ "other", other },
+	};
+	struct gemtext_site both = { "en", entries, 2 };
+
+	(void)state;
+	expect_page(&both, PAGE_INDEX, 0, 0, tiny_index_en);
+	expect_page(&both, PAGE_SECTION, 0, 2, tiny_section2_en);
+	expect_page(&both, PAGE_LISTING, 0, 0, listing_en);
+	article_free(tiny);
+	article_free(other);
+}
+
+/* --- labels follow the capsule's language ------------------------------------- */
+
+static void
+test_labels_by_language(void **state)
+{
+	static const struct {
+		const char *lang;
+		int japanese;
+	} cases[] = {
+		{ "ja", 1 }, { "ja-JP", 1 }, { "ja,en", 1 },
+		{ "en", 0 }, { "en-US", 0 }, { "fr", 0 }, { "", 0 },
+	};
+	struct article *tiny = parse(tiny_src);
+	struct gemtext_entry entry = { "tiny", tiny };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct gemtext_site site = { cases[i].lang, &entry, 1 };
+		char *sec = render(&site, PAGE_SECTION, 0, 2);
+		char *idx = render(&site, PAGE_INDEX, 0, 0);
+		char *full = render(&site, PAGE_FULL, 0, 0);
+		int ja = cases[i].japanese;
+		const char *prev = ja ? "=> 1.gmi 前へ: 1. 第一節\n" :
+		    "=> 1.gmi Previous: 1. 第一節\n";
+		const char *next = ja ? "=> 3.gmi 次へ: 3. 第三節\n" :
+		    "=> 3.gmi Next: 3. 第三節\n";
+		const char *toc = ja ? "=> ./ 目次: 小さな記事\n" :
+		    "=> ./ Contents: 小さな記事\n";
+		const char *contents = ja ? "## 目次\n" : "## Contents\n";
+
+		if (strstr(sec, prev) == NULL || strstr(sec, next) == NULL ||
+		    strstr(sec, toc) == NULL || strstr(full, toc) == NULL ||
+		    strstr(idx, contents) == NULL)
+			fail_msg("lang \"%s\": want %s labels, got\n%s%s",
+			    cases[i].lang, ja ? "Japanese" : "English", sec,
+			    idx);
+		if (ja ? strstr(idx, "全文") == NULL :
+		    strstr(idx, "全文") != NULL)
+			fail_msg("lang \"%s\": full-page label", cases[i].lang);
+		free(sec);
+		free(idx);
+		free(full);
+	}
+	article_free(tiny);
+}
+
+/* --- the 関連記事 slot ------------------------------------------------------------- */
+
+static void
+test_related_links(void **state)
+{
+	struct article *tiny = parse(tiny_src);
+	struct article *b = parse("title: 記事B\n本文です。\n");
+	struct article *c = parse("title: 記事C\n本文です。\n");
+	/* tiny in the middle: the links wrap around the list. */
+	struct gemtext_entry entries[] = {
+		{ "b", b }, { "tiny", tiny }, { "c", c },
+	};
+	struct gemtext_site site = { "ja", entries, 3 };
+	char *sec = render(&site, PAGE_SECTION, 1, 2);
+	char *full = render(&site, PAGE_FULL, 1, 0);
+	char *other = render(&site, PAGE_FULL, 0, 0);
+	const char *pages[] = { sec, full };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		if (count(pages[i], "\n=> ../b/ 関連記事: 記事B\n") != 1 ||
+		    count(pages[i], "\n=> ../c/ 関連記事: 記事C\n") != 1 ||
+		    count(pages[i], "=> ../tiny/") != 0 ||
+		    count(pages[i], "関連記事") != 2)
+			fail_msg("want one link per other article, got\n%s",
+			    pages[i]);
+		/* The slot itself is never printed. */
+		assert_null(strstr(pages[i], "↓↓"));
+	}
+	/* An article without the slot links nothing. */
+	assert_null(strstr(other, "関連記事"));
+	free(sec);
+	free(full);
+	free(other);
+
+	/* Alone, the slot disappears, leaving no empty link run. */
+	site.entries = &entries[1];
+	site.nentries = 1;
+	sec = render(&site, PAGE_SECTION, 0, 2);
+	full = render(&site, PAGE_FULL, 0, 0);
+	assert_null(strstr(sec, "関連記事"));
+	assert_null(strstr(full, "関連記事"));
+	assert_null(strstr(sec, "\n\n\n"));
+	assert_null(strstr(full, "\n\n\n"));
+	free(sec);
+	free(full);
+	article_free(tiny);
+	article_free(b);
+	article_free(c);
+}
+
+/* gemtext.h: the next articles of the list, wrapping around, at most five. */
+static void
+test_related_at_most_five(void **state)
+{
+	static const char *const slugs[] = { "a", "b", "c", "d", "tiny", "f",
+	    "g" };
+	struct article *tiny = parse(tiny_src), *plain = parse("本文です。\n");
+	struct gemtext_entry entries[7];
+	struct gemtext_site site = { "en", entries, 7 };
+	char *sec;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 7; i++) {
+		entries[i].slug = slugs[i];
+		entries[i].article = i == 4 ? tiny : plain;
+	}
+	sec = render(&site, PAGE_SECTION, 4, 2);
+	assert_non_null(strstr(sec,
+	    "\n\n=> ../f/ Related: 本文です。\n"
+	    "=> ../g/ Related: 本文です。\n"
+	    "=> ../a/ Related: 本文です。\n"
+	    "=> ../b/ Related: 本文です。\n"
+	    "=> ../c/ Related: 本文です。\n\n"));
+	assert_int_equal(count(sec, "Related: "), 5);
+	free(sec);
+	article_free(tiny);
+	article_free(plain);
+}
+
+/* --- text that would read as gemtext markup ------------------------------------- */
+
+static const char sym_src[] =
+    "title: 記号\n"
+    "=> リンクではない。\n"
+    "#タグではない。\n"
+    ">引用ではない。\n"
+    "* 星ではない。\n"
+    "```コードではない。\n"
+    "\n"
+    "節\n"
+    "\n"
+    "=> 節の中のリンクではない。\n"
+    "# 節の中の見出しではない。\n"
+    "- => リストの中。\n";
+
+static const char sym_index[] =
+    "# 記号\n"
+    "\n"
+    " => リンクではない。\n"
+    " #タグではない。\n"
+    " >引用ではない。\n"
+    " * 星ではない。\n"
+    " ```コードではない。\n"
+    "\n"
+    "## 目次\n"
+    "\n"
+    "=> 1.gmi 1. 節\n"
+    "\n"
+    "=> all.gmi 全文を1ページで読む\n"
+    "=> ../sym.txt 元のテキスト\n"
+    "=> ../ 記事の一覧\n";
+
+static const char sym_section[] =
+    "# 節\n"
+    "\n"
+    " => 節の中のリンクではない。\n"
+    " # 節の中の見出しではない。\n"
+    "\n"
+    "* => リストの中。\n"
+    "\n"
+    "=> ./ 目次: 記号\n";
+
+static void
+test_escapes(void **state)
+{
+	struct article *sym = parse(sym_src);
+	struct gemtext_entry entry = { "sym", sym };
+	struct gemtext_site site = { "ja", &entry, 1 };
+	char *full;
+
+	(void)state;
+	expect_page(&site, PAGE_INDEX, 0, 0, sym_index);
+	expect_page(&site, PAGE_SECTION, 0, 1, sym_section);
+	full = render(&site, PAGE_FULL, 0, 0);
+	assert_non_null(strstr(full, "\n\n => リンクではない。\n"));
+	assert_non_null(strstr(full, "\n ```コードではない。\n"));
+	assert_non_null(strstr(full, "\n # 節の中の見出しではない。\n"));
+	free(full);
+	article_free(sym);
+}
+
+/* --- the shipped articles: every page well formed, no text lost ------------------ */
+
+static char *
+read_all(const char *path, size_t *len)
+{
+	FILE *fp;
+	char *buf;
+	long size = 0;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		fail_msg("%s: cannot open (run from the repository root)", path);
+	if (fseek(fp, 0, SEEK_END) == -1 || (size = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) == -1)
+		fail_msg("%s: cannot seek", path);
+	if ((buf = malloc((size_t)size + 1)) == NULL)
+		fail_msg("out of memory");
+	*len = fread(buf, 1, (size_t)size, fp);
+	if (*len != (size_t)size || ferror(fp))
+		fail_msg("%s: read error", path);
+	fclose(fp);
+	buf[*len] = '\0';
+	return buf;
+}
+
+static void
+test_shipped_articles(void **state)
+{
+	static const char *const slugs[] = {
+		"arafo-fuufu-kokoro-no-kyori", "kokoro-no-tsunagari",
+	};
+	char *src[2], path[256];
+	size_t len[2], i, j;
+	struct article *a[2];
+	struct gemtext_entry entries[2];
+	struct gemtext_site site = { "ja", entries, 2 };
+	char *page;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "capsule/articles/%s.txt", slugs[i]);
+		src[i] = read_all(path, &len[i]);
+		a[i] = parse(src[i]);
+		entries[i].slug = slugs[i];
+		entries[i].article = a[i];
+	}
+	page = render(&site, PAGE_LISTING, 0, 0);
+	assert_non_null(strstr(page, "（全5節）"));
+	assert_non_null(strstr(page, "（全7節）"));
+	free(page);
+	for (i = 0; i < 2; i++) {
+		size_t n = 0;
+		const char *miss;
+
+		free(render(&site, PAGE_INDEX, i, 0));
+		for (j = 1; j <= a[i]->nsections; j++)
+			free(render(&site, PAGE_SECTION, i, j));
+		page = render(&site, PAGE_FULL, i, 0);
+		miss = text_kept_missing(src[i], len[i], page, strlen(page),
+		    &n);
+		if (miss != NULL)
+			fail_msg("%s: source line \"%.*s\" is not in all.gmi",
+			    slugs[i], (int)n, miss);
+		free(page);
+	}
+	/* kokoro-no-tsunagari's two slots each link the other article. */
+	page = render(&site, PAGE_FULL, 1, 0);
+	assert_int_equal(count(page,
+	    "=> ../arafo-fuufu-kokoro-no-kyori/ 関連記事: "), 2);
+	free(page);
+	for (i = 0; i < 2; i++) {
+		article_free(a[i]);
+		free(src[i]);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tiny_japanese),
+		cmocka_unit_test(test_tiny_english),
+		cmocka_unit_test(test_labels_by_language),
+		cmocka_unit_test(test_related_links),
+		cmocka_unit_test(test_related_at_most_five),
+		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_shipped_articles),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
