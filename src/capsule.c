@@ -266,6 +266,25 @@ respond_file(struct capsule *cap, int fd, const struct stat *sb,
 		resp->add_newline = !ends_with_newline(fd, sb->st_size);
 }
 
+/* Opens rel beneath the root and stats it; on failure answers resp. */
+static int
+open_and_stat(struct capsule *cap, const char *rel, struct stat *sb,
+    struct response *resp)
+{
+	int fd;
+
+	if ((fd = open_beneath(cap, rel)) == -1) {
+		respond_open_error(resp, errno);
+		return -1;
+	}
+	if (fstat(fd, sb) == -1) {
+		close(fd);
+		set_status(resp, 40, "Temporary failure, try again");
+		return -1;
+	}
+	return fd;
+}
+
 void
 capsule_respond(struct capsule *cap, const struct request *req,
     struct response *resp)
@@ -286,15 +305,8 @@ capsule_respond(struct capsule *cap, const struct request *req,
 		return;
 	/* request_parse guarantees a leading '/' and no dot-segments. */
 	snprintf(rel, sizeof(rel), "%s", req->path + 1);
-	if ((fd = open_beneath(cap, rel)) == -1) {
-		respond_open_error(resp, errno);
+	if ((fd = open_and_stat(cap, rel, &sb, resp)) == -1)
 		return;
-	}
-	if (fstat(fd, &sb) == -1) {
-		close(fd);
-		set_status(resp, 40, "Temporary failure, try again");
-		return;
-	}
 	if (S_ISDIR(sb.st_mode)) {
 		close(fd);
 		len = strlen(rel);
@@ -303,15 +315,8 @@ capsule_respond(struct capsule *cap, const struct request *req,
 			return;
 		}
 		strcat(rel, "index.gmi");
-		if ((fd = open_beneath(cap, rel)) == -1) {
-			respond_open_error(resp, errno);
+		if ((fd = open_and_stat(cap, rel, &sb, resp)) == -1)
 			return;
-		}
-		if (fstat(fd, &sb) == -1) {
-			close(fd);
-			set_status(resp, 40, "Temporary failure, try again");
-			return;
-		}
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
