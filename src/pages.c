@@ -268,7 +268,10 @@ render_all(struct pages *p, const char *lang)
 	size_t i;
 	int rc = -1;
 
-	qsort(p->sources, p->nsources, sizeof(*p->sources), compare_sources);
+	/* qsort must not be handed the NULL of an empty list. */
+	if (p->nsources > 1)
+		qsort(p->sources, p->nsources, sizeof(*p->sources),
+		    compare_sources);
 	if ((entries = calloc(p->nsources + 1, sizeof(*entries))) == NULL)
 		return -1;
 	for (i = 0; i < p->nsources; i++) {
@@ -393,7 +396,9 @@ pages_load_files(char *const *files, size_t nfiles, const char *lang)
 			return NULL;
 		}
 	}
-	qsort(p->sources, p->nsources, sizeof(*p->sources), compare_sources);
+	if (p->nsources > 1)
+		qsort(p->sources, p->nsources, sizeof(*p->sources),
+		    compare_sources);
 	for (i = 1; i < p->nsources; i++) {
 		if (strcmp(p->sources[i - 1].slug, p->sources[i].slug) == 0) {
 			log_error("two files make the article \"%s\"",
