@@ -167,7 +167,12 @@ $(BUILD)/bench/%.o: tests/bench/%.c | deps
 $(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(BUILD)/article.o $(BUILD)/gemtext.o $(BUILD)/utf8.o $(BUILD)/log.o $(BUILD)/config.o
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
-bench: $(BUILD)/bench/bench_articles
+$(BUILD)/bench/loadgen: $(BUILD)/bench/loadgen.o
+	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
+
+bench: $(BIN) $(BUILD)/bench/bench_articles $(BUILD)/bench/loadgen
+	@tests/bench/run.sh $(BIN) $(BUILD)/bench/loadgen
+	@echo
 	@echo "| scenario | input | time | per item |"
 	@echo "|---|---|---|---|"
 	@./$(BUILD)/bench/bench_articles 1000 10

@@ -227,6 +227,7 @@ start_response(struct conn *c)
 	c->out_len = (size_t)n;
 	c->responding = 1;
 	c->state = CONN_WRITE_RESPONSE;
+	tls_conn_issue_ticket(c->tls);
 	c->deadline_ms = ev_now_ms() + c->host->timeout_ms;
 	if (fill_body(c) == -1)
 		return;
@@ -341,7 +342,8 @@ finish(struct conn *c)
 	};
 
 	log_access(&entry);
-	ev_del(h->loop, &c->watch);
+	/* close() also takes the descriptor out of epoll: it is never
+	 * duplicated, so no ev_del is needed. */
 	tls_conn_free(c->tls);
 	c->tls = NULL;
 	close(c->watch.fd);
@@ -354,18 +356,18 @@ finish(struct conn *c)
 	c->state = CONN_DEAD;
 }
 
-/* Shuts our side and drains the client until it closes too, or finishes
- * at once when nothing is left unread (the common case). */
+/* Finishes at once when nothing is left unread (the common case); else
+ * shuts our side and drains the client until it closes too. */
 static void
 begin_linger(struct conn *c)
 {
 	int pending = 0;
 
-	shutdown(c->watch.fd, SHUT_WR);
 	if (ioctl(c->watch.fd, FIONREAD, &pending) == -1 || pending == 0) {
 		finish(c);
 		return;
 	}
+	shutdown(c->watch.fd, SHUT_WR);
 	c->state = CONN_LINGER;
 	c->deadline_ms = ev_now_ms() + CONN_LINGER_MS;
 	if (ev_set(c->host->loop, &c->watch, EV_READ) == -1)
@@ -501,6 +503,9 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	}
 	list_push(&h->live, c);
 	h->nlive++;
+	/* The ClientHello has usually arrived with the connection: answer
+	 * it now rather than after another trip through epoll. */
+	do_handshake(c);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -89,7 +90,7 @@ on_accept(struct ev_watch *lw, unsigned revents)
 	struct sockaddr_storage ss;
 	long long now;
 	socklen_t len;
-	int i, fd, one = 1;
+	int i, fd;
 
 	(void)revents;
 	for (i = 0; i < ACCEPT_BATCH; i++) {
@@ -126,8 +127,6 @@ on_accept(struct ev_watch *lw, unsigned revents)
 				return;   /* EAGAIN: nothing more waiting */
 			}
 		}
-		/* Our writes are whole records; Nagle would only delay them. */
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		conn_accept(&w->host, fd, (struct sockaddr *)&ss, len);
 	}
 }
@@ -260,6 +259,9 @@ open_listener(const char *addr, int port, int probe)
 	    &one, sizeof(one)) == -1) ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == -1 ||
+	    /* Accepted sockets inherit it: our writes are whole records,
+	     * and Nagle would only hold the last one back. */
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == -1 ||
 	    bind(fd, (struct sockaddr *)&ss, len) == -1 ||
 	    listen(fd, SOMAXCONN) == -1) {
 		int saved = errno;
@@ -373,6 +375,27 @@ wait_for_stop(void)
 	}
 }
 
+/*
+ * Every connection is a descriptor: raise the soft limit to fit
+ * max_connections (plus listeners, log, libmagic), as far as the hard limit
+ * allows, so the 1,024 that shells default to is not the real cap.
+ */
+static void
+raise_fd_limit(const struct config *cfg)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)cfg->max_connections + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ?
+	    want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < want)
+		log_warn("open files limited to %llu: fewer than max_connections "
+		    "(%d) can be served at once", (unsigned long long)rl.rlim_cur,
+		    cfg->max_connections);
+}
+
 int
 server_run(const struct config *cfg, struct tls_ctx *tls,
     const struct pages *pages)
@@ -383,6 +406,7 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 
 	atomic_init(&srv.open, 0);
 	atomic_init(&srv.stop, 0);
+	raise_fd_limit(cfg);
 	srv.nworkers = cfg->workers;
 	if ((srv.workers = calloc((size_t)srv.nworkers,
 	    sizeof(*srv.workers))) == NULL) {
