@@ -168,6 +168,32 @@ put_text_line(struct gemtext_buf *out, const char *text, size_t len)
 	puts_(out, "\n");
 }
 
+/*
+ * Writes a slug as a URL path segment: everything but unreserved characters
+ * (RFC 3986 §2.3) percent-encoded, so a space cannot end the link's URL and
+ * a ':' cannot make it look like a scheme.
+ */
+static void
+put_slug(struct gemtext_buf *out, const char *slug)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	char esc[3];
+
+	for (p = (const unsigned char *)slug; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+		    *p == '_' || *p == '~') {
+			put(out, (const char *)p, 1);
+			continue;
+		}
+		esc[0] = '%';
+		esc[1] = hex[*p >> 4];
+		esc[2] = hex[*p & 0xf];
+		put(out, esc, 3);
+	}
+}
+
 static const char *
 title_of(const struct gemtext_entry *e)
 {
@@ -189,8 +215,10 @@ put_related(const struct gemtext_site *site, size_t index,
 	for (k = 1; k < n && k <= RELATED_MAX; k++) {
 		i = (index + k) % n;
 		begin(out, last, RUN_LINKS);
-		putf(out, "=> ../%s/ %s: %s\n", site->entries[i].slug,
-		    lb->related, title_of(&site->entries[i]));
+		puts_(out, "=> ../");
+		put_slug(out, site->entries[i].slug);
+		putf(out, "/ %s: %s\n", lb->related,
+		    title_of(&site->entries[i]));
 	}
 }
 
@@ -251,7 +279,9 @@ gemtext_listing(const struct gemtext_site *site, struct gemtext_buf *out)
 	for (i = 0; i < site->nentries; i++) {
 		const struct gemtext_entry *e = &site->entries[i];
 
-		putf(out, "=> %s/ ", e->slug);
+		puts_(out, "=> ");
+		put_slug(out, e->slug);
+		puts_(out, "/ ");
 		putf(out, lb->count_fmt, title_of(e), e->article->nsections);
 		puts_(out, "\n");
 	}
@@ -281,7 +311,9 @@ gemtext_article_index(const struct gemtext_site *site, size_t index,
 	}
 	begin(out, &last, RUN_NAV);
 	putf(out, "=> all.gmi %s\n", lb->full);
-	putf(out, "=> ../%s.txt %s\n", e->slug, lb->source);
+	puts_(out, "=> ../");
+	put_slug(out, e->slug);
+	putf(out, ".txt %s\n", lb->source);
 	putf(out, "=> ../ %s\n", lb->all_articles);
 	return finish(out);
 }

@@ -44,23 +44,6 @@ struct pages {
 	size_t nbodies, bodies_cap;
 };
 
-static int
-slug_is_valid(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || s[0] == '.')
-		return 0;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-			return 0;
-	}
-	return 1;
-}
-
 /* snprintf that refuses to cut: a cut path would name another page. */
 static int
 format_path(char *dst, size_t size, const char *fmt, ...)
@@ -126,9 +109,9 @@ load_source(const char *path, const char *name, struct source *src)
 	if (slen > 4 && strcmp(base + slen - 4, ".txt") == 0)
 		slen -= 4;
 	memset(src, 0, sizeof(*src));
-	if (!slug_is_valid(base, slen)) {
-		log_error("%s: the file name must be made of ASCII letters, "
-		    "digits, '-', '_' and '.' (it is the article's URL): "
+	/* Dotfiles are private; links percent-encode any other name. */
+	if (slen == 0 || base[0] == '.') {
+		log_error("%s: a hidden or empty name is not an article: "
 		    "not served", path);
 		return -1;
 	}

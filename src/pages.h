@@ -11,8 +11,9 @@
  *   PREFIX SLUG/all.gmi      the whole article
  *   PREFIX SLUG.txt          the source text, as written
  *
- * A slug is the file name without ".txt": ASCII letters, digits, '-', '_'
- * and '.', not starting with '.', so that every link needs no escaping.
+ * A slug is the file name without ".txt" (not starting with '.': dotfiles
+ * are never served). Readable ASCII slugs make readable URLs; any other
+ * name works too, percent-encoded in links and decoded in requests.
  */
 #ifndef KIZUNA_PAGES_H
 #define KIZUNA_PAGES_H

@@ -819,3 +819,25 @@ class LoneArticleTests(ArticleTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class UnusualFileNameTests(ArticleTestCase):
+    """Every .txt file is an article, whatever its name: links to it are
+    percent-encoded so that a space or a colon cannot break them."""
+
+    articles = {
+        "My Article:1.txt": "title: 名前の変わった記事\n\n見出しです\n\n本文です。\n"
+                            .encode("utf-8"),
+        "plain.txt": "title: 普通の記事\n\n見出し\n\n本文。\n".encode("utf-8"),
+    }
+
+    def test_listing_links_it_encoded_and_the_link_works(self):
+        listing = self.assertPage(self.get("/articles/"), what="listing")
+        self.assertIn(b"=> My%20Article%3A1/ ", listing)
+        index = self.assertPage(self.get("/articles/My%20Article%3A1/"),
+                                what="article index")
+        self.assertIn("# 名前の変わった記事".encode(), index)
+        self.assertIn(b"=> ../My%20Article%3A1.txt ", index)
+        section = self.assertPage(self.get("/articles/My%20Article%3A1/1.gmi"),
+                                  what="section 1")
+        self.assertIn("# 見出しです".encode(), section)
