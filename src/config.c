@@ -69,8 +69,12 @@ config_defaults(struct config *cfg)
 	cfg->naddresses = 2;
 	cfg->port = 1965;
 	cfg->workers = 0;
+	cfg->handshake_timeout = 5;
 	cfg->timeout = 10;
+	cfg->write_timeout = 10;
+	cfg->min_rate = 16;
 	cfg->max_connections = 10000;
+	cfg->max_per_ip = 128;
 	copy(cfg->user, sizeof(cfg->user), "nobody");
 	copy(cfg->cert, sizeof(cfg->cert), "certs/cert.pem");
 	copy(cfg->key, sizeof(cfg->key), "certs/key.pem");
@@ -242,6 +246,31 @@ set_server(struct parse_state *st, const char *key, const char *value)
 		if (parse_int(value, 1, 3600, &cfg->timeout) == -1)
 			return fail(st, "server", key,
 			    "\"%s\" is not a number of seconds (1-3600)", value);
+		return 1;
+	}
+	if (strcmp(key, "handshake_timeout") == 0) {
+		if (parse_int(value, 1, 3600, &cfg->handshake_timeout) == -1)
+			return fail(st, "server", key,
+			    "\"%s\" is not a number of seconds (1-3600)", value);
+		return 1;
+	}
+	if (strcmp(key, "write_timeout") == 0) {
+		if (parse_int(value, 1, 3600, &cfg->write_timeout) == -1)
+			return fail(st, "server", key,
+			    "\"%s\" is not a number of seconds (1-3600)", value);
+		return 1;
+	}
+	if (strcmp(key, "min_rate") == 0) {
+		if (parse_int(value, 1, 1048576, &cfg->min_rate) == -1)
+			return fail(st, "server", key,
+			    "\"%s\" is not a rate in KiB/s (1-1048576)", value);
+		return 1;
+	}
+	if (strcmp(key, "max_per_ip") == 0) {
+		if (parse_int(value, 0, 1000000, &cfg->max_per_ip) == -1)
+			return fail(st, "server", key,
+			    "\"%s\" is not a connection count (0-1000000, "
+			    "0 = no limit)", value);
 		return 1;
 	}
 	if (strcmp(key, "max_connections") == 0) {
@@ -550,6 +579,9 @@ config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 			snprintf(err, errsize, "%s: %s", path, st.err);
 		return -1;
 	}
+	/* Unset, a stalled reader gets what a stalled sender gets. */
+	if (!was_seen(&st, "server.write_timeout"))
+		cfg->write_timeout = cfg->timeout;
 	if (cfg->workers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		cfg->workers = ncpu > 0 ? (int)ncpu : 1;

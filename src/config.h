@@ -29,8 +29,12 @@ struct config {
 	int naddresses;
 	int port;                 /* 1..65535 */
 	int workers;              /* >= 1 once loaded (0 in the file = per core) */
-	int timeout;              /* seconds, >= 1 */
+	int handshake_timeout;    /* seconds, >= 1 */
+	int timeout;              /* seconds from accept to the request, >= 1 */
+	int write_timeout;        /* seconds without progress, >= 1 */
+	int min_rate;             /* KiB/s a response must average, >= 1 */
 	int max_connections;      /* >= 1 */
+	int max_per_ip;           /* 0 = no limit */
 	char user[64];
 
 	/* [tls]: absolute paths */

@@ -42,7 +42,10 @@ struct conn {
 	enum conn_state state;
 	struct tls_conn *tls;
 	long long accepted_ms;
-	long long deadline_ms;
+	long long deadline_ms;       /* the earliest of the deadlines below */
+	long long write_by_ms;       /* the whole response, at min_rate */
+	int ip_slot;                 /* counted in host->per_ip, or -1 */
+	int over_limit;              /* over max_per_ip: answer 44 */
 	char address[INET6_ADDRSTRLEN];
 
 	/* The request line as read: the URL, CRLF, and at most one byte past
@@ -162,6 +165,15 @@ response_sent(const struct conn *c)
 	    (!c->resp.add_newline || c->newline_queued);
 }
 
+/* Progress moves the idle deadline, never past the whole-response one. */
+static void
+set_write_deadline(struct conn *c)
+{
+	long long idle = ev_now_ms() + c->host->write_idle_ms;
+
+	c->deadline_ms = idle < c->write_by_ms ? idle : c->write_by_ms;
+}
+
 /* Writes until TLS blocks or the response is done. */
 static void
 do_write(struct conn *c)
@@ -185,7 +197,7 @@ do_write(struct conn *c)
 		case TLS_OK:
 			c->out_off += n;
 			c->bytes += n;
-			c->deadline_ms = ev_now_ms() + c->host->timeout_ms;
+			set_write_deadline(c);
 			break;
 		case TLS_WANT_READ:
 		case TLS_WANT_WRITE:
@@ -228,7 +240,11 @@ start_response(struct conn *c)
 	c->responding = 1;
 	c->state = CONN_WRITE_RESPONSE;
 	tls_conn_issue_ticket(c->tls);
-	c->deadline_ms = ev_now_ms() + c->host->timeout_ms;
+	/* A reader must average min_rate: a big file is no licence to hold a
+	 * connection forever by reading a little now and then. */
+	c->write_by_ms = ev_now_ms() + c->host->write_idle_ms +
+	    (long long)(c->resp.size + c->out_len) * 1000 / c->host->min_rate;
+	set_write_deadline(c);
 	if (fill_body(c) == -1)
 		return;
 	do_write(c);
@@ -252,6 +268,16 @@ handle_request(struct conn *c, size_t linelen)
 	int status;
 
 	c->url_len = linelen;
+	if (c->over_limit) {
+		char meta[128];
+
+		snprintf(meta, sizeof(meta), "Too many connections from your "
+		    "address: please wait %d seconds and try again",
+		    c->host->retry_after);
+		c->reason = "over max_per_ip";
+		respond_status(c, 44, meta);
+		return;
+	}
 	status = request_parse(c->line, linelen, &c->host->policy, &req, &why);
 	if (status != 0) {
 		respond_status(c, status, why);
@@ -309,6 +335,7 @@ do_handshake(struct conn *c)
 	switch (r) {
 	case TLS_OK:
 		c->state = CONN_READ_REQUEST;
+		c->deadline_ms = c->accepted_ms + c->host->request_ms;
 		log_debug("%s: %s", c->address, tls_conn_version(c->tls));
 		/* The request may already sit in OpenSSL's buffer. */
 		do_read(c);
@@ -342,6 +369,8 @@ finish(struct conn *c)
 	};
 
 	log_access(&entry);
+	if (c->ip_slot >= 0)
+		atomic_fetch_sub(&h->per_ip[c->ip_slot], 1);
 	/* close() also takes the descriptor out of epoll: it is never
 	 * duplicated, so no ev_del is needed. */
 	tls_conn_free(c->tls);
@@ -475,6 +504,31 @@ conn_event(struct ev_watch *w, unsigned revents)
 	}
 }
 
+/*
+ * The counter of a client address: FNV-1a over the IPv4 address, or over
+ * the first 64 bits of an IPv6 one, since a single host commonly holds a
+ * whole /64 and could otherwise step around the limit.
+ */
+static unsigned
+ip_slot(const struct sockaddr *sa)
+{
+	const unsigned char *p;
+	unsigned h = 2166136261u;
+	size_t i, n;
+
+	if (sa->sa_family == AF_INET6) {
+		p = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+		n = 8;
+	} else {
+		p = (const unsigned char *)
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+		n = 4;
+	}
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % CONN_IP_SLOTS;
+}
+
 int
 conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
     socklen_t salen)
@@ -491,8 +545,10 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	c->watch.cb = conn_event;
 	c->resp.fd = -1;
 	c->accepted_ms = ev_now_ms();
-	c->deadline_ms = c->accepted_ms + h->timeout_ms;
+	c->deadline_ms = c->accepted_ms + (h->handshake_ms < h->request_ms ?
+	    h->handshake_ms : h->request_ms);
 	c->state = CONN_HANDSHAKE;
+	c->ip_slot = -1;
 	format_address(sa, c->address, sizeof(c->address));
 	if ((c->tls = tls_conn_new(h->tls, fd)) == NULL ||
 	    ev_add(h->loop, &c->watch, EV_READ) == -1) {
@@ -503,6 +559,11 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	}
 	list_push(&h->live, c);
 	h->nlive++;
+	if (h->per_ip != NULL) {
+		c->ip_slot = (int)ip_slot(sa);
+		c->over_limit = atomic_fetch_add(&h->per_ip[c->ip_slot], 1) >=
+		    h->max_per_ip;
+	}
 	/* The ClientHello has usually arrived with the connection: answer
 	 * it now rather than after another trip through epoll. */
 	do_handshake(c);
@@ -518,7 +579,9 @@ timeout_reason(const struct conn *c)
 	case CONN_READ_REQUEST:
 		return "timeout before the request ended";
 	case CONN_WRITE_RESPONSE:
-		return "timeout: the client stopped reading";
+		return c->deadline_ms >= c->write_by_ms ?
+		    "timeout: the client read too slowly" :
+		    "timeout: the client stopped reading";
 	case CONN_CLOSING:
 	case CONN_LINGER:
 	case CONN_DEAD:

@@ -14,6 +14,7 @@
 #ifndef KIZUNA_CONN_H
 #define KIZUNA_CONN_H
 
+#include <stdatomic.h>
 #include <sys/socket.h>
 
 #include "capsule.h"
@@ -23,14 +24,28 @@
 
 struct conn;
 
+/* Counters for max_per_ip. Two addresses may share one (a hash): then they
+ * share its limit, a rare and harmless over-count. */
+#define CONN_IP_SLOTS 65536
+
 /* What a worker lends to its connections; owned by the worker. */
 struct conn_host {
 	struct ev_loop *loop;
 	struct tls_ctx *tls;
 	struct capsule *capsule;
 	struct request_policy policy;
-	int timeout_ms;        /* to deliver the request; to make progress
-	                          reading the response */
+	/* Deadlines (see config.ini): from accept to the end of the handshake
+	 * and of the request line; while writing, the longest stretch without
+	 * progress, and the rate a whole response must average. */
+	long long handshake_ms;
+	long long request_ms;
+	long long write_idle_ms;
+	long long min_rate;    /* bytes per second */
+	/* Open connections per client address (hashed, IPv6 per /64), shared
+	 * by every worker; over max_per_ip a connection is answered 44. */
+	atomic_int *per_ip;    /* CONN_IP_SLOTS counters, or NULL: no limit */
+	int max_per_ip;
+	int retry_after;       /* seconds, said in the 44's META */
 	struct conn *live;     /* open connections (a list) */
 	struct conn *dead;     /* closed during this batch, freed by conn_reap */
 	int nlive;

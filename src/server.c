@@ -60,6 +60,7 @@ struct server {
 	struct worker *workers;
 	int nworkers;
 	atomic_int open;           /* connections of all workers */
+	atomic_int *per_ip;        /* CONN_IP_SLOTS counters for max_per_ip */
 	atomic_int stop;
 };
 
@@ -311,7 +312,13 @@ worker_init(struct server *srv, struct worker *w, int id,
 	w->host.tls = tls;
 	w->host.policy.hostname = cfg->hostname;
 	w->host.policy.port = cfg->port;
-	w->host.timeout_ms = cfg->timeout * 1000;
+	w->host.handshake_ms = (long long)cfg->handshake_timeout * 1000;
+	w->host.request_ms = (long long)cfg->timeout * 1000;
+	w->host.write_idle_ms = (long long)cfg->write_timeout * 1000;
+	w->host.min_rate = (long long)cfg->min_rate * 1024;
+	w->host.per_ip = cfg->max_per_ip > 0 ? srv->per_ip : NULL;
+	w->host.max_per_ip = cfg->max_per_ip;
+	w->host.retry_after = cfg->timeout;
 	for (i = 0; i < cfg->naddresses; i++) {
 		fd = open_listener(cfg->addresses[i], cfg->port, id == 0);
 		if (fd == -1) {
@@ -409,7 +416,9 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 	raise_fd_limit(cfg);
 	srv.nworkers = cfg->workers;
 	if ((srv.workers = calloc((size_t)srv.nworkers,
-	    sizeof(*srv.workers))) == NULL) {
+	    sizeof(*srv.workers))) == NULL ||
+	    (srv.per_ip = calloc(CONN_IP_SLOTS, sizeof(*srv.per_ip))) == NULL) {
+		free(srv.workers);
 		log_error("out of memory");
 		return -1;
 	}
@@ -446,5 +455,6 @@ out:
 	for (i = 0; i < inited; i++)
 		worker_destroy(&srv.workers[i]);
 	free(srv.workers);
+	free(srv.per_ip);
 	return rc;
 }

@@ -41,6 +41,7 @@ port = $port
 workers = 1
 timeout = 120
 max_connections = 15000
+max_per_ip = 0
 [capsule]
 root = capsule
 [log]

@@ -71,7 +71,11 @@ test_defaults_from_empty_file(void **state)
 	assert_string_equal(cfg.addresses[0], "0.0.0.0");
 	assert_string_equal(cfg.addresses[1], "::");
 	assert_int_equal(cfg.timeout, 10);
+	assert_int_equal(cfg.handshake_timeout, 5);
+	assert_int_equal(cfg.write_timeout, 10);
+	assert_int_equal(cfg.min_rate, 16);
 	assert_int_equal(cfg.max_connections, 10000);
+	assert_int_equal(cfg.max_per_ip, 128);
 	assert_true(cfg.workers >= 1);   /* 0 in the file = one per core */
 	assert_string_equal(cfg.user, "nobody");
 	assert_string_equal(cfg.lang, "ja");
@@ -88,6 +92,21 @@ test_defaults_from_empty_file(void **state)
 }
 
 static void
+test_write_timeout_follows_timeout_unless_set(void **state)
+{
+	struct config cfg;
+	char err[512];
+
+	(void)state;
+	write_config("[server]\ntimeout = 3\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.write_timeout, 3);
+	write_config("[server]\ntimeout = 3\nwrite_timeout = 7\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.write_timeout, 7);
+}
+
+static void
 test_values_are_read(void **state)
 {
 	struct config cfg;
@@ -101,6 +120,9 @@ test_values_are_read(void **state)
 	    "port = 1966\n"
 	    "workers = 3\n"
 	    "timeout = 7\n"
+	    "handshake_timeout = 2\n"
+	    "min_rate = 64\n"
+	    "max_per_ip = 0\n"
 	    "max_connections = 50\n"
 	    "user = gemini\n"
 	    "[tls]\n"
@@ -121,6 +143,10 @@ test_values_are_read(void **state)
 	assert_int_equal(cfg.port, 1966);
 	assert_int_equal(cfg.workers, 3);
 	assert_int_equal(cfg.timeout, 7);
+	assert_int_equal(cfg.handshake_timeout, 2);
+	assert_int_equal(cfg.write_timeout, 7);
+	assert_int_equal(cfg.min_rate, 64);
+	assert_int_equal(cfg.max_per_ip, 0);
 	assert_int_equal(cfg.max_connections, 50);
 	assert_string_equal(cfg.user, "gemini");
 	assert_string_equal(cfg.cert, "/etc/kizuna/c.pem");
@@ -148,6 +174,10 @@ static const struct bad_case bad_cases[] = {
 	{ "[server]\ntimeout = 0\n", 2, "timeout" },
 	{ "[server]\nworkers = -2\n", 2, "workers" },
 	{ "[server]\nmax_connections = 0\n", 2, "max_connections" },
+	{ "[server]\nhandshake_timeout = 0\n", 2, "handshake_timeout" },
+	{ "[server]\nwrite_timeout = -5\n", 2, "write_timeout" },
+	{ "[server]\nmin_rate = 0\n", 2, "min_rate" },
+	{ "[server]\nmax_per_ip = -1\n", 2, "max_per_ip" },
 	{ "[server]\naddress = example.org\n", 2, "address" },
 	{ "[server]\naddress = ,\n", 2, "address" },
 	{ "[server]\nhostname = bad host\n", 2, "hostname" },
@@ -239,6 +269,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_from_empty_file),
 		cmocka_unit_test(test_values_are_read),
+		cmocka_unit_test(test_write_timeout_follows_timeout_unless_set),
 		cmocka_unit_test(test_bad_values_name_file_and_line),
 		cmocka_unit_test(test_over_long_line_is_refused_not_split),
 		cmocka_unit_test(test_missing_default_root_is_an_error),
