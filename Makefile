@@ -38,14 +38,14 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
-       capsule.c mime.c log.c pages.c article.c gemtext.c
+       capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext
-FUZZ_TARGETS = request article
+FUZZ_TARGETS = request article path config
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
-        fuzz-deps golden golden-check bench
+        fuzz-deps golden golden-check bench stress
 
 all: $(BIN)
 
@@ -126,8 +126,10 @@ $(BUILD)/fuzz/%.o: tests/fuzz/%.c | deps
 
 $(BUILD)/fuzz/replay_request: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_article: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_article.o $(BUILD)/article.o $(BUILD)/gemtext.o $(BUILD)/utf8.o
+$(BUILD)/fuzz/replay_path: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_path.o $(BUILD)/url.o $(BUILD)/utf8.o
+$(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o $(BUILD)/config.o
 $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%):
-	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^
+	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
 unit: $(UNIT_TESTS:%=$(BUILD)/tests/%)
 	@for t in $^; do echo "== $$t"; ./$$t || exit 1; done
@@ -139,6 +141,11 @@ replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 
 integration: $(BIN) | test-deps
 	KIZUNA_BIN=$(CURDIR)/$(BIN) python3 -m unittest discover -s tests/integration -v
+
+# The fault tests at full size (thousands of clients, minutes): loopback only,
+# bounded, and not part of make test, which runs them small.
+stress: $(BIN) | test-deps
+	KIZUNA_STRESS=1 KIZUNA_BIN=$(CURDIR)/$(BIN) python3 -m unittest discover -s tests/integration -p 'test_faults.py' -v
 
 # The rendered pages of the shipped articles, checked in and compared byte
 # for byte. After a deliberate change: make golden, then read the diff.
@@ -184,9 +191,11 @@ FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
 
 build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c src/utf8.c
 build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/gemtext.c src/utf8.c
+build/fuzz/fuzz_path: tests/fuzz/fuzz_path.c src/url.c src/utf8.c
+build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c src/config.c
 $(FUZZ_TARGETS:%=build/fuzz/fuzz_%): | fuzz-deps
 	@mkdir -p build/fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \

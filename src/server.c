@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "ev.h"
 #include "log.h"
+#include "sandbox.h"
 
 /* Connections taken per readiness event: fairness to the open ones. */
 #define ACCEPT_BATCH 64
@@ -408,6 +409,7 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
     const struct pages *pages)
 {
 	struct server srv = { .cfg = cfg };
+	char err[512];
 	uint64_t one = 1;
 	int i, inited = 0, started = 0, rc = 0;
 
@@ -429,6 +431,19 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 			rc = -1;
 			goto out;
 		}
+	}
+	/* Everything that needed root is done: listeners bound, key loaded,
+	 * articles read, capsule root and libmagic opened, log open. */
+	switch (sandbox_drop_privileges(cfg->user, err, sizeof(err))) {
+	case -1:
+		log_error("%s", err);
+		rc = -1;
+		goto out;
+	case 1:
+		log_info("serving as user %s", cfg->user);
+		break;
+	default:
+		break;
 	}
 	for (i = 0; i < cfg->naddresses; i++)
 		log_info("listening on %s port %d", cfg->addresses[i],

@@ -461,6 +461,14 @@ class KizunaServer:
             ("capsule", "lang", "ja"),
             ("log", "access", "access.log"),
         ]
+        # Overrides of keys the defaults do not list go into their section.
+        listed = {(sec, key) for sec, key, _ in values}
+        extra = [(sec, key, val) for (sec, key), val
+                 in self.config_overrides.items() if (sec, key) not in listed]
+        order = [sec for sec, _, _ in values]
+        values = sorted(values + extra,
+                        key=lambda v: order.index(v[0]) if v[0] in order
+                        else len(order))
         lines = ["; kizuna integration test config"]
         section = None
         for sec, key, val in values:

@@ -1,0 +1,224 @@
+/*
+ * fuzz_config.c - libFuzzer target for config.c (and the inih under it).
+ *
+ * The input is a config.ini as someone might write it. config_load reads
+ * a file by name, so the input goes into an in-memory file (memfd) named
+ * through /proc/self/fd/N: no disk, and the file's directory, against
+ * which relative paths resolve, is /proc/self/fd. It either loads, and
+ * every value is one config.h allows, or it is refused with a message that
+ * names the file and, when it gives one, a line the input has. Built with
+ * -fsanitize=fuzzer to fuzz, or with replay.c to run the corpus in `make
+ * test`.
+ */
+#define _GNU_SOURCE /* memfd_create */
+#include <sys/mman.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Not assert(): it must hold in every build, NDEBUG or not. */
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, \
+		    __LINE__, #cond); \
+		abort(); \
+	} \
+} while (0)
+
+/* Terminated within its array: a string field never runs off its end. */
+#define TERMINATED(a) (memchr((a), '\0', sizeof(a)) != NULL)
+
+/* The lines of data as a line count would give them: '\n's plus one. */
+static long
+count_lines(const uint8_t *data, size_t size)
+{
+	long n = 1;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (data[i] == '\n')
+			n++;
+	return n;
+}
+
+/*
+ * A refusal: "PATH: reason" or "PATH:N: reason", terminated within err,
+ * with N a line of the input.
+ */
+static void
+check_error(const char *path, const char *err, size_t errsize, long lines)
+{
+	size_t plen = strlen(path);
+	const char *p;
+	long line = 0;
+
+	CHECK(memchr(err, '\0', errsize) != NULL);
+	CHECK(err[0] != '\0');
+	CHECK(strncmp(err, path, plen) == 0 && err[plen] == ':');
+	p = err + plen + 1;
+	if (isdigit((unsigned char)*p)) {
+		for (; isdigit((unsigned char)*p); p++) {
+			line = line * 10 + (*p - '0');
+			CHECK(line <= lines);
+		}
+		CHECK(*p == ':');
+		p++;
+		CHECK(line >= 1);
+	}
+	/* And a reason. */
+	CHECK(p[0] == ' ' && p[1] != '\0');
+}
+
+/*
+ * What inih reads as a section header: a line (up to a NUL byte, which
+ * ends a C string) starting with '[' after any space and, on the first
+ * line, the UTF-8 byte order mark inih skips. Returns 1 when a line names
+ * a section config.c does not know: a loaded file has none, even one with
+ * no key under it.
+ */
+static int
+has_unknown_section(const uint8_t *data, size_t size)
+{
+	static const char *known[] = { "server", "tls", "capsule", "log" };
+	size_t i = 0, k;
+
+	if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < size) {
+		const uint8_t *eol = memchr(data + i, '\n', size - i);
+		size_t end = eol != NULL ? (size_t)(eol - data) : size;
+		const uint8_t *nul = memchr(data + i, '\0', end - i);
+		const uint8_t *close;
+		size_t stop = nul != NULL ? (size_t)(nul - data) : end;
+
+		while (i < stop && isspace(data[i]))
+			i++;
+		if (i < stop && data[i] == '[') {
+			close = memchr(data + i, ']', stop - i);
+			if (close == NULL)
+				return 1;
+			for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+				if ((size_t)(close - data) - i - 1 ==
+				    strlen(known[k]) && memcmp(data + i + 1,
+				    known[k], strlen(known[k])) == 0)
+					break;
+			if (k == sizeof(known) / sizeof(known[0]))
+				return 1;
+		}
+		i = end + 1;
+	}
+	return 0;
+}
+
+/* A path the loader resolved: absolute, as relative ones resolve here. */
+static int
+is_absolute(const char *s)
+{
+	return s[0] == '/';
+}
+
+/* Returns 1 when a segment of the relative path s is "..". */
+static int
+has_dotdot_segment(const char *s)
+{
+	for (;;) {
+		size_t n = strcspn(s, "/");
+
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			return 1;
+		if (s[n] == '\0')
+			return 0;
+		s += n + 1;
+	}
+}
+
+/* A loaded config: every value in the range config.h gives it. */
+static void
+check_config(const struct config *cfg, const char *path)
+{
+	unsigned char bin[16];
+	const char *p;
+	int i;
+
+	CHECK(TERMINATED(cfg->path) && strcmp(cfg->path, path) == 0);
+
+	CHECK(TERMINATED(cfg->hostname) && cfg->hostname[0] != '\0');
+	for (p = cfg->hostname; *p != '\0'; p++)
+		CHECK(!(*p >= 'A' && *p <= 'Z'));
+	CHECK(cfg->naddresses >= 1 &&
+	    cfg->naddresses <= CONFIG_MAX_ADDRESSES);
+	for (i = 0; i < CONFIG_MAX_ADDRESSES; i++)
+		CHECK(TERMINATED(cfg->addresses[i]));
+	for (i = 0; i < cfg->naddresses; i++)
+		CHECK(inet_pton(AF_INET, cfg->addresses[i], bin) == 1 ||
+		    inet_pton(AF_INET6, cfg->addresses[i], bin) == 1);
+	CHECK(cfg->port >= 1 && cfg->port <= 65535);
+	CHECK(cfg->workers >= 1);
+	CHECK(cfg->handshake_timeout >= 1);
+	CHECK(cfg->timeout >= 1);
+	CHECK(cfg->write_timeout >= 1);
+	CHECK(cfg->min_rate >= 1);
+	CHECK(cfg->max_connections >= 1);
+	CHECK(cfg->max_per_ip >= 0);
+	CHECK(TERMINATED(cfg->user) && cfg->user[0] != '\0');
+
+	CHECK(TERMINATED(cfg->cert) && is_absolute(cfg->cert));
+	CHECK(TERMINATED(cfg->key) && is_absolute(cfg->key));
+
+	CHECK(TERMINATED(cfg->root) && is_absolute(cfg->root));
+	CHECK(TERMINATED(cfg->articles) && cfg->articles[0] != '\0' &&
+	    cfg->articles[0] != '/');
+	CHECK(!has_dotdot_segment(cfg->articles));
+	CHECK(TERMINATED(cfg->lang) && cfg->lang[0] != '\0');
+
+	CHECK(TERMINATED(cfg->access_log));
+	CHECK(strcmp(cfg->access_log, "stderr") == 0 ||
+	    strcmp(cfg->access_log, "off") == 0 ||
+	    is_absolute(cfg->access_log));
+	CHECK((unsigned)cfg->log_level <= CONFIG_LOG_DEBUG);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct config cfg;
+	char path[64], err[1024];
+	size_t off = 0;
+	ssize_t n;
+	int fd, rv;
+
+	/* A harness that cannot make its file must say so, not pass. */
+	fd = memfd_create("fuzz_config", MFD_CLOEXEC);
+	CHECK(fd != -1);
+	while (off < size) {
+		n = write(fd, data + off, size - off);
+		CHECK(n > 0);
+		off += (size_t)n;
+	}
+	rv = snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	CHECK(rv > 0 && (size_t)rv < sizeof(path));
+
+	/* No NUL planted: the message must bring its own. */
+	memset(err, 'X', sizeof(err));
+	rv = config_load(path, &cfg, err, sizeof(err));
+	close(fd);
+
+	CHECK(rv == 0 || rv == -1);
+	if (rv == -1)
+		check_error(path, err, sizeof(err), count_lines(data, size));
+	else {
+		check_config(&cfg, path);
+		CHECK(!has_unknown_section(data, size));
+	}
+	return 0;
+}
