@@ -443,6 +443,9 @@ check_section_line(struct parse_state *st, const char *line)
 	const char *end;
 	size_t i, n;
 
+	/* inih skips a UTF-8 BOM before the first line: so do we. */
+	if (st->lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
+		line += 3;
 	while (isspace((unsigned char)*line))
 		line++;
 	if (*line != '[' || (end = strchr(line, ']')) == NULL)
@@ -473,22 +476,42 @@ static char *
 read_line(char *buf, int size, void *user)
 {
 	struct parse_state *st = user;
-	size_t n;
+	const char *why = NULL;
+	int c, n = 0;
 
-	if (fgets(buf, size, st->file) == NULL)
+	/* getc, not fgets: a NUL byte must not hide the rest of its line. */
+	while (n < size - 1 && (c = getc(st->file)) != EOF) {
+		if (c == '\0') {
+			why = "a NUL byte is not text";
+			break;
+		}
+		buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (n == 0 && why == NULL)
 		return NULL;
+	buf[n] = '\0';
 	st->lineno++;
-	check_section_line(st, buf);
-	n = strlen(buf);
-	if (n == (size_t)size - 1 && buf[n - 1] != '\n' && !feof(st->file)) {
+	/* A full buffer without its newline, and more to come: cut. */
+	if (why == NULL && n == size - 1 && buf[n - 1] != '\n' &&
+	    (c = getc(st->file)) != EOF) {
+		ungetc(c, st->file);
+		why = "too long";
+	}
+	if (why != NULL) {
 		if (st->err[0] == '\0') {
-			snprintf(st->err, sizeof(st->err),
-			    "line longer than %d bytes", size - 2);
+			if (strcmp(why, "too long") == 0)
+				snprintf(st->err, sizeof(st->err),
+				    "line longer than %d bytes", size - 2);
+			else
+				snprintf(st->err, sizeof(st->err), "%s", why);
 			st->errline = st->lineno;
 		}
 		st->line_too_long = 1;
 		return NULL;
 	}
+	check_section_line(st, buf);
 	return buf;
 }
 
@@ -569,8 +592,10 @@ config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 	}
 	if (st.err[0] == '\0' && rc < 0)
 		snprintf(st.err, sizeof(st.err), "cannot be read");
-	if (st.err[0] == '\0' && !was_seen(&st, "capsule.root"))
+	if (st.err[0] == '\0' && !was_seen(&st, "capsule.root")) {
+		st.lineno = 0;   /* the default is on no line of the file */
 		check_root(&st);
+	}
 	if (st.err[0] != '\0') {
 		if (st.errline > 0)
 			snprintf(err, errsize, "%s:%d: %s", path, st.errline,

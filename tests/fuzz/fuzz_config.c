@@ -79,18 +79,30 @@ check_error(const char *path, const char *err, size_t errsize, long lines)
 	CHECK(p[0] == ' ' && p[1] != '\0');
 }
 
+/* Returns 1 when name[0..n) is a section config.c reads. */
+static int
+is_known_section(const uint8_t *name, size_t n)
+{
+	static const char *const known[] = { "server", "tls", "capsule", "log" };
+	size_t k;
+
+	for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+		if (n == strlen(known[k]) && memcmp(name, known[k], n) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * What inih reads as a section header: a line (up to a NUL byte, which
  * ends a C string) starting with '[' after any space and, on the first
- * line, the UTF-8 byte order mark inih skips. Returns 1 when a line names
- * a section config.c does not know: a loaded file has none, even one with
- * no key under it.
+ * line, after the UTF-8 byte order mark inih skips. Returns 1 when a line
+ * names a section config.c does not know: a loaded file has none, even one
+ * with no key under it.
  */
 static int
 has_unknown_section(const uint8_t *data, size_t size)
 {
-	static const char *known[] = { "server", "tls", "capsule", "log" };
-	size_t i = 0, k;
+	size_t i = 0;
 
 	if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
@@ -98,21 +110,15 @@ has_unknown_section(const uint8_t *data, size_t size)
 		const uint8_t *eol = memchr(data + i, '\n', size - i);
 		size_t end = eol != NULL ? (size_t)(eol - data) : size;
 		const uint8_t *nul = memchr(data + i, '\0', end - i);
-		const uint8_t *close;
 		size_t stop = nul != NULL ? (size_t)(nul - data) : end;
+		const uint8_t *close;
 
 		while (i < stop && isspace(data[i]))
 			i++;
 		if (i < stop && data[i] == '[') {
 			close = memchr(data + i, ']', stop - i);
-			if (close == NULL)
-				return 1;
-			for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
-				if ((size_t)(close - data) - i - 1 ==
-				    strlen(known[k]) && memcmp(data + i + 1,
-				    known[k], strlen(known[k])) == 0)
-					break;
-			if (k == sizeof(known) / sizeof(known[0]))
+			if (close == NULL || !is_known_section(data + i + 1,
+			    (size_t)(close - data) - i - 1))
 				return 1;
 		}
 		i = end + 1;

@@ -235,6 +235,31 @@ test_over_long_line_is_refused_not_split(void **state)
 	assert_memory_equal(err, where, strlen(where));
 }
 
+/* Found by fuzzing: a NUL used to hide the rest of its line from the
+ * length check, and a BOM used to hide an unknown section. */
+static void
+test_nul_and_bom_cannot_hide_anything(void **state)
+{
+	static const char nul_text[] = "[capsule]\nroot = /\n; x\0yy\n"
+	    "[server]\nport = 80\n";
+	struct config cfg;
+	char err[512], where[160];
+	FILE *f;
+
+	(void)state;
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(nul_text, 1, sizeof(nul_text) - 1, f);
+	fclose(f);
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	snprintf(where, sizeof(where), "%s:3: ", path);
+	assert_memory_equal(err, where, strlen(where));
+
+	write_config("\xef\xbb\xbf[bogus]\n[capsule]\nroot = /\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bogus"));
+}
+
 static void
 test_missing_default_root_is_an_error(void **state)
 {
@@ -247,7 +272,10 @@ test_missing_default_root_is_an_error(void **state)
 	write_config("[server]\nport = 1965\n");
 	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "root"));
-	assert_non_null(strstr(err, path));
+	/* The default is on no line of the file: "FILE: ...", no ":LINE". */
+	snprintf(capsule, sizeof(capsule), "%s: [capsule] root", path);
+	assert_memory_equal(err, capsule, strlen(capsule));
+	snprintf(capsule, sizeof(capsule), "%s/capsule", dir);
 	mkdir(capsule, 0755);
 }
 
@@ -272,6 +300,7 @@ main(void)
 		cmocka_unit_test(test_write_timeout_follows_timeout_unless_set),
 		cmocka_unit_test(test_bad_values_name_file_and_line),
 		cmocka_unit_test(test_over_long_line_is_refused_not_split),
+		cmocka_unit_test(test_nul_and_bom_cannot_hide_anything),
 		cmocka_unit_test(test_missing_default_root_is_an_error),
 		cmocka_unit_test(test_missing_file_is_an_error),
 	};
