@@ -239,7 +239,6 @@ start_response(struct conn *c)
 	c->out_len = (size_t)n;
 	c->responding = 1;
 	c->state = CONN_WRITE_RESPONSE;
-	tls_conn_issue_ticket(c->tls);
 	/* A reader must average min_rate: a big file is no licence to hold a
 	 * connection forever by reading a little now and then. */
 	c->write_by_ms = ev_now_ms() + c->host->write_idle_ms +
@@ -443,8 +442,9 @@ do_linger(struct conn *c)
 /*
  * The single way out. reason is NULL for a normal end. A connection whose
  * handshake completed owes the client a close_notify, error paths included,
- * so that a complete body can be told from a cut one; the one exception is
- * a body we could not complete ourselves.
+ * so that a complete body can be told from a cut one; the exception is a
+ * body that could not be completed (the file shrank, or the client stopped
+ * reading or read too slowly): that one ends without close_notify.
  */
 static void
 conn_close(struct conn *c, const char *reason)
@@ -597,8 +597,13 @@ conn_sweep(struct conn_host *h, long long now_ms)
 
 	for (c = h->live; c != NULL; c = next) {
 		next = c->next;
-		if (c->deadline_ms <= now_ms)
-			conn_close(c, timeout_reason(c));
+		if (c->deadline_ms > now_ms)
+			continue;
+		/* A response cut short must not end as if it were whole; and a
+		 * client that does not read would never take the alert anyway. */
+		if (c->state == CONN_WRITE_RESPONSE)
+			c->body_incomplete = 1;
+		conn_close(c, timeout_reason(c));
 	}
 }
 

@@ -245,7 +245,7 @@ open_listener(const char *addr, int port, int probe)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int family, fd, one = 1;
+	int family, fd, one = 1, lowat = 16 * 1024;
 
 	if ((family = parse_address(addr, port, &ss, &len)) == -1) {
 		errno = EINVAL;
@@ -261,9 +261,14 @@ open_listener(const char *addr, int port, int probe)
 	    &one, sizeof(one)) == -1) ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == -1 ||
-	    /* Accepted sockets inherit it: our writes are whole records,
-	     * and Nagle would only hold the last one back. */
+	    /* Accepted sockets inherit both: our writes are whole records,
+	     * and Nagle would only hold the last one back; and the kernel
+	     * queues at most one record beyond what is in flight, so a slow
+	     * reader's pace is seen (write deadlines, min_rate) instead of
+	     * megabytes vanishing into the socket buffer. */
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat,
+	    sizeof(lowat)) == -1 ||
 	    bind(fd, (struct sockaddr *)&ss, len) == -1 ||
 	    listen(fd, SOMAXCONN) == -1) {
 		int saved = errno;

@@ -294,12 +294,15 @@ tls_ctx_new(const char *cert, const char *key, char *fingerprint, char *err,
 	    SSL_MODE_NO_AUTO_CHAIN);
 	/*
 	 * Resumption (Lagrange resumes by default): stateless tickets, whose
-	 * key OpenSSL generates per context. None at the end of the handshake:
-	 * one goes out with the response (tls_conn_issue_ticket), since every
-	 * Gemini request is a new connection and idle ones should stay small.
+	 * key OpenSSL generates per context. One per connection is enough,
+	 * since every Gemini request is a new one. It goes out right after the
+	 * handshake, and that matters for latency too: it acknowledges the
+	 * client's Finished at once, where silence would leave a client that
+	 * uses Nagle's algorithm holding its request back for a delayed ACK
+	 * (about 40 ms).
 	 */
 	SSL_CTX_set_session_id_context(s, session_id, sizeof(session_id) - 1);
-	SSL_CTX_set_num_tickets(s, 0);
+	SSL_CTX_set_num_tickets(s, 1);
 	/*
 	 * Tickets carry the whole session, so the server-side cache is never
 	 * needed: without it no session is stored per handshake, and no lock
@@ -430,14 +433,6 @@ tls_shutdown(struct tls_conn *c)
 		return TLS_OK;
 	}
 	return result_of(c, ret);
-}
-
-void
-tls_conn_issue_ticket(struct tls_conn *c)
-{
-	if (SSL_version(c->ssl) == TLS1_3_VERSION &&
-	    SSL_new_session_ticket(c->ssl) != 1)
-		ERR_clear_error();   /* no ticket: the next visit is a full one */
 }
 
 int

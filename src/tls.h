@@ -75,15 +75,6 @@ enum tls_result tls_write(struct tls_conn *c, const void *buf, size_t len,
  */
 enum tls_result tls_shutdown(struct tls_conn *c);
 
-/*
- * Has a TLS 1.3 session ticket go out with the next write, for the client
- * to resume its next connection. Tickets are sent only this way (none at
- * the end of the handshake): a connection that never asks for anything
- * costs neither the ticket's work nor the 16 KiB buffer OpenSSL keeps for
- * writing it. TLS 1.2 tickets come with the handshake as usual.
- */
-void tls_conn_issue_ticket(struct tls_conn *c);
-
 /* 1 once the handshake completed (close_notify is then owed), else 0. */
 int tls_conn_established(const struct tls_conn *c);
 
