@@ -384,7 +384,10 @@ class KizunaServer:
 
     def __init__(self, timeout=5, addresses=("127.0.0.1",), workers=2,
                  hostname="localhost", extra_files=None, cwd=None,
-                 config_overrides=None, binary=None, with_fifo=False):
+                 config_overrides=None, binary=None, with_fifo=False,
+                 preexec_fn=None):
+        # preexec_fn runs in the child before exec: its own resource limits.
+        self.preexec_fn = preexec_fn
         self.binary = binary or KIZUNA_BIN
         self.dir = tempfile.mkdtemp(prefix="kizuna-it-")
         self.addresses = tuple(addresses)
@@ -498,7 +501,8 @@ class KizunaServer:
         self.proc = subprocess.Popen(argv, cwd=self.cwd,
                                      stdin=subprocess.DEVNULL,
                                      stdout=self._stdout_file,
-                                     stderr=self._stderr_file)
+                                     stderr=self._stderr_file,
+                                     preexec_fn=self.preexec_fn)
         if wait:
             self.wait_ready()
         return self

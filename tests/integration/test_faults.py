@@ -86,7 +86,10 @@ GARBAGE_HANDSHAKE_TIMEOUT = 2
 # it all to the kernel before then.
 BIG_SIZE = 100 * MiB if STRESS else 8 * MiB
 STEADY_SIZE = 4 * MiB if STRESS else 320 * KiB
-STEADY_RATE = 16 * KiB          # bytes per second: a quarter of min_rate
+# Bytes per second: half of min_rate. Progress is seen a TLS record (16 KiB)
+# at a time, so a reader at one record a second could stall past a 2 s
+# write_timeout between records; two a second cannot.
+STEADY_RATE = 32 * KiB
 STOP_AFTER = 16 * KiB
 WRITE_TIMEOUT = 2
 MIN_RATE = 64                   # KiB/s
@@ -150,34 +153,6 @@ _raise_nofile_limit()
 
 
 # ---- helpers ---------------------------------------------------------------
-
-class FaultServer(KizunaServer):
-    """KizunaServer with an optional preexec_fn for the child process (to
-    give the server its own resource limits)."""
-
-    def __init__(self, *args, preexec_fn=None, **kw):
-        self.preexec_fn = preexec_fn
-        super().__init__(*args, **kw)
-
-    def start(self, wait=True, args=None):
-        if self.preexec_fn is None:
-            return super().start(wait=wait, args=args)
-        if not os.path.exists(self.binary):
-            raise AssertionError(
-                "kizuna binary not found at %s (set KIZUNA_BIN or run make)"
-                % self.binary)
-        self._stderr_file = open(self.stderr_path, "ab")
-        self._stdout_file = open(self.stdout_path, "ab")
-        argv = [self.binary, "-c", self.config_path] + list(args or [])
-        self.proc = subprocess.Popen(argv, cwd=self.cwd,
-                                     stdin=subprocess.DEVNULL,
-                                     stdout=self._stdout_file,
-                                     stderr=self._stderr_file,
-                                     preexec_fn=self.preexec_fn)
-        if wait:
-            self.wait_ready()
-        return self
-
 
 def pattern_bytes(size, seed):
     """size incompressible-looking bytes, cheap to make."""
@@ -443,7 +418,7 @@ class FaultTestCase(unittest.TestCase):
 
     def start_server(self, overrides=None, extra_files=None, timeout=5,
                      addresses=("127.0.0.1",), workers=2, preexec_fn=None):
-        srv = FaultServer(timeout=timeout, addresses=addresses,
+        srv = KizunaServer(timeout=timeout, addresses=addresses,
                           workers=workers, extra_files=extra_files,
                           config_overrides=overrides, preexec_fn=preexec_fn)
         self.addCleanup(srv.cleanup)
@@ -1133,7 +1108,9 @@ class SlowReaderTest(FaultTestCase):
                                  "reading was never dropped")
             self.assertGreaterEqual(st["drop_after"], WRITE_TIMEOUT - 0.5,
                                     "stopped reader dropped too early")
-            self.assertLessEqual(st["drop_after"], WRITE_TIMEOUT + 1.5,
+            # Deadlines are swept once a second, and the server's last
+            # write may land a little after the client's last read.
+            self.assertLessEqual(st["drop_after"], WRITE_TIMEOUT + 2.0,
                                  "a client that stopped reading was dropped "
                                  "%.2f s later; write_timeout is %d s" % (
                                      st["drop_after"], WRITE_TIMEOUT))
