@@ -28,7 +28,6 @@ struct parse_state {
 	FILE *file;
 	char dir[PATH_MAX];     /* the config file's directory */
 	int lineno;             /* line most recently handed to inih */
-	int line_too_long;
 	char seen[32][48];      /* "section.key" already set, to refuse repeats */
 	int nseen;
 	char err[512];          /* first error, without the FILE:LINE prefix */
@@ -508,7 +507,6 @@ read_line(char *buf, int size, void *user)
 				snprintf(st->err, sizeof(st->err), "%s", why);
 			st->errline = st->lineno;
 		}
-		st->line_too_long = 1;
 		return NULL;
 	}
 	check_section_line(st, buf);
