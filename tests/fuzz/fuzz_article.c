@@ -19,17 +19,10 @@
 #include "gemtext.h"
 #include "utf8.h"
 #include "../unit/text_kept.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Not assert(): it must hold in every build, NDEBUG or not. */
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, \
-		    __LINE__, #cond); \
-		abort(); \
-	} \
-} while (0)
 
 /* The second article: one section holding the slot, so it links back. */
 static const char other_src[] =

@@ -23,17 +23,10 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Not assert(): it must hold in every build, NDEBUG or not. */
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, \
-		    __LINE__, #cond); \
-		abort(); \
-	} \
-} while (0)
 
 /* Terminated within its array: a string field never runs off its end. */
 #define TERMINATED(a) (memchr((a), '\0', sizeof(a)) != NULL)

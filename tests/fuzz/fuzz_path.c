@@ -18,17 +18,10 @@
 
 #include "url.h"
 #include "utf8.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Not assert(): it must hold in every build, NDEBUG or not. */
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, \
-		    __LINE__, #cond); \
-		abort(); \
-	} \
-} while (0)
 
 /* A decoded path, with room for the '/' put in front of it. */
 #define PATH_SIZE (URL_MAX + 2)

@@ -15,17 +15,10 @@
 #include "request.h"
 #include "url.h"
 #include "utf8.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Not assert(): it must hold in every build, NDEBUG or not. */
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, \
-		    __LINE__, #cond); \
-		abort(); \
-	} \
-} while (0)
 
 static const struct request_policy policy = { "localhost", 1965 };
 

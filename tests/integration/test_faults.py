@@ -52,7 +52,8 @@ sys.path.insert(0, HERE)
 
 from kizuna_harness import (  # noqa: E402
     INDEX_GMI, SECRET, KizunaServer, Response, client_context, connect_tls,
-    ipv6_available, raw_client_hello, read_response, server_hello_version)
+    ipv6_available, raw_client_hello, read_response, server_hello_version,
+    tcp_exchange)
 
 # ---- sizes: fast (make test) or the issue's (make stress) ----------------
 
@@ -746,38 +747,10 @@ class TLSGarbageTest(FaultTestCase):
     def _tcp(self, data, timeout):
         """Sends data on plain TCP, reads until closed. Returns (bytes, how,
         elapsed)."""
-        start = time.monotonic()
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.settimeout(timeout)
-        got, how = [], "timeout"
-        try:
-            s.connect(("127.0.0.1", self.srv.port))
-            try:
-                s.sendall(data)
-            except OSError:
-                pass
-            deadline = start + timeout
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                s.settimeout(left)
-                try:
-                    d = s.recv(65536)
-                except socket.timeout:
-                    break
-                except (ConnectionResetError, BrokenPipeError):
-                    how = "reset"
-                    break
-                if not d:
-                    how = "eof"
-                    break
-                got.append(d)
-        finally:
-            s.close()
-        data = b"".join(got)
+        data, how, elapsed = tcp_exchange(self.srv.port, data,
+                                          timeout=timeout)
         self.record(data, "garbage")
-        return data, how, time.monotonic() - start
+        return data, how, elapsed
 
     def case_random(self, rnd):
         data = os.urandom(rnd.randint(1, 4096))

@@ -21,6 +21,7 @@
 #include "gemtext.h"
 #include "text_kept.h"
 #include "utf8.h"
+#include "test_files.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 
@@ -545,27 +546,6 @@ test_escapes(void **state)
 
 /* --- the shipped articles: every page well formed, no text lost ------------------ */
 
-static char *
-read_all(const char *path, size_t *len)
-{
-	FILE *fp;
-	char *buf;
-	long size = 0;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		fail_msg("%s: cannot open (run from the repository root)", path);
-	if (fseek(fp, 0, SEEK_END) == -1 || (size = ftell(fp)) < 0 ||
-	    fseek(fp, 0, SEEK_SET) == -1)
-		fail_msg("%s: cannot seek", path);
-	if ((buf = malloc((size_t)size + 1)) == NULL)
-		fail_msg("out of memory");
-	*len = fread(buf, 1, (size_t)size, fp);
-	if (*len != (size_t)size || ferror(fp))
-		fail_msg("%s: read error", path);
-	fclose(fp);
-	buf[*len] = '\0';
-	return buf;
-}
 
 static void
 test_shipped_articles(void **state)
