@@ -62,6 +62,7 @@ struct server {
 	int nworkers;
 	atomic_int open;           /* connections of all workers */
 	atomic_int *per_ip;        /* CONN_IP_SLOTS counters for max_per_ip */
+	struct rate_table *rate;   /* for rate_limit, or NULL */
 	atomic_int stop;
 };
 
@@ -325,6 +326,7 @@ worker_init(struct server *srv, struct worker *w, int id,
 	w->host.per_ip = cfg->max_per_ip > 0 ? srv->per_ip : NULL;
 	w->host.max_per_ip = cfg->max_per_ip;
 	w->host.retry_after = cfg->timeout;
+	w->host.rate = srv->rate;
 	for (i = 0; i < cfg->naddresses; i++) {
 		fd = open_listener(cfg->addresses[i], cfg->port, id == 0);
 		if (fd == -1) {
@@ -429,6 +431,13 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 		log_error("out of memory");
 		return -1;
 	}
+	if (cfg->rate_limit > 0 && (srv.rate = rate_table_new(CONN_IP_SLOTS,
+	    cfg->rate_limit, cfg->rate_burst)) == NULL) {
+		free(srv.workers);
+		free(srv.per_ip);
+		log_error("out of memory");
+		return -1;
+	}
 	for (inited = 0; inited < srv.nworkers; inited++) {
 		if (worker_init(&srv, &srv.workers[inited], inited, tls,
 		    pages) == -1) {
@@ -476,5 +485,6 @@ out:
 		worker_destroy(&srv.workers[i]);
 	free(srv.workers);
 	free(srv.per_ip);
+	rate_table_free(srv.rate);
 	return rc;
 }
