@@ -139,34 +139,115 @@ fail:
 	return NULL;
 }
 
-/* Writes PEM to a new file (O_EXCL: an existing file is never replaced). */
+/* The most a key file may hold: a 16,384-bit RSA key in PEM is ~13 KB. */
+#define KEY_FILE_MAX (64 * 1024)
+
+/*
+ * Writes all of buf to fd, then to disk. Returns 0, or -1 with errno set.
+ */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return fsync(fd);
+}
+
+/*
+ * Writes PEM to a new file (O_EXCL: an existing file is never replaced).
+ * The PEM is made in a memory BIO, not through stdio, so that no copy of a
+ * private key is left in a buffer we do not wipe: OpenSSL clears a memory
+ * BIO's buffer when it frees it.
+ */
 static int
 write_pem(const char *path, mode_t mode, EVP_PKEY *pkey, X509 *x)
 {
-	FILE *f;
+	BIO *mem;
+	BUF_MEM *pem;
 	int fd, ok;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd == -1)
+	if ((mem = BIO_new(BIO_s_mem())) == NULL)
 		return -1;
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		unlink(path);
+	if (pkey != NULL)
+		ok = PEM_write_bio_PrivateKey(mem, pkey, NULL, NULL, 0, NULL,
+		    NULL);
+	else
+		ok = PEM_write_bio_X509(mem, x);
+	BIO_get_mem_ptr(mem, &pem);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd == -1) {
+		BIO_free(mem);
 		return -1;
 	}
-	if (pkey != NULL)
-		ok = PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL, NULL);
-	else
-		ok = PEM_write_X509(f, x);
-	if (fflush(f) != 0 || fsync(fd) != 0)
+	if (!ok || write_all(fd, pem->data, pem->length) == -1)
 		ok = 0;
-	if (fclose(f) != 0)
+	if (close(fd) == -1)
 		ok = 0;
+	OPENSSL_cleanse(pem->data, pem->length);
+	BIO_free(mem);
 	if (!ok) {
 		unlink(path);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Reads the private key at path into ctx, leaving no copy of it behind:
+ * the file is read into our own buffer (not stdio's), decoded from a
+ * memory BIO, and the buffer is wiped. From then on the only copy is the
+ * one the context holds, which it needs to sign handshakes.
+ */
+static int
+use_private_key(SSL_CTX *s, const char *path)
+{
+	char *buf = NULL;
+	struct stat sb;
+	EVP_PKEY *pkey = NULL;
+	BIO *mem = NULL;
+	size_t len = 0;
+	ssize_t n;
+	int fd, ok = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return 0;
+	if (fstat(fd, &sb) == -1)
+		goto out;
+	if (!S_ISREG(sb.st_mode) || sb.st_size > KEY_FILE_MAX) {
+		errno = S_ISREG(sb.st_mode) ? EFBIG : EINVAL;
+		goto out;
+	}
+	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL)
+		goto out;
+	while (len < (size_t)sb.st_size) {
+		n = read(fd, buf + len, (size_t)sb.st_size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if ((mem = BIO_new_mem_buf(buf, (int)len)) != NULL &&
+	    (pkey = PEM_read_bio_PrivateKey(mem, NULL, NULL, NULL)) != NULL)
+		ok = SSL_CTX_use_PrivateKey(s, pkey);
+out:
+	EVP_PKEY_free(pkey);   /* the context keeps its own reference */
+	BIO_free(mem);
+	if (buf != NULL) {
+		OPENSSL_cleanse(buf, (size_t)sb.st_size + 1);
+		free(buf);
+	}
+	close(fd);
+	return ok;
 }
 
 int
@@ -253,7 +334,7 @@ tls_ctx_new(const char *cert, const char *key, char *fingerprint, char *err,
 		set_error(err, errsize, "cannot load the certificate", cert);
 		goto fail;
 	}
-	if (SSL_CTX_use_PrivateKey_file(s, key, SSL_FILETYPE_PEM) != 1) {
+	if (use_private_key(s, key) != 1) {
 		set_error(err, errsize, "cannot load the key", key);
 		goto fail;
 	}
