@@ -43,7 +43,7 @@ SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
-             test_ratelimit test_beneath
+             test_ratelimit test_beneath test_sandbox
 FUZZ_TARGETS = request article path config
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -118,6 +118,7 @@ $(BUILD)/tests/test_request: $(BUILD)/tests/test_request.o $(BUILD)/request.o $(
 $(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(BUILD)/config.o
 $(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimit.o
 $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
+$(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):

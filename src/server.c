@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -390,6 +391,81 @@ wait_for_stop(void)
 	}
 }
 
+/* The directory part of path ("." for a bare name), into out. */
+static const char *
+dir_of(const char *path, char *out, size_t outsize)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len;
+
+	if (slash == NULL)
+		return ".";
+	len = slash == path ? 1 : (size_t)(slash - path);
+	if (len >= outsize)
+		len = outsize - 1;
+	memcpy(out, path, len);
+	out[len] = '\0';
+	return out;
+}
+
+/*
+ * What Landlock will leave reachable: reading the capsule and what a
+ * reload reads again (config, certificate, key); writing only in the
+ * access log's directory. Opened now, while still root.
+ */
+static struct sandbox *
+prepare_sandbox(const struct config *cfg)
+{
+	static char dirs[4][PATH_MAX];
+	struct sandbox_rules rules = { .nread_dirs = 0 };
+	struct sandbox *sb;
+	char err[512];
+
+	rules.read_dirs[rules.nread_dirs++] = cfg->root;
+	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->path, dirs[0],
+	    sizeof(dirs[0]));
+	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->cert, dirs[1],
+	    sizeof(dirs[1]));
+	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->key, dirs[2],
+	    sizeof(dirs[2]));
+	if (cfg->access_log[0] == '/')
+		rules.write_dir = dir_of(cfg->access_log, dirs[3],
+		    sizeof(dirs[3]));
+	if ((sb = sandbox_prepare(&rules, err, sizeof(err))) == NULL)
+		log_error("%s", err);
+	return sb;
+}
+
+/* Landlock and seccomp, once root is gone. */
+static int
+confine(const struct config *cfg, struct sandbox *sb)
+{
+	struct sandbox_report report;
+	char err[512];
+
+	if (sandbox_confine(sb, &report, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return -1;
+	}
+	if (report.landlock_abi > 0)
+		log_info("landlock: ABI %d: reading only the capsule and the "
+		    "config's, certificate's and key's directories; writing only "
+		    "%s; no outgoing connections", report.landlock_abi,
+		    cfg->access_log[0] == '/' ? "the access log's directory" :
+		    "to what is open");
+	else
+		log_warn("landlock: not available (%s): files outside the "
+		    "capsule are kept out by openat2 and the user's permissions "
+		    "only", report.landlock_why);
+	if (report.seccomp_calls > 0)
+		log_info("seccomp: %d system calls allowed; any other stops "
+		    "the server", report.seccomp_calls);
+	else
+		log_warn("seccomp: not available (%s): serving without a "
+		    "system call filter", report.seccomp_why);
+	return 0;
+}
+
 /*
  * Every connection is a descriptor: raise the soft limit to fit
  * max_connections (plus listeners, log, libmagic), as far as the hard limit
@@ -416,6 +492,7 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
     const struct pages *pages)
 {
 	struct server srv = { .cfg = cfg };
+	struct sandbox *sb = NULL;
 	char err[512];
 	uint64_t one = 1;
 	int i, inited = 0, started = 0, rc = 0;
@@ -448,6 +525,10 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 	}
 	/* Everything that needed root is done: listeners bound, key loaded,
 	 * articles read, capsule root and libmagic opened, log open. */
+	if ((sb = prepare_sandbox(cfg)) == NULL) {
+		rc = -1;
+		goto out;
+	}
 	switch (sandbox_drop_privileges(cfg->user, err, sizeof(err))) {
 	case -1:
 		log_error("%s", err);
@@ -458,6 +539,10 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 		break;
 	default:
 		break;
+	}
+	if (confine(cfg, sb) == -1) {
+		rc = -1;
+		goto out;
 	}
 	for (i = 0; i < cfg->naddresses; i++)
 		log_info("listening on %s port %d", cfg->addresses[i],
@@ -486,5 +571,6 @@ out:
 	free(srv.workers);
 	free(srv.per_ip);
 	rate_table_free(srv.rate);
+	sandbox_free(sb);
 	return rc;
 }
