@@ -144,8 +144,15 @@ replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 		echo "== replay $$t"; ./$(BUILD)/fuzz/replay_$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
-integration: $(BIN) | test-deps
-	KIZUNA_BIN=$(CURDIR)/$(BIN) python3 -m unittest discover -s tests/integration -v
+# A helper that stands in for an older kernel (see the file).
+$(BUILD)/tests/without_syscalls: tests/helpers/without_syscalls.c
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $<
+
+integration: $(BIN) $(BUILD)/tests/without_syscalls | test-deps
+	KIZUNA_BIN=$(CURDIR)/$(BIN) \
+	KIZUNA_WITHOUT_SYSCALLS=$(CURDIR)/$(BUILD)/tests/without_syscalls \
+	python3 -m unittest discover -s tests/integration -v
 
 # The fault tests at full size (thousands of clients, minutes): loopback only,
 # bounded, and not part of make test, which runs them small.

@@ -385,9 +385,11 @@ class KizunaServer:
     def __init__(self, timeout=5, addresses=("127.0.0.1",), workers=2,
                  hostname="localhost", extra_files=None, cwd=None,
                  config_overrides=None, binary=None, with_fifo=False,
-                 preexec_fn=None):
+                 preexec_fn=None, wrapper=None):
         # preexec_fn runs in the child before exec: its own resource limits.
         self.preexec_fn = preexec_fn
+        # wrapper: a command line that runs kizuna (it is appended).
+        self.wrapper = list(wrapper or [])
         self.binary = binary or KIZUNA_BIN
         self.dir = tempfile.mkdtemp(prefix="kizuna-it-")
         self.addresses = tuple(addresses)
@@ -497,7 +499,8 @@ class KizunaServer:
                 % self.binary)
         self._stderr_file = open(self.stderr_path, "ab")
         self._stdout_file = open(self.stdout_path, "ab")
-        argv = [self.binary, "-c", self.config_path] + list(args or [])
+        argv = self.wrapper + [self.binary, "-c", self.config_path] + \
+            list(args or [])
         # A sanitizer build checks for leaks at exit. Its reports are left
         # unsymbolized: the symbolizer is a new process, which the seccomp
         # filter rightly refuses (symbolize them with llvm-symbolizer).
