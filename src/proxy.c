@@ -34,6 +34,37 @@ invalid(const char **errstr, const char *why)
 	return PROXY_INVALID;
 }
 
+/*
+ * Sets out->source from a 16-byte IPv6 address and a port in network byte
+ * order. A dual-stack balancer sees its IPv4 clients as ::ffff:a.b.c.d:
+ * kept as IPv6, every one of them would fall in the same /64 and share
+ * one max_per_ip counter, so they are turned back into IPv4.
+ */
+static void
+set_source_v6(struct proxy_header *out, const unsigned char addr[16],
+    const unsigned char port[2])
+{
+	static const unsigned char mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+	};
+
+	out->has_source = 1;
+	if (memcmp(addr, mapped, sizeof(mapped)) == 0) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)(void *)&out->source;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, addr + 12, 4);
+		memcpy(&sin->sin_port, port, 2);
+	} else {
+		struct sockaddr_in6 *sin6 =
+		    (struct sockaddr_in6 *)(void *)&out->source;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, addr, 16);
+		memcpy(&sin6->sin6_port, port, 2);
+	}
+}
+
 /* --- version 1 ------------------------------------------------------------ */
 
 enum v1_family {
@@ -151,6 +182,7 @@ v1_line(const unsigned char *s, size_t n, int whole, struct proxy_header *out,
 	unsigned char src[16], dst[16];
 	void *addrs[2] = { src, dst };
 	unsigned ports[2] = { 0, 0 };
+	unsigned char port_be[2];
 	int field, last, ok;
 	size_t flen;
 
@@ -210,21 +242,17 @@ v1_line(const unsigned char *s, size_t n, int whole, struct proxy_header *out,
 	memset(out, 0, sizeof(*out));
 	out->version = 1;
 	out->length = n + 2;
-	out->has_source = 1;
+	port_be[0] = (unsigned char)(ports[0] >> 8);
+	port_be[1] = (unsigned char)(ports[0] & 0xff);
 	if (family == V1_TCP4) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)(void *)&out->source;
 
 		sin->sin_family = AF_INET;
 		memcpy(&sin->sin_addr, src, 4);
-		sin->sin_port = htons((unsigned short)ports[0]);
-	} else {
-		struct sockaddr_in6 *sin6 =
-		    (struct sockaddr_in6 *)(void *)&out->source;
-
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, src, 16);
-		sin6->sin6_port = htons((unsigned short)ports[0]);
-	}
+		memcpy(&sin->sin_port, port_be, 2);
+		out->has_source = 1;
+	} else
+		set_source_v6(out, src, port_be);
 	return PROXY_OK;
 }
 
@@ -354,15 +382,8 @@ parse_v2(const unsigned char *buf, size_t len, struct proxy_header *out,
 		memcpy(&sin->sin_addr, buf + V2_FIXED, 4);
 		memcpy(&sin->sin_port, buf + V2_FIXED + 8, 2);
 		out->has_source = 1;
-	} else if (buf[13] == 0x21) {
-		struct sockaddr_in6 *sin6 =
-		    (struct sockaddr_in6 *)(void *)&out->source;
-
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, buf + V2_FIXED, 16);
-		memcpy(&sin6->sin6_port, buf + V2_FIXED + 32, 2);
-		out->has_source = 1;
-	}
+	} else if (buf[13] == 0x21)
+		set_source_v6(out, buf + V2_FIXED, buf + V2_FIXED + 32);
 	return PROXY_OK;
 }
 

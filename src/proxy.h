@@ -56,6 +56,9 @@ struct proxy_header {
 	int version;       /* 1 or 2 */
 	size_t length;     /* bytes the header takes: consume exactly these */
 	/* 1: source holds the client (AF_INET or AF_INET6, port included).
+	 * An IPv4-mapped IPv6 address (::ffff:a.b.c.d, what a dual-stack
+	 * balancer reports for an IPv4 client) is given as the AF_INET
+	 * address it is, so that it is logged and limited as one.
 	 * 0: LOCAL (v2) or UNKNOWN/UNSPEC: the balancer speaks for itself or
 	 * cannot say; use the connection's own peer. */
 	int has_source;

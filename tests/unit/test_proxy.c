@@ -56,6 +56,9 @@ static const struct good_case good_cases[] = {
 	  B("PROXY TCP6 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
 	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff 65535 65535\r\n"),
 	  1, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 65535 },
+	/* A dual-stack balancer's IPv4 client: logged and limited as IPv4. */
+	{ "v1 tcp6 ipv4-mapped", B("PROXY TCP6 ::ffff:203.0.113.7 ::1 1 2\r\n"),
+	  1, "203.0.113.7", 1 },
 	{ "v1 unknown, short form", B("PROXY UNKNOWN\r\n"), 1, NULL, 0 },
 	/* "the receiver must ignore anything presented before the CRLF" */
 	{ "v1 unknown, worst case (107 bytes)",
@@ -83,6 +86,11 @@ static const struct good_case good_cases[] = {
 	    "\x02\x00\x09" "localhost"
 	    "\x03\x00\x04" "\x12\x34\x56\x78"
 	    "\x05\x00\x00"), 2, "203.0.113.7", 40000 },
+	{ "v2 tcp6 ipv4-mapped",
+	  B(SIG "\x21\x21\x00\x24"
+	    "\0\0\0\0\0\0\0\0\0\0\xff\xff\xcb\x00\x71\x07"
+	    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01" "\x9c\x40" "\x07\xad"),
+	  2, "203.0.113.7", 40000 },
 	/* LOCAL: a health check; the family and anything after are ignored. */
 	{ "v2 local", B(SIG "\x20\x00\x00\x00"), 2, NULL, 0 },
 	{ "v2 local with addresses",
