@@ -56,7 +56,10 @@ all: $(BIN)
 # pkg-config module or command -> Debian package.
 BUILD_DEPS = pkg-config:pkg-config openssl:libssl-dev libmagic:libmagic-dev \
              inih:libinih-dev
-TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl
+# haproxy (tests/integration/test_haproxy.py) is named by its path: /usr/sbin
+# is often not in a user's PATH.
+TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl \
+            cmd-/usr/sbin/haproxy:haproxy
 FUZZ_DEPS = cmd-clang:clang
 
 define install_missing
