@@ -328,6 +328,8 @@ worker_init(struct server *srv, struct worker *w, int id,
 	w->host.max_per_ip = cfg->max_per_ip;
 	w->host.retry_after = cfg->timeout;
 	w->host.rate = srv->rate;
+	w->host.proxy_protocol = cfg->proxy_protocol;
+	w->host.log_ip = cfg->log_ip;
 	for (i = 0; i < cfg->naddresses; i++) {
 		fd = open_listener(cfg->addresses[i], cfg->port, id == 0);
 		if (fd == -1) {
