@@ -20,16 +20,12 @@
 
 struct capsule {
 	int rootfd;
-	char hostname[256];
-	char lang[40];         /* "ja", or "\"ja,en\"" when it needs quotes */
 	int openat2_missing;   /* the kernel said ENOSYS once */
 	struct mime *mime;
-	const struct pages *pages;
 };
 
 struct capsule *
-capsule_open(const struct config *cfg, const struct pages *pages, char *err,
-    size_t errsize)
+capsule_open(const char *root, char *err, size_t errsize)
 {
 	struct capsule *cap;
 
@@ -37,20 +33,13 @@ capsule_open(const struct config *cfg, const struct pages *pages, char *err,
 		snprintf(err, errsize, "out of memory");
 		return NULL;
 	}
-	cap->rootfd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cap->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cap->rootfd == -1) {
-		snprintf(err, errsize, "capsule root %s: %s", cfg->root,
+		snprintf(err, errsize, "capsule root %s: %s", root,
 		    strerror(errno));
 		free(cap);
 		return NULL;
 	}
-	cap->pages = pages;
-	snprintf(cap->hostname, sizeof(cap->hostname), "%s", cfg->hostname);
-	/* Several language tags must be quoted (gemtext specification). */
-	if (strchr(cfg->lang, ',') != NULL)
-		snprintf(cap->lang, sizeof(cap->lang), "\"%s\"", cfg->lang);
-	else
-		snprintf(cap->lang, sizeof(cap->lang), "%s", cfg->lang);
 	if ((cap->mime = mime_open(err, errsize)) == NULL) {
 		close(cap->rootfd);
 		free(cap);
@@ -139,7 +128,8 @@ respond_open_error(struct response *resp, int err)
 }
 
 static void
-respond_redirect(struct capsule *cap, const struct request *req,
+respond_redirect(const struct capsule_content *content,
+    const struct request *req,
     struct response *resp)
 {
 	char path[URL_MAX * 3 + 2];
@@ -154,12 +144,12 @@ respond_redirect(struct capsule *cap, const struct request *req,
 	strcat(path, "/");
 	if (req->port != -1)
 		snprintf(port, sizeof(port), ":%d", req->port);
-	if (strchr(cap->hostname, ':') != NULL) {
+	if (strchr(content->hostname, ':') != NULL) {
 		lb = "[";
 		rb = "]";
 	}
 	n = snprintf(resp->meta, sizeof(resp->meta), "gemini://%s%s%s%s%s%s%s",
-	    lb, cap->hostname, rb, port, path, req->has_query ? "?" : "",
+	    lb, content->hostname, rb, port, path, req->has_query ? "?" : "",
 	    req->has_query ? req->query : "");
 	if (n < 0 || (size_t)n >= sizeof(resp->meta)) {
 		set_status(resp, 59, "URL too long");
@@ -178,11 +168,12 @@ ends_with_newline(int fd, off_t size)
 }
 
 static void
-set_text_meta(struct capsule *cap, struct response *resp, const char *type)
+set_text_meta(const struct capsule_content *content, struct response *resp,
+    const char *type)
 {
 	if (strncmp(type, "text/gemini", 11) == 0)
 		snprintf(resp->meta, sizeof(resp->meta), "%s; lang=%s", type,
-		    cap->lang);
+		    content->lang);
 	else
 		snprintf(resp->meta, sizeof(resp->meta), "%s", type);
 }
@@ -192,43 +183,43 @@ set_text_meta(struct capsule *cap, struct response *resp, const char *type)
  * only it may answer. Returns 1 when it answered, 0 to go on to the files.
  */
 static int
-respond_page(struct capsule *cap, const struct request *req,
+respond_page(const struct capsule_content *content, const struct request *req,
     struct response *resp)
 {
 	char slashed[URL_MAX + 2];
 	const struct page *pg;
 
-	if (cap->pages == NULL)
+	if (content->pages == NULL)
 		return 0;
-	if ((pg = pages_find(cap->pages, req->path)) != NULL) {
+	if ((pg = pages_find(content->pages, req->path)) != NULL) {
 		resp->status = 20;
 		resp->body = pg->body;
 		resp->size = (off_t)pg->len;
-		set_text_meta(cap, resp, pg->mime);
+		set_text_meta(content, resp, pg->mime);
 		return 1;
 	}
-	if (pages_reserved(cap->pages, req->path)) {
+	if (pages_reserved(content->pages, req->path)) {
 		set_status(resp, 51, "Not found");
 		return 1;
 	}
 	snprintf(slashed, sizeof(slashed), "%s/", req->path);
-	if (pages_find(cap->pages, slashed) != NULL) {
-		respond_redirect(cap, req, resp);
+	if (pages_find(content->pages, slashed) != NULL) {
+		respond_redirect(content, req, resp);
 		return 1;
 	}
 	return 0;
 }
 
 static void
-respond_file(struct capsule *cap, int fd, const struct stat *sb,
-    const char *name, struct response *resp)
+respond_file(struct capsule *cap, const struct capsule_content *content,
+    int fd, const struct stat *sb, const char *name, struct response *resp)
 {
 	const char *type = mime_of(cap->mime, fd, sb, name);
 
 	resp->status = 20;
 	resp->fd = fd;
 	resp->size = sb->st_size;
-	set_text_meta(cap, resp, type);
+	set_text_meta(content, resp, type);
 	if (strncmp(type, "text/gemini", 11) == 0)
 		resp->add_newline = !ends_with_newline(fd, sb->st_size);
 }
@@ -253,8 +244,8 @@ open_and_stat(struct capsule *cap, const char *rel, struct stat *sb,
 }
 
 void
-capsule_respond(struct capsule *cap, const struct request *req,
-    struct response *resp)
+capsule_respond(struct capsule *cap, const struct capsule_content *content,
+    const struct request *req, struct response *resp)
 {
 	char rel[URL_MAX + sizeof("index.gmi")];
 	const char *name;
@@ -268,7 +259,7 @@ capsule_respond(struct capsule *cap, const struct request *req,
 		set_status(resp, 51, "Not found");
 		return;
 	}
-	if (respond_page(cap, req, resp))
+	if (respond_page(content, req, resp))
 		return;
 	/* request_parse guarantees a leading '/' and no dot-segments. */
 	snprintf(rel, sizeof(rel), "%s", req->path + 1);
@@ -278,7 +269,7 @@ capsule_respond(struct capsule *cap, const struct request *req,
 		close(fd);
 		len = strlen(rel);
 		if (len > 0 && rel[len - 1] != '/') {
-			respond_redirect(cap, req, resp);
+			respond_redirect(content, req, resp);
 			return;
 		}
 		strcat(rel, "index.gmi");
@@ -292,5 +283,5 @@ capsule_respond(struct capsule *cap, const struct request *req,
 	}
 	name = strrchr(rel, '/');
 	name = name != NULL ? name + 1 : rel;
-	respond_file(cap, fd, &sb, name, resp);
+	respond_file(cap, content, fd, &sb, name, resp);
 }

@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "config.h"
 #include "pages.h"
 #include "request.h"
 
@@ -33,18 +32,27 @@ struct response {
 struct capsule;
 
 /*
- * Opens the capsule described by cfg (root directory, hostname and port for
- * redirects, lang for text/gemini) with its own MIME detector, serving the
- * generated pages of pages (borrowed, read-only, may be NULL) before any
- * file. One per worker: a capsule is not thread-safe. cfg is copied from,
- * not kept. Returns NULL with err set.
+ * What is answered besides the files: replaced as a whole by a reload (see
+ * site.h), so it is passed with each request rather than kept.
  */
-struct capsule *capsule_open(const struct config *cfg,
-    const struct pages *pages, char *err, size_t errsize);
+struct capsule_content {
+	const struct pages *pages;   /* served before any file; may be NULL */
+	const char *hostname;        /* for redirects */
+	const char *lang;            /* for text/gemini: "ja", or "\"ja,en\""
+	                                (several tags must be quoted) */
+};
+
+/*
+ * Opens the capsule root (a directory, opened once: the root cannot move
+ * while serving) with its own MIME detector. One per worker: a capsule is
+ * not thread-safe. Returns NULL with err set.
+ */
+struct capsule *capsule_open(const char *root, char *err, size_t errsize);
 void capsule_close(struct capsule *cap);
 
 /*
- * Decides the response to a request that request_parse accepted:
+ * Decides the response to a request that request_parse accepted, from
+ * content and the files:
  *   a generated page           -> 20 from memory (articles, see pages.h)
  *   where only pages live      -> 51 (an article refused at load)
  *   a page's URL without '/'   -> 31 to the same URL with '/'
@@ -55,7 +63,8 @@ void capsule_close(struct capsule *cap);
  *   out of descriptors or memory -> 40
  * Always fills *resp; release it with capsule_release.
  */
-void capsule_respond(struct capsule *cap, const struct request *req,
+void capsule_respond(struct capsule *cap,
+    const struct capsule_content *content, const struct request *req,
     struct response *resp);
 
 /* Closes the response's file, if any. Safe to call twice. */

@@ -49,6 +49,7 @@ enum admission {
 struct conn {
 	struct ev_watch watch;       /* first: ev hands this pointer back */
 	struct conn_host *host;
+	struct site *site;           /* held: the rules it was accepted with */
 	struct conn *prev, *next;    /* in host->live, or host->dead */
 	enum conn_state state;
 	struct tls_conn *tls;
@@ -189,7 +190,7 @@ response_sent(const struct conn *c)
 static void
 set_write_deadline(struct conn *c)
 {
-	long long idle = ev_now_ms() + c->host->write_idle_ms;
+	long long idle = ev_now_ms() + c->site->cfg.write_timeout * 1000LL;
 
 	c->deadline_ms = idle < c->write_by_ms ? idle : c->write_by_ms;
 }
@@ -261,8 +262,9 @@ start_response(struct conn *c)
 	c->state = CONN_WRITE_RESPONSE;
 	/* A reader must average min_rate: a big file is no licence to hold a
 	 * connection forever by reading a little now and then. */
-	c->write_by_ms = ev_now_ms() + c->host->write_idle_ms +
-	    (long long)(c->resp.size + c->out_len) * 1000 / c->host->min_rate;
+	c->write_by_ms = ev_now_ms() + c->site->cfg.write_timeout * 1000LL +
+	    (long long)(c->resp.size + c->out_len) * 1000 /
+	    (c->site->cfg.min_rate * 1024LL);
 	set_write_deadline(c);
 	if (fill_body(c) == -1)
 		return;
@@ -299,12 +301,12 @@ handle_request(struct conn *c, size_t linelen)
 		respond_status(c, 44, meta);
 		return;
 	}
-	status = request_parse(c->line, linelen, &c->host->policy, &req, &why);
+	status = request_parse(c->line, linelen, &c->site->policy, &req, &why);
 	if (status != 0) {
 		respond_status(c, status, why);
 		return;
 	}
-	capsule_respond(c->host->capsule, &req, &c->resp);
+	capsule_respond(c->host->capsule, &c->site->content, &req, &c->resp);
 	start_response(c);
 }
 
@@ -356,7 +358,7 @@ do_handshake(struct conn *c)
 	switch (r) {
 	case TLS_OK:
 		c->state = CONN_READ_REQUEST;
-		c->deadline_ms = c->accepted_ms + c->host->request_ms;
+		c->deadline_ms = c->accepted_ms + c->site->cfg.timeout * 1000LL;
 		log_debug("%s: %s", c->address, tls_conn_version(c->tls));
 		/* The request may already sit in OpenSSL's buffer. */
 		do_read(c);
@@ -564,21 +566,23 @@ ip_slot(const struct sockaddr *sa)
 static void
 admit(struct conn *c, unsigned slot)
 {
+	const struct config *cfg = &c->site->cfg;
 	struct conn_host *h = c->host;
 	int wait;
 
-	if (h->per_ip != NULL) {
+	if (cfg->max_per_ip > 0) {
 		/* Counted even when refused, until it closes: a client
 		 * that keeps opening more stays refused. */
 		c->ip_slot = (int)slot;
-		if (atomic_fetch_add(&h->per_ip[slot], 1) >= h->max_per_ip) {
+		if (atomic_fetch_add(&h->per_ip[slot], 1) >= cfg->max_per_ip) {
 			c->admission = OVER_MAX_PER_IP;
-			c->retry_after = h->retry_after;
+			/* By then an idle connection of theirs has timed out. */
+			c->retry_after = cfg->timeout;
 			return;
 		}
 	}
-	if (h->rate != NULL &&
-	    (wait = rate_table_take(h->rate, slot, c->accepted_ms)) > 0) {
+	if (cfg->rate_limit > 0 && (wait = rate_table_take(h->rate, slot,
+	    c->accepted_ms, cfg->rate_limit, cfg->rate_burst)) > 0) {
 		c->admission = OVER_RATE_LIMIT;
 		c->retry_after = wait;
 	}
@@ -614,7 +618,7 @@ proxy_done(struct conn *c, const struct proxy_header *hdr)
 
 	/* LOCAL and UNKNOWN keep the socket's peer, formatted at accept. */
 	if (hdr->has_source) {
-		format_address(c->host->log_ip ? client : NULL, c->address,
+		format_address(c->site->cfg.log_ip ? client : NULL, c->address,
 		    sizeof(c->address));
 		admit(c, ip_slot(client));
 	} else
@@ -701,15 +705,19 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	c->watch.cb = conn_event;
 	c->resp.fd = -1;
 	c->accepted_ms = ev_now_ms();
-	c->deadline_ms = c->accepted_ms + (h->handshake_ms < h->request_ms ?
-	    h->handshake_ms : h->request_ms);
-	c->state = h->proxy_protocol ? CONN_PROXY : CONN_HANDSHAKE;
+	c->site = site_hold(h->site);
+	c->deadline_ms = c->accepted_ms + 1000LL *
+	    (c->site->cfg.handshake_timeout < c->site->cfg.timeout ?
+	    c->site->cfg.handshake_timeout : c->site->cfg.timeout);
+	c->state = c->site->cfg.proxy_protocol ? CONN_PROXY : CONN_HANDSHAKE;
 	c->ip_slot = -1;
 	c->peer_slot = ip_slot(sa);
-	format_address(h->log_ip ? sa : NULL, c->address, sizeof(c->address));
-	if ((c->tls = tls_conn_new(h->tls, fd)) == NULL ||
+	format_address(c->site->cfg.log_ip ? sa : NULL, c->address,
+	    sizeof(c->address));
+	if ((c->tls = tls_conn_new(c->site->tls, fd)) == NULL ||
 	    ev_add(h->loop, &c->watch, EV_READ) == -1) {
 		tls_conn_free(c->tls);
+		site_release(c->site);
 		close(fd);
 		free(c);
 		return -1;
@@ -802,6 +810,7 @@ conn_reap(struct conn_host *h)
 
 	while ((c = h->dead) != NULL) {
 		h->dead = c->next;
+		site_release(c->site);
 		free(c);
 	}
 }

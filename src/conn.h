@@ -24,8 +24,7 @@
 #include "capsule.h"
 #include "ev.h"
 #include "ratelimit.h"
-#include "request.h"
-#include "tls.h"
+#include "site.h"
 
 struct conn;
 
@@ -36,26 +35,19 @@ struct conn;
 /* What a worker lends to its connections; owned by the worker. */
 struct conn_host {
 	struct ev_loop *loop;
-	struct tls_ctx *tls;
 	struct capsule *capsule;
-	struct request_policy policy;
-	/* Deadlines (see config.ini): from accept to the end of the handshake
-	 * and of the request line; while writing, the longest stretch without
-	 * progress, and the rate a whole response must average. */
-	long long handshake_ms;
-	long long request_ms;
-	long long write_idle_ms;
-	long long min_rate;    /* bytes per second */
+	/* The site new connections are accepted with, held by the worker; a
+	 * connection holds its own until it is freed, so a reload never
+	 * changes the rules under a connection in flight. Its cfg gives the
+	 * deadlines (handshake_timeout, timeout, write_timeout, min_rate) and
+	 * the per-address limits. */
+	struct site *site;
 	/* Open connections per client address (hashed, IPv6 per /64), shared
 	 * by every worker; over max_per_ip a connection is answered 44. */
-	atomic_int *per_ip;    /* CONN_IP_SLOTS counters, or NULL: no limit */
-	int max_per_ip;
-	int retry_after;       /* seconds, said in max_per_ip's 44 */
+	atomic_int *per_ip;        /* CONN_IP_SLOTS counters */
 	/* Request tokens per client address (same hashing), shared by every
-	 * worker; out of tokens, a connection is answered 44. */
-	struct rate_table *rate;   /* or NULL: no rate limit */
-	int proxy_protocol;    /* 1: a PROXY header comes before TLS */
-	int log_ip;            /* 0: the address is logged as "-" */
+	 * worker; out of tokens (rate_limit), a connection is answered 44. */
+	struct rate_table *rate;
 	struct conn *live;     /* open connections (a list) */
 	struct conn *dead;     /* closed during this batch, freed by conn_reap */
 	int nlive;

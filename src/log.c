@@ -6,22 +6,32 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static enum config_log_level log_level = CONFIG_LOG_INFO;
+/* Read by every thread; a reload may change it. */
+static atomic_int log_level = CONFIG_LOG_INFO;
 static int access_fd = STDERR_FILENO;   /* -1 when the access log is off */
 static int access_fd_owned;
+static char access_path[PATH_MAX];      /* when access_fd_owned */
+
+static int
+open_access_log(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
 
 int
 log_init(enum config_log_level level, const char *access)
 {
 	int fd;
 
-	log_level = level;
+	atomic_store(&log_level, (int)level);
 	if (strcmp(access, "off") == 0) {
 		log_close();
 		access_fd = -1;
@@ -32,14 +42,46 @@ log_init(enum config_log_level level, const char *access)
 		access_fd = STDERR_FILENO;
 		return 0;
 	}
-	fd = open(access, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (fd == -1) {
+	if (strlen(access) >= sizeof(access_path) ||
+	    (fd = open_access_log(access)) == -1) {
 		log_error("access log %s: %s", access, strerror(errno));
 		return -1;
 	}
 	log_close();
 	access_fd = fd;
 	access_fd_owned = 1;
+	strcpy(access_path, access);
+	return 0;
+}
+
+void
+log_set_level(enum config_log_level level)
+{
+	atomic_store(&log_level, (int)level);
+}
+
+int
+log_reopen(void)
+{
+	int fd;
+
+	if (!access_fd_owned)
+		return 1;
+	if ((fd = open_access_log(access_path)) == -1) {
+		log_error("reopening the access log %s: %s (still writing to "
+		    "the old file)", access_path, strerror(errno));
+		return -1;
+	}
+	/* Onto the same descriptor number: workers writing at this moment
+	 * write to the old file or the new one, never to a closed or reused
+	 * descriptor. */
+	if (dup3(fd, access_fd, O_CLOEXEC) == -1) {
+		log_error("reopening the access log %s: %s", access_path,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -75,7 +117,7 @@ log_message(enum config_log_level level, const char *fmt, va_list ap)
 	char line[2048];
 	int n, m;
 
-	if (level > log_level)
+	if ((int)level > atomic_load(&log_level))
 		return;
 	n = snprintf(line, sizeof(line), "kizuna: %s: ",
 	    config_log_level_name(level));

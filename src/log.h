@@ -32,6 +32,17 @@ int log_init(enum config_log_level level, const char *access);
 /* Closes the access log file, if one is open. */
 void log_close(void);
 
+/* Sets the level of messages written to stderr (any thread). */
+void log_set_level(enum config_log_level level);
+
+/*
+ * Opens the access log file again by its path, for logrotate (SIGUSR1):
+ * the old file is closed once the new one is in place. Returns 0, 1 when
+ * the access log is not a file (nothing to do), or -1 (logged: the old
+ * file is kept).
+ */
+int log_reopen(void);
+
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "pages.h"
 #include "server.h"
+#include "site.h"
 #include "tls.h"
 
 #ifndef KIZUNA_VERSION
@@ -86,9 +87,8 @@ check(const struct config *cfg)
 static int
 serve(const struct config *cfg)
 {
-	struct pages *pages;
-	struct tls_ctx *tls;
-	char err[1024], fp[TLS_FINGERPRINT_SIZE];
+	struct site *site;
+	char err[1024];
 	int rc;
 
 	rc = tls_ensure_certificate(cfg->cert, cfg->key, cfg->hostname, err,
@@ -100,30 +100,23 @@ serve(const struct config *cfg)
 	if (rc == 1)
 		log_info("created a self-signed certificate for %s: %s (key %s)",
 		    cfg->hostname, cfg->cert, cfg->key);
-	if ((tls = tls_ctx_new(cfg->cert, cfg->key, fp, err,
-	    sizeof(err))) == NULL) {
+	if (log_init(cfg->log_level, cfg->access_log) == -1)
+		return EXIT_CONFIG;
+	if ((site = site_new(cfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
+		log_close();
 		return EXIT_CONFIG;
 	}
 	/* Readers pin this on first use (TOFU): publish it. */
-	log_info("certificate SHA-256 fingerprint: %s", fp);
-	if (log_init(cfg->log_level, cfg->access_log) == -1) {
-		tls_ctx_free(tls);
-		return EXIT_CONFIG;
-	}
-	if ((pages = pages_load_dir(cfg->root, cfg->articles, cfg->lang)) ==
-	    NULL) {
-		tls_ctx_free(tls);
-		return EXIT_RUNTIME;
-	}
-	log_info("articles: %zu in %s/%s, %zu pages", pages_articles(pages),
-	    cfg->root, cfg->articles, pages_count(pages));
+	log_info("certificate SHA-256 fingerprint: %s", site->fingerprint);
+	log_info("articles: %zu in %s/%s, %zu pages",
+	    pages_articles(site->pages), cfg->root, cfg->articles,
+	    pages_count(site->pages));
 	/* A client that resets mid-response must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
 	server_block_signals();
-	rc = server_run(cfg, tls, pages);
-	pages_free(pages);
-	tls_ctx_free(tls);
+	rc = server_run(site);
+	site_release(site);
 	log_close();
 	return rc == 0 ? 0 : EXIT_RUNTIME;
 }

@@ -19,8 +19,6 @@
 
 struct rate_table {
 	unsigned nslots;
-	int per_minute;
-	int burst;
 	pthread_mutex_t stripes[RATE_STRIPES];
 	struct rate_bucket buckets[];
 };
@@ -50,7 +48,7 @@ rate_bucket_take(struct rate_bucket *b, long long now_ms, int per_minute,
 }
 
 struct rate_table *
-rate_table_new(unsigned nslots, int per_minute, int burst)
+rate_table_new(unsigned nslots)
 {
 	struct rate_table *t;
 	int i;
@@ -59,8 +57,6 @@ rate_table_new(unsigned nslots, int per_minute, int burst)
 	if (t == NULL)
 		return NULL;
 	t->nslots = nslots;
-	t->per_minute = per_minute;
-	t->burst = burst;
 	for (i = 0; i < RATE_STRIPES; i++)
 		pthread_mutex_init(&t->stripes[i], NULL);
 	return t;
@@ -79,7 +75,8 @@ rate_table_free(struct rate_table *t)
 }
 
 int
-rate_table_take(struct rate_table *t, unsigned slot, long long now_ms)
+rate_table_take(struct rate_table *t, unsigned slot, long long now_ms,
+    int per_minute, int burst)
 {
 	pthread_mutex_t *lock;
 	int wait;
@@ -87,8 +84,7 @@ rate_table_take(struct rate_table *t, unsigned slot, long long now_ms)
 	slot %= t->nslots;
 	lock = &t->stripes[slot % RATE_STRIPES];
 	pthread_mutex_lock(lock);
-	wait = rate_bucket_take(&t->buckets[slot], now_ms, t->per_minute,
-	    t->burst);
+	wait = rate_bucket_take(&t->buckets[slot], now_ms, per_minute, burst);
 	pthread_mutex_unlock(lock);
 	return wait;
 }

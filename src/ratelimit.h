@@ -28,10 +28,12 @@ struct rate_table;
 
 /* Buckets for nslots addresses (hashed), shared by every worker. NULL when
  * out of memory. */
-struct rate_table *rate_table_new(unsigned nslots, int per_minute, int burst);
+struct rate_table *rate_table_new(unsigned nslots);
 void rate_table_free(struct rate_table *t);
 
-/* rate_bucket_take on slot's bucket, safe from any thread. */
-int rate_table_take(struct rate_table *t, unsigned slot, long long now_ms);
+/* rate_bucket_take on slot's bucket, safe from any thread. The rate is
+ * passed each time, since a reload may change it. */
+int rate_table_take(struct rate_table *t, unsigned slot, long long now_ms,
+    int per_minute, int burst);
 
 #endif

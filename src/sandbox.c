@@ -215,7 +215,7 @@ landlock_prepare(struct sandbox *sb, const struct sandbox_rules *rules,
 static const int allowed_calls[] = {
 	/* files: the capsule, the articles and config on reload, the log */
 	SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_pread64, SYS_close,
-	SYS_lseek, SYS_fstat, SYS_newfstatat, SYS_statx, SYS_openat,
+	SYS_lseek, SYS_fstat, SYS_newfstatat, SYS_statx, SYS_openat, SYS_dup3,
 	SYS_openat2, SYS_getdents64, SYS_fcntl, SYS_readlinkat, SYS_getcwd,
 #ifdef SYS_open
 	SYS_open, SYS_stat, SYS_lstat, SYS_readlink,
@@ -251,7 +251,7 @@ static const int allowed_calls[] = {
 	/* LeakSanitizer's exit check: it stops the threads with ptrace from
 	 * a helper and reads /proc/self/maps. Sanitizer builds only. */
 	SYS_ptrace, SYS_wait4, SYS_prctl, SYS_sigaltstack,
-	SYS_getppid, SYS_pipe2, SYS_dup3, SYS_process_vm_readv,
+	SYS_getppid, SYS_pipe2, SYS_process_vm_readv,
 #ifdef SYS_pipe
 	SYS_pipe, SYS_dup2, SYS_getdents,
 #endif

@@ -24,6 +24,7 @@
 #include "ev.h"
 #include "log.h"
 #include "sandbox.h"
+#include "site.h"
 
 /* Connections taken per readiness event: fairness to the open ones. */
 #define ACCEPT_BATCH 64
@@ -53,12 +54,20 @@ struct worker {
 	long long warned_at;       /* last EMFILE warning: one per minute */
 	struct ev_watch wake;      /* eventfd: the main thread says "stop" */
 	struct conn_host host;
+	unsigned site_gen;         /* of host.site */
 	int counted;               /* host.nlive already added to srv->open */
 	int stopping;
 };
 
 struct server {
+	/* The configuration as at start: what only a restart changes
+	 * (listeners, workers, user, root, access log) is read from here. */
 	const struct config *cfg;
+	/* The current site, which new connections get; a reload replaces it
+	 * and bumps site_gen, and each worker then takes the new one. */
+	pthread_mutex_t site_lock;
+	struct site *site;
+	atomic_uint site_gen;
 	struct worker *workers;
 	int nworkers;
 	atomic_int open;           /* connections of all workers */
@@ -160,6 +169,23 @@ begin_stop(struct worker *w)
 	conn_close_idle(&w->host, "server shutting down");
 }
 
+/* After a reload: new connections get the new site; those in flight keep
+ * the one they hold. */
+static void
+follow_site(struct worker *w)
+{
+	struct server *srv = w->srv;
+	struct site *old = w->host.site;
+
+	if (atomic_load(&srv->site_gen) == w->site_gen)
+		return;
+	pthread_mutex_lock(&srv->site_lock);
+	w->host.site = site_hold(srv->site);
+	w->site_gen = atomic_load(&srv->site_gen);
+	pthread_mutex_unlock(&srv->site_lock);
+	site_release(old);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -177,6 +203,7 @@ worker_main(void *arg)
 			    strerror(errno));
 			break;
 		}
+		follow_site(w);
 		now = ev_now_ms();
 		if (now >= next_sweep) {
 			conn_sweep(&w->host, now);
@@ -293,12 +320,13 @@ worker_destroy(struct worker *w)
 	if (w->wake.fd != -1)
 		close(w->wake.fd);
 	capsule_close(w->host.capsule);
+	site_release(w->host.site);
+	w->host.site = NULL;
 	ev_destroy(&w->loop);
 }
 
 static int
-worker_init(struct server *srv, struct worker *w, int id,
-    struct tls_ctx *tls, const struct pages *pages)
+worker_init(struct server *srv, struct worker *w, int id)
 {
 	const struct config *cfg = srv->cfg;
 	char err[512];
@@ -312,24 +340,16 @@ worker_init(struct server *srv, struct worker *w, int id,
 		log_error("epoll: %s", strerror(errno));
 		return -1;
 	}
-	if ((w->host.capsule = capsule_open(cfg, pages, err, sizeof(err))) == NULL) {
+	if ((w->host.capsule = capsule_open(cfg->root, err,
+	    sizeof(err))) == NULL) {
 		log_error("%s", err);
 		return -1;
 	}
 	w->host.loop = &w->loop;
-	w->host.tls = tls;
-	w->host.policy.hostname = cfg->hostname;
-	w->host.policy.port = cfg->port;
-	w->host.handshake_ms = (long long)cfg->handshake_timeout * 1000;
-	w->host.request_ms = (long long)cfg->timeout * 1000;
-	w->host.write_idle_ms = (long long)cfg->write_timeout * 1000;
-	w->host.min_rate = (long long)cfg->min_rate * 1024;
-	w->host.per_ip = cfg->max_per_ip > 0 ? srv->per_ip : NULL;
-	w->host.max_per_ip = cfg->max_per_ip;
-	w->host.retry_after = cfg->timeout;
+	w->host.site = site_hold(srv->site);
+	w->site_gen = atomic_load(&srv->site_gen);
+	w->host.per_ip = srv->per_ip;
 	w->host.rate = srv->rate;
-	w->host.proxy_protocol = cfg->proxy_protocol;
-	w->host.log_ip = cfg->log_ip;
 	for (i = 0; i < cfg->naddresses; i++) {
 		fd = open_listener(cfg->addresses[i], cfg->port, id == 0);
 		if (fd == -1) {
@@ -364,9 +384,72 @@ server_block_signals(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
-/* The main thread's job while workers serve: wait for a signal. */
 static void
-wait_for_stop(void)
+wake_workers(struct server *srv, int nstarted)
+{
+	uint64_t one = 1;
+	int i;
+
+	for (i = 0; i < nstarted; i++)
+		if (write(srv->workers[i].wake.fd, &one, sizeof(one)) == -1)
+			log_warn("cannot wake worker %d", i);
+}
+
+/*
+ * SIGHUP: reads the config file again and builds a new site from it (the
+ * certificate and key, the articles) on the side, then makes it current.
+ * Anything wrong, and the old site keeps serving untouched: the same
+ * FILE:LINE messages as at start-up say why.
+ */
+static void
+reload(struct server *srv, int nstarted)
+{
+	struct config *cfg;
+	struct site *site, *old;
+	char err[1024], what[256];
+	int n;
+
+	log_info("SIGHUP: reloading %s", srv->cfg->path);
+	if ((cfg = malloc(sizeof(*cfg))) == NULL) {
+		log_error("reload refused: out of memory");
+		return;
+	}
+	if (config_load(srv->cfg->path, cfg, err, sizeof(err)) == -1) {
+		log_error("reload refused, still serving as before: %s", err);
+		goto out;
+	}
+	if ((n = site_restart_needed(srv->cfg, cfg, what, sizeof(what))) > 0) {
+		log_error("reload refused, still serving as before: %s: "
+		    "changed, and only a restart can apply %s (listeners, "
+		    "workers, the user and the sandbox are set up at start)",
+		    what, n == 1 ? "it" : "them");
+		goto out;
+	}
+	if ((site = site_new(cfg, err, sizeof(err))) == NULL) {
+		log_error("reload refused, still serving as before: %s", err);
+		goto out;
+	}
+	pthread_mutex_lock(&srv->site_lock);
+	old = srv->site;
+	srv->site = site;
+	atomic_fetch_add(&srv->site_gen, 1);
+	pthread_mutex_unlock(&srv->site_lock);
+	site_release(old);
+	wake_workers(srv, nstarted);
+	log_set_level(cfg->log_level);
+	log_info("reloaded: gemini://%s/, %zu articles, %zu pages, certificate "
+	    "SHA-256 fingerprint %s", cfg->hostname, pages_articles(site->pages),
+	    pages_count(site->pages), site->fingerprint);
+out:
+	free(cfg);
+}
+
+/*
+ * The main thread's job while workers serve: wait for signals. TERM and
+ * INT stop; HUP reloads; USR1 reopens the access log (after logrotate).
+ */
+static void
+wait_for_stop(struct server *srv, int nstarted)
 {
 	sigset_t set;
 	int sig;
@@ -385,9 +468,14 @@ wait_for_stop(void)
 			log_info("%s: finishing responses in flight, then exiting",
 			    strsignal(sig));
 			return;
+		case SIGHUP:
+			reload(srv, nstarted);
+			break;
+		case SIGUSR1:
+			if (log_reopen() == 0)
+				log_info("SIGUSR1: access log reopened");
+			break;
 		default:
-			log_warn("%s: live reload is not implemented yet; "
-			    "restart kizuna to apply changes", strsignal(sig));
 			break;
 		}
 	}
@@ -436,6 +524,23 @@ prepare_sandbox(const struct config *cfg)
 	if ((sb = sandbox_prepare(&rules, err, sizeof(err))) == NULL)
 		log_error("%s", err);
 	return sb;
+}
+
+/*
+ * A reload reads the config, certificate and key again as the service
+ * user: say at start, not at the first SIGHUP, when it will not be able to.
+ */
+static void
+warn_unreadable(const struct config *cfg)
+{
+	const char *paths[] = { cfg->path, cfg->cert, cfg->key };
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (access(paths[i], R_OK) == -1)
+			log_warn("%s: not readable by user %s (%s): a reload "
+			    "(SIGHUP) will be refused until it is", paths[i],
+			    cfg->user, strerror(errno));
 }
 
 /* Landlock and seccomp, once root is gone. */
@@ -490,15 +595,19 @@ raise_fd_limit(const struct config *cfg)
 }
 
 int
-server_run(const struct config *cfg, struct tls_ctx *tls,
-    const struct pages *pages)
+server_run(struct site *site)
 {
-	struct server srv = { .cfg = cfg };
+	const struct config *cfg = &site->cfg;
+	struct server srv = { .cfg = cfg, .site = site };
 	struct sandbox *sb = NULL;
 	char err[512];
-	uint64_t one = 1;
 	int i, inited = 0, started = 0, rc = 0;
 
+	/* srv.site is the current site's hold; the caller's hold keeps the
+	 * boot site (and srv.cfg, which points into it) until we return. */
+	site_hold(site);
+	pthread_mutex_init(&srv.site_lock, NULL);
+	atomic_init(&srv.site_gen, 0);
 	atomic_init(&srv.open, 0);
 	atomic_init(&srv.stop, 0);
 	raise_fd_limit(cfg);
@@ -510,16 +619,15 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 		log_error("out of memory");
 		return -1;
 	}
-	if (cfg->rate_limit > 0 && (srv.rate = rate_table_new(CONN_IP_SLOTS,
-	    cfg->rate_limit, cfg->rate_burst)) == NULL) {
+	/* Both tables always: a reload may turn either limit on. */
+	if ((srv.rate = rate_table_new(CONN_IP_SLOTS)) == NULL) {
 		free(srv.workers);
 		free(srv.per_ip);
 		log_error("out of memory");
 		return -1;
 	}
 	for (inited = 0; inited < srv.nworkers; inited++) {
-		if (worker_init(&srv, &srv.workers[inited], inited, tls,
-		    pages) == -1) {
+		if (worker_init(&srv, &srv.workers[inited], inited) == -1) {
 			worker_destroy(&srv.workers[inited]);
 			rc = -1;
 			goto out;
@@ -538,6 +646,7 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 		goto out;
 	case 1:
 		log_info("serving as user %s", cfg->user);
+		warn_unreadable(cfg);
 		break;
 	default:
 		break;
@@ -560,11 +669,9 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 		}
 	}
 	if (rc == 0)
-		wait_for_stop();
+		wait_for_stop(&srv, started);
 	atomic_store(&srv.stop, 1);
-	for (i = 0; i < started; i++)
-		if (write(srv.workers[i].wake.fd, &one, sizeof(one)) == -1)
-			log_warn("cannot wake worker %d", i);
+	wake_workers(&srv, started);
 	for (i = 0; i < started; i++)
 		pthread_join(srv.workers[i].thread, NULL);
 out:
@@ -574,5 +681,7 @@ out:
 	free(srv.per_ip);
 	rate_table_free(srv.rate);
 	sandbox_free(sb);
+	site_release(srv.site);
+	pthread_mutex_destroy(&srv.site_lock);
 	return rc;
 }

@@ -10,22 +10,21 @@
 #ifndef KIZUNA_SERVER_H
 #define KIZUNA_SERVER_H
 
-#include "config.h"
-#include "pages.h"
-#include "tls.h"
+#include "site.h"
 
 /*
- * Binds every address of cfg (one listener per worker and address), starts
- * cfg->workers event loops, and serves until SIGTERM or SIGINT. Then stops
- * accepting, lets responses in flight finish for at most cfg->timeout
- * seconds, and returns. The caller must have blocked SIGTERM, SIGINT,
- * SIGHUP and SIGUSR1 in every thread (server_block_signals) and ignored
- * SIGPIPE. cfg, tls and pages (the generated pages, shared read-only by
- * every worker) are borrowed for the whole run.
+ * Binds every address of the site's config (one listener per worker and
+ * address), starts its workers, drops privileges and confines the process,
+ * and serves until SIGTERM or SIGINT. Then stops accepting, lets responses
+ * in flight finish for at most `timeout` seconds, and returns.
+ * Meanwhile SIGHUP reloads (the config file, certificate, key and
+ * articles, into a new site: see site.h) and SIGUSR1 reopens the access
+ * log. The caller must have blocked SIGTERM, SIGINT, SIGHUP and SIGUSR1 in
+ * every thread (server_block_signals) and ignored SIGPIPE; it keeps its
+ * hold on site until this returns.
  * Returns 0 after a clean stop, -1 (logged) when it could not start.
  */
-int server_run(const struct config *cfg, struct tls_ctx *tls,
-    const struct pages *pages);
+int server_run(struct site *site);
 
 /* Blocks the signals server_run waits for; call before any thread starts. */
 void server_block_signals(void);

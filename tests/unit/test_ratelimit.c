@@ -94,16 +94,16 @@ test_extremes(void **state)
 static void
 test_table_slots_are_separate(void **state)
 {
-	struct rate_table *t = rate_table_new(16, 60, 2);
+	struct rate_table *t = rate_table_new(16);
 
 	(void)state;
 	assert_non_null(t);
-	assert_int_equal(rate_table_take(t, 3, T0), 0);
-	assert_int_equal(rate_table_take(t, 3, T0), 0);
-	assert_int_equal(rate_table_take(t, 3, T0), 1);
-	assert_int_equal(rate_table_take(t, 4, T0), 0);
+	assert_int_equal(rate_table_take(t, 3, T0, 60, 2), 0);
+	assert_int_equal(rate_table_take(t, 3, T0, 60, 2), 0);
+	assert_int_equal(rate_table_take(t, 3, T0, 60, 2), 1);
+	assert_int_equal(rate_table_take(t, 4, T0, 60, 2), 0);
 	/* Slots wrap: 19 is 3 again. */
-	assert_int_equal(rate_table_take(t, 19, T0), 1);
+	assert_int_equal(rate_table_take(t, 19, T0, 60, 2), 1);
 	rate_table_free(t);
 }
 

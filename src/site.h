@@ -1,0 +1,58 @@
+/*
+ * site.h - what a reload replaces, as one object: the configuration, the
+ * TLS context (certificate and key), the article pages, and what requests
+ * are checked against and answered with.
+ *
+ * A site is shared and counted: the server holds the current one, each
+ * worker the one it accepts with, each connection the one it was accepted
+ * with. A reload (SIGHUP) builds a new site on the side and makes it
+ * current; connections in flight finish on the old one, which is freed
+ * when the last of them lets go.
+ */
+#ifndef KIZUNA_SITE_H
+#define KIZUNA_SITE_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "capsule.h"
+#include "config.h"
+#include "pages.h"
+#include "request.h"
+#include "tls.h"
+
+struct site {
+	atomic_int refs;
+	struct config cfg;
+	struct tls_ctx *tls;
+	struct pages *pages;
+	char fingerprint[TLS_FINGERPRINT_SIZE];   /* of the certificate */
+	char lang[40];                  /* cfg.lang, quoted when several */
+	struct request_policy policy;   /* points into cfg */
+	struct capsule_content content; /* points into pages, cfg, lang */
+};
+
+/*
+ * Loads the certificate and key (which must exist) and the articles that
+ * cfg names, into a new site held once by the caller. cfg is copied.
+ * Returns NULL with err set (the same messages as at start-up).
+ */
+struct site *site_new(const struct config *cfg, char *err, size_t errsize);
+
+/* Takes one more hold on site; returns it. Any thread. */
+struct site *site_hold(struct site *site);
+
+/* Lets go of one hold; the last one frees the site. Any thread. */
+void site_release(struct site *site);
+
+/*
+ * The settings that only a restart can change: where to listen, how many
+ * workers, which user, the capsule root, the access log (Landlock and the
+ * privilege drop fixed them at start). Writes the names of those that
+ * differ between old and new to what ("[server] port, [capsule] root").
+ * Returns how many differ.
+ */
+int site_restart_needed(const struct config *old, const struct config *new,
+    char *what, size_t size);
+
+#endif
