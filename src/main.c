@@ -23,6 +23,7 @@
 #include "log.h"
 #include "pages.h"
 #include "server.h"
+#include "systemd.h"
 #include "tls.h"
 
 #ifndef KIZUNA_VERSION
@@ -89,8 +90,18 @@ serve(const struct config *cfg)
 	struct pages *pages;
 	struct tls_ctx *tls;
 	char err[1024], fp[TLS_FINGERPRINT_SIZE];
-	int rc;
+	int rc, inherited;
 
+	/* First: both read (and unset) the environment, and the notification
+	 * socket must be connected before the privilege drop and sandbox. */
+	if (systemd_notify_open(err, sizeof(err)) == -1)
+		log_warn("%s: the service manager will not be told when kizuna "
+		    "is ready", err);
+	inherited = systemd_listen_fds(CONFIG_MAX_ADDRESSES, err, sizeof(err));
+	if (inherited == -1) {
+		log_error("%s", err);
+		return EXIT_CONFIG;
+	}
 	rc = tls_ensure_certificate(cfg->cert, cfg->key, cfg->hostname, err,
 	    sizeof(err));
 	if (rc == -1) {
@@ -121,10 +132,11 @@ serve(const struct config *cfg)
 	/* A client that resets mid-response must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
 	server_block_signals();
-	rc = server_run(cfg, tls, pages);
+	rc = server_run(cfg, tls, pages, inherited);
 	pages_free(pages);
 	tls_ctx_free(tls);
 	log_close();
+	systemd_notify_close();
 	return rc == 0 ? 0 : EXIT_RUNTIME;
 }
 

@@ -3,9 +3,11 @@
  *
  * One event loop (thread) per worker, each with its own SO_REUSEPORT
  * listener per address, so the kernel spreads connections across workers
- * with no shared accept lock and no cross-thread hand-off. Workers share
- * only read-only state (config, TLS context) and one atomic connection count
- * (for max_connections); each has its own capsule and MIME cache.
+ * with no shared accept lock and no cross-thread hand-off. (Under socket
+ * activation they share the manager's sockets instead, one worker woken
+ * per connection by EPOLLEXCLUSIVE.) Workers share only read-only state
+ * (config, TLS context) and one atomic connection count (for
+ * max_connections); each has its own capsule and MIME cache.
  */
 #ifndef KIZUNA_SERVER_H
 #define KIZUNA_SERVER_H
@@ -22,10 +24,19 @@
  * SIGHUP and SIGUSR1 in every thread (server_block_signals) and ignored
  * SIGPIPE. cfg, tls and pages (the generated pages, shared read-only by
  * every worker) are borrowed for the whole run.
+ *
+ * inherited > 0 is socket activation (systemd_listen_fds): that many
+ * listening sockets from SYSTEMD_LISTEN_FDS_START on replace cfg's
+ * addresses and port; every worker watches each of them (EV_EXCLUSIVE),
+ * and they stay open, the caller's, after the return. Requests must then
+ * name the port those sockets share.
+ *
+ * Tells the service manager (systemd_notify) READY=1 once every worker
+ * serves, and STOPPING=1 when a signal stops it.
  * Returns 0 after a clean stop, -1 (logged) when it could not start.
  */
 int server_run(const struct config *cfg, struct tls_ctx *tls,
-    const struct pages *pages);
+    const struct pages *pages, int inherited);
 
 /* Blocks the signals server_run waits for; call before any thread starts. */
 void server_block_signals(void);

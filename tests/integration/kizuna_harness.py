@@ -385,9 +385,14 @@ class KizunaServer:
     def __init__(self, timeout=5, addresses=("127.0.0.1",), workers=2,
                  hostname="localhost", extra_files=None, cwd=None,
                  config_overrides=None, binary=None, with_fifo=False,
-                 preexec_fn=None):
+                 preexec_fn=None, env=None, launcher=None):
         # preexec_fn runs in the child before exec: its own resource limits.
         self.preexec_fn = preexec_fn
+        # env: variables added to the child's environment. launcher: a
+        # command kizuna is run under (systemd-socket-activate ..., setpriv
+        # ...), which must end by exec'ing it, so that proc.pid is kizuna.
+        self.env = env
+        self.launcher = list(launcher or [])
         self.binary = binary or KIZUNA_BIN
         self.dir = tempfile.mkdtemp(prefix="kizuna-it-")
         self.addresses = tuple(addresses)
@@ -497,8 +502,13 @@ class KizunaServer:
                 % self.binary)
         self._stderr_file = open(self.stderr_path, "ab")
         self._stdout_file = open(self.stdout_path, "ab")
-        argv = [self.binary, "-c", self.config_path] + list(args or [])
-        self.proc = subprocess.Popen(argv, cwd=self.cwd,
+        argv = (self.launcher + [self.binary, "-c", self.config_path]
+                + list(args or []))
+        env = None
+        if self.env is not None:
+            env = dict(os.environ)
+            env.update(self.env)
+        self.proc = subprocess.Popen(argv, cwd=self.cwd, env=env,
                                      stdin=subprocess.DEVNULL,
                                      stdout=self._stdout_file,
                                      stderr=self._stderr_file,
