@@ -45,7 +45,7 @@ UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemte
 FUZZ_TARGETS = request article path config
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
-        fuzz-deps golden golden-check bench stress
+        fuzz-deps golden golden-check bench stress lint-man
 
 all: $(BIN)
 
@@ -54,7 +54,8 @@ all: $(BIN)
 # pkg-config module or command -> Debian package.
 BUILD_DEPS = pkg-config:pkg-config openssl:libssl-dev libmagic:libmagic-dev \
              inih:libinih-dev
-TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl
+TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl \
+            cmd-mandoc:mandoc
 FUZZ_DEPS = cmd-clang:clang
 
 define install_missing
@@ -160,9 +161,16 @@ golden: $(BIN)
 	rm -rf tests/golden && mkdir -p tests/golden
 	./$(BIN) convert -o tests/golden $(GOLDEN_INPUTS)
 
+# Warnings and errors only: mandoc's STYLE notes include "referenced manual
+# not found" for pages (sd_notify(3)) a build machine need not have.
+lint-man: | test-deps
+	mandoc -Tlint -Wwarning man/kizuna.8 man/kizuna.ini.5
+	@echo "man pages: no mandoc warnings"
+
 test: test-deps
 	$(MAKE) unit replay
 	$(MAKE) golden-check
+	$(MAKE) lint-man
 	$(MAKE) integration
 
 # --- benchmarks (figures, never a pass/fail) ----------------------------------
