@@ -40,10 +40,12 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
-       capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c systemd.c
+       capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
+       ratelimit.c beneath.c systemd.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
-UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext
+UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
+             test_ratelimit test_beneath test_sandbox
 FUZZ_TARGETS = request article path config
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -118,6 +120,9 @@ $(BUILD)/tests/test_utf8: $(BUILD)/tests/test_utf8.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_url: $(BUILD)/tests/test_url.o $(BUILD)/url.o
 $(BUILD)/tests/test_request: $(BUILD)/tests/test_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(BUILD)/config.o
+$(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimit.o
+$(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
+$(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
@@ -311,4 +316,4 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 clean:
 	rm -rf build kizuna
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(wildcard $(BUILD)/tests/*.d $(BUILD)/fuzz/*.d)

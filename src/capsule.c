@@ -11,18 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <linux/openat2.h>
-
+#include "beneath.h"
 #include "log.h"
 #include "mime.h"
 #include "url.h"
 
 struct capsule {
 	int rootfd;
-	char root[PATH_MAX];
 	char hostname[256];
 	char lang[40];         /* "ja", or "\"ja,en\"" when it needs quotes */
 	int openat2_missing;   /* the kernel said ENOSYS once */
@@ -47,7 +44,6 @@ capsule_open(const struct config *cfg, const struct pages *pages, char *err,
 		free(cap);
 		return NULL;
 	}
-	snprintf(cap->root, sizeof(cap->root), "%s", cfg->root);
 	cap->pages = pages;
 	snprintf(cap->hostname, sizeof(cap->hostname), "%s", cfg->hostname);
 	/* Several language tags must be quoted (gemtext specification). */
@@ -101,56 +97,27 @@ names_dotfile(const char *path)
 }
 
 /*
- * XXX: without openat2 (Linux < 5.6) we resolve the real path and check it
- * is under the root. That has a window between the check and the open; the
- * hardening work replaces it with an O_NOFOLLOW walk.
- */
-static int
-open_checked_fallback(struct capsule *cap, const char *rel, int flags)
-{
-	char full[PATH_MAX], real[PATH_MAX];
-	size_t rootlen = strlen(cap->root);
-	int n;
-
-	n = snprintf(full, sizeof(full), "%s/%s", cap->root, rel);
-	if (n < 0 || (size_t)n >= sizeof(full)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if (realpath(full, real) == NULL)
-		return -1;
-	if (strncmp(real, cap->root, rootlen) != 0 ||
-	    (real[rootlen] != '/' && real[rootlen] != '\0')) {
-		errno = EXDEV;
-		return -1;
-	}
-	return open(real, flags);
-}
-
-/*
  * Opens rel (relative to the root, "" for the root) beneath the root. Links
  * that stay inside are followed; any path that would leave fails (EXDEV).
+ * Kernels without openat2 (before 5.6) get the O_NOFOLLOW walk instead,
+ * which follows no link at all.
  * O_NONBLOCK: opening a FIFO someone left in the capsule must not hang.
  */
 static int
 open_beneath(struct capsule *cap, const char *rel)
 {
-	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd;
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, fd;
 
-	if (*rel == '\0')
-		rel = ".";
 	if (!cap->openat2_missing) {
-		fd = syscall(SYS_openat2, cap->rootfd, rel, &how, sizeof(how));
+		fd = beneath_openat2(cap->rootfd, rel, flags);
 		if (fd != -1 || errno != ENOSYS)
-			return (int)fd;
+			return fd;
 		cap->openat2_missing = 1;
-		log_warn("openat2 is not available: falling back to realpath checks");
+		log_warn("openat2 is not available (Linux < 5.6): opening files "
+		    "one path component at a time, and following no symbolic "
+		    "link in the capsule");
 	}
-	return open_checked_fallback(cap, rel, (int)how.flags);
+	return beneath_walk(cap->rootfd, rel, flags);
 }
 
 static void

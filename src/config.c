@@ -74,6 +74,8 @@ config_defaults(struct config *cfg)
 	cfg->min_rate = 16;
 	cfg->max_connections = 10000;
 	cfg->max_per_ip = 128;
+	cfg->rate_limit = 0;
+	cfg->rate_burst = 10;
 	copy(cfg->user, sizeof(cfg->user), "nobody");
 	copy(cfg->cert, sizeof(cfg->cert), "certs/cert.pem");
 	copy(cfg->key, sizeof(cfg->key), "certs/key.pem");
@@ -270,6 +272,20 @@ set_server(struct parse_state *st, const char *key, const char *value)
 			return fail(st, "server", key,
 			    "\"%s\" is not a connection count (0-1000000, "
 			    "0 = no limit)", value);
+		return 1;
+	}
+	if (strcmp(key, "rate_limit") == 0) {
+		if (parse_int(value, 0, 1000000, &cfg->rate_limit) == -1)
+			return fail(st, "server", key,
+			    "\"%s\" is not a number of requests a minute "
+			    "(0-1000000, 0 = no limit)", value);
+		return 1;
+	}
+	if (strcmp(key, "rate_burst") == 0) {
+		if (parse_int(value, 1, 1000000, &cfg->rate_burst) == -1)
+			return fail(st, "server", key,
+			    "\"%s\" is not a number of requests (1-1000000)",
+			    value);
 		return 1;
 	}
 	if (strcmp(key, "max_connections") == 0) {

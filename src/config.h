@@ -35,6 +35,8 @@ struct config {
 	int min_rate;             /* KiB/s a response must average, >= 1 */
 	int max_connections;      /* >= 1 */
 	int max_per_ip;           /* 0 = no limit */
+	int rate_limit;           /* requests a minute per address, 0 = none */
+	int rate_burst;           /* requests at once before rate_limit bites */
 	char user[64];
 
 	/* [tls]: absolute paths */

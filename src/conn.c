@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "ratelimit.h"
 
 /*
  * Plaintext written per TLS call: one full TLS record, so a small page
@@ -35,6 +36,13 @@ enum conn_state {
 	CONN_DEAD,           /* closed; freed by conn_reap */
 };
 
+/* Per-address limits, decided at accept. */
+enum admission {
+	ADMITTED,
+	OVER_MAX_PER_IP,
+	OVER_RATE_LIMIT,
+};
+
 struct conn {
 	struct ev_watch watch;       /* first: ev hands this pointer back */
 	struct conn_host *host;
@@ -45,7 +53,8 @@ struct conn {
 	long long deadline_ms;       /* the earliest of the deadlines below */
 	long long write_by_ms;       /* the whole response, at min_rate */
 	int ip_slot;                 /* counted in host->per_ip, or -1 */
-	int over_limit;              /* over max_per_ip: answer 44 */
+	enum admission admission;    /* not ADMITTED: answer 44 */
+	int retry_after;             /* seconds, said in that 44 */
 	char address[INET6_ADDRSTRLEN];
 
 	/* The request line as read: the URL, CRLF, and at most one byte past
@@ -267,13 +276,15 @@ handle_request(struct conn *c, size_t linelen)
 	int status;
 
 	c->url_len = linelen;
-	if (c->over_limit) {
+	if (c->admission != ADMITTED) {
+		int connections = c->admission == OVER_MAX_PER_IP;
 		char meta[128];
 
-		snprintf(meta, sizeof(meta), "Too many connections from your "
-		    "address: please wait %d seconds and try again",
-		    c->host->retry_after);
-		c->reason = "over max_per_ip";
+		snprintf(meta, sizeof(meta), "Too many %s from your address: "
+		    "please wait %d second%s and try again",
+		    connections ? "connections" : "requests", c->retry_after,
+		    c->retry_after == 1 ? "" : "s");
+		c->reason = connections ? "over max_per_ip" : "over rate_limit";
 		respond_status(c, 44, meta);
 		return;
 	}
@@ -529,6 +540,36 @@ ip_slot(const struct sockaddr *sa)
 	return h % CONN_IP_SLOTS;
 }
 
+/*
+ * Decides from the client's address whether this connection is served or,
+ * once its request is read, answered 44: over max_per_ip open connections,
+ * or out of rate_limit tokens. The answer needs the handshake anyway, and
+ * waiting for the request keeps it in the order a client expects.
+ */
+static void
+admit(struct conn *c, const struct sockaddr *sa)
+{
+	struct conn_host *h = c->host;
+	unsigned slot = ip_slot(sa);
+	int wait;
+
+	if (h->per_ip != NULL) {
+		/* Counted even when refused, until it closes: a client
+		 * that keeps opening more stays refused. */
+		c->ip_slot = (int)slot;
+		if (atomic_fetch_add(&h->per_ip[slot], 1) >= h->max_per_ip) {
+			c->admission = OVER_MAX_PER_IP;
+			c->retry_after = h->retry_after;
+			return;
+		}
+	}
+	if (h->rate != NULL &&
+	    (wait = rate_table_take(h->rate, slot, c->accepted_ms)) > 0) {
+		c->admission = OVER_RATE_LIMIT;
+		c->retry_after = wait;
+	}
+}
+
 int
 conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
     socklen_t salen)
@@ -559,11 +600,7 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	}
 	list_push(&h->live, c);
 	h->nlive++;
-	if (h->per_ip != NULL) {
-		c->ip_slot = (int)ip_slot(sa);
-		c->over_limit = atomic_fetch_add(&h->per_ip[c->ip_slot], 1) >=
-		    h->max_per_ip;
-	}
+	admit(c, sa);
 	/* The ClientHello has usually arrived with the connection: answer
 	 * it now rather than after another trip through epoll. */
 	do_handshake(c);

@@ -19,6 +19,7 @@
 
 #include "capsule.h"
 #include "ev.h"
+#include "ratelimit.h"
 #include "request.h"
 #include "tls.h"
 
@@ -45,7 +46,10 @@ struct conn_host {
 	 * by every worker; over max_per_ip a connection is answered 44. */
 	atomic_int *per_ip;    /* CONN_IP_SLOTS counters, or NULL: no limit */
 	int max_per_ip;
-	int retry_after;       /* seconds, said in the 44's META */
+	int retry_after;       /* seconds, said in max_per_ip's 44 */
+	/* Request tokens per client address (same hashing), shared by every
+	 * worker; out of tokens, a connection is answered 44. */
+	struct rate_table *rate;   /* or NULL: no rate limit */
 	struct conn *live;     /* open connections (a list) */
 	struct conn *dead;     /* closed during this batch, freed by conn_reap */
 	int nlive;

@@ -1,14 +1,29 @@
 /*
- * sandbox.c - dropping root.
+ * sandbox.c - dropping root, then Landlock and a seccomp allow-list.
+ *
+ * Neither Landlock nor seccomp needs a library: both are a few system
+ * calls and structures from the kernel's headers, which Debian 12 ships
+ * (older ones lack Landlock's newer fields, so those are defined here).
  */
 #define _GNU_SOURCE
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/landlock.h>
+#include <linux/seccomp.h>
 #include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int
@@ -47,4 +62,362 @@ sandbox_drop_privileges(const char *user, char *err, size_t errsize)
 		return -1;
 	}
 	return 1;
+}
+
+/* Sanitizer builds (make test SANITIZE=1) are tests, not deployments: their
+ * leak check at exit needs /proc and a few system calls, allowed below. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KIZUNA_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KIZUNA_SANITIZED 1
+#endif
+#endif
+
+/* --- Landlock ---------------------------------------------------------- */
+
+struct sandbox {
+	int ruleset;              /* Landlock's, or -1 */
+	int landlock_abi;
+	char landlock_why[128];   /* why there is no ruleset */
+};
+
+/* Rights newer than Debian 12's headers (ABI 3 and 5). */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
+#endif
+#define LL_ACCESS_NET_BIND_TCP (1ULL << 0)
+#define LL_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#define LL_SCOPE_SIGNAL (1ULL << 1)
+
+/* The ruleset as of ABI 6; older kernels are given a prefix of it. */
+struct ll_ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+
+/* Every file system right the kernel knows of at abi: handled, so denied
+ * unless a rule grants it. */
+static uint64_t
+ll_fs_rights(int abi)
+{
+	uint64_t all = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;   /* ABI 1 */
+
+	if (abi >= 2)
+		all |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		all |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		all |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return all;
+}
+
+static int
+ll_allow(int ruleset, const char *dir, uint64_t rights, char *err,
+    size_t errsize)
+{
+	struct landlock_path_beneath_attr rule = { .allowed_access = rights };
+	int rc;
+
+	rule.parent_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rule.parent_fd == -1) {
+		snprintf(err, errsize, "landlock: %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	rc = (int)syscall(SYS_landlock_add_rule, ruleset,
+	    LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+	if (rc == -1)
+		snprintf(err, errsize, "landlock: a rule for %s: %s", dir,
+		    strerror(errno));
+	close(rule.parent_fd);
+	return rc;
+}
+
+/*
+ * Builds the ruleset into sb (sb->ruleset, or -1 with sb->landlock_why
+ * when the kernel has no Landlock). Returns 0, or -1 with err set.
+ */
+static int
+landlock_prepare(struct sandbox *sb, const struct sandbox_rules *rules,
+    char *err, size_t errsize)
+{
+	struct ll_ruleset_attr attr = { 0 };
+	uint64_t read = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
+	uint64_t write = LANDLOCK_ACCESS_FS_WRITE_FILE |
+	    LANDLOCK_ACCESS_FS_MAKE_REG;
+	size_t size;
+	int abi, i;
+
+	sb->ruleset = -1;
+	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi <= 0) {
+		snprintf(sb->landlock_why, sizeof(sb->landlock_why), "%s",
+		    errno == EOPNOTSUPP ? "disabled in this kernel" :
+		    errno == ENOSYS ? "not in this kernel (Linux < 5.13)" :
+		    strerror(errno));
+		return 0;
+	}
+	attr.handled_access_fs = ll_fs_rights(abi);
+	size = sizeof(attr.handled_access_fs);
+	if (abi >= 4) {
+		/* Serving needs neither: the listeners are bound already. */
+		attr.handled_access_net = LL_ACCESS_NET_BIND_TCP |
+		    LL_ACCESS_NET_CONNECT_TCP;
+		size += sizeof(attr.handled_access_net);
+	}
+	if (abi >= 6) {
+		attr.scoped = LL_SCOPE_SIGNAL;
+		size += sizeof(attr.scoped);
+	}
+	if (abi >= 3)
+		write |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	sb->ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+	if (sb->ruleset == -1) {
+		snprintf(err, errsize, "landlock: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < rules->nread_dirs; i++)
+		if (ll_allow(sb->ruleset, rules->read_dirs[i], read, err,
+		    errsize) == -1)
+			return -1;
+	if (rules->write_dir != NULL && ll_allow(sb->ruleset,
+	    rules->write_dir, write, err, errsize) == -1)
+		return -1;
+#ifdef KIZUNA_SANITIZED
+	if (ll_allow(sb->ruleset, "/proc", read, err, errsize) == -1)
+		return -1;
+#endif
+	sb->landlock_abi = abi;
+	return 0;
+}
+
+/* --- seccomp ----------------------------------------------------------- */
+
+#if defined(__x86_64__)
+#define SECCOMP_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SECCOMP_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#ifdef SECCOMP_ARCH
+
+/*
+ * The system calls serving needs, after start-up: reading files and
+ * sockets, the event loop, memory, threads, time and randomness, and what
+ * a reload reads again (files and directories, never new sockets). Names
+ * missing on an architecture (open on aarch64) are skipped.
+ */
+static const int allowed_calls[] = {
+	/* files: the capsule, the articles and config on reload, the log */
+	SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_pread64, SYS_close,
+	SYS_lseek, SYS_fstat, SYS_newfstatat, SYS_statx, SYS_openat,
+	SYS_openat2, SYS_getdents64, SYS_fcntl, SYS_readlinkat, SYS_getcwd,
+#ifdef SYS_open
+	SYS_open, SYS_stat, SYS_lstat, SYS_readlink,
+#endif
+	/* sockets and the event loop */
+	SYS_accept4, SYS_accept, SYS_recvfrom, SYS_recvmsg, SYS_sendto,
+	SYS_sendmsg, SYS_shutdown, SYS_setsockopt, SYS_getsockopt,
+	SYS_getsockname, SYS_getpeername, SYS_epoll_ctl, SYS_epoll_pwait,
+#ifdef SYS_epoll_wait
+	SYS_epoll_wait,
+#endif
+#ifdef SYS_epoll_pwait2
+	SYS_epoll_pwait2,
+#endif
+	/* memory */
+	SYS_mmap, SYS_munmap, SYS_mremap, SYS_mprotect, SYS_brk, SYS_madvise,
+	/* threads, signals, exit */
+	SYS_futex, SYS_set_robust_list, SYS_clone,
+#ifdef SYS_clone3
+	SYS_clone3,
+#endif
+#ifdef SYS_rseq
+	SYS_rseq,
+#endif
+	SYS_sched_yield, SYS_sched_getaffinity, SYS_getpid, SYS_gettid,
+	SYS_tgkill, SYS_rt_sigprocmask, SYS_rt_sigtimedwait, SYS_rt_sigreturn,
+	SYS_rt_sigaction,
+	SYS_restart_syscall, SYS_exit, SYS_exit_group,
+	/* time and randomness */
+	SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep,
+	SYS_gettimeofday, SYS_getrandom,
+#ifdef KIZUNA_SANITIZED
+	/* LeakSanitizer's exit check: it stops the threads with ptrace from
+	 * a helper and reads /proc/self/maps. Sanitizer builds only. */
+	SYS_ptrace, SYS_wait4, SYS_prctl, SYS_sigaltstack,
+	SYS_getppid, SYS_pipe2, SYS_dup3, SYS_process_vm_readv,
+#ifdef SYS_pipe
+	SYS_pipe, SYS_dup2, SYS_getdents,
+#endif
+#endif
+};
+
+#define NCALLS (sizeof(allowed_calls) / sizeof(allowed_calls[0]))
+/* BPF jumps are 8 bits: every call must reach ALLOW at the end. */
+_Static_assert(NCALLS + 4 < 256, "allow-list too long for one BPF jump");
+
+/* arch check (3) + load number (1) + x32 check (1) + one jump per call +
+ * ioctl FIONREAD (4) + the two returns (2). */
+#define MAX_FILTER (NCALLS + 16)
+
+#define STMT(code, k) ((struct sock_filter)BPF_STMT((code), (k)))
+#define JUMP(code, k, jt, jf) \
+	((struct sock_filter)BPF_JUMP((code), (k), (jt), (jf)))
+
+/* A forbidden call: say which, and stop. Async-signal-safe calls only. */
+static void
+on_sigsys(int sig, siginfo_t *info, void *context)
+{
+	static const char head[] = "kizuna: seccomp: system call ";
+	static const char tail[] = " is not on the allow-list: stopping "
+	    "(please report this)\n";
+	char msg[sizeof(head) + 12 + sizeof(tail)], digits[12];
+	unsigned n = (unsigned)info->si_syscall;
+	size_t nd = 0, len = 0;
+
+	(void)sig;
+	(void)context;
+	do {
+		digits[nd++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && nd < sizeof(digits));
+	memcpy(msg, head, sizeof(head) - 1);
+	len = sizeof(head) - 1;
+	while (nd > 0)
+		msg[len++] = digits[--nd];
+	memcpy(msg + len, tail, sizeof(tail) - 1);
+	len += sizeof(tail) - 1;
+	if (write(STDERR_FILENO, msg, len) == -1) {
+		/* nowhere left to say it */
+	}
+	_exit(70);
+}
+
+static int
+seccomp_confine(struct sandbox_report *report, char *err, size_t errsize)
+{
+	struct sock_filter filter[MAX_FILTER];
+	struct sock_fprog prog;
+	struct sigaction sa;
+	size_t n = 0, i, ncalls = NCALLS;
+
+	filter[n++] = STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, arch));
+	filter[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_ARCH, 1, 0);
+	filter[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	filter[n++] = STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, nr));
+#ifdef __x86_64__
+	/* x32 calls share the architecture tag: refuse them all. */
+	filter[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000,
+	    (unsigned char)(ncalls + 3), 0);   /* to TRAP */
+#endif
+	for (i = 0; i < ncalls; i++)
+		/* Equal: jump over the rest to ALLOW, the last instruction
+		 * (the calls after this one, then 4 for ioctl's test). */
+		filter[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+		    (unsigned)allowed_calls[i], (unsigned char)(ncalls - i + 3),
+		    0);
+	/* ioctl only to ask how much input is pending (the lingering close):
+	 * never TIOCSTI on a terminal the server was started from. */
+	filter[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, 2);
+	filter[n++] = STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, args[1]));
+	filter[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, FIONREAD, 1, 0);
+	filter[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP);
+	filter[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigsys;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSYS, &sa, NULL) == -1) {
+		snprintf(err, errsize, "seccomp: SIGSYS handler: %s",
+		    strerror(errno));
+		return -1;
+	}
+	prog.len = (unsigned short)n;
+	prog.filter = filter;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == -1) {
+		if (errno == EINVAL || errno == ENOSYS) {
+			snprintf(report->seccomp_why,
+			    sizeof(report->seccomp_why), "not in this kernel");
+			return 0;
+		}
+		snprintf(err, errsize, "seccomp: %s", strerror(errno));
+		return -1;
+	}
+	return (int)ncalls + 1;   /* and ioctl(FIONREAD) */
+}
+
+#else
+
+static int
+seccomp_confine(struct sandbox_report *report, char *err, size_t errsize)
+{
+	(void)err;
+	(void)errsize;
+	snprintf(report->seccomp_why, sizeof(report->seccomp_why),
+	    "no allow-list for this architecture");
+	return 0;
+}
+
+#endif
+
+struct sandbox *
+sandbox_prepare(const struct sandbox_rules *rules, char *err, size_t errsize)
+{
+	struct sandbox *sb;
+
+	if ((sb = calloc(1, sizeof(*sb))) == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	if (landlock_prepare(sb, rules, err, errsize) == -1) {
+		sandbox_free(sb);
+		return NULL;
+	}
+	return sb;
+}
+
+void
+sandbox_free(struct sandbox *sb)
+{
+	if (sb == NULL)
+		return;
+	if (sb->ruleset != -1)
+		close(sb->ruleset);
+	free(sb);
+}
+
+int
+sandbox_confine(struct sandbox *sb, struct sandbox_report *report,
+    char *err, size_t errsize)
+{
+	memset(report, 0, sizeof(*report));
+	/* Both need it, and it is what makes them irrevocable: no exec can
+	 * gain privileges (set-uid, file capabilities) from here on. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
+		snprintf(err, errsize, "no_new_privs: %s", strerror(errno));
+		return -1;
+	}
+	if (sb->ruleset == -1)
+		snprintf(report->landlock_why, sizeof(report->landlock_why),
+		    "%s", sb->landlock_why);
+	else if (syscall(SYS_landlock_restrict_self, sb->ruleset, 0) == -1) {
+		snprintf(err, errsize, "landlock: %s", strerror(errno));
+		return -1;
+	} else
+		report->landlock_abi = sb->landlock_abi;
+	/* Last: the filter does not allow the calls Landlock needs. */
+	if ((report->seccomp_calls = seccomp_confine(report, err,
+	    errsize)) == -1)
+		return -1;
+	return 0;
 }

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -65,6 +66,7 @@ struct server {
 	int nworkers;
 	atomic_int open;           /* connections of all workers */
 	atomic_int *per_ip;        /* CONN_IP_SLOTS counters for max_per_ip */
+	struct rate_table *rate;   /* for rate_limit, or NULL */
 	atomic_int stop;
 	/* Socket activation: this many listening sockets from the service
 	 * manager, at SYSTEMD_LISTEN_FDS_START on; 0: bind [server] address. */
@@ -371,6 +373,7 @@ worker_init(struct server *srv, struct worker *w, int id,
 	w->host.per_ip = cfg->max_per_ip > 0 ? srv->per_ip : NULL;
 	w->host.max_per_ip = cfg->max_per_ip;
 	w->host.retry_after = cfg->timeout;
+	w->host.rate = srv->rate;
 	nlisten = srv->inherited > 0 ? srv->inherited : cfg->naddresses;
 	for (i = 0; i < nlisten; i++) {
 		if ((fd = worker_listener(srv, i, id)) == -1)
@@ -430,6 +433,81 @@ wait_for_stop(void)
 			break;
 		}
 	}
+}
+
+/* The directory part of path ("." for a bare name), into out. */
+static const char *
+dir_of(const char *path, char *out, size_t outsize)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len;
+
+	if (slash == NULL)
+		return ".";
+	len = slash == path ? 1 : (size_t)(slash - path);
+	if (len >= outsize)
+		len = outsize - 1;
+	memcpy(out, path, len);
+	out[len] = '\0';
+	return out;
+}
+
+/*
+ * What Landlock will leave reachable: reading the capsule and what a
+ * reload reads again (config, certificate, key); writing only in the
+ * access log's directory. Opened now, while still root.
+ */
+static struct sandbox *
+prepare_sandbox(const struct config *cfg)
+{
+	static char dirs[4][PATH_MAX];
+	struct sandbox_rules rules = { .nread_dirs = 0 };
+	struct sandbox *sb;
+	char err[512];
+
+	rules.read_dirs[rules.nread_dirs++] = cfg->root;
+	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->path, dirs[0],
+	    sizeof(dirs[0]));
+	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->cert, dirs[1],
+	    sizeof(dirs[1]));
+	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->key, dirs[2],
+	    sizeof(dirs[2]));
+	if (cfg->access_log[0] == '/')
+		rules.write_dir = dir_of(cfg->access_log, dirs[3],
+		    sizeof(dirs[3]));
+	if ((sb = sandbox_prepare(&rules, err, sizeof(err))) == NULL)
+		log_error("%s", err);
+	return sb;
+}
+
+/* Landlock and seccomp, once root is gone. */
+static int
+confine(const struct config *cfg, struct sandbox *sb)
+{
+	struct sandbox_report report;
+	char err[512];
+
+	if (sandbox_confine(sb, &report, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return -1;
+	}
+	if (report.landlock_abi > 0)
+		log_info("landlock: ABI %d: reading only the capsule and the "
+		    "config's, certificate's and key's directories; writing only "
+		    "%s; no outgoing connections", report.landlock_abi,
+		    cfg->access_log[0] == '/' ? "the access log's directory" :
+		    "to what is open");
+	else
+		log_warn("landlock: not available (%s): files outside the "
+		    "capsule are kept out by openat2 and the user's permissions "
+		    "only", report.landlock_why);
+	if (report.seccomp_calls > 0)
+		log_info("seccomp: %d system calls allowed; any other stops "
+		    "the server", report.seccomp_calls);
+	else
+		log_warn("seccomp: not available (%s): serving without a "
+		    "system call filter", report.seccomp_why);
+	return 0;
 }
 
 /*
@@ -503,6 +581,7 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
     const struct pages *pages, int inherited)
 {
 	struct server srv = { .cfg = cfg, .port = cfg->port };
+	struct sandbox *sb = NULL;
 	char err[512], status[512];
 	uint64_t one = 1;
 	int i, inited = 0, started = 0, rc = 0;
@@ -520,6 +599,13 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 		log_error("out of memory");
 		return -1;
 	}
+	if (cfg->rate_limit > 0 && (srv.rate = rate_table_new(CONN_IP_SLOTS,
+	    cfg->rate_limit, cfg->rate_burst)) == NULL) {
+		free(srv.workers);
+		free(srv.per_ip);
+		log_error("out of memory");
+		return -1;
+	}
 	for (inited = 0; inited < srv.nworkers; inited++) {
 		if (worker_init(&srv, &srv.workers[inited], inited, tls,
 		    pages) == -1) {
@@ -530,6 +616,10 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 	}
 	/* Everything that needed root is done: listeners bound, key loaded,
 	 * articles read, capsule root and libmagic opened, log open. */
+	if ((sb = prepare_sandbox(cfg)) == NULL) {
+		rc = -1;
+		goto out;
+	}
 	switch (sandbox_drop_privileges(cfg->user, err, sizeof(err))) {
 	case -1:
 		log_error("%s", err);
@@ -540,6 +630,10 @@ server_run(const struct config *cfg, struct tls_ctx *tls,
 		break;
 	default:
 		break;
+	}
+	if (confine(cfg, sb) == -1) {
+		rc = -1;
+		goto out;
 	}
 	for (i = 0; srv.inherited == 0 && i < cfg->naddresses; i++)
 		log_info("listening on %s port %d", cfg->addresses[i],
@@ -575,5 +669,7 @@ out:
 		worker_destroy(&srv.workers[i]);
 	free(srv.workers);
 	free(srv.per_ip);
+	rate_table_free(srv.rate);
+	sandbox_free(sb);
 	return rc;
 }

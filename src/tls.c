@@ -139,34 +139,177 @@ fail:
 	return NULL;
 }
 
-/* Writes PEM to a new file (O_EXCL: an existing file is never replaced). */
+/* The most a key file may hold: a 16,384-bit RSA key in PEM is ~13 KB. */
+#define KEY_FILE_MAX (64 * 1024)
+
+/*
+ * Writes all of buf to fd, then to disk. Returns 0, or -1 with errno set.
+ */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return fsync(fd);
+}
+
+/*
+ * Writes PEM to a new file (O_EXCL: an existing file is never replaced).
+ * The PEM is made in a memory BIO, not through stdio, so that no copy of a
+ * private key is left in a buffer we do not wipe: OpenSSL clears a memory
+ * BIO's buffer when it frees it.
+ */
 static int
 write_pem(const char *path, mode_t mode, EVP_PKEY *pkey, X509 *x)
 {
-	FILE *f;
+	BIO *mem;
+	BUF_MEM *pem;
 	int fd, ok;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd == -1)
+	if ((mem = BIO_new(BIO_s_mem())) == NULL)
 		return -1;
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		unlink(path);
+	if (pkey != NULL)
+		ok = PEM_write_bio_PrivateKey(mem, pkey, NULL, NULL, 0, NULL,
+		    NULL);
+	else
+		ok = PEM_write_bio_X509(mem, x);
+	BIO_get_mem_ptr(mem, &pem);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd == -1) {
+		BIO_free(mem);
 		return -1;
 	}
-	if (pkey != NULL)
-		ok = PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL, NULL);
-	else
-		ok = PEM_write_X509(f, x);
-	if (fflush(f) != 0 || fsync(fd) != 0)
+	if (!ok || write_all(fd, pem->data, pem->length) == -1)
 		ok = 0;
-	if (fclose(f) != 0)
+	if (close(fd) == -1)
 		ok = 0;
+	OPENSSL_cleanse(pem->data, pem->length);
+	BIO_free(mem);
 	if (!ok) {
 		unlink(path);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The DER inside the PEM text pem[0..len) of a private key, decoded into
+ * der (at least len bytes). Returns its length, or -1 when there is no
+ * unencrypted private key. Done here rather than by OpenSSL's PEM reader,
+ * because that reader leaves the key's last base64 line behind in a freed
+ * decoding context it does not clear.
+ */
+static long
+pem_key_to_der(const char *pem, size_t len, unsigned char *der,
+    char *b64)
+{
+	static const char begin[] = "-----BEGIN ", end[] = "-----END ";
+	const char *p = pem, *stop = pem + len, *eol;
+	size_t n = 0;
+	int decoded;
+
+	/* The BEGIN line: "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE
+	 * KEY"; not "ENCRYPTED PRIVATE KEY", which needs a passphrase. */
+	for (;;) {
+		if (p >= stop)
+			return -1;
+		eol = memchr(p, '\n', (size_t)(stop - p));
+		if (eol == NULL)
+			eol = stop;
+		if ((size_t)(eol - p) > sizeof(begin) &&
+		    memcmp(p, begin, sizeof(begin) - 1) == 0 &&
+		    memmem(p, (size_t)(eol - p), "PRIVATE KEY-----", 16) != NULL) {
+			if (memmem(p, (size_t)(eol - p), "ENCRYPTED", 9) != NULL)
+				return -1;
+			p = eol + 1;
+			break;
+		}
+		p = eol + 1;
+	}
+	/* The base64 lines, up to the END line; a header line (Proc-Type,
+	 * of an old encrypted key) has a ':' and fails to decode below. */
+	for (; p < stop; p++) {
+		if ((size_t)(stop - p) >= sizeof(end) - 1 &&
+		    memcmp(p, end, sizeof(end) - 1) == 0)
+			break;
+		if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
+			b64[n++] = *p;
+	}
+	if (p >= stop || n == 0 || n % 4 != 0)
+		return -1;
+	if ((decoded = EVP_DecodeBlock(der, (unsigned char *)b64, (int)n)) < 0)
+		return -1;
+	/* EVP_DecodeBlock counts the padding as zero bytes. */
+	decoded -= (b64[n - 1] == '=') + (b64[n - 2] == '=');
+	return decoded;
+}
+
+/*
+ * Reads the private key at path into ctx, leaving no copy of it behind:
+ * the file is read into our own buffers (not stdio's), decoded there, and
+ * every buffer is wiped. From then on the only copy is the one the context
+ * holds, which it needs to sign handshakes.
+ */
+static int
+use_private_key(SSL_CTX *s, const char *path)
+{
+	unsigned char *buf = NULL;
+	const unsigned char *p;
+	EVP_PKEY *pkey = NULL;
+	struct stat sb;
+	size_t len = 0, size = 0;
+	ssize_t n;
+	long derlen;
+	int fd, ok = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return 0;
+	if (fstat(fd, &sb) == -1)
+		goto out;
+	if (!S_ISREG(sb.st_mode) || sb.st_size > KEY_FILE_MAX) {
+		errno = S_ISREG(sb.st_mode) ? EFBIG : EINVAL;
+		goto out;
+	}
+	/* One allocation, three parts: the PEM, its base64 without line
+	 * breaks, and the DER. */
+	size = (size_t)sb.st_size + 1;
+	if ((buf = malloc(3 * size)) == NULL)
+		goto out;
+	while (len < (size_t)sb.st_size) {
+		n = read(fd, buf + len, (size_t)sb.st_size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	derlen = pem_key_to_der((const char *)buf, len, buf + 2 * size,
+	    (char *)buf + size);
+	if (derlen <= 0) {
+		ERR_raise_data(ERR_LIB_PEM, PEM_R_NO_START_LINE,
+		    "no unencrypted private key");
+		goto out;
+	}
+	p = buf + 2 * size;
+	if ((pkey = d2i_AutoPrivateKey(NULL, &p, derlen)) != NULL)
+		ok = SSL_CTX_use_PrivateKey(s, pkey);
+out:
+	EVP_PKEY_free(pkey);   /* the context keeps its own reference */
+	if (buf != NULL) {
+		OPENSSL_cleanse(buf, 3 * size);
+		free(buf);
+	}
+	close(fd);
+	return ok;
 }
 
 int
@@ -253,7 +396,7 @@ tls_ctx_new(const char *cert, const char *key, char *fingerprint, char *err,
 		set_error(err, errsize, "cannot load the certificate", cert);
 		goto fail;
 	}
-	if (SSL_CTX_use_PrivateKey_file(s, key, SSL_FILETYPE_PEM) != 1) {
+	if (use_private_key(s, key) != 1) {
 		set_error(err, errsize, "cannot load the key", key);
 		goto fail;
 	}

@@ -1408,6 +1408,42 @@ class PerAddressTest(FaultTestCase):
                           "not run (the rest passed)")
 
 
+    def test_request_rate_over_the_limit_gets_44_and_the_wait(self):
+        v6 = ipv6_available()
+        addresses = ("127.0.0.1", "::1") if v6 else ("127.0.0.1",)
+        # 60 a minute is one a second, after a burst of 3.
+        srv = self.start_server(
+            addresses=addresses,
+            overrides={("server", "rate_limit"): "60",
+                       ("server", "rate_burst"): "3"})
+        # The harness's readiness probes were connections too: let the
+        # bucket fill again.
+        time.sleep(3.2)
+        for i in range(3):
+            r = self.record_response(srv.get("/"), "burst %d" % i)
+            self.assertEqual(r.status, 20, "request %d of the burst of 3 "
+                             "refused: %r" % (i + 1, r))
+        r = self.over_cap_request()
+        self.assert44(r, "4th request in a burst of 3")
+        self.assertIn("request", r.meta)
+        waits = [int(n) for n in re.findall(r"\d+", r.meta)]
+        self.assertEqual(waits, [1], "the META should say 1 second (60 a "
+                         "minute): %r" % r.meta)
+        self.assertIn(b"over rate_limit", srv.wait_for_log(b"over rate_limit"),
+                      "the access log does not say why")
+        if v6:
+            r = self.record_response(srv.get("/", host="::1"), "::1")
+            self.assertEqual(r.status, 20, "another address was refused "
+                             "too: %r" % r)
+        # A client that waits as told is served.
+        time.sleep(waits[0] + 0.2)
+        r = self.record_response(srv.get("/"), "after waiting")
+        self.assertEqual(r.status, 20, "refused after waiting as told: %r"
+                         % r)
+        self.assertEqual(r.body, INDEX_GMI)
+        self.finish_checks()
+
+
 # ---- 6. files changed while served -----------------------------------------
 
 FILL = bytes(range(0x41, 0x5b))   # A-Z: each version of the file is one

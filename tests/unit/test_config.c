@@ -76,6 +76,8 @@ test_defaults_from_empty_file(void **state)
 	assert_int_equal(cfg.min_rate, 16);
 	assert_int_equal(cfg.max_connections, 10000);
 	assert_int_equal(cfg.max_per_ip, 128);
+	assert_int_equal(cfg.rate_limit, 0);
+	assert_int_equal(cfg.rate_burst, 10);
 	assert_true(cfg.workers >= 1);   /* 0 in the file = one per core */
 	assert_string_equal(cfg.user, "nobody");
 	assert_string_equal(cfg.lang, "ja");
@@ -123,6 +125,8 @@ test_values_are_read(void **state)
 	    "handshake_timeout = 2\n"
 	    "min_rate = 64\n"
 	    "max_per_ip = 0\n"
+	    "rate_limit = 30\n"
+	    "rate_burst = 4\n"
 	    "max_connections = 50\n"
 	    "user = gemini\n"
 	    "[tls]\n"
@@ -147,6 +151,8 @@ test_values_are_read(void **state)
 	assert_int_equal(cfg.write_timeout, 7);
 	assert_int_equal(cfg.min_rate, 64);
 	assert_int_equal(cfg.max_per_ip, 0);
+	assert_int_equal(cfg.rate_limit, 30);
+	assert_int_equal(cfg.rate_burst, 4);
 	assert_int_equal(cfg.max_connections, 50);
 	assert_string_equal(cfg.user, "gemini");
 	assert_string_equal(cfg.cert, "/etc/kizuna/c.pem");
@@ -178,6 +184,8 @@ static const struct bad_case bad_cases[] = {
 	{ "[server]\nwrite_timeout = -5\n", 2, "write_timeout" },
 	{ "[server]\nmin_rate = 0\n", 2, "min_rate" },
 	{ "[server]\nmax_per_ip = -1\n", 2, "max_per_ip" },
+	{ "[server]\nrate_limit = fast\n", 2, "rate_limit" },
+	{ "[server]\n\nrate_burst = 0\n", 3, "rate_burst" },
 	{ "[server]\naddress = example.org\n", 2, "address" },
 	{ "[server]\naddress = ,\n", 2, "address" },
 	{ "[server]\nhostname = bad host\n", 2, "hostname" },

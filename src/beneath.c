@@ -1,0 +1,94 @@
+/*
+ * beneath.c - opening a file beneath a directory.
+ */
+#define _GNU_SOURCE
+#include "beneath.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/openat2.h>
+
+int
+beneath_openat2(int dirfd, const char *rel, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)flags,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, dirfd, *rel == '\0' ? "." : rel, &how,
+	    sizeof(how));
+}
+
+/* Copies the component of rel at *pos into name; 0 at the end of rel. */
+static int
+next_component(const char *rel, size_t *pos, char name[NAME_MAX + 1])
+{
+	size_t start, len;
+
+	for (;;) {
+		while (rel[*pos] == '/')
+			(*pos)++;
+		if (rel[*pos] == '\0')
+			return 0;
+		start = *pos;
+		while (rel[*pos] != '/' && rel[*pos] != '\0')
+			(*pos)++;
+		len = *pos - start;
+		if (len == 1 && rel[start] == '.')
+			continue;
+		if (len > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(name, rel + start, len);
+		name[len] = '\0';
+		return 1;
+	}
+}
+
+int
+beneath_walk(int dirfd, const char *rel, int flags)
+{
+	char name[NAME_MAX + 1], next[NAME_MAX + 1];
+	size_t pos = 0;
+	int dir = dirfd, fd, more, saved;
+
+	if ((more = next_component(rel, &pos, name)) <= 0)
+		return more == 0 ? openat(dirfd, ".", flags) : -1;
+	for (;;) {
+		if (strcmp(name, "..") == 0) {
+			fd = -1;
+			errno = EXDEV;
+			break;
+		}
+		if ((more = next_component(rel, &pos, next)) == -1) {
+			fd = -1;
+			break;
+		}
+		if (more == 0) {
+			fd = openat(dir, name, flags | O_NOFOLLOW);
+			break;
+		}
+		/* O_PATH: a directory we only pass through needs no read
+		 * permission of its own, as with an ordinary path lookup. */
+		fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd == -1)
+			break;
+		if (dir != dirfd)
+			close(dir);
+		dir = fd;
+		memcpy(name, next, sizeof(name));
+	}
+	saved = errno;
+	if (dir != dirfd)
+		close(dir);
+	errno = saved;
+	return fd;
+}

@@ -1,0 +1,28 @@
+/*
+ * beneath.h - opening a file beneath a directory, and never outside it.
+ *
+ * Two ways, for the two kinds of kernel: openat2 with RESOLVE_BENEATH
+ * (Linux 5.6 and later), where the kernel resolves the whole path and
+ * refuses any step out, including through symbolic links and "..", and a
+ * walk of one component at a time with O_NOFOLLOW for older kernels.
+ */
+#ifndef KIZUNA_BENEATH_H
+#define KIZUNA_BENEATH_H
+
+/*
+ * openat2(dirfd, rel, flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS).
+ * Symbolic links that stay beneath dirfd are followed; a path that would
+ * leave fails with EXDEV. Fails with ENOSYS where the kernel lacks openat2.
+ */
+int beneath_openat2(int dirfd, const char *rel, int flags);
+
+/*
+ * Opens rel by walking it one component at a time from dirfd, each opened
+ * with O_NOFOLLOW: no symbolic link is followed at all (ELOOP or ENOTDIR),
+ * which is stricter than beneath_openat2 but needs no support from the
+ * kernel and, unlike a realpath check, leaves no window between checking
+ * and opening. ".." fails with EXDEV; empty and "." components are skipped.
+ */
+int beneath_walk(int dirfd, const char *rel, int flags);
+
+#endif
