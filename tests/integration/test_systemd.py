@@ -17,6 +17,9 @@ from kizuna_harness import (INDEX_GMI, KizunaServer, connect_tls,
 
 SOCKET_ACTIVATE = shutil.which("systemd-socket-activate")
 SETPRIV = shutil.which("setpriv")
+# systemd-socket-activate passes its child only a few variables: these are
+# the harness's sanitizer options.
+PASS_ENV = ["-E", "ASAN_OPTIONS", "-E", "UBSAN_OPTIONS"]
 
 
 class NotifyListener:
@@ -144,7 +147,8 @@ class SocketActivationTests(unittest.TestCase):
         cfg.update(overrides or {})
         srv = KizunaServer(workers=workers, config_overrides=cfg)
         self.addCleanup(srv.cleanup)
-        srv.launcher = [SOCKET_ACTIVATE, "-l", "127.0.0.1:%d" % srv.port]
+        srv.launcher = [SOCKET_ACTIVATE, "-l", "127.0.0.1:%d" % srv.port
+                        ] + PASS_ENV
         return srv
 
     def test_serves_on_the_inherited_socket(self):
@@ -269,7 +273,7 @@ class SocketActivationTests(unittest.TestCase):
 
         # Given the socket, the same unprivileged process serves it.
         srv.launcher = [SOCKET_ACTIVATE, "-l", "127.0.0.1:%d" % port] + \
-            as_nobody
+            PASS_ENV + as_nobody
         srv.start()
         r = srv.get("/")
         self.assertEqual(r.status, 20, r)
