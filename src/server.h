@@ -4,10 +4,10 @@
  * One event loop (thread) per worker, each with its own SO_REUSEPORT
  * listener per address, so the kernel spreads connections across workers
  * with no shared accept lock and no cross-thread hand-off. (Under socket
- * activation they share the manager's sockets instead, one worker woken
- * per connection by EPOLLEXCLUSIVE.) Workers share only read-only state
- * (config, TLS context) and one atomic connection count (for
- * max_connections); each has its own capsule and MIME cache.
+ * activation they share the manager's sockets instead; EPOLLEXCLUSIVE
+ * wakes one of them per new connection, not all.) Workers share only
+ * read-only state (config, TLS context) and one atomic connection count
+ * (for max_connections); each has its own capsule and MIME cache.
  */
 #ifndef KIZUNA_SERVER_H
 #define KIZUNA_SERVER_H
