@@ -41,12 +41,12 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
-       ratelimit.c beneath.c systemd.c
+       ratelimit.c beneath.c proxy.c systemd.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
-             test_ratelimit test_beneath test_sandbox
-FUZZ_TARGETS = request article path config
+             test_ratelimit test_beneath test_sandbox test_proxy
+FUZZ_TARGETS = request article path config proxy
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
         fuzz-deps golden golden-check bench stress lint-man check-units \
@@ -59,8 +59,11 @@ all: $(BIN)
 # pkg-config module or command -> Debian package.
 BUILD_DEPS = pkg-config:pkg-config openssl:libssl-dev libmagic:libmagic-dev \
              inih:libinih-dev
+# haproxy (tests/integration/test_haproxy.py) is named by its path: /usr/sbin
+# is often not in a user's PATH.
 TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl \
-            cmd-mandoc:mandoc cmd-systemd-analyze:systemd
+            cmd-/usr/sbin/haproxy:haproxy cmd-mandoc:mandoc \
+            cmd-systemd-analyze:systemd
 FUZZ_DEPS = cmd-clang:clang
 
 define install_missing
@@ -123,6 +126,7 @@ $(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(BUILD)/config.o
 $(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimit.o
 $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
+$(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
@@ -137,6 +141,7 @@ $(BUILD)/fuzz/replay_request: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_request.
 $(BUILD)/fuzz/replay_article: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_article.o $(BUILD)/article.o $(BUILD)/gemtext.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_path: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_path.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o $(BUILD)/config.o
+$(BUILD)/fuzz/replay_proxy: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_proxy.o $(BUILD)/proxy.o
 $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
@@ -148,8 +153,15 @@ replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 		echo "== replay $$t"; ./$(BUILD)/fuzz/replay_$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
-integration: $(BIN) | test-deps
-	KIZUNA_BIN=$(CURDIR)/$(BIN) python3 -m unittest discover -s tests/integration -v
+# A helper that stands in for an older kernel (see the file).
+$(BUILD)/tests/without_syscalls: tests/helpers/without_syscalls.c
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $<
+
+integration: $(BIN) $(BUILD)/tests/without_syscalls | test-deps
+	KIZUNA_BIN=$(CURDIR)/$(BIN) \
+	KIZUNA_WITHOUT_SYSCALLS=$(CURDIR)/$(BUILD)/tests/without_syscalls \
+	python3 -m unittest discover -s tests/integration -v
 
 # The fault tests at full size (thousands of clients, minutes): loopback only,
 # bounded, and not part of make test, which runs them small.
@@ -299,6 +311,7 @@ build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c src/u
 build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/gemtext.c src/utf8.c
 build/fuzz/fuzz_path: tests/fuzz/fuzz_path.c src/url.c src/utf8.c
 build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c src/config.c
+build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c
 $(FUZZ_TARGETS:%=build/fuzz/fuzz_%): | fuzz-deps
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)

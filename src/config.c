@@ -76,6 +76,7 @@ config_defaults(struct config *cfg)
 	cfg->max_per_ip = 128;
 	cfg->rate_limit = 0;
 	cfg->rate_burst = 10;
+	cfg->proxy_protocol = 0;
 	copy(cfg->user, sizeof(cfg->user), "nobody");
 	copy(cfg->cert, sizeof(cfg->cert), "certs/cert.pem");
 	copy(cfg->key, sizeof(cfg->key), "certs/key.pem");
@@ -84,6 +85,7 @@ config_defaults(struct config *cfg)
 	copy(cfg->lang, sizeof(cfg->lang), "ja");
 	copy(cfg->access_log, sizeof(cfg->access_log), "stderr");
 	cfg->log_level = CONFIG_LOG_INFO;
+	cfg->log_ip = 1;
 }
 
 /* Records the first error only: later ones are often its consequences. */
@@ -120,6 +122,19 @@ parse_int(const char *s, long min, long max, int *out)
 	if (errno != 0 || *end != '\0' || v < min || v > max)
 		return -1;
 	*out = (int)v;
+	return 0;
+}
+
+/* A switch: exactly "on" or "off". Returns 0 or -1. */
+static int
+parse_switch(const char *s, int *out)
+{
+	if (strcmp(s, "on") == 0)
+		*out = 1;
+	else if (strcmp(s, "off") == 0)
+		*out = 0;
+	else
+		return -1;
 	return 0;
 }
 
@@ -295,6 +310,12 @@ set_server(struct parse_state *st, const char *key, const char *value)
 			    value);
 		return 1;
 	}
+	if (strcmp(key, "proxy_protocol") == 0) {
+		if (parse_switch(value, &cfg->proxy_protocol) == -1)
+			return fail(st, "server", key, "\"%s\" is not on or off",
+			    value);
+		return 1;
+	}
 	if (strcmp(key, "user") == 0) {
 		if (*value == '\0' ||
 		    copy(cfg->user, sizeof(cfg->user), value) == -1)
@@ -412,6 +433,12 @@ set_log(struct parse_state *st, const char *key, const char *value)
 			}
 		return fail(st, "log", key,
 		    "\"%s\" is not error, warn, info or debug", value);
+	}
+	if (strcmp(key, "log_ip") == 0) {
+		if (parse_switch(value, &cfg->log_ip) == -1)
+			return fail(st, "log", key, "\"%s\" is not on or off",
+			    value);
+		return 1;
 	}
 	return fail(st, "log", key, "unknown key");
 }

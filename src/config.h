@@ -37,6 +37,7 @@ struct config {
 	int max_per_ip;           /* 0 = no limit */
 	int rate_limit;           /* requests a minute per address, 0 = none */
 	int rate_burst;           /* requests at once before rate_limit bites */
+	int proxy_protocol;       /* 1: each connection opens with a PROXY header */
 	char user[64];
 
 	/* [tls]: absolute paths */
@@ -51,6 +52,7 @@ struct config {
 	/* [log] */
 	char access_log[PATH_MAX]; /* "stderr", "off", or an absolute path */
 	enum config_log_level log_level;
+	int log_ip;               /* 0: "-" instead of client addresses */
 };
 
 /* Fills *cfg with every default (paths relative to the current directory). */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "proxy.h"
 #include "ratelimit.h"
 
 /*
@@ -28,6 +29,7 @@
 #define CONN_LINGER_MS 2000
 
 enum conn_state {
+	CONN_PROXY,          /* reading the PROXY header (proxy_protocol) */
 	CONN_HANDSHAKE,
 	CONN_READ_REQUEST,
 	CONN_WRITE_RESPONSE,
@@ -36,7 +38,8 @@ enum conn_state {
 	CONN_DEAD,           /* closed; freed by conn_reap */
 };
 
-/* Per-address limits, decided at accept. */
+/* Per-address limits, decided once the client's address is known: at
+ * accept, or with proxy_protocol once its header is read. */
 enum admission {
 	ADMITTED,
 	OVER_MAX_PER_IP,
@@ -52,13 +55,16 @@ struct conn {
 	long long accepted_ms;
 	long long deadline_ms;       /* the earliest of the deadlines below */
 	long long write_by_ms;       /* the whole response, at min_rate */
+	unsigned peer_slot;          /* ip_slot() of the socket's peer */
 	int ip_slot;                 /* counted in host->per_ip, or -1 */
 	enum admission admission;    /* not ADMITTED: answer 44 */
 	int retry_after;             /* seconds, said in that 44 */
 	char address[INET6_ADDRSTRLEN];
 
 	/* The request line as read: the URL, CRLF, and at most one byte past
-	 * the limit, which is how an over-long URL is recognised. */
+	 * the limit, which is how an over-long URL is recognised. Before
+	 * TLS, it holds the PROXY header's bytes consumed so far: the two
+	 * are never needed at once. */
 	char line[URL_MAX + 2];
 	size_t line_len;
 	size_t url_len;              /* bytes of URL to log, once known */
@@ -76,6 +82,10 @@ struct conn {
 
 static void conn_event(struct ev_watch *w, unsigned revents);
 static void conn_close(struct conn *c, const char *reason);
+static void do_proxy(struct conn *c);
+
+_Static_assert(sizeof(((struct conn *)0)->line) >= PROXY_HEADER_MAX,
+    "the request line's buffer also holds a PROXY header");
 
 static void
 list_remove(struct conn **head, struct conn *c)
@@ -99,14 +109,15 @@ list_push(struct conn **head, struct conn *c)
 	*head = c;
 }
 
+/* The address as logged: "-" for sa NULL (log_ip = off) or not IP. */
 static void
 format_address(const struct sockaddr *sa, char *out, size_t outsize)
 {
 	const void *addr = NULL;
 
-	if (sa->sa_family == AF_INET)
+	if (sa != NULL && sa->sa_family == AF_INET)
 		addr = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-	else if (sa->sa_family == AF_INET6)
+	else if (sa != NULL && sa->sa_family == AF_INET6)
 		addr = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
 	if (addr == NULL || inet_ntop(sa->sa_family, addr, out,
 	    (socklen_t)outsize) == NULL)
@@ -461,6 +472,7 @@ static void
 conn_close(struct conn *c, const char *reason)
 {
 	switch (c->state) {
+	case CONN_PROXY:
 	case CONN_HANDSHAKE:
 	case CONN_READ_REQUEST:
 	case CONN_WRITE_RESPONSE:
@@ -495,6 +507,9 @@ conn_event(struct ev_watch *w, unsigned revents)
 
 	(void)revents;   /* each state's I/O call reports errors itself */
 	switch (c->state) {
+	case CONN_PROXY:
+		do_proxy(c);
+		return;
 	case CONN_HANDSHAKE:
 		do_handshake(c);
 		return;
@@ -547,10 +562,9 @@ ip_slot(const struct sockaddr *sa)
  * waiting for the request keeps it in the order a client expects.
  */
 static void
-admit(struct conn *c, const struct sockaddr *sa)
+admit(struct conn *c, unsigned slot)
 {
 	struct conn_host *h = c->host;
-	unsigned slot = ip_slot(sa);
 	int wait;
 
 	if (h->per_ip != NULL) {
@@ -567,6 +581,107 @@ admit(struct conn *c, const struct sockaddr *sa)
 	    (wait = rate_table_take(h->rate, slot, c->accepted_ms)) > 0) {
 		c->admission = OVER_RATE_LIMIT;
 		c->retry_after = wait;
+	}
+}
+
+/* Consumes n bytes that a peek saw waiting, into dst. Returns 0 or -1
+ * (the connection is then closed). */
+static int
+consume(struct conn *c, unsigned char *dst, size_t n)
+{
+	ssize_t got;
+
+	while (n > 0) {
+		got = recv(c->watch.fd, dst, n, 0);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			conn_close(c, "socket error in the PROXY header");
+			return -1;
+		}
+		dst += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
+/* The header is read: its client is now the connection's client. */
+static void
+proxy_done(struct conn *c, const struct proxy_header *hdr)
+{
+	const struct sockaddr *client =
+	    (const struct sockaddr *)(const void *)&hdr->source;
+
+	/* LOCAL and UNKNOWN keep the socket's peer, formatted at accept. */
+	if (hdr->has_source) {
+		format_address(c->host->log_ip ? client : NULL, c->address,
+		    sizeof(c->address));
+		admit(c, ip_slot(client));
+	} else
+		admit(c, c->peer_slot);
+	log_debug("%s: PROXY v%d header, %zu bytes", c->address,
+	    hdr->version, hdr->length);
+	c->line_len = 0;
+	c->state = CONN_HANDSHAKE;
+	/* The ClientHello may have come with the header. */
+	do_handshake(c);
+}
+
+/*
+ * Reads the PROXY header from the raw socket, before TLS, consuming
+ * exactly its bytes: what follows is the ClientHello, which must stay in
+ * the socket for OpenSSL. So each read is a peek first. While the header
+ * is still incomplete, every byte peeked is the header's, and is consumed
+ * at once: left in the socket, it would keep the level-triggered watch
+ * firing while we wait for the rest.
+ */
+static void
+do_proxy(struct conn *c)
+{
+	unsigned char *buf = (unsigned char *)c->line;
+	struct proxy_header hdr;
+	const char *why = NULL;
+	ssize_t n;
+
+	for (;;) {
+		/* NEED_MORE leaves line_len < PROXY_HEADER_MAX: room for one
+		 * byte at least, so 0 below is always end of file. */
+		n = recv(c->watch.fd, buf + c->line_len,
+		    PROXY_HEADER_MAX - c->line_len, MSG_PEEK);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (ev_set(c->host->loop, &c->watch, EV_READ) == -1)
+				conn_close(c, "cannot watch the socket");
+			return;
+		}
+		if (n == -1) {
+			conn_close(c, "socket error in the PROXY header");
+			return;
+		}
+		if (n == 0) {
+			conn_close(c, c->line_len == 0 ? "no PROXY header" :
+			    "client closed during the PROXY header");
+			return;
+		}
+		switch (proxy_parse(buf, c->line_len + (size_t)n, &hdr, &why)) {
+		case PROXY_NEED_MORE:
+			if (consume(c, buf + c->line_len, (size_t)n) == -1)
+				return;
+			c->line_len += (size_t)n;
+			continue;
+		case PROXY_INVALID:
+			conn_close(c, why);
+			return;
+		case PROXY_OK:
+			/* The bytes consumed were a beginning (NEED_MORE), so
+			 * the header is longer than they are. */
+			if (consume(c, buf + c->line_len,
+			    hdr.length - c->line_len) == -1)
+				return;
+			proxy_done(c, &hdr);
+			return;
+		}
 	}
 }
 
@@ -588,9 +703,10 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	c->accepted_ms = ev_now_ms();
 	c->deadline_ms = c->accepted_ms + (h->handshake_ms < h->request_ms ?
 	    h->handshake_ms : h->request_ms);
-	c->state = CONN_HANDSHAKE;
+	c->state = h->proxy_protocol ? CONN_PROXY : CONN_HANDSHAKE;
 	c->ip_slot = -1;
-	format_address(sa, c->address, sizeof(c->address));
+	c->peer_slot = ip_slot(sa);
+	format_address(h->log_ip ? sa : NULL, c->address, sizeof(c->address));
 	if ((c->tls = tls_conn_new(h->tls, fd)) == NULL ||
 	    ev_add(h->loop, &c->watch, EV_READ) == -1) {
 		tls_conn_free(c->tls);
@@ -600,9 +716,13 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	}
 	list_push(&h->live, c);
 	h->nlive++;
-	admit(c, sa);
-	/* The ClientHello has usually arrived with the connection: answer
-	 * it now rather than after another trip through epoll. */
+	/* The first bytes have usually arrived with the connection: read
+	 * them now rather than after another trip through epoll. */
+	if (c->state == CONN_PROXY) {
+		do_proxy(c);
+		return 0;
+	}
+	admit(c, c->peer_slot);
 	do_handshake(c);
 	return 0;
 }
@@ -611,6 +731,8 @@ static const char *
 timeout_reason(const struct conn *c)
 {
 	switch (c->state) {
+	case CONN_PROXY:
+		return "timeout before the PROXY header ended";
 	case CONN_HANDSHAKE:
 		return "timeout in the TLS handshake";
 	case CONN_READ_REQUEST:
@@ -651,7 +773,8 @@ conn_close_idle(struct conn_host *h, const char *reason)
 
 	for (c = h->live; c != NULL; c = next) {
 		next = c->next;
-		if (c->state == CONN_HANDSHAKE || c->state == CONN_READ_REQUEST)
+		if (c->state == CONN_PROXY || c->state == CONN_HANDSHAKE ||
+		    c->state == CONN_READ_REQUEST)
 			conn_close(c, reason);
 	}
 }

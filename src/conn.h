@@ -3,8 +3,12 @@
  *
  * A connection is a state machine driven by socket readiness:
  *
- *   HANDSHAKE -> READ_REQUEST -> WRITE_RESPONSE -> CLOSING -> LINGER -> DEAD
+ *   [PROXY ->] HANDSHAKE -> READ_REQUEST -> WRITE_RESPONSE -> CLOSING
+ *       -> LINGER -> DEAD
  *
+ * PROXY, only with proxy_protocol on, reads a load balancer's PROXY
+ * protocol header from the raw socket; the client address it names then
+ * stands for the socket's peer in the log and the per-address limits.
  * TLS want-read/want-write only decides which readiness the connection waits
  * for next; it never changes the protocol state. Every way out goes through
  * one close path, which sends close_notify once a handshake completed, logs
@@ -50,6 +54,8 @@ struct conn_host {
 	/* Request tokens per client address (same hashing), shared by every
 	 * worker; out of tokens, a connection is answered 44. */
 	struct rate_table *rate;   /* or NULL: no rate limit */
+	int proxy_protocol;    /* 1: a PROXY header comes before TLS */
+	int log_ip;            /* 0: the address is logged as "-" */
 	struct conn *live;     /* open connections (a list) */
 	struct conn *dead;     /* closed during this batch, freed by conn_reap */
 	int nlive;
@@ -57,7 +63,8 @@ struct conn_host {
 
 /*
  * Takes over the accepted, non-blocking socket fd (closed by the
- * connection from now on, or right here on failure) from the client at sa.
+ * connection from now on, or right here on failure) from the peer at sa
+ * (the client, or with proxy_protocol the balancer).
  * Returns 0, or -1 when out of memory (fd is then closed).
  */
 int conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,

@@ -374,6 +374,8 @@ worker_init(struct server *srv, struct worker *w, int id,
 	w->host.max_per_ip = cfg->max_per_ip;
 	w->host.retry_after = cfg->timeout;
 	w->host.rate = srv->rate;
+	w->host.proxy_protocol = cfg->proxy_protocol;
+	w->host.log_ip = cfg->log_ip;
 	nlisten = srv->inherited > 0 ? srv->inherited : cfg->naddresses;
 	for (i = 0; i < nlisten; i++) {
 		if ((fd = worker_listener(srv, i, id)) == -1)

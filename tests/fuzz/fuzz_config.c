@@ -169,6 +169,8 @@ check_config(const struct config *cfg, const char *path)
 	CHECK(cfg->min_rate >= 1);
 	CHECK(cfg->max_connections >= 1);
 	CHECK(cfg->max_per_ip >= 0);
+	CHECK(cfg->proxy_protocol == 0 || cfg->proxy_protocol == 1);
+	CHECK(cfg->log_ip == 0 || cfg->log_ip == 1);
 	CHECK(TERMINATED(cfg->user) && cfg->user[0] != '\0');
 
 	CHECK(TERMINATED(cfg->cert) && is_absolute(cfg->cert));

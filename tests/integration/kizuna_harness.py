@@ -385,14 +385,14 @@ class KizunaServer:
     def __init__(self, timeout=5, addresses=("127.0.0.1",), workers=2,
                  hostname="localhost", extra_files=None, cwd=None,
                  config_overrides=None, binary=None, with_fifo=False,
-                 preexec_fn=None, env=None, launcher=None):
+                 preexec_fn=None, wrapper=None, env=None):
         # preexec_fn runs in the child before exec: its own resource limits.
         self.preexec_fn = preexec_fn
-        # env: variables added to the child's environment. launcher: a
-        # command kizuna is run under (systemd-socket-activate ..., setpriv
-        # ...), which must end by exec'ing it, so that proc.pid is kizuna.
+        # wrapper: a command line that runs kizuna (it is appended); one
+        # that ends by exec'ing it (systemd-socket-activate, setpriv) keeps
+        # proc.pid kizuna's. env: variables added to the child's environment.
+        self.wrapper = list(wrapper or [])
         self.env = env
-        self.launcher = list(launcher or [])
         self.binary = binary or KIZUNA_BIN
         self.dir = tempfile.mkdtemp(prefix="kizuna-it-")
         self.addresses = tuple(addresses)
@@ -502,8 +502,8 @@ class KizunaServer:
                 % self.binary)
         self._stderr_file = open(self.stderr_path, "ab")
         self._stdout_file = open(self.stdout_path, "ab")
-        argv = (self.launcher + [self.binary, "-c", self.config_path]
-                + list(args or []))
+        argv = self.wrapper + [self.binary, "-c", self.config_path] + \
+            list(args or [])
         # A sanitizer build checks for leaks at exit. Its reports are left
         # unsymbolized: the symbolizer is a new process, which the seccomp
         # filter rightly refuses (symbolize them with llvm-symbolizer).

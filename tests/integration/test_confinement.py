@@ -152,5 +152,48 @@ class SystemCallFilterTests(unittest.TestCase):
         self.assertEqual(srv.stop(), 0)
 
 
+WITHOUT = os.environ.get("KIZUNA_WITHOUT_SYSCALLS", "")
+
+
+@unittest.skipUnless(os.access(WITHOUT, os.X_OK),
+                     "KIZUNA_WITHOUT_SYSCALLS not built (make integration "
+                     "builds it)")
+class OlderKernelTests(unittest.TestCase):
+    """Each layer falls back, with a warning, where the kernel lacks it."""
+
+    def start(self, missing):
+        srv = KizunaServer(wrapper=[WITHOUT, missing])
+        self.addCleanup(srv.cleanup)
+        srv.start()
+        return srv
+
+    def test_without_landlock_and_seccomp_it_warns_and_serves(self):
+        srv = self.start("landlock,seccomp")
+        r = srv.get("/")
+        self.assertEqual(r.status, 20)
+        self.assertEqual(srv.get("/escape").status, 51)
+        self.assertEqual(srv.get("/escape_dir/secret.txt").status, 51)
+        log = srv.stderr_text()
+        self.assertRegex(log, r"warn: landlock: not available \(not in "
+                         r"this kernel")
+        self.assertRegex(log, r"warn: seccomp: not available \(not in "
+                         r"this kernel\)")
+        self.assertEqual(srv.stop(), 0)
+
+    def test_without_openat2_it_walks_and_follows_no_link(self):
+        srv = self.start("openat2")
+        r = srv.get("/docs/")
+        self.assertEqual(r.status, 20, r)
+        self.assertEqual(srv.get("/").status, 20)
+        # Links: the one leaving the root, and (stricter than openat2) the
+        # one that stays inside, are both refused.
+        self.assertEqual(srv.get("/escape").status, 51)
+        self.assertEqual(srv.get("/escape_dir/secret.txt").status, 51)
+        self.assertEqual(srv.get("/inside").status, 51)
+        self.assertRegex(srv.stderr_text(), r"warn: openat2 is not "
+                         r"available")
+        self.assertEqual(srv.stop(), 0)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -147,7 +147,7 @@ class SocketActivationTests(unittest.TestCase):
         cfg.update(overrides or {})
         srv = KizunaServer(workers=workers, config_overrides=cfg)
         self.addCleanup(srv.cleanup)
-        srv.launcher = [SOCKET_ACTIVATE, "-l", "127.0.0.1:%d" % srv.port
+        srv.wrapper = [SOCKET_ACTIVATE, "-l", "127.0.0.1:%d" % srv.port
                         ] + PASS_ENV
         return srv
 
@@ -215,7 +215,7 @@ class SocketActivationTests(unittest.TestCase):
 
     def test_datagram_socket_is_refused(self):
         srv = self.activated()
-        srv.launcher.insert(1, "--datagram")
+        srv.wrapper.insert(1, "--datagram")
         srv.start(wait=False)
         # The tool waits for traffic before it starts kizuna.
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -230,7 +230,7 @@ class SocketActivationTests(unittest.TestCase):
         srv = KizunaServer()
         self.addCleanup(srv.cleanup)
         # LISTEN_PID must be kizuna's own pid: the shell's, kept by exec.
-        srv.launcher = ["sh", "-c", 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$@" '
+        srv.wrapper = ["sh", "-c", 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$@" '
                         '3<"$KIZUNA_FD3"', "sh"]
         srv.env = {"KIZUNA_FD3": srv.config_path}
         srv.start(wait=False)
@@ -266,13 +266,13 @@ class SocketActivationTests(unittest.TestCase):
                      "--regid=%d" % nobody.pw_gid, "--clear-groups"]
 
         # Control: as nobody, kizuna cannot bind that port itself.
-        srv.launcher = as_nobody
+        srv.wrapper = as_nobody
         srv.start(wait=False)
         self.assertEqual(srv.wait_exit(10), 1, srv.stderr_text())
         self.assertIn("Permission denied", srv.stderr_text())
 
         # Given the socket, the same unprivileged process serves it.
-        srv.launcher = [SOCKET_ACTIVATE, "-l", "127.0.0.1:%d" % port] + \
+        srv.wrapper = [SOCKET_ACTIVATE, "-l", "127.0.0.1:%d" % port] + \
             PASS_ENV + as_nobody
         srv.start()
         r = srv.get("/")

@@ -78,6 +78,8 @@ test_defaults_from_empty_file(void **state)
 	assert_int_equal(cfg.max_per_ip, 128);
 	assert_int_equal(cfg.rate_limit, 0);
 	assert_int_equal(cfg.rate_burst, 10);
+	assert_int_equal(cfg.proxy_protocol, 0);
+	assert_int_equal(cfg.log_ip, 1);
 	assert_true(cfg.workers >= 1);   /* 0 in the file = one per core */
 	assert_string_equal(cfg.user, "nobody");
 	assert_string_equal(cfg.lang, "ja");
@@ -128,6 +130,7 @@ test_values_are_read(void **state)
 	    "rate_limit = 30\n"
 	    "rate_burst = 4\n"
 	    "max_connections = 50\n"
+	    "proxy_protocol = on\n"
 	    "user = gemini\n"
 	    "[tls]\n"
 	    "cert = /etc/kizuna/c.pem\n"
@@ -138,7 +141,8 @@ test_values_are_read(void **state)
 	    "lang = ja,en\n"
 	    "[log]\n"
 	    "access = off\n"
-	    "level = debug\n");
+	    "level = debug\n"
+	    "log_ip = off\n");
 	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
 	assert_string_equal(cfg.hostname, "example.org");
 	assert_int_equal(cfg.naddresses, 2);
@@ -154,6 +158,7 @@ test_values_are_read(void **state)
 	assert_int_equal(cfg.rate_limit, 30);
 	assert_int_equal(cfg.rate_burst, 4);
 	assert_int_equal(cfg.max_connections, 50);
+	assert_int_equal(cfg.proxy_protocol, 1);
 	assert_string_equal(cfg.user, "gemini");
 	assert_string_equal(cfg.cert, "/etc/kizuna/c.pem");
 	snprintf(want, sizeof(want), "%s/k.pem", dir);
@@ -162,6 +167,25 @@ test_values_are_read(void **state)
 	assert_string_equal(cfg.lang, "ja,en");
 	assert_string_equal(cfg.access_log, "off");
 	assert_int_equal(cfg.log_level, CONFIG_LOG_DEBUG);
+	assert_int_equal(cfg.log_ip, 0);
+}
+
+/* The switches take on and off, and "off" really turns them off. */
+static void
+test_switches_on_and_off(void **state)
+{
+	struct config cfg;
+	char err[512];
+
+	(void)state;
+	write_config("[server]\nproxy_protocol = off\n[log]\nlog_ip = on\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.proxy_protocol, 0);
+	assert_int_equal(cfg.log_ip, 1);
+	write_config("[server]\nproxy_protocol = on\n[log]\nlog_ip = off\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.proxy_protocol, 1);
+	assert_int_equal(cfg.log_ip, 0);
 }
 
 /* A bad file, the line its error must name, and words the message must hold. */
@@ -201,6 +225,14 @@ static const struct bad_case bad_cases[] = {
 	{ "[capsule]\nlang = ja;en\n", 2, "lang" },
 	{ "[log]\nlevel = loud\n", 2, "level" },
 	{ "[log]\nrotate = daily\n", 2, "rotate" },
+	{ "[server]\n\nproxy_protocol = yes\n", 3, "proxy_protocol" },
+	{ "[server]\nproxy_protocol = On\n", 2, "proxy_protocol" },
+	{ "[server]\nproxy_protocol =\n", 2, "proxy_protocol" },
+	{ "[server]\nproxy_protocol = on\nproxy_protocol = off\n", 3,
+	  "proxy_protocol" },
+	{ "[log]\nlog_ip = 0\n", 2, "log_ip" },
+	{ "[log]\n; privacy\nlog_ip = no\n", 3, "log_ip" },
+	{ "[server]\nlog_ip = off\n", 2, "log_ip" },
 	{ "[server]\nthis line has no equals sign\n", 2, "line" },
 	{ "[server]\nport = 1965\n[tls\n", 3, "line" },
 };
@@ -306,6 +338,7 @@ main(void)
 		cmocka_unit_test(test_defaults_from_empty_file),
 		cmocka_unit_test(test_values_are_read),
 		cmocka_unit_test(test_write_timeout_follows_timeout_unless_set),
+		cmocka_unit_test(test_switches_on_and_off),
 		cmocka_unit_test(test_bad_values_name_file_and_line),
 		cmocka_unit_test(test_over_long_line_is_refused_not_split),
 		cmocka_unit_test(test_nul_and_bom_cannot_hide_anything),
