@@ -4,6 +4,8 @@
 #   make test     unit tests, fuzz corpus replay, integration tests
 #   make test SANITIZE=1   the same, built with ASan and UBSan
 #   make fuzz     libFuzzer runs (clang), FUZZ_SECONDS each
+#   make install  binary, man pages, systemd units, example config and capsule
+#                 (PREFIX=/usr/local, DESTDIR for staging); make uninstall
 #
 # On Debian, missing build and test packages are installed with apt-get
 # (as root, or through sudo without a password); otherwise the exact
@@ -39,7 +41,7 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
-       ratelimit.c beneath.c proxy.c site.c
+       ratelimit.c beneath.c proxy.c site.c systemd.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
@@ -47,7 +49,8 @@ UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemte
 FUZZ_TARGETS = request article path config proxy
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
-        fuzz-deps golden golden-check bench stress
+        fuzz-deps golden golden-check bench stress lint-man check-units \
+        install uninstall
 
 all: $(BIN)
 
@@ -59,7 +62,8 @@ BUILD_DEPS = pkg-config:pkg-config openssl:libssl-dev libmagic:libmagic-dev \
 # haproxy (tests/integration/test_haproxy.py) is named by its path: /usr/sbin
 # is often not in a user's PATH.
 TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl \
-            cmd-/usr/sbin/haproxy:haproxy
+            cmd-/usr/sbin/haproxy:haproxy cmd-mandoc:mandoc \
+            cmd-systemd-analyze:systemd
 FUZZ_DEPS = cmd-clang:clang
 
 define install_missing
@@ -177,10 +181,107 @@ golden: $(BIN)
 	rm -rf tests/golden && mkdir -p tests/golden
 	./$(BIN) convert -o tests/golden $(GOLDEN_INPUTS)
 
+# Warnings and errors only: mandoc's STYLE notes include "referenced manual
+# not found" for pages (sd_notify(3)) a build machine need not have.
+lint-man: | test-deps
+	mandoc -Tlint -Wwarning man/kizuna.8 man/kizuna.ini.5
+	@echo "man pages: no mandoc warnings"
+
+# The units as installed, but running the binary built here, and with the man
+# pages their Documentation= names findable (verify runs man(1) on them).
+# The exposure score (0 = locked down, 10 = none) must stay under 2.0.
+CHECK_UNITS = $(BUILD)/check-units
+check-units: $(BIN) | test-deps
+	@rm -rf $(CHECK_UNITS) && mkdir -p $(CHECK_UNITS)/man/man8 $(CHECK_UNITS)/man/man5
+	cp man/kizuna.8 $(CHECK_UNITS)/man/man8/
+	cp man/kizuna.ini.5 $(CHECK_UNITS)/man/man5/
+	sed -e 's|@BINDIR@|$(abspath $(dir $(BIN)))|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    dist/kizuna.service.in > $(CHECK_UNITS)/kizuna.service
+	cp dist/kizuna.socket $(CHECK_UNITS)/
+	MANPATH=$(CURDIR)/$(CHECK_UNITS)/man systemd-analyze verify \
+	    $(CHECK_UNITS)/kizuna.socket $(CHECK_UNITS)/kizuna.service
+	@systemd-analyze security --offline=true --threshold=20 \
+	    $(CHECK_UNITS)/kizuna.service > $(CHECK_UNITS)/security.txt; \
+	rc=$$?; tail -1 $(CHECK_UNITS)/security.txt; exit $$rc
+	@echo "systemd units: verified"
+
 test: test-deps
 	$(MAKE) unit replay
 	$(MAKE) golden-check
+	$(MAKE) lint-man check-units
 	$(MAKE) integration
+
+# --- install ------------------------------------------------------------------
+#
+#   make install [PREFIX=/usr/local] [DESTDIR=/staging] [SYSTEMDUNITDIR=...]
+#   make uninstall (with the same variables)
+#
+# The binary goes to bin, not sbin: `kizuna convert` is a tool capsule authors
+# run as themselves (Debian gives ordinary users no sbin in PATH), and the
+# server needs no root either (1965 is above 1023; kizuna.socket can hand it
+# any port).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# Not under PREFIX: the unit reads $(SYSCONFDIR)/kizuna/config.ini, and
+# StateDirectory=kizuna is /var/lib/kizuna whatever the prefix.
+SYSCONFDIR ?= /etc
+STATEDIR = /var/lib/kizuna
+
+# config.ini with its paths moved to the installed layout. Each pattern must
+# match (the install test checks the result), so a renamed key is noticed.
+INSTALLED_CONFIG_SED = -e '1i ; Installed by make install: cert, key and root point into $(STATEDIR).' \
+                       -e '1i ; Set hostname to your capsule'"'"'s domain name.' \
+                       -e 's|^cert = certs/|cert = $(STATEDIR)/certs/|' \
+                       -e 's|^key = certs/|key = $(STATEDIR)/certs/|' \
+                       -e 's|^root = capsule$$|root = $(STATEDIR)/capsule|'
+
+# What the admin owns once installed, the configuration and the capsule, is
+# installed only where absent: a second install never overwrites an edit.
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/kizuna
+	install -m 0644 man/kizuna.8 $(DESTDIR)$(MANDIR)/man8/kizuna.8
+	install -m 0644 man/kizuna.ini.5 $(DESTDIR)$(MANDIR)/man5/kizuna.ini.5
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    dist/kizuna.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/kizuna.service.tmp
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/kizuna.service.tmp
+	mv -f $(DESTDIR)$(SYSTEMDUNITDIR)/kizuna.service.tmp \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/kizuna.service
+	install -m 0644 dist/kizuna.socket $(DESTDIR)$(SYSTEMDUNITDIR)/kizuna.socket
+	@conf=$(DESTDIR)$(SYSCONFDIR)/kizuna/config.ini; \
+	if [ -e $$conf ]; then \
+		echo "kizuna: kept the existing $$conf (kizuna.ini(5) lists every key)"; \
+	else \
+		install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/kizuna && \
+		sed $(INSTALLED_CONFIG_SED) config.ini > $$conf.tmp && \
+		chmod 0644 $$conf.tmp && mv $$conf.tmp $$conf && \
+		echo "kizuna: installed $$conf: set [server] hostname to your domain"; \
+	fi
+	@dir=$(DESTDIR)$(STATEDIR)/capsule; \
+	if [ -e $$dir ]; then \
+		echo "kizuna: kept the existing $$dir"; \
+	else \
+		install -d -m 0755 $(DESTDIR)$(STATEDIR) && \
+		cp -R capsule $$dir.tmp && chmod -R u=rwX,go=rX $$dir.tmp && \
+		mv $$dir.tmp $$dir && \
+		echo "kizuna: installed the sample capsule in $$dir"; \
+	fi
+
+# Removes what install always installs. The configuration and the capsule
+# stay, even if untouched since: telling an edit from the shipped text is
+# guesswork, and a wrong guess loses a capsule or a key.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kizuna $(DESTDIR)$(MANDIR)/man8/kizuna.8 \
+	    $(DESTDIR)$(MANDIR)/man5/kizuna.ini.5 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/kizuna.service \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/kizuna.socket
+	@for d in $(DESTDIR)$(SYSCONFDIR)/kizuna $(DESTDIR)$(STATEDIR); do \
+		[ -e $$d ] && echo "kizuna: left $$d in place: remove it" \
+		    "yourself once its configuration, capsule or key is no longer needed"; \
+	done; true
 
 # --- benchmarks (figures, never a pass/fail) ----------------------------------
 

@@ -31,7 +31,8 @@ static unsigned
 to_epoll(unsigned events)
 {
 	return ((events & EV_READ) ? EPOLLIN : 0u) |
-	    ((events & EV_WRITE) ? EPOLLOUT : 0u);
+	    ((events & EV_WRITE) ? EPOLLOUT : 0u) |
+	    ((events & EV_EXCLUSIVE) ? EPOLLEXCLUSIVE : 0u);
 }
 
 int
@@ -48,10 +49,19 @@ ev_add(struct ev_loop *loop, struct ev_watch *w, unsigned events)
 int
 ev_set(struct ev_loop *loop, struct ev_watch *w, unsigned events)
 {
-	struct epoll_event e = { .events = to_epoll(events), .data.ptr = w };
+	struct epoll_event e;
 
+	events |= w->events & EV_EXCLUSIVE;
 	if (w->events == events)
 		return 0;
+	/* The kernel refuses EPOLL_CTL_MOD on an exclusive watch. */
+	if (events & EV_EXCLUSIVE) {
+		if (ev_del(loop, w) == -1)
+			return -1;
+		return ev_add(loop, w, events);
+	}
+	e.events = to_epoll(events);
+	e.data.ptr = w;
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_MOD, w->fd, &e) == -1)
 		return -1;
 	w->events = events;

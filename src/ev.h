@@ -15,13 +15,21 @@
 #define EV_READ  0x1u
 #define EV_WRITE 0x2u
 #define EV_HUP   0x4u   /* error or hang-up; reported whatever was asked */
+/*
+ * For ev_add, with EV_READ: a descriptor that several loops watch (one
+ * listening socket shared by every worker) wakes only one of them per
+ * event (EPOLLEXCLUSIVE), not all, which would then race for one accept.
+ * It stays set for the watch's life; ev_set keeps it.
+ */
+#define EV_EXCLUSIVE 0x8u
 
 struct ev_watch;
 typedef void ev_callback(struct ev_watch *w, unsigned revents);
 
 struct ev_watch {
 	int fd;
-	unsigned events;    /* EV_READ | EV_WRITE currently asked for */
+	unsigned events;    /* EV_READ | EV_WRITE currently asked for, and
+	                       EV_EXCLUSIVE when added so */
 	ev_callback *cb;
 };
 

@@ -24,6 +24,7 @@
 #include "pages.h"
 #include "server.h"
 #include "site.h"
+#include "systemd.h"
 #include "tls.h"
 
 #ifndef KIZUNA_VERSION
@@ -89,8 +90,18 @@ serve(const struct config *cfg)
 {
 	struct site *site;
 	char err[1024];
-	int rc;
+	int rc, inherited;
 
+	/* First: both read (and unset) the environment, and the notification
+	 * socket must be connected before the privilege drop and sandbox. */
+	if (systemd_notify_open(err, sizeof(err)) == -1)
+		log_warn("%s: the service manager will not be told when kizuna "
+		    "is ready", err);
+	inherited = systemd_listen_fds(CONFIG_MAX_ADDRESSES, err, sizeof(err));
+	if (inherited == -1) {
+		log_error("%s", err);
+		return EXIT_CONFIG;
+	}
 	rc = tls_ensure_certificate(cfg->cert, cfg->key, cfg->hostname, err,
 	    sizeof(err));
 	if (rc == -1) {
@@ -115,9 +126,10 @@ serve(const struct config *cfg)
 	/* A client that resets mid-response must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
 	server_block_signals();
-	rc = server_run(site);
+	rc = server_run(site, inherited);
 	site_release(site);
 	log_close();
+	systemd_notify_close();
 	return rc == 0 ? 0 : EXIT_RUNTIME;
 }
 

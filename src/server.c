@@ -6,12 +6,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -25,6 +27,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "site.h"
+#include "systemd.h"
 
 /* Connections taken per readiness event: fairness to the open ones. */
 #define ACCEPT_BATCH 64
@@ -74,6 +77,10 @@ struct server {
 	atomic_int *per_ip;        /* CONN_IP_SLOTS counters for max_per_ip */
 	struct rate_table *rate;   /* for rate_limit, or NULL */
 	atomic_int stop;
+	/* Socket activation: this many listening sockets from the service
+	 * manager, at SYSTEMD_LISTEN_FDS_START on; 0: bind [server] address. */
+	int inherited;
+	int port;                  /* the port requests must name */
 };
 
 static void
@@ -269,12 +276,31 @@ parse_address(const char *addr, int port, struct sockaddr_storage *ss,
 	return -1;
 }
 
+/*
+ * Options set on a listener for the sockets it accepts, which inherit them:
+ * our writes are whole records, and Nagle would only hold the last one back;
+ * and the kernel queues at most one record beyond what is in flight, so a
+ * slow reader's pace is seen (write deadlines, min_rate) instead of
+ * megabytes vanishing into the socket buffer.
+ */
+static int
+set_accepted_options(int fd)
+{
+	int one = 1, lowat = 16 * 1024;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat,
+	    sizeof(lowat)) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 open_listener(const char *addr, int port, int probe)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int family, fd, one = 1, lowat = 16 * 1024;
+	int family, fd, one = 1;
 
 	if ((family = parse_address(addr, port, &ss, &len)) == -1) {
 		errno = EINVAL;
@@ -290,14 +316,7 @@ open_listener(const char *addr, int port, int probe)
 	    &one, sizeof(one)) == -1) ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == -1 ||
-	    /* Accepted sockets inherit both: our writes are whole records,
-	     * and Nagle would only hold the last one back; and the kernel
-	     * queues at most one record beyond what is in flight, so a slow
-	     * reader's pace is seen (write deadlines, min_rate) instead of
-	     * megabytes vanishing into the socket buffer. */
-	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == -1 ||
-	    setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat,
-	    sizeof(lowat)) == -1 ||
+	    set_accepted_options(fd) == -1 ||
 	    bind(fd, (struct sockaddr *)&ss, len) == -1 ||
 	    listen(fd, SOMAXCONN) == -1) {
 		int saved = errno;
@@ -306,6 +325,33 @@ open_listener(const char *addr, int port, int probe)
 		errno = saved;
 		return -1;
 	}
+	return fd;
+}
+
+/*
+ * Listener i of worker id: its own SO_REUSEPORT socket on [server] address
+ * i; or under socket activation its own descriptor for the manager's socket
+ * i, which every worker shares. Each worker closes only its copy, so the
+ * socket stays open (the manager holds it too: connections wait in its
+ * backlog across a restart). Returns the descriptor, or -1 (logged).
+ */
+static int
+worker_listener(const struct server *srv, int i, int id)
+{
+	const struct config *cfg = srv->cfg;
+	int fd;
+
+	if (srv->inherited > 0) {
+		fd = fcntl(SYSTEMD_LISTEN_FDS_START + i, F_DUPFD_CLOEXEC, 0);
+		if (fd == -1)
+			log_error("socket %d from the service manager: %s",
+			    SYSTEMD_LISTEN_FDS_START + i, strerror(errno));
+		return fd;
+	}
+	fd = open_listener(cfg->addresses[i], cfg->port, id == 0);
+	if (fd == -1)
+		log_error("cannot listen on %s port %d: %s", cfg->addresses[i],
+		    cfg->port, strerror(errno));
 	return fd;
 }
 
@@ -330,7 +376,7 @@ worker_init(struct server *srv, struct worker *w, int id)
 {
 	const struct config *cfg = srv->cfg;
 	char err[512];
-	int i, fd;
+	int i, fd, nlisten;
 
 	w->srv = srv;
 	w->id = id;
@@ -350,18 +396,16 @@ worker_init(struct server *srv, struct worker *w, int id)
 	w->site_gen = atomic_load(&srv->site_gen);
 	w->host.per_ip = srv->per_ip;
 	w->host.rate = srv->rate;
-	for (i = 0; i < cfg->naddresses; i++) {
-		fd = open_listener(cfg->addresses[i], cfg->port, id == 0);
-		if (fd == -1) {
-			log_error("cannot listen on %s port %d: %s",
-			    cfg->addresses[i], cfg->port, strerror(errno));
+	nlisten = srv->inherited > 0 ? srv->inherited : cfg->naddresses;
+	for (i = 0; i < nlisten; i++) {
+		if ((fd = worker_listener(srv, i, id)) == -1)
 			return -1;
-		}
 		w->listeners[i].watch.fd = fd;
 		w->listeners[i].watch.cb = on_accept;
 		w->listeners[i].worker = w;
 		w->nlisteners++;
-		if (ev_add(&w->loop, &w->listeners[i].watch, EV_READ) == -1)
+		if (ev_add(&w->loop, &w->listeners[i].watch, EV_READ |
+		    (srv->inherited > 0 ? EV_EXCLUSIVE : 0)) == -1)
 			return -1;
 	}
 	w->accepting = 1;
@@ -410,8 +454,10 @@ reload(struct server *srv, int nstarted)
 	int n;
 
 	log_info("SIGHUP: reloading %s", srv->cfg->path);
+	systemd_notify_reloading();
 	if ((cfg = malloc(sizeof(*cfg))) == NULL) {
 		log_error("reload refused: out of memory");
+		systemd_notify("READY=1");
 		return;
 	}
 	if (config_load(srv->cfg->path, cfg, err, sizeof(err)) == -1) {
@@ -429,6 +475,7 @@ reload(struct server *srv, int nstarted)
 		log_error("reload refused, still serving as before: %s", err);
 		goto out;
 	}
+	site->policy.port = srv->port;   /* the inherited sockets' port */
 	pthread_mutex_lock(&srv->site_lock);
 	old = srv->site;
 	srv->site = site;
@@ -442,6 +489,8 @@ reload(struct server *srv, int nstarted)
 	    pages_count(site->pages), site->fingerprint);
 out:
 	free(cfg);
+	/* Serving either way: the new site, or the old one untouched. */
+	systemd_notify("READY=1");
 }
 
 /*
@@ -594,13 +643,58 @@ raise_fd_limit(const struct config *cfg)
 		    cfg->max_connections);
 }
 
+/*
+ * Socket activation: the manager's sockets replace [server] address and
+ * port. Requests must name the port they listen on when they share one;
+ * with several ports (1965 and a redirected one, say), [server] port still
+ * decides. Returns 0, or -1 (logged).
+ */
+static int
+use_inherited(struct server *srv, int n)
+{
+	char addr[64];
+	int i, fd, port, first = -1, v6only, mixed = 0;
+	socklen_t len;
+
+	log_info("socket activation: %d socket%s from the service manager; "
+	    "[server] address and port are not bound", n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		fd = SYSTEMD_LISTEN_FDS_START + i;
+		if (systemd_socket_address(fd, addr, sizeof(addr), &port) == -1 ||
+		    set_accepted_options(fd) == -1) {
+			log_error("socket %d from the service manager: %s", fd,
+			    strerror(errno));
+			return -1;
+		}
+		log_info("listening on %s port %d (from the service manager)",
+		    addr, port);
+		len = sizeof(v6only);
+		if (strchr(addr, ':') != NULL && getsockopt(fd, IPPROTO_IPV6,
+		    IPV6_V6ONLY, &v6only, &len) == 0 && !v6only)
+			log_warn("%s port %d also takes IPv4, whose clients then "
+			    "look like ::ffff:a.b.c.d and share one max_per_ip "
+			    "count: set BindIPv6Only=ipv6-only in kizuna.socket",
+			    addr, port);
+		if (first == -1)
+			first = port;
+		else if (port != first)
+			mixed = 1;
+	}
+	srv->inherited = n;
+	srv->port = mixed ? srv->cfg->port : first;
+	if (mixed)
+		log_info("the sockets listen on several ports: requests must "
+		    "name port %d ([server] port)", srv->port);
+	return 0;
+}
+
 int
-server_run(struct site *site)
+server_run(struct site *site, int inherited)
 {
 	const struct config *cfg = &site->cfg;
-	struct server srv = { .cfg = cfg, .site = site };
+	struct server srv = { .cfg = cfg, .site = site, .port = cfg->port };
 	struct sandbox *sb = NULL;
-	char err[512];
+	char err[512], status[512];
 	int i, inited = 0, started = 0, rc = 0;
 
 	/* srv.site is the current site's hold; the caller's hold keeps the
@@ -610,6 +704,11 @@ server_run(struct site *site)
 	atomic_init(&srv.site_gen, 0);
 	atomic_init(&srv.open, 0);
 	atomic_init(&srv.stop, 0);
+	if (inherited > 0 && use_inherited(&srv, inherited) == -1) {
+		rc = -1;
+		goto out;
+	}
+	site->policy.port = srv.port;
 	raise_fd_limit(cfg);
 	srv.nworkers = cfg->workers;
 	if ((srv.workers = calloc((size_t)srv.nworkers,
@@ -655,7 +754,7 @@ server_run(struct site *site)
 		rc = -1;
 		goto out;
 	}
-	for (i = 0; i < cfg->naddresses; i++)
+	for (i = 0; srv.inherited == 0 && i < cfg->naddresses; i++)
 		log_info("listening on %s port %d", cfg->addresses[i],
 		    cfg->port);
 	log_info("serving %s as gemini://%s/ with %d worker%s", cfg->root,
@@ -668,8 +767,16 @@ server_run(struct site *site)
 			break;
 		}
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		snprintf(status, sizeof(status), "READY=1\nSTATUS=serving "
+		    "gemini://%s/ with %d worker%s", cfg->hostname,
+		    srv.nworkers, srv.nworkers == 1 ? "" : "s");
+		if (systemd_notify(status) == -1)
+			log_warn("cannot notify the service manager: %s",
+			    strerror(errno));
 		wait_for_stop(&srv, started);
+		systemd_notify("STOPPING=1");
+	}
 	atomic_store(&srv.stop, 1);
 	wake_workers(&srv, started);
 	for (i = 0; i < started; i++)

@@ -385,11 +385,14 @@ class KizunaServer:
     def __init__(self, timeout=5, addresses=("127.0.0.1",), workers=2,
                  hostname="localhost", extra_files=None, cwd=None,
                  config_overrides=None, binary=None, with_fifo=False,
-                 preexec_fn=None, wrapper=None):
+                 preexec_fn=None, wrapper=None, env=None):
         # preexec_fn runs in the child before exec: its own resource limits.
         self.preexec_fn = preexec_fn
-        # wrapper: a command line that runs kizuna (it is appended).
+        # wrapper: a command line that runs kizuna (it is appended); one
+        # that ends by exec'ing it (systemd-socket-activate, setpriv) keeps
+        # proc.pid kizuna's. env: variables added to the child's environment.
         self.wrapper = list(wrapper or [])
+        self.env = env
         self.binary = binary or KIZUNA_BIN
         self.dir = tempfile.mkdtemp(prefix="kizuna-it-")
         self.addresses = tuple(addresses)
@@ -507,6 +510,7 @@ class KizunaServer:
         env = dict(os.environ)
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:symbolize=0:color=never")
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:symbolize=0:color=never")
+        env.update(self.env or {})
         self.proc = subprocess.Popen(argv, cwd=self.cwd, env=env,
                                      stdin=subprocess.DEVNULL,
                                      stdout=self._stdout_file,

@@ -1,0 +1,55 @@
+"""The manual keeps up with the code: every key of config.ini is described in
+kizuna.ini(5), in its section, and the manual names no key config.ini lacks."""
+
+import os
+import re
+import unittest
+
+from kizuna_harness import REPO_ROOT
+
+
+def config_keys():
+    """(section, key) of every key = value line of config.ini."""
+    keys, section = set(), None
+    with open(os.path.join(REPO_ROOT, "config.ini"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            m = re.match(r"^\[(\w+)\]$", line)
+            if m:
+                section = m.group(1)
+            elif line and line[0] not in ";#" and "=" in line:
+                keys.add((section, line.split("=", 1)[0].strip()))
+    return keys
+
+
+def manual_keys():
+    """(section, key) of every `.It Cm key` under `.Ss [section]` of
+    kizuna.ini.5."""
+    keys, section = set(), None
+    path = os.path.join(REPO_ROOT, "man", "kizuna.ini.5")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"^\.Ss \[(\w+)\]", line)
+            if m:
+                section = m.group(1)
+            elif line.startswith(".Sh "):
+                section = None
+            m = re.match(r"^\.It Cm (\w+)", line)
+            if m and section is not None:
+                keys.add((section, m.group(1)))
+    return keys
+
+
+class ManualTests(unittest.TestCase):
+
+    def test_every_config_key_is_in_kizuna_ini_5(self):
+        in_config, in_manual = config_keys(), manual_keys()
+        self.assertGreater(len(in_config), 10)
+        self.assertEqual(in_config - in_manual, set(),
+                         "keys of config.ini missing from man/kizuna.ini.5")
+        self.assertEqual(in_manual - in_config, set(),
+                         "keys in man/kizuna.ini.5 that config.ini lacks")
+
+
+if __name__ == "__main__":
+    unittest.main()
