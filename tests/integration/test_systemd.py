@@ -38,12 +38,13 @@ class NotifyListener:
             self.address = path
         self.messages = []   # (pid, text), as received
 
-    def wait_for(self, line, limit=15.0):
-        """Receives until a message holds line (such as "READY=1") as one
-        of its lines; returns (pid, text), or fails at the limit."""
+    def wait_for(self, line, limit=15.0, since=0):
+        """Receives until a message (from the since-th on) holds line (such
+        as "READY=1") as one of its lines; returns (pid, text), or fails at
+        the limit."""
         deadline = time.monotonic() + limit
         while True:
-            for pid, text in self.messages:
+            for pid, text in self.messages[since:]:
                 if line in text.split("\n"):
                     return pid, text
             left = deadline - time.monotonic()
@@ -95,6 +96,26 @@ class NotifyTests(unittest.TestCase):
         srv.proc.send_signal(signal.SIGTERM)
         pid, _ = listener.wait_for("STOPPING=1")
         self.assertEqual(pid, srv.proc.pid)
+        self.assertEqual(srv.stop(), 0)
+
+    def test_reload_says_reloading_then_ready(self):
+        srv, listener = self.start_with_listener()
+        listener.wait_for("READY=1")
+        os.chmod(srv.dir, 0o755)   # the service user reads the config
+        n = len(listener.messages)
+        srv.proc.send_signal(signal.SIGHUP)
+        listener.wait_for("READY=1", since=n)
+        after = [t for _, t in listener.messages[n:]]
+        self.assertGreaterEqual(len(after), 2, after)
+        first = after[0].split("\n")
+        self.assertIn("RELOADING=1", first)
+        usec = [l for l in first if l.startswith("MONOTONIC_USEC=")]
+        self.assertEqual(len(usec), 1, first)
+        # CLOCK_MONOTONIC, in microseconds: close to ours.
+        self.assertLess(abs(int(usec[0].split("=")[1]) -
+                            time.monotonic() * 1e6), 30e6)
+        self.assertIn("READY=1", after[-1].split("\n"))
+        self.assertEqual(srv.get("/").status, 20)
         self.assertEqual(srv.stop(), 0)
 
     def test_abstract_socket(self):
