@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,9 +86,31 @@ check(const struct config *cfg)
 	return 0;
 }
 
+/*
+ * Who a generated certificate and key belong to: started as root, the user
+ * kizuna will serve as (it reads them again on reload); else whoever runs
+ * it. An unknown user is reported by the privilege drop, later.
+ */
+static struct owner_ids {
+	uid_t uid;
+	gid_t gid;
+} generated_files_owner(const struct config *cfg)
+{
+	struct owner_ids ids = { (uid_t)-1, (gid_t)-1 };
+	struct passwd *pw;
+
+	if (geteuid() == 0 && (pw = getpwnam(cfg->user)) != NULL &&
+	    pw->pw_uid != 0) {
+		ids.uid = pw->pw_uid;
+		ids.gid = pw->pw_gid;
+	}
+	return ids;
+}
+
 static int
 serve(const struct config *cfg)
 {
+	struct owner_ids owner = generated_files_owner(cfg);
 	struct site *site;
 	char err[1024];
 	int rc, inherited;
@@ -102,8 +125,8 @@ serve(const struct config *cfg)
 		log_error("%s", err);
 		return EXIT_CONFIG;
 	}
-	rc = tls_ensure_certificate(cfg->cert, cfg->key, cfg->hostname, err,
-	    sizeof(err));
+	rc = tls_ensure_certificate(cfg->cert, cfg->key, cfg->hostname,
+	    owner.uid, owner.gid, err, sizeof(err));
 	if (rc == -1) {
 		log_error("%s", err);
 		return EXIT_CONFIG;

@@ -57,8 +57,14 @@ file_exists(const char *path)
 	return stat(path, &sb) == 0;
 }
 
+/* The owner of what tls_ensure_certificate creates: (uid_t)-1 keeps ours. */
+struct owner {
+	uid_t uid;
+	gid_t gid;
+};
+
 static void
-mkdir_parent(const char *path)
+mkdir_parent(const char *path, const struct owner *owner)
 {
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
@@ -68,8 +74,12 @@ mkdir_parent(const char *path)
 		return;
 	memcpy(dir, path, (size_t)(slash - path));
 	dir[slash - path] = '\0';
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		return;
+	if (mkdir(dir, 0700) == -1) {
+		if (errno != EEXIST)
+			return;
+	} else if (owner->uid != (uid_t)-1 && chown(dir, owner->uid,
+	    owner->gid) == -1)
+		return;   /* then writing the key fails and says why */
 }
 
 static int
@@ -169,7 +179,8 @@ write_all(int fd, const char *buf, size_t len)
  * BIO's buffer when it frees it.
  */
 static int
-write_pem(const char *path, mode_t mode, EVP_PKEY *pkey, X509 *x)
+write_pem(const char *path, mode_t mode, const struct owner *owner,
+    EVP_PKEY *pkey, X509 *x)
 {
 	BIO *mem;
 	BUF_MEM *pem;
@@ -188,6 +199,8 @@ write_pem(const char *path, mode_t mode, EVP_PKEY *pkey, X509 *x)
 		BIO_free(mem);
 		return -1;
 	}
+	if (owner->uid != (uid_t)-1 && fchown(fd, owner->uid, owner->gid) == -1)
+		ok = 0;
 	if (!ok || write_all(fd, pem->data, pem->length) == -1)
 		ok = 0;
 	if (close(fd) == -1)
@@ -314,8 +327,9 @@ out:
 
 int
 tls_ensure_certificate(const char *cert, const char *key,
-    const char *hostname, char *err, size_t errsize)
+    const char *hostname, uid_t uid, gid_t gid, char *err, size_t errsize)
 {
+	const struct owner owner = { uid, gid };
 	int have_cert = file_exists(cert), have_key = file_exists(key);
 	EVP_PKEY *pkey = NULL;
 	X509 *x = NULL;
@@ -332,8 +346,8 @@ tls_ensure_certificate(const char *cert, const char *key,
 		return -1;
 	}
 	errno = 0;
-	mkdir_parent(key);
-	mkdir_parent(cert);
+	mkdir_parent(key, &owner);
+	mkdir_parent(cert, &owner);
 	if ((pkey = EVP_EC_gen("P-256")) == NULL) {
 		set_error(err, errsize, "cannot generate a P-256 key", NULL);
 		goto out;
@@ -343,11 +357,11 @@ tls_ensure_certificate(const char *cert, const char *key,
 		goto out;
 	}
 	/* The key first: a certificate without its key would block starts. */
-	if (write_pem(key, 0600, pkey, NULL) == -1) {
+	if (write_pem(key, 0600, &owner, pkey, NULL) == -1) {
 		set_error(err, errsize, "cannot write the key", key);
 		goto out;
 	}
-	if (write_pem(cert, 0644, NULL, x) == -1) {
+	if (write_pem(cert, 0644, &owner, NULL, x) == -1) {
 		set_error(err, errsize, "cannot write the certificate", cert);
 		unlink(key);
 		goto out;

@@ -11,6 +11,7 @@
 #define KIZUNA_TLS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct tls_ctx;
 struct tls_conn;
@@ -30,12 +31,14 @@ enum tls_result {
  * Makes sure a certificate and key exist. When neither file exists, creates
  * a self-signed ECDSA P-256 certificate for hostname (CN and
  * subjectAltName), valid for 30 years; the key file is created with mode
- * 0600 and its directory with 0700 when missing. When exactly one exists,
- * refuses, so that a key is never overwritten silently.
+ * 0600 and its directory with 0700 when missing. What it creates belongs
+ * to uid and gid, unless uid is (uid_t)-1: started as root, the files are
+ * the service user's, who reads them again on reload. When exactly one
+ * exists, refuses, so that a key is never overwritten silently.
  * Returns 1 when it created them, 0 when both existed, -1 with err set.
  */
 int tls_ensure_certificate(const char *cert, const char *key,
-    const char *hostname, char *err, size_t errsize);
+    const char *hostname, uid_t uid, gid_t gid, char *err, size_t errsize);
 
 /*
  * Loads the certificate (chain) and key, checks that they match, and sets up

@@ -56,12 +56,15 @@ def peer_fingerprint(port):
 
 class ReloadTestCase(unittest.TestCase):
 
-    def start(self, overrides=None, workers=2):
+    def start(self, overrides=None, workers=2, make_cert=True):
         srv = KizunaServer(workers=workers, config_overrides=overrides)
         self.addCleanup(srv.cleanup)
         # The service user must be able to read what a reload reads.
         os.chmod(srv.dir, 0o755)
-        make_certificate(srv.cert_path, srv.key_path)
+        if make_cert:
+            make_certificate(srv.cert_path, srv.key_path)
+        else:
+            os.rmdir(srv.certs)   # kizuna makes the directory too
         srv.start()
         self.srv = srv
         return srv
@@ -98,6 +101,21 @@ class ReloadTests(ReloadTestCase):
         r = srv.get("/articles/reload/")
         self.assertEqual(r.status, 20, r)
         self.assertIn("再読み込みの記事".encode("utf-8"), r.body)
+        self.assertEqual(srv.get("/").status, 20)
+        self.assertEqual(srv.stop(), 0)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root: the privilege drop")
+    def test_generated_key_belongs_to_the_service_user_and_reloads(self):
+        srv = self.start(make_cert=False)
+        nobody = pwd.getpwnam("nobody")
+        for path in (srv.certs, srv.key_path, srv.cert_path):
+            st = os.stat(path)
+            self.assertEqual((st.st_uid, st.st_gid),
+                             (nobody.pw_uid, nobody.pw_gid), path)
+        self.assertEqual(os.stat(srv.key_path).st_mode & 0o777, 0o600)
+        self.assertEqual(os.stat(srv.certs).st_mode & 0o777, 0o700)
+        self.assertNotIn("not readable by user", srv.stderr_text())
+        self.reload()
         self.assertEqual(srv.get("/").status, 20)
         self.assertEqual(srv.stop(), 0)
 
