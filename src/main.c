@@ -88,8 +88,10 @@ check(const struct config *cfg)
 
 /*
  * Who a generated certificate and key belong to: started as root, the user
- * kizuna will serve as (it reads them again on reload); else whoever runs
- * it. An unknown user is reported by the privilege drop, later.
+ * kizuna will serve as, so that a reload can read them again; but never
+ * nobody, whom other daemons share (they could read the key): then root,
+ * and a reload keeps the certificate in use. Else whoever runs kizuna. An
+ * unknown user is reported by the privilege drop, later.
  */
 static struct owner_ids {
 	uid_t uid;
@@ -99,8 +101,8 @@ static struct owner_ids {
 	struct owner_ids ids = { (uid_t)-1, (gid_t)-1 };
 	struct passwd *pw;
 
-	if (geteuid() == 0 && (pw = getpwnam(cfg->user)) != NULL &&
-	    pw->pw_uid != 0) {
+	if (geteuid() == 0 && strcmp(cfg->user, "nobody") != 0 &&
+	    (pw = getpwnam(cfg->user)) != NULL && pw->pw_uid != 0) {
 		ids.uid = pw->pw_uid;
 		ids.gid = pw->pw_gid;
 	}
@@ -136,7 +138,7 @@ serve(const struct config *cfg)
 		    cfg->hostname, cfg->cert, cfg->key);
 	if (log_init(cfg->log_level, cfg->access_log) == -1)
 		return EXIT_CONFIG;
-	if ((site = site_new(cfg, err, sizeof(err))) == NULL) {
+	if ((site = site_new(cfg, NULL, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		log_close();
 		return EXIT_CONFIG;

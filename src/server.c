@@ -471,7 +471,7 @@ reload(struct server *srv, int nstarted)
 		    what, n == 1 ? "it" : "them");
 		goto out;
 	}
-	if ((site = site_new(cfg, err, sizeof(err))) == NULL) {
+	if ((site = site_new(cfg, srv->site, err, sizeof(err))) == NULL) {
 		log_error("reload refused, still serving as before: %s", err);
 		goto out;
 	}
@@ -582,14 +582,15 @@ prepare_sandbox(const struct config *cfg)
 static void
 warn_unreadable(const struct config *cfg)
 {
-	const char *paths[] = { cfg->path, cfg->cert, cfg->key };
-	size_t i;
-
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (access(paths[i], R_OK) == -1)
-			log_warn("%s: not readable by user %s (%s): a reload "
-			    "(SIGHUP) will be refused until it is", paths[i],
-			    cfg->user, strerror(errno));
+	if (access(cfg->path, R_OK) == -1)
+		log_warn("%s: not readable by user %s (%s): a reload (SIGHUP) "
+		    "will be refused until it is", cfg->path, cfg->user,
+		    strerror(errno));
+	if (access(cfg->cert, R_OK) == -1 || access(cfg->key, R_OK) == -1)
+		log_warn("%s or %s: not readable by user %s (%s): a reload "
+		    "keeps the certificate in use, and cannot load a new one "
+		    "until they are", cfg->cert, cfg->key, cfg->user,
+		    strerror(errno));
 }
 
 /* Landlock and seccomp, once root is gone. */

@@ -3,13 +3,94 @@
  */
 #include "site.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
+
+/* Returns 0, or -1 with errno set. */
+static int
+identify(const char *path, struct site_file_id *id)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == -1)
+		return -1;
+	id->dev = sb.st_dev;
+	id->ino = sb.st_ino;
+	id->size = sb.st_size;
+	id->mtime = sb.st_mtim;
+	return 0;
+}
+
+static int
+same_file(const struct site_file_id *a, const struct site_file_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	    a->mtime.tv_sec == b->mtime.tv_sec &&
+	    a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+/*
+ * Whether prev's certificate and key can serve cfg: the same paths, and
+ * files that did not change. A file the service user cannot even stat
+ * (a root-only key directory) cannot have been read again either: it is
+ * kept, and the log says so.
+ */
+static int
+keep_certificate(struct site *site, const struct site *prev)
+{
+	struct site_file_id cert, key;
+	int cert_ok, key_ok;
+
+	if (prev == NULL || strcmp(site->cfg.cert, prev->cfg.cert) != 0 ||
+	    strcmp(site->cfg.key, prev->cfg.key) != 0)
+		return 0;
+	cert_ok = identify(site->cfg.cert, &cert) == 0;
+	key_ok = identify(site->cfg.key, &key) == 0;
+	if (cert_ok && key_ok)
+		return same_file(&cert, &prev->cert_id) &&
+		    same_file(&key, &prev->key_id);
+	if (errno != EACCES)
+		return 0;   /* gone, say: loading it reports that */
+	log_warn("cannot see whether %s or %s changed (%s): keeping the "
+	    "certificate in use", site->cfg.cert, site->cfg.key,
+	    strerror(errno));
+	return 1;
+}
+
+static int
+load_certificate(struct site *site, const struct site *prev, char *err,
+    size_t errsize)
+{
+	if (keep_certificate(site, prev)) {
+		if ((site->tls = tls_ctx_share(prev->tls)) == NULL) {
+			snprintf(err, errsize, "out of memory");
+			return -1;
+		}
+		site->cert_id = prev->cert_id;
+		site->key_id = prev->key_id;
+		memcpy(site->fingerprint, prev->fingerprint,
+		    sizeof(site->fingerprint));
+		return 0;
+	}
+	/* Identified first: a file replaced between the two steps is then
+	 * seen as changed on the next reload, never missed. */
+	if (identify(site->cfg.cert, &site->cert_id) == -1)
+		memset(&site->cert_id, 0, sizeof(site->cert_id));
+	if (identify(site->cfg.key, &site->key_id) == -1)
+		memset(&site->key_id, 0, sizeof(site->key_id));
+	site->tls = tls_ctx_new(site->cfg.cert, site->cfg.key,
+	    site->fingerprint, err, errsize);
+	return site->tls == NULL ? -1 : 0;
+}
 
 struct site *
-site_new(const struct config *cfg, char *err, size_t errsize)
+site_new(const struct config *cfg, const struct site *prev, char *err,
+    size_t errsize)
 {
 	struct site *site;
 
@@ -19,8 +100,7 @@ site_new(const struct config *cfg, char *err, size_t errsize)
 	}
 	atomic_init(&site->refs, 1);
 	site->cfg = *cfg;
-	if ((site->tls = tls_ctx_new(site->cfg.cert, site->cfg.key,
-	    site->fingerprint, err, errsize)) == NULL) {
+	if (load_certificate(site, prev, err, errsize) == -1) {
 		free(site);
 		return NULL;
 	}

@@ -14,6 +14,8 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "capsule.h"
 #include "config.h"
@@ -21,10 +23,19 @@
 #include "request.h"
 #include "tls.h"
 
+/* Which file a path named when it was loaded: a change makes a new one. */
+struct site_file_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
 struct site {
 	atomic_int refs;
 	struct config cfg;
 	struct tls_ctx *tls;
+	struct site_file_id cert_id, key_id;
 	struct pages *pages;
 	char fingerprint[TLS_FINGERPRINT_SIZE];   /* of the certificate */
 	char lang[40];                  /* cfg.lang, quoted when several */
@@ -35,9 +46,14 @@ struct site {
 /*
  * Loads the certificate and key (which must exist) and the articles that
  * cfg names, into a new site held once by the caller. cfg is copied.
+ * With prev (a reload), the certificate and key are only read again when
+ * they changed: the same paths naming the same, unmodified files keep
+ * prev's TLS context. So a reload for an article needs no access to the
+ * key, which a root-started server's user may rightly not have.
  * Returns NULL with err set (the same messages as at start-up).
  */
-struct site *site_new(const struct config *cfg, char *err, size_t errsize);
+struct site *site_new(const struct config *cfg, const struct site *prev,
+    char *err, size_t errsize);
 
 /* Takes one more hold on site; returns it. Any thread. */
 struct site *site_hold(struct site *site);

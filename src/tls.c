@@ -474,6 +474,21 @@ fail:
 	return NULL;
 }
 
+struct tls_ctx *
+tls_ctx_share(struct tls_ctx *ctx)
+{
+	struct tls_ctx *copy;
+
+	if ((copy = calloc(1, sizeof(*copy))) == NULL)
+		return NULL;
+	if (SSL_CTX_up_ref(ctx->ssl_ctx) != 1) {
+		free(copy);
+		return NULL;
+	}
+	copy->ssl_ctx = ctx->ssl_ctx;
+	return copy;
+}
+
 void
 tls_ctx_free(struct tls_ctx *ctx)
 {

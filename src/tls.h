@@ -52,6 +52,14 @@ struct tls_ctx *tls_ctx_new(const char *cert, const char *key,
 void tls_ctx_free(struct tls_ctx *ctx);
 
 /*
+ * The same context (certificate, key, settings, ticket keys) under a
+ * second handle, freed on its own with tls_ctx_free: a reload that finds
+ * the certificate and key unchanged keeps them, and with them the tickets
+ * readers resume with. NULL when out of memory.
+ */
+struct tls_ctx *tls_ctx_share(struct tls_ctx *ctx);
+
+/*
  * Starts server-side TLS on the connected, non-blocking socket fd, which
  * stays owned by the caller. Returns NULL when out of memory.
  */

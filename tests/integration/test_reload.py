@@ -105,18 +105,45 @@ class ReloadTests(ReloadTestCase):
         self.assertEqual(srv.stop(), 0)
 
     @unittest.skipUnless(os.geteuid() == 0, "needs root: the privilege drop")
-    def test_generated_key_belongs_to_the_service_user_and_reloads(self):
-        srv = self.start(make_cert=False)
-        nobody = pwd.getpwnam("nobody")
+    def test_generated_key_belongs_to_a_dedicated_user(self):
+        srv = self.start(overrides={("server", "user"): "daemon"},
+                         make_cert=False)
+        daemon = pwd.getpwnam("daemon")
         for path in (srv.certs, srv.key_path, srv.cert_path):
             st = os.stat(path)
             self.assertEqual((st.st_uid, st.st_gid),
-                             (nobody.pw_uid, nobody.pw_gid), path)
+                             (daemon.pw_uid, daemon.pw_gid), path)
         self.assertEqual(os.stat(srv.key_path).st_mode & 0o777, 0o600)
         self.assertEqual(os.stat(srv.certs).st_mode & 0o777, 0o700)
         self.assertNotIn("not readable by user", srv.stderr_text())
+        # It can load a new certificate on reload.
+        old = peer_fingerprint(srv.port)
+        os.remove(srv.key_path)
+        os.remove(srv.cert_path)
+        make_certificate(srv.cert_path, srv.key_path)
+        os.chown(srv.key_path, daemon.pw_uid, daemon.pw_gid)
         self.reload()
-        self.assertEqual(srv.get("/").status, 20)
+        self.assertNotEqual(peer_fingerprint(srv.port), old)
+        self.assertEqual(srv.stop(), 0)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root: the privilege drop")
+    def test_key_only_root_reads_is_kept_across_reloads(self):
+        # nobody is shared with other daemons: a generated key stays root's,
+        # and a reload (for an article, say) keeps the certificate in use.
+        srv = self.start(make_cert=False)
+        st = os.stat(srv.key_path)
+        self.assertEqual((st.st_uid, st.st_mode & 0o777), (0, 0o600))
+        self.assertIn("a reload keeps the certificate in use",
+                      srv.stderr_text())
+        old = peer_fingerprint(srv.port)
+        os.makedirs(os.path.join(srv.capsule, "articles"), exist_ok=True)
+        with open(os.path.join(srv.capsule, "articles", "reload.txt"),
+                  "wb") as f:
+            f.write(ARTICLE)
+        log = self.reload()
+        self.assertIn("keeping the certificate in use", log)
+        self.assertEqual(peer_fingerprint(srv.port), old)
+        self.assertEqual(srv.get("/articles/reload/").status, 20)
         self.assertEqual(srv.stop(), 0)
 
     def test_settings_change_for_new_connections(self):
