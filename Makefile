@@ -41,7 +41,7 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
-       ratelimit.c beneath.c proxy.c site.c systemd.c
+       ratelimit.c admission.c beneath.c proxy.c site.c systemd.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \

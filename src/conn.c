@@ -15,7 +15,6 @@
 
 #include "log.h"
 #include "proxy.h"
-#include "ratelimit.h"
 
 /*
  * Plaintext written per TLS call: one full TLS record, so a small page
@@ -38,14 +37,6 @@ enum conn_state {
 	CONN_DEAD,           /* closed; freed by conn_reap */
 };
 
-/* Per-address limits, decided once the client's address is known: at
- * accept, or with proxy_protocol once its header is read. */
-enum admission {
-	ADMITTED,
-	OVER_MAX_PER_IP,
-	OVER_RATE_LIMIT,
-};
-
 struct conn {
 	struct ev_watch watch;       /* first: ev hands this pointer back */
 	struct conn_host *host;
@@ -56,9 +47,9 @@ struct conn {
 	long long accepted_ms;
 	long long deadline_ms;       /* the earliest of the deadlines below */
 	long long write_by_ms;       /* the whole response, at min_rate */
-	unsigned peer_slot;          /* ip_slot() of the socket's peer */
-	int ip_slot;                 /* counted in host->per_ip, or -1 */
-	enum admission admission;    /* not ADMITTED: answer 44 */
+	unsigned peer_slot;          /* admission_slot() of the socket's peer */
+	int ip_slot;                 /* counted by admission_enter, or -1 */
+	enum admission_verdict verdict; /* not admitted: answer 44 */
 	int retry_after;             /* seconds, said in that 44 */
 	char address[INET6_ADDRSTRLEN];
 
@@ -289,8 +280,8 @@ handle_request(struct conn *c, size_t linelen)
 	int status;
 
 	c->url_len = linelen;
-	if (c->admission != ADMITTED) {
-		int connections = c->admission == OVER_MAX_PER_IP;
+	if (c->verdict != ADMISSION_ADMITTED) {
+		int connections = c->verdict == ADMISSION_TOO_MANY_CONNECTIONS;
 		char meta[128];
 
 		snprintf(meta, sizeof(meta), "Too many %s from your address: "
@@ -393,7 +384,7 @@ finish(struct conn *c)
 
 	log_access(&entry);
 	if (c->ip_slot >= 0)
-		atomic_fetch_sub(&h->per_ip[c->ip_slot], 1);
+		admission_leave(h->admission, (unsigned)c->ip_slot);
 	/* close() also takes the descriptor out of epoll: it is never
 	 * duplicated, so no ev_del is needed. */
 	tls_conn_free(c->tls);
@@ -533,31 +524,6 @@ conn_event(struct ev_watch *w, unsigned revents)
 }
 
 /*
- * The counter of a client address: FNV-1a over the IPv4 address, or over
- * the first 64 bits of an IPv6 one, since a single host commonly holds a
- * whole /64 and could otherwise step around the limit.
- */
-static unsigned
-ip_slot(const struct sockaddr *sa)
-{
-	const unsigned char *p;
-	unsigned h = 2166136261u;
-	size_t i, n;
-
-	if (sa->sa_family == AF_INET6) {
-		p = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
-		n = 8;
-	} else {
-		p = (const unsigned char *)
-		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-		n = 4;
-	}
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h % CONN_IP_SLOTS;
-}
-
-/*
  * Decides from the client's address whether this connection is served or,
  * once its request is read, answered 44: over max_per_ip open connections,
  * or out of rate_limit tokens. The answer needs the handshake anyway, and
@@ -566,26 +532,11 @@ ip_slot(const struct sockaddr *sa)
 static void
 admit(struct conn *c, unsigned slot)
 {
-	const struct config *cfg = &c->site->cfg;
-	struct conn_host *h = c->host;
-	int wait;
+	int counted;
 
-	if (cfg->max_per_ip > 0) {
-		/* Counted even when refused, until it closes: a client
-		 * that keeps opening more stays refused. */
-		c->ip_slot = (int)slot;
-		if (atomic_fetch_add(&h->per_ip[slot], 1) >= cfg->max_per_ip) {
-			c->admission = OVER_MAX_PER_IP;
-			/* By then an idle connection of theirs has timed out. */
-			c->retry_after = cfg->timeout;
-			return;
-		}
-	}
-	if (cfg->rate_limit > 0 && (wait = rate_table_take(h->rate, slot,
-	    c->accepted_ms, cfg->rate_limit, cfg->rate_burst)) > 0) {
-		c->admission = OVER_RATE_LIMIT;
-		c->retry_after = wait;
-	}
+	c->verdict = admission_enter(c->host->admission, slot, &c->site->cfg,
+	    c->accepted_ms, &counted, &c->retry_after);
+	c->ip_slot = counted ? (int)slot : -1;
 }
 
 /* Consumes n bytes that a peek saw waiting, into dst. Returns 0 or -1
@@ -620,7 +571,7 @@ proxy_done(struct conn *c, const struct proxy_header *hdr)
 	if (hdr->has_source) {
 		format_address(c->site->cfg.log_ip ? client : NULL, c->address,
 		    sizeof(c->address));
-		admit(c, ip_slot(client));
+		admit(c, admission_slot(client));
 	} else
 		admit(c, c->peer_slot);
 	log_debug("%s: PROXY v%d header, %zu bytes", c->address,
@@ -711,7 +662,7 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	    c->site->cfg.handshake_timeout : c->site->cfg.timeout);
 	c->state = c->site->cfg.proxy_protocol ? CONN_PROXY : CONN_HANDSHAKE;
 	c->ip_slot = -1;
-	c->peer_slot = ip_slot(sa);
+	c->peer_slot = admission_slot(sa);
 	format_address(c->site->cfg.log_ip ? sa : NULL, c->address,
 	    sizeof(c->address));
 	if ((c->tls = tls_conn_new(c->site->tls, fd)) == NULL ||

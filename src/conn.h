@@ -23,14 +23,10 @@
 
 #include "capsule.h"
 #include "ev.h"
-#include "ratelimit.h"
+#include "admission.h"
 #include "site.h"
 
 struct conn;
-
-/* Counters for max_per_ip. Two addresses may share one (a hash): then they
- * share its limit, a rare and harmless over-count. */
-#define CONN_IP_SLOTS 65536
 
 /* What a worker lends to its connections; owned by the worker. */
 struct conn_host {
@@ -42,12 +38,9 @@ struct conn_host {
 	 * deadlines (handshake_timeout, timeout, write_timeout, min_rate) and
 	 * the per-address limits. */
 	struct site *site;
-	/* Open connections per client address (hashed, IPv6 per /64), shared
-	 * by every worker; over max_per_ip a connection is answered 44. */
-	atomic_int *per_ip;        /* CONN_IP_SLOTS counters */
-	/* Request tokens per client address (same hashing), shared by every
-	 * worker; out of tokens (rate_limit), a connection is answered 44. */
-	struct rate_table *rate;
+	/* max_per_ip and rate_limit, shared by every worker: a connection
+	 * over either is answered 44. */
+	struct admission *admission;
 	struct conn *live;     /* open connections (a list) */
 	struct conn *dead;     /* closed during this batch, freed by conn_reap */
 	int nlive;

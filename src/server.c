@@ -74,8 +74,7 @@ struct server {
 	struct worker *workers;
 	int nworkers;
 	atomic_int open;           /* connections of all workers */
-	atomic_int *per_ip;        /* CONN_IP_SLOTS counters for max_per_ip */
-	struct rate_table *rate;   /* for rate_limit, or NULL */
+	struct admission *admission;     /* max_per_ip, rate_limit */
 	atomic_int stop;
 	/* Socket activation: this many listening sockets from the service
 	 * manager, at SYSTEMD_LISTEN_FDS_START on; 0: bind [server] address. */
@@ -394,8 +393,7 @@ worker_init(struct server *srv, struct worker *w, int id)
 	w->host.loop = &w->loop;
 	w->host.site = site_hold(srv->site);
 	w->site_gen = atomic_load(&srv->site_gen);
-	w->host.per_ip = srv->per_ip;
-	w->host.rate = srv->rate;
+	w->host.admission = srv->admission;
 	nlisten = srv->inherited > 0 ? srv->inherited : cfg->naddresses;
 	for (i = 0; i < nlisten; i++) {
 		if ((fd = worker_listener(srv, i, id)) == -1)
@@ -714,17 +712,10 @@ server_run(struct site *site, int inherited)
 	srv.nworkers = cfg->workers;
 	if ((srv.workers = calloc((size_t)srv.nworkers,
 	    sizeof(*srv.workers))) == NULL ||
-	    (srv.per_ip = calloc(CONN_IP_SLOTS, sizeof(*srv.per_ip))) == NULL) {
-		free(srv.workers);
+	    (srv.admission = admission_new()) == NULL) {
 		log_error("out of memory");
-		return -1;
-	}
-	/* Both tables always: a reload may turn either limit on. */
-	if ((srv.rate = rate_table_new(CONN_IP_SLOTS)) == NULL) {
-		free(srv.workers);
-		free(srv.per_ip);
-		log_error("out of memory");
-		return -1;
+		rc = -1;
+		goto out;
 	}
 	for (inited = 0; inited < srv.nworkers; inited++) {
 		if (worker_init(&srv, &srv.workers[inited], inited) == -1) {
@@ -786,8 +777,7 @@ out:
 	for (i = 0; i < inited; i++)
 		worker_destroy(&srv.workers[i]);
 	free(srv.workers);
-	free(srv.per_ip);
-	rate_table_free(srv.rate);
+	admission_free(srv.admission);
 	sandbox_free(sb);
 	site_release(srv.site);
 	pthread_mutex_destroy(&srv.site_lock);
