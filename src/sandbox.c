@@ -345,13 +345,12 @@ seccomp_confine(struct sandbox_report *report, char *err, size_t errsize)
 	prog.len = (unsigned short)n;
 	prog.filter = filter;
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == -1) {
-		if (errno == EINVAL || errno == ENOSYS) {
-			snprintf(report->seccomp_why,
-			    sizeof(report->seccomp_why), "not in this kernel");
-			return 0;
-		}
-		snprintf(err, errsize, "seccomp: %s", strerror(errno));
-		return -1;
+		/* Not in the kernel, or refused by a filter above us (a
+		 * container's): serve without, as without Landlock. */
+		snprintf(report->seccomp_why, sizeof(report->seccomp_why),
+		    "%s", errno == EINVAL || errno == ENOSYS ?
+		    "not in this kernel" : strerror(errno));
+		return 0;
 	}
 	return (int)ncalls + 1;   /* and ioctl(FIONREAD) */
 }
