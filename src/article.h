@@ -1,35 +1,38 @@
 /*
  * article.h - PURE: a plain-text article -> its structure.
  *
- * The articles are Japanese web articles saved as plain text: no markup,
- * headings on lines of their own. What is read (DESIGN.md, "Reading an
- * article"), in the order the reader decides a line:
+ * Articles are text as people save or write it: web articles, blog posts,
+ * newsletters, text out of PDFs, FAQs, Markdown-ish notes, in Japanese or
+ * English. There is no markup to rely on, so the reader looks at the whole
+ * document before it decides what one line is (DESIGN.md, "Reading an
+ * article"). The passes, each in its own file and each linear:
  *
- *   front matter   an optional first line "title: ..." (the article's title)
- *   link slot      "↓↓...↓↓"; "↓↓【関連記事】↓↓" becomes ARTICLE_RELATED,
- *                  any other slot is left out (it has no target here)
- *   list item      "- text"
- *   quote          lines from one starting with 「 to the first whose end
- *                  closes every bracket opened since (its last char is 」),
- *                  at most 30 lines, with no blank line, list or slot inside
- *   section (H2)   a short line (at most 40 characters) that does not end
- *                  like a sentence or clause (。、！？!?…」 and the like), is
- *                  not a list item, and is followed by a blank line and then
- *                  by something that goes in the section (a heading with
- *                  nothing under it before the next one is a paragraph)
- *   sub-heading    such a line followed directly by text or a list; this
- *                  includes "1.…", "ケース1:…", "ルール1:…"
- *   paragraph      everything else: one line, one paragraph, never re-wrapped
+ *   article_lines.c  normalise (BOM, line ends, control characters,
+ *                    trailing spaces, indents), front matter and a
+ *                    Markdown or underlined title, decoration (rules, page
+ *                    footers, running headers, a manual table of contents)
+ *   article_wrap.c   hard wrapping, found from the document's own
+ *                    line-width profile (CJK is two columns wide)
+ *   article_style.c  what each line could be: list and quote markers,
+ *                    fences, links, heading styles (marks, brackets,
+ *                    numbering, Markdown, underlines, plain short lines)
+ *   article.c        headings decided per style for the whole document,
+ *                    levels from how the styles nest, blocks, sections,
+ *                    title and language
  *
- * A line ending in 、 continues its sentence: it is joined to the next text
- * line with nothing between (Japanese needs no space), and what it makes is
- * text: never a heading or a slot, whatever its ends look like. When unsure, a line is
- * a paragraph: a wrong heading is worse than a missed one. No source line is
- * ever dropped or changed, link slots aside; lines only lose trailing spaces,
- * and a list item its "- " marker.
+ * What is kept: every sentence of the source, unchanged and in order. What
+ * may be left out (and is listed in article.dropped): decoration (rule
+ * lines, page footers, running headers, a manual table of contents that
+ * repeats the headings, an underline), the front matter and the title line
+ * (they become the title), link slots "↓↓...↓↓" other than
+ * "↓↓【関連記事】↓↓". Text may lose: its indent, trailing spaces, a heading
+ * or list mark ("■", "【...】" around a whole heading, "・", "- ",
+ * Markdown "#"), a quote's "> ". Lines of one paragraph are joined: with
+ * nothing between CJK characters, with one space between words.
  *
- * Input may have CRLF or LF line ends, a UTF-8 BOM, trailing spaces, runs of
- * blank lines and no final newline. It must be valid UTF-8 without NUL.
+ * Input may have CRLF, LF or CR line ends, a UTF-8 BOM, form feeds, trailing
+ * spaces, runs of blank lines and no final newline. It must be valid UTF-8
+ * without NUL.
  */
 #ifndef KIZUNA_ARTICLE_H
 #define KIZUNA_ARTICLE_H
@@ -39,15 +42,22 @@
 enum article_block_type {
 	ARTICLE_PARAGRAPH,
 	ARTICLE_SUBHEADING,
-	ARTICLE_LIST_ITEM,   /* text without its "- " */
-	ARTICLE_QUOTE,       /* one line of a quote block */
+	ARTICLE_LIST_ITEM,   /* text without its bullet; numbers are kept */
+	ARTICLE_QUOTE,       /* one line of a quotation, without "> " */
+	ARTICLE_PREFORMATTED,/* a fenced block: text is its lines joined by
+	                        "\n" (no final one; may be empty, len 0),
+	                        alt the fence's info string ("" if none) */
+	ARTICLE_LINK,        /* text is the URL, alt the label ("" if none) */
 	ARTICLE_RELATED,     /* the 【関連記事】 slot: link the other articles */
 };
 
 struct article_block {
 	enum article_block_type type;
-	const char *text;    /* NUL-terminated, owned by the article */
+	const char *text;    /* NUL-terminated, owned by the article; never
+	                        empty but for ARTICLE_PREFORMATTED */
 	size_t len;
+	const char *alt;     /* PREFORMATTED and LINK (never NULL there),
+	                        else NULL */
 	int quote_start;     /* ARTICLE_QUOTE: first line of its block */
 };
 
@@ -57,17 +67,42 @@ struct article_section {
 	size_t count;
 };
 
+/* Why a source line is not in the pages. */
+enum article_drop_reason {
+	ARTICLE_DROP_FRONT_MATTER,  /* became title, date, lang or tags */
+	ARTICLE_DROP_TITLE,         /* the title line (also the page title) */
+	ARTICLE_DROP_RULE,          /* a line of one repeated symbol, or an
+	                               underline of a heading */
+	ARTICLE_DROP_PAGE_FOOTER,   /* "- 3 -", "3 / 12", "Page 3" */
+	ARTICLE_DROP_RUNNING_HEADER,/* repeated at page breaks */
+	ARTICLE_DROP_CONTENTS,      /* a manual table of contents */
+	ARTICLE_DROP_SLOT,          /* a link slot with no target */
+};
+
+struct article_drop {
+	size_t line;                /* 0-based source line number */
+	enum article_drop_reason reason;
+};
+
 struct article {
-	const char *title;   /* front matter, else the first section's
-	                        heading, else the text of the first block
-	                        that is not a slot, else ""; never NULL */
+	const char *title;   /* front matter, else a Markdown or underlined
+	                        title, else a mail subject, else the title line
+	                        at the top, else the first section's heading,
+	                        else ""; never NULL */
 	int has_front_matter;
+	const char *date;    /* front matter "date:" as written, or NULL */
+	const char *tags;    /* front matter "tags:" as written, or NULL */
+	const char *lang;    /* front matter "lang:", else "ja" or "en" as
+	                        detected from the text, else NULL (unknown:
+	                        the capsule's language applies) */
 	struct article_block *blocks;
 	size_t nblocks;
 	size_t nlead;        /* blocks[0 .. nlead) come before any section */
 	struct article_section *sections;
 	size_t nsections;
-	char *text;          /* the normalised lines the pointers point into */
+	struct article_drop *dropped;  /* in source line order */
+	size_t ndropped;
+	char *text;          /* the storage the pointers point into */
 };
 
 /*
