@@ -40,6 +40,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
+       article_lines.c article_style.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c beneath.c proxy.c site.c systemd.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
@@ -127,8 +128,8 @@ $(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimi
 $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
-$(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(BUILD)/article.o $(BUILD)/utf8.o
-$(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(BUILD)/article.o $(BUILD)/utf8.o
+$(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(BUILD)/article.o $(BUILD)/article_lines.o $(BUILD)/article_style.o $(BUILD)/utf8.o
+$(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(BUILD)/article.o $(BUILD)/article_lines.o $(BUILD)/article_style.o $(BUILD)/utf8.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS) -lcmocka
 
@@ -308,7 +309,7 @@ FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c src/utf8.c
-build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/gemtext.c src/utf8.c
+build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/article_lines.c src/article_style.c src/gemtext.c src/utf8.c
 build/fuzz/fuzz_path: tests/fuzz/fuzz_path.c src/url.c src/utf8.c
 build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c src/config.c
 build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c

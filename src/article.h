@@ -59,6 +59,8 @@ struct article_block {
 	const char *alt;     /* PREFORMATTED and LINK (never NULL there),
 	                        else NULL */
 	int quote_start;     /* ARTICLE_QUOTE: first line of its block */
+	int gap_before;      /* a blank line stood before it in the source
+	                        (a paragraph break to keep) */
 };
 
 struct article_section {

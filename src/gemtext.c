@@ -257,6 +257,14 @@ put_blocks(const struct gemtext_site *site, size_t index, size_t first,
 		case ARTICLE_RELATED:
 			put_related(site, index, out, last);
 			break;
+		case ARTICLE_PREFORMATTED:
+			begin(out, last, RUN_TEXT);
+			putf(out, "```%s\n%s\n```\n", b->alt, b->text);
+			break;
+		case ARTICLE_LINK:
+			begin(out, last, RUN_LINKS);
+			putf(out, "=> %s %s\n", b->text, b->alt);
+			break;
 		}
 	}
 }

@@ -1,0 +1,153 @@
+/*
+ * article_internal.h - what the article reader's passes share. Not a
+ * public header: only article*.c (and their unit tests) include it.
+ *
+ * The reader works on one array of lines (struct aline), built by
+ * article_lines_split and then annotated pass by pass: each pass reads the
+ * fields the passes before it wrote and writes its own, so the order of
+ * article.c's calls is the order of this file.
+ */
+#ifndef KIZUNA_ARTICLE_INTERNAL_H
+#define KIZUNA_ARTICLE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "article.h"
+
+/* --- characters (article_lines.c) ---------------------------------------- */
+
+/* The code point at s[0..len) (valid UTF-8, len > 0); *n its byte length. */
+uint32_t article_cp(const char *s, size_t len, size_t *n);
+/* The code point that ends s[0..len) (len > 0); *n its byte length. */
+uint32_t article_last_cp(const char *s, size_t len, size_t *n);
+/* Display columns: 2 for East Asian wide and full-width characters and
+ * emoji, 0 for combining marks and joiners, else 1. */
+int article_cp_width(uint32_t cp);
+/* Kana, kanji, CJK punctuation and full-width forms: text that joins
+ * without a space. */
+int article_cp_is_cjk(uint32_t cp);
+int article_cp_is_kana(uint32_t cp);
+/* Pictographs and symbols that end chatty lines ("...😂"). */
+int article_cp_is_emoji(uint32_t cp);
+size_t article_width(const char *s, size_t len);
+
+int article_starts_with(const char *s, size_t len, const char *prefix);
+int article_ends_with(const char *s, size_t len, const char *suffix);
+
+/* --- lines (article_lines.c) --------------------------------------------- */
+
+/* What the style pass found a line to be (article_style.c). */
+enum line_kind {
+	LK_TEXT,
+	LK_BLANK,
+	LK_DROPPED,       /* decoration, front matter, the title line */
+	LK_FENCE_OPEN,    /* ``` with a closing fence further down */
+	LK_FENCE_BODY,
+	LK_FENCE_CLOSE,
+	LK_LINK,          /* "=> URL label" or a URL alone */
+	LK_QUOTE,         /* "> text" */
+	LK_BULLET,        /* "- ", "* ", "・", "•", "◎" ...: always an item */
+	LK_SLOT,          /* "↓↓...↓↓" */
+};
+
+/*
+ * Heading styles. A style is a family of lines that look alike; whether a
+ * family is headings, list items or text is decided for the whole document
+ * (article.c). Values above STYLE_WORD_BASE are "word + number" styles
+ * ("ケース1:", "Point 2."), one per word.
+ */
+enum {
+	STYLE_NONE = 0,
+	STYLE_PLAIN,          /* a short line with no mark */
+	STYLE_MD,             /* "## x": level in md_depth */
+	STYLE_SETEXT,         /* a line underlined with === or --- */
+	STYLE_CHAPTER,        /* 第1章, 第一章, Chapter 1 */
+	STYLE_PART,           /* 第1節, 第1部 */
+	STYLE_SONO,           /* その1 */
+	STYLE_STEP,           /* Step1, STEP 1, ステップ1 */
+	STYLE_QUESTION,       /* Q1. Q. Q: Ｑ１． */
+	STYLE_NUM_DOT,        /* 1. 1．(ASCII digits) */
+	STYLE_NUM_PAREN,      /* 1) 1） */
+	STYLE_NUM_ENCLOSED,   /* (1) （1） */
+	STYLE_NUM_CIRCLED,    /* ① */
+	STYLE_NUM_FULLWIDTH,  /* １． */
+	STYLE_BRACKET_NUM,    /* 【1】text */
+	STYLE_ROW,            /* "４月　総会", "10:00  受付": a row of a
+	                         schedule, an item when rows run */
+	STYLE_MARK_BASE = 32, /* + index in the mark table: ■ □ ● ... */
+	STYLE_BRACKET_BASE = 64, /* + bracket index: a whole-line 【...】 */
+	STYLE_PREFIX_BASE = 96,  /* + bracket index: ≪...≫text */
+	STYLE_WORD_BASE = 128,
+};
+
+/* Whether a style is a numbering that lists use as often as headings. */
+int article_style_is_numbering(int style);
+
+struct aline {
+	char *text;          /* NUL-terminated in the article's storage:
+	                        without indent, trailing blanks, control
+	                        characters */
+	size_t len;
+	size_t src;          /* 0-based source line number */
+	size_t ibytes;       /* bytes of indent before text (kept in storage,
+	                        so text - ibytes is the line as written) */
+	int indent;          /* columns of that indent */
+	int width;           /* display columns of text */
+	int page_break;      /* a form feed stood in or before this line */
+	enum line_kind kind;
+	int style;           /* STYLE_*, for LK_TEXT lines */
+	int md_depth;        /* STYLE_MD: number of '#' */
+	size_t mark;         /* bytes of the style's or bullet's mark that a
+	                        rendering may drop ("■ ", "・", "- ") */
+	int bracket_whole;   /* the heading is 【...】: drop both brackets */
+	int heading;         /* 0, or 2 (section) or 3 (sub-section) */
+	int item;            /* a numbered or marked line read as a list
+	                        item */
+	int transparent;     /* inside a page break that splits a paragraph:
+	                        neither text nor a paragraph break */
+	enum article_drop_reason drop;  /* why, when LK_DROPPED */
+};
+
+struct alines {
+	struct aline *v;
+	size_t n;
+};
+
+/*
+ * Splits in[0..len) (valid UTF-8, no NUL) into lines, normalised: BOM,
+ * line ends (LF, CRLF, CR), form feeds (noted in page_break) and other
+ * control characters but tab removed, trailing blanks (ASCII and U+3000)
+ * removed, the indent measured. Writes the text into store, which must
+ * hold len + 1 bytes. Returns 0, or -1 when out of memory.
+ */
+int article_lines_split(const char *in, size_t len, char *store,
+    struct alines *lines);
+
+/* --- styles (article_style.c) -------------------------------------------- */
+
+/* Sets kind, style, md_depth, mark and bracket_whole of every line that is
+ * not LK_DROPPED or LK_BLANK; fences are matched here. Returns 0, or -1
+ * when out of memory. */
+int article_style_classify(struct alines *lines);
+
+/* Whether a line (text as normalised) is a rule: one symbol repeated, at
+ * least three times, spaces allowed between. */
+int article_is_rule(const char *s, size_t len);
+/* "- 3 -", "3 / 12", "Page 3", "－３－". */
+int article_is_page_footer(const char *s, size_t len);
+/* Whether the line ends a sentence or clause (。．.！？!?、，,：:；;…). */
+int article_ends_sentence(const char *s, size_t len);
+/* Dates, times, reading times, bylines, "key：value" lines, hashtags:
+ * short lines that are never headings nor titles. */
+int article_is_meta(const char *s, size_t len);
+
+/* A file-wide set of strings (normalised), for the passes that look for a
+ * line elsewhere in the document. */
+uint64_t article_hash(const char *s, size_t len);
+/* Writes s without whitespace, a leading mark or Markdown '#'s, whole-line
+ * brackets, dot leaders and page numbers into out (len + 1 bytes); returns
+ * the length. Two lines with the same key say the same heading. */
+size_t article_heading_key(const char *s, size_t len, char *out);
+
+#endif

@@ -1,0 +1,724 @@
+/*
+ * article_style.c - PURE: what one line of an article looks like (see
+ * article_internal.h). Nothing here decides what a line is: a "■" line may
+ * be a heading or a list item, a "1." line a sub-heading or an item;
+ * article.c decides for the whole document.
+ */
+#include "article_internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Marks that head sections in Japanese web text (or mark list items). */
+static const char *const heading_marks[] = {
+	"■", "□", "●", "○", "◆", "◇", "▼", "▽", "▶", "►", "★", "☆", "◉",
+	"♦", "▲", "△", "◼", "◾", "◯", "❏", "❖",
+};
+
+/* Bullets: a line that starts with one is a list item, whatever follows. */
+static const char *const bullets[] = {
+	"- ", "* ", "+ ", "・", "•", "◎", "▪", "‣", "◦", "＊ ", "－ ",
+};
+
+/* Brackets that enclose a heading: 【見出し】 or ≪テーマ≫見出し. */
+static const char *const brackets[][2] = {
+	{ "【", "】" }, { "〔", "〕" }, { "［", "］" }, { "[", "]" },
+	{ "＜", "＞" }, { "≪", "≫" }, { "《", "》" }, { "〈", "〉" },
+	{ "〖", "〗" },
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Whether needle occurs in s[0..len) (glibc's memmem needs _GNU_SOURCE). */
+static int
+contains(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(s + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+article_style_is_numbering(int style)
+{
+	return style == STYLE_ROW || style == STYLE_NUM_DOT || style == STYLE_NUM_PAREN ||
+	    style == STYLE_NUM_ENCLOSED || style == STYLE_NUM_CIRCLED ||
+	    style == STYLE_NUM_FULLWIDTH;
+}
+
+static int
+is_ascii_digit(uint32_t cp)
+{
+	return cp >= '0' && cp <= '9';
+}
+
+static int
+is_fw_digit(uint32_t cp)
+{
+	return cp >= 0xff10 && cp <= 0xff19;
+}
+
+static int
+is_kanji_numeral(uint32_t cp)
+{
+	static const char numerals[] = "〇一二三四五六七八九十百";
+	size_t i = 0, n;
+
+	while (numerals[i] != '\0') {
+		if (article_cp(numerals + i, strlen(numerals + i), &n) == cp)
+			return 1;
+		i += n;
+	}
+	return 0;
+}
+
+/* Bytes of a run of digits (ASCII, full-width, or kanji when allowed). */
+static size_t
+digits(const char *s, size_t len, int kanji)
+{
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		cp = article_cp(s + i, len - i, &n);
+		if (!is_ascii_digit(cp) && !is_fw_digit(cp) &&
+		    !(kanji && is_kanji_numeral(cp)))
+			break;
+		i += n;
+	}
+	return i;
+}
+
+static size_t
+skip_spaces(const char *s, size_t len, size_t i)
+{
+	for (;;) {
+		if (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		else if (article_starts_with(s + i, len - i, "\xe3\x80\x80"))
+			i += 3;
+		else
+			return i;
+	}
+}
+
+static int
+one_of(const char *s, size_t len, size_t i, const char *const *set,
+    size_t nset, size_t *n)
+{
+	size_t k;
+
+	for (k = 0; k < nset; k++)
+		if (article_starts_with(s + i, len - i, set[k])) {
+			*n = strlen(set[k]);
+			return 1;
+		}
+	return 0;
+}
+
+/* The bracket that encloses s[0..len), whole or as a prefix, or -1. */
+static int
+bracket_at(const char *s, size_t len, size_t *close_end)
+{
+	size_t k, i, n;
+
+	for (k = 0; k < NELEM(brackets); k++) {
+		const char *open = brackets[k][0], *close = brackets[k][1];
+
+		if (!article_starts_with(s, len, open))
+			continue;
+		for (i = strlen(open); i < len; i += n) {
+			if (article_starts_with(s + i, len - i, open))
+				return -1;
+			if (article_starts_with(s + i, len - i, close)) {
+				*close_end = i + strlen(close);
+				return *close_end > strlen(open) + strlen(close) ?
+				    (int)k : -1;
+			}
+			article_cp(s + i, len - i, &n);
+		}
+		return -1;
+	}
+	return -1;
+}
+
+/* A small stable number for the word of a "word + number" style. */
+static int
+word_key(const char *s, size_t len)
+{
+	return (int)(article_hash(s, len) % 100000);
+}
+
+/*
+ * A schedule row: a number with its unit ("４月", "10日", "10:00"), then
+ * a wide gap (U+3000, a tab or two spaces) before the text.
+ */
+static int
+is_row(const char *s, size_t len, size_t d)
+{
+	static const char *const units[] = {
+		"月", "日", "時", "年", "年度", "月度", "回", "限", "分",
+	};
+	size_t i = d, n;
+
+	if (i < len && s[i] == ':') {
+		n = digits(s + i + 1, len - i - 1, 0);
+		if (n == 0)
+			return 0;
+		i += 1 + n;
+	} else if (one_of(s, len, i, units, NELEM(units), &n)) {
+		i += n;
+		if (one_of(s, len, i, units, NELEM(units), &n))
+			i += n;
+	} else {
+		return 0;
+	}
+	return article_starts_with(s + i, len - i, "\xe3\x80\x80") ||
+	    article_starts_with(s + i, len - i, "\t") ||
+	    article_starts_with(s + i, len - i, "  ");
+}
+
+/*
+ * The numbering a line starts with: Q1., 第1章, その1, Step1, 1., 1),
+ * (1), ①, １．, ケース1: ... Returns the style, or STYLE_NONE.
+ */
+static int
+numbering(const char *s, size_t len)
+{
+	size_t i, d, n;
+	uint32_t cp, after;
+
+	if (len == 0)
+		return STYLE_NONE;
+	cp = article_cp(s, len, &n);
+	if ((cp >= 0x2460 && cp <= 0x2473) || (cp >= 0x2776 && cp <= 0x277f))
+		return n < len ? STYLE_NUM_CIRCLED : STYLE_NONE;
+	if (article_starts_with(s, len, "第")) {
+		i = strlen("第");
+		if ((d = digits(s + i, len - i, 1)) > 0) {
+			i += d;
+			if (article_starts_with(s + i, len - i, "章"))
+				return STYLE_CHAPTER;
+			if (article_starts_with(s + i, len - i, "節") ||
+			    article_starts_with(s + i, len - i, "部") ||
+			    article_starts_with(s + i, len - i, "回") ||
+			    article_starts_with(s + i, len - i, "話"))
+				return STYLE_PART;
+		}
+		return STYLE_NONE;
+	}
+	if (article_starts_with(s, len, "その")) {
+		i = strlen("その");
+		if ((d = digits(s + i, len - i, 1)) > 0 && i + d < len)
+			return STYLE_SONO;
+		return STYLE_NONE;
+	}
+	if (article_starts_with(s, len, "Chapter ")) {
+		i = strlen("Chapter ");
+		return digits(s + i, len - i, 0) > 0 ? STYLE_CHAPTER :
+		    STYLE_NONE;
+	}
+	if (article_starts_with(s, len, "Step") ||
+	    article_starts_with(s, len, "STEP") ||
+	    article_starts_with(s, len, "ステップ")) {
+		i = s[0] == 'S' ? 4 : strlen("ステップ");
+		i = skip_spaces(s, len, i);
+		if ((d = digits(s + i, len - i, 0)) > 0 && i + d < len)
+			return STYLE_STEP;
+		return STYLE_NONE;
+	}
+	if (s[0] == 'Q' || article_starts_with(s, len, "Ｑ")) {
+		i = s[0] == 'Q' ? 1 : strlen("Ｑ");
+		i += digits(s + i, len - i, 0);
+		if (i < len && (s[i] == '.' || s[i] == ':' || s[i] == ')' ||
+		    s[i] == ' ' || article_starts_with(s + i, len - i, "．") ||
+		    article_starts_with(s + i, len - i, "：") ||
+		    article_starts_with(s + i, len - i, "）") ||
+		    article_starts_with(s + i, len - i, "\xe3\x80\x80")))
+			return STYLE_QUESTION;
+		return STYLE_NONE;
+	}
+	if (s[0] == '(' || article_starts_with(s, len, "（")) {
+		i = s[0] == '(' ? 1 : strlen("（");
+		if ((d = digits(s + i, len - i, 0)) > 0 && d <= 6) {
+			i += d;
+			if (i < len && (s[i] == ')' ||
+			    article_starts_with(s + i, len - i, "）")))
+				return STYLE_NUM_ENCLOSED;
+		}
+		return STYLE_NONE;
+	}
+	if ((d = digits(s, len, 0)) > 0 && d <= 9) {
+		int fullwidth = !is_ascii_digit(cp);
+
+		if (d >= len)
+			return STYLE_NONE;
+		after = article_cp(s + d, len - d, &n);
+		if (d + n >= len)
+			return STYLE_NONE;
+		if (after == '.' || after == 0xff0e) {
+			/* "3.14" and "2024.10.14" are numbers, not numbering. */
+			cp = article_cp(s + d + n, len - d - n, &n);
+			if (is_ascii_digit(cp) || is_fw_digit(cp))
+				return STYLE_NONE;
+			return fullwidth ? STYLE_NUM_FULLWIDTH : STYLE_NUM_DOT;
+		}
+		if (after == ')' || after == 0xff09)
+			return STYLE_NUM_PAREN;
+		return is_row(s, len, d) ? STYLE_ROW : STYLE_NONE;
+	}
+	/* A word of letters, then a number, then a separator: "ケース1:". */
+	for (i = 0; i < len && i < 24; i += n) {
+		cp = article_cp(s + i, len - i, &n);
+		if (is_ascii_digit(cp) || is_fw_digit(cp))
+			break;
+		if (!((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+		    article_cp_is_kana(cp) || (cp >= 0x4e00 && cp <= 0x9fff)))
+			return STYLE_NONE;
+	}
+	if (i == 0 || i >= len)
+		return STYLE_NONE;
+	d = digits(s + i, len - i, 0);
+	if (d == 0 || d > 3 || i + d >= len)
+		return STYLE_NONE;
+	after = article_cp(s + i + d, len - i - d, &n);
+	if (after == ':' || after == 0xff1a || after == '.' || after == 0xff0e ||
+	    after == 0x3000 || after == ' ')
+		return STYLE_WORD_BASE + word_key(s, i);
+	return STYLE_NONE;
+}
+
+/* Whether s is a URL: scheme ":" and no blank. */
+static size_t
+url_length(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (len > 0 && (s[0] == '/' || article_starts_with(s, len, "./") ||
+	    article_starts_with(s, len, "../"))) {
+		while (i < len && s[i] != ' ' && s[i] != '\t')
+			i++;
+		return i;
+	}
+	if (len == 0 || !((s[0] >= 'a' && s[0] <= 'z') ||
+	    (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	while (i < len && ((s[i] >= 'a' && s[i] <= 'z') ||
+	    (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+	    s[i] == '+' || s[i] == '-' || s[i] == '.'))
+		i++;
+	if (i + 1 >= len || s[i] != ':' || s[i + 1] == ' ')
+		return 0;
+	while (i < len && s[i] != ' ' && s[i] != '\t')
+		i++;
+	return i;
+}
+
+/* A URL alone on its line (web, gemini, gopher, mail). */
+static int
+is_bare_url(const char *s, size_t len)
+{
+	static const char *const schemes[] = {
+		"https://", "http://", "gemini://", "gopher://", "ftp://",
+		"mailto:",
+	};
+	size_t n;
+
+	return one_of(s, len, 0, schemes, NELEM(schemes), &n) && len > n &&
+	    url_length(s, len) == len;
+}
+
+/* "=> URL label": the author's own link line. */
+static int
+is_link_line(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!article_starts_with(s, len, "=>"))
+		return 0;
+	i = skip_spaces(s, len, 2);
+	return url_length(s + i, len - i) > 0;
+}
+
+/* ``` or ~~~ with an info string of plain ASCII words (or none). */
+static int
+fence_opener(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!article_starts_with(s, len, "```") &&
+	    !article_starts_with(s, len, "~~~"))
+		return 0;
+	for (i = 3; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80 || c == '`' || c == '~' || i > 40)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+fence_closer(const struct aline *l, char c)
+{
+	size_t i;
+
+	if (l->kind != LK_TEXT || l->len < 3)
+		return 0;
+	for (i = 0; i < l->len; i++)
+		if (l->text[i] != c)
+			return 0;
+	return 1;
+}
+
+int
+article_is_rule(const char *s, size_t len)
+{
+	size_t i = 0, n, count = 0;
+	uint32_t first = 0, cp;
+
+	while (i < len) {
+		cp = article_cp(s + i, len - i, &n);
+		i += n;
+		if (cp == ' ' || cp == 0x3000)
+			continue;
+		if (count == 0)
+			first = cp;
+		else if (cp != first)
+			return 0;
+		count++;
+	}
+	if (count < 3)
+		return 0;
+	/* Letters and digits repeated are text ("www", "888"). */
+	return !((first >= 'a' && first <= 'z') || (first >= 'A' &&
+	    first <= 'Z') || (first >= '0' && first <= '9') ||
+	    article_cp_is_kana(first) || (first >= 0x4e00 && first <= 0x9fff) ||
+	    article_cp_is_emoji(first));
+}
+
+int
+article_is_page_footer(const char *s, size_t len)
+{
+	size_t i = 0, d, n;
+	uint32_t cp;
+
+	if (article_starts_with(s, len, "Page ") ||
+	    article_starts_with(s, len, "P.")) {
+		i = s[1] == '.' ? 2 : 5;
+		i = skip_spaces(s, len, i);
+		d = digits(s + i, len - i, 0);
+		return d > 0 && i + d == len;
+	}
+	cp = article_cp(s, len, &n);
+	if (cp == '-' || cp == 0xff0d || cp == 0x2013 || cp == 0x2014 ||
+	    cp == 0x2212) {
+		i = skip_spaces(s, len, n);
+		if ((d = digits(s + i, len - i, 0)) == 0)
+			return 0;
+		i = skip_spaces(s, len, i + d);
+		if (i >= len)
+			return 0;
+		cp = article_cp(s + i, len - i, &n);
+		return (cp == '-' || cp == 0xff0d || cp == 0x2013 ||
+		    cp == 0x2014 || cp == 0x2212) && i + n == len;
+	}
+	/* "3 / 12" */
+	if ((d = digits(s, len, 0)) > 0) {
+		i = skip_spaces(s, len, d);
+		if (i < len && s[i] == '/') {
+			i = skip_spaces(s, len, i + 1);
+			n = digits(s + i, len - i, 0);
+			return n > 0 && i + n == len;
+		}
+	}
+	return 0;
+}
+
+int
+article_ends_sentence(const char *s, size_t len)
+{
+	static const char *const ends[] = {
+		"。", "．", "！", "？", "、", "，", "：", "；", "…", "‥",
+		".", "!", "?", ",", ":", ";",
+	};
+	size_t k;
+
+	for (k = 0; k < NELEM(ends); k++)
+		if (article_ends_with(s, len, ends[k]))
+			return 1;
+	return 0;
+}
+
+/* Whether the character c[0..n) is one of set's. */
+static int
+in_set(const char *set, const char *c, size_t n)
+{
+	size_t len = strlen(set), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(set + i, c, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* A date or time alone: "2024-10-14 21:03", "2024年11月8日", "令和6年度". */
+static int
+is_date(const char *s, size_t len)
+{
+	static const char *const months[] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December",
+	};
+	static const char dateish[] = "年月日時分秒度号曜火水木金土（）()";
+	size_t i = 0, n, k, other = 0, digit = 0;
+	uint32_t cp;
+
+	for (k = 0; k < NELEM(months); k++)
+		if (article_starts_with(s, len, months[k]))
+			return len < 40 && digits(s, len, 0) == 0;
+	if (article_starts_with(s, len, "令和") ||
+	    article_starts_with(s, len, "平成") ||
+	    article_starts_with(s, len, "昭和"))
+		i = strlen("令和");
+	else if (digits(s, len, 0) < 2)
+		return 0;
+	for (; i < len; i += n) {
+		cp = article_cp(s + i, len - i, &n);
+		if (is_ascii_digit(cp) || is_fw_digit(cp))
+			digit++;
+		else if (!(cp == ' ' || cp == ':' || cp == '/' || cp == '-' ||
+		    cp == '.' || cp == ',' || cp == 0x3000 ||
+		    in_set(dateish, s + i, n)))
+			other++;
+	}
+	return digit > 0 && other == 0;
+}
+
+int
+article_is_meta(const char *s, size_t len)
+{
+	static const char *const starts[] = {
+		"Posted by ", "Posted on ", "By ", "Written by ", "Published ",
+		"Updated ", "文：", "文・", "著：", "投稿者", "作成者", "筆者：",
+		"ライター：", "執筆：", "更新日", "公開日", "投稿日",
+	};
+	static const char *const within[] = {
+		"分で読め", "読了時間", "min read", "minute read", "minutes read",
+		"読み終わ",
+	};
+	size_t k, i, n;
+
+	if (is_date(s, len))
+		return 1;
+	if (one_of(s, len, 0, starts, NELEM(starts), &n))
+		return 1;
+	for (k = 0; k < NELEM(within); k++)
+		if (len < 120 && contains(s, len, within[k]))
+			return 1;
+	/* Hashtags: "#tag #tag", never a Markdown heading. */
+	if (len > 1 && (s[0] == '#' || article_starts_with(s, len, "＃"))) {
+		for (i = 0; i < len && (s[i] == '#'); i++)
+			;
+		if (i < len && s[i] != ' ')
+			return 1;
+	}
+	return 0;
+}
+
+uint64_t
+article_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+size_t
+article_heading_key(const char *s, size_t len, char *out)
+{
+	static const char *const leaders[] = { "…", "‥", "・・", "..", "．．" };
+	size_t i = 0, w = 0, n, k, close;
+	uint32_t cp;
+
+	/* Without blanks. */
+	while (i < len) {
+		cp = article_cp(s + i, len - i, &n);
+		if (cp != ' ' && cp != '\t' && cp != 0x3000) {
+			memcpy(out + w, s + i, n);
+			w += n;
+		}
+		i += n;
+	}
+	/* Without dot leaders and the page number after them. */
+	for (i = 0; i < w; i += n) {
+		if (one_of(out, w, i, leaders, NELEM(leaders), &n)) {
+			for (k = i; k < w; k += n)
+				if (!one_of(out, w, k, leaders, NELEM(leaders),
+				    &n) && !(out[k] == '.'))
+					break;
+			if (digits(out + k, w - k, 0) == w - k) {
+				w = i;
+				break;
+			}
+		}
+		article_cp(out + i, w - i, &n);
+	}
+	/* Without a leading mark, bullet or Markdown '#'s. */
+	i = 0;
+	while (i < w && out[i] == '#')
+		i++;
+	if (i == 0 && (one_of(out, w, 0, heading_marks, NELEM(heading_marks),
+	    &n) || one_of(out, w, 0, bullets, NELEM(bullets), &n) ||
+	    (out[0] == '*' && w > 1) || (out[0] == '-' && w > 1)))
+		i = n == 0 ? 1 : n;
+	memmove(out, out + i, w - i);
+	w -= i;
+	/* Without whole-line brackets, or a bracketed prefix. */
+	if (bracket_at(out, w, &close) >= 0) {
+		if (close == w) {
+			size_t open;
+
+			article_cp(out, w, &open);
+			article_last_cp(out, w, &n);
+			memmove(out, out + open, w - open - n);
+			w -= open + n;
+		} else {
+			memmove(out, out + close, w - close);
+			w -= close;
+		}
+	}
+	out[w] = '\0';
+	return w;
+}
+
+/* Sets style, mark and bracket_whole of a text line. */
+static void
+classify_heading_style(struct aline *l, const struct aline *next)
+{
+	const char *s = l->text;
+	size_t len = l->len, n, close, i;
+	int k;
+
+	if (len > 1 && s[0] == '#') {
+		for (i = 0; i < len && s[i] == '#'; i++)
+			;
+		if (i <= 6 && i < len && s[i] == ' ') {
+			l->style = STYLE_MD;
+			l->md_depth = (int)i;
+			l->mark = skip_spaces(s, len, i);
+			return;
+		}
+	}
+	/* Underlined: the next line is ===... or ---... of about its width. */
+	if (next != NULL && next->kind == LK_TEXT && next->len >= 3 &&
+	    (next->text[0] == '=' || next->text[0] == '-') &&
+	    strspn(next->text, next->text[0] == '=' ? "=" : "-") == next->len &&
+	    next->width * 2 >= l->width && next->width <= l->width * 2 + 2) {
+		l->style = STYLE_SETEXT;
+		l->md_depth = next->text[0] == '=' ? 1 : 2;
+		return;
+	}
+	if (one_of(s, len, 0, heading_marks, NELEM(heading_marks), &n)) {
+		for (k = 0; k < (int)NELEM(heading_marks); k++)
+			if (article_starts_with(s, len, heading_marks[k]))
+				break;
+		if (skip_spaces(s, len, n) < len) {
+			l->style = STYLE_MARK_BASE + k;
+			l->mark = skip_spaces(s, len, n);
+		}
+		return;
+	}
+	if ((k = bracket_at(s, len, &close)) >= 0) {
+		if (close == len) {
+			l->style = STYLE_BRACKET_BASE + k;
+			l->bracket_whole = 1;
+			article_cp(s, len, &l->mark);
+		} else {
+			size_t open = strlen(brackets[k][0]);
+
+			/* "≪テーマ≫見出し" is of the family of "≪見出し≫";
+			 * a number in brackets is a numbering of its own. */
+			l->style = digits(s + open, len - open, 0) ==
+			    close - open - strlen(brackets[k][1]) ?
+			    STYLE_BRACKET_NUM : STYLE_BRACKET_BASE + k;
+		}
+		return;
+	}
+	if ((k = numbering(s, len)) != STYLE_NONE) {
+		l->style = k;
+		return;
+	}
+	l->style = STYLE_PLAIN;
+}
+
+int
+article_style_classify(struct alines *lines)
+{
+	size_t i, j, n, *closer;
+
+	/* closer[i]: the first line at or below i that can close a fence of
+	 * backticks (or SIZE_MAX), so matching fences stays linear. */
+	if ((closer = malloc((lines->n + 1) * sizeof(*closer))) == NULL)
+		return -1;
+	closer[lines->n] = SIZE_MAX;
+	for (i = lines->n; i-- > 0;)
+		closer[i] = fence_closer(&lines->v[i], '`') ? i : closer[i + 1];
+
+	for (i = 0; i < lines->n; i++) {
+		struct aline *l = &lines->v[i];
+		const char *s = l->text;
+
+		if (l->kind != LK_TEXT)
+			continue;
+		if (fence_opener(s, l->len) && s[0] == '`' &&
+		    (j = closer[i + 1]) != SIZE_MAX) {
+			l->kind = LK_FENCE_OPEN;
+			while (++i < j)
+				if (lines->v[i].kind != LK_DROPPED)
+					lines->v[i].kind = LK_FENCE_BODY;
+			lines->v[j].kind = LK_FENCE_CLOSE;
+			continue;
+		}
+		if (article_is_link_slot(s, l->len)) {
+			l->kind = LK_SLOT;
+		} else if (is_link_line(s, l->len) || is_bare_url(s, l->len)) {
+			l->kind = LK_LINK;
+		} else if (s[0] == '>' && (l->len == 1 || s[1] == ' ' ||
+		    s[1] == '>')) {
+			l->kind = LK_QUOTE;
+		} else if (one_of(s, l->len, 0, bullets, NELEM(bullets), &n) &&
+		    skip_spaces(s, l->len, n) < l->len) {
+			l->kind = LK_BULLET;
+			l->mark = skip_spaces(s, l->len, n);
+		} else {
+			classify_heading_style(l, i + 1 < lines->n ?
+			    &lines->v[i + 1] : NULL);
+		}
+	}
+	/* ">>" alone is a pointer ("> > back issues"), not a quote: it is
+	 * one only beside a quoted line. */
+	for (i = 0; i < lines->n; i++) {
+		struct aline *q = &lines->v[i];
+
+		if (q->kind != LK_QUOTE || q->len < 2 || q->text[1] != '>')
+			continue;
+		if (!((i > 0 && lines->v[i - 1].kind == LK_QUOTE) ||
+		    (i + 1 < lines->n && lines->v[i + 1].kind == LK_QUOTE &&
+		    lines->v[i + 1].text[1] != '>'))) {
+			q->kind = LK_TEXT;
+			q->style = STYLE_NONE;
+		}
+	}
+	free(closer);
+	return 0;
+}
