@@ -1,10 +1,12 @@
 /*
  * test_gemtext.c - tests for gemtext.c (links gemtext.c, article.c, utf8.c).
  *
- * Small articles are read with article_parse and rendered; the expected
- * pages are written out in full, as a reader would see them. Every page
- * rendered here also goes through check_page(): it ends with "\n", holds no
- * NUL, is valid UTF-8, and links only relatively. The tests run from the
+ * Small articles are read with article_parse (or built by hand, for blocks
+ * article.c may not make) and rendered; the expected pages are written out
+ * in full, as a reader would see them. Every page rendered here also goes
+ * through check_page(): it ends with "\n", holds no NUL, is valid UTF-8,
+ * pairs its preformatted toggles, and links only relatively but for the
+ * author's own links. The tests run from the
  * repository root (make unit), where the shipped articles are.
  */
 #include <stdarg.h>
