@@ -1,7 +1,8 @@
 # kizuna - a Gemini capsule server.
 #
 #   make run      build, create a certificate if absent, serve capsule/ on 1965
-#   make test     unit tests, fuzz corpus replay, integration tests
+#   make test     unit tests, fuzz corpus replay, article scores, integration tests
+#   make score    how well the article reader reads tests/corpus (a table)
 #   make test SANITIZE=1   the same, built with ASan and UBSan
 #   make fuzz     libFuzzer runs (clang), FUZZ_SECONDS each
 #   make install  binary, man pages, systemd units, example config and capsule
@@ -50,7 +51,8 @@ UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemte
 FUZZ_TARGETS = request article path config proxy
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
-        fuzz-deps golden golden-check bench stress lint-man check-units \
+        fuzz-deps golden golden-check score score-check bench stress \
+        lint-man check-units \
         install uninstall
 
 all: $(BIN)
@@ -182,6 +184,17 @@ golden: $(BIN)
 	rm -rf tests/golden && mkdir -p tests/golden
 	./$(BIN) convert -o tests/golden $(GOLDEN_INPUTS)
 
+# The article reader against the development corpus: tests/corpus holds
+# articles with their structure as a careful reader sees it. make score
+# prints the scorer's table; score-check fails on any figure below
+# tests/corpus/floor.json (a floor that only rises: raise it as the reader
+# improves).
+score: $(BIN) | test-deps
+	python3 tests/tools/article-score --kizuna ./$(BIN) -q tests/corpus
+
+score-check: $(BIN) | test-deps
+	python3 tests/tools/score-floor --kizuna ./$(BIN) tests/corpus
+
 # Warnings and errors only: mandoc's STYLE notes include "referenced manual
 # not found" for pages (sd_notify(3)) a build machine need not have.
 lint-man: | test-deps
@@ -208,7 +221,7 @@ check-units: $(BIN) | test-deps
 
 test: test-deps
 	$(MAKE) unit replay
-	$(MAKE) golden-check
+	$(MAKE) golden-check score-check
 	$(MAKE) lint-man check-units
 	$(MAKE) integration
 

@@ -167,13 +167,14 @@ ends_with_newline(int fd, off_t size)
 	return size > 0 && pread(fd, &last, 1, size - 1) == 1 && last == '\n';
 }
 
+/* lang: the page's own language (an article's), or NULL: the capsule's. */
 static void
 set_text_meta(const struct capsule_content *content, struct response *resp,
-    const char *type)
+    const char *type, const char *lang)
 {
 	if (strncmp(type, "text/gemini", 11) == 0)
 		snprintf(resp->meta, sizeof(resp->meta), "%s; lang=%s", type,
-		    content->lang);
+		    lang != NULL ? lang : content->lang);
 	else
 		snprintf(resp->meta, sizeof(resp->meta), "%s", type);
 }
@@ -195,7 +196,7 @@ respond_page(const struct capsule_content *content, const struct request *req,
 		resp->status = 20;
 		resp->body = pg->body;
 		resp->size = (off_t)pg->len;
-		set_text_meta(content, resp, pg->mime);
+		set_text_meta(content, resp, pg->mime, pg->lang);
 		return 1;
 	}
 	if (pages_reserved(content->pages, req->path)) {
@@ -219,7 +220,7 @@ respond_file(struct capsule *cap, const struct capsule_content *content,
 	resp->status = 20;
 	resp->fd = fd;
 	resp->size = sb->st_size;
-	set_text_meta(content, resp, type);
+	set_text_meta(content, resp, type, NULL);
 	if (strncmp(type, "text/gemini", 11) == 0)
 		resp->add_newline = !ends_with_newline(fd, sb->st_size);
 }

@@ -16,9 +16,10 @@
 /* Most links one 【関連記事】 slot becomes. */
 #define RELATED_MAX 5
 
-/* Navigation words, in the capsule's language. */
+/* Navigation words, in the capsule's or the article's language. */
 struct labels {
 	const char *listing;       /* title of the list of articles */
+	const char *count_one;     /* "%s" title, one section */
 	const char *count_fmt;     /* "%s" title, "%zu" sections */
 	const char *no_articles;
 	const char *contents;
@@ -33,6 +34,7 @@ struct labels {
 
 static const struct labels labels_ja = {
 	.listing = "記事の一覧",
+	.count_one = "%s（全1節）",
 	.count_fmt = "%s（全%zu節）",
 	.no_articles = "まだ記事はありません。",
 	.contents = "目次",
@@ -47,12 +49,13 @@ static const struct labels labels_ja = {
 
 static const struct labels labels_en = {
 	.listing = "Articles",
+	.count_one = "%s (1 section)",
 	.count_fmt = "%s (%zu sections)",
 	.no_articles = "No articles yet.",
 	.contents = "Contents",
 	.previous = "Previous",
 	.next = "Next",
-	.full = "Read the whole article on one page",
+	.full = "The whole article on one page",
 	.source = "Source text",
 	.related = "Related",
 	.home = "Home",
@@ -69,6 +72,15 @@ labels_for(const char *lang)
 	return &labels_en;
 }
 
+/* An article's own pages speak its language when the reader knows it. */
+static const struct labels *
+article_labels(const struct gemtext_site *site, size_t index)
+{
+	const char *lang = site->entries[index].article->lang;
+
+	return labels_for(lang != NULL ? lang : site->lang);
+}
+
 /* Kinds of output line, to know where a blank line goes. */
 enum run {
 	RUN_NONE,
@@ -76,6 +88,7 @@ enum run {
 	RUN_LIST,
 	RUN_QUOTE,
 	RUN_LINKS,
+	RUN_PRE,       /* a preformatted block, toggles included */
 	RUN_HEADING,
 	RUN_NAV,       /* the page's closing navigation links */
 };
@@ -145,7 +158,8 @@ putf(struct gemtext_buf *out, const char *fmt, ...)
 static void
 begin(struct gemtext_buf *out, enum run *last, enum run run)
 {
-	if (*last != RUN_NONE && (*last != run || run == RUN_HEADING))
+	if (*last != RUN_NONE &&
+	    (*last != run || run == RUN_HEADING || run == RUN_PRE))
 		puts_(out, "\n");
 	*last = run;
 }
@@ -165,6 +179,82 @@ put_text_line(struct gemtext_buf *out, const char *text, size_t len)
 	    (len >= 3 && memcmp(text, "```", 3) == 0))
 		puts_(out, " ");
 	put(out, text, len);
+	puts_(out, "\n");
+}
+
+/*
+ * Writes s[0..len) on the current line: a line end inside (which the
+ * article contract rules out for a label or an alt text) becomes a space,
+ * so it cannot start a line of another type.
+ */
+static void
+put_inline(struct gemtext_buf *out, const char *s, size_t len)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '\n' && s[i] != '\r')
+			continue;
+		put(out, s + start, i - start);
+		puts_(out, " ");
+		start = i + 1;
+	}
+	put(out, s + start, len - start);
+}
+
+/*
+ * A fenced block: "```ALT", its lines verbatim, "```". The parser never
+ * gives a line starting with "```" inside (that line would have closed the
+ * fence); should one come, it gets the text escape (a leading space), so
+ * the toggles always pair up.
+ */
+static void
+put_preformatted(struct gemtext_buf *out, const struct article_block *b)
+{
+	const char *p = b->text, *end = b->text + b->len, *eol;
+
+	puts_(out, "```");
+	put_inline(out, b->alt, strlen(b->alt));
+	puts_(out, "\n");
+	while (b->len > 0) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		if (eol - p >= 3 && memcmp(p, "```", 3) == 0)
+			puts_(out, " ");
+		put(out, p, (size_t)(eol - p));
+		puts_(out, "\n");
+		if (eol == end)
+			break;
+		p = eol + 1;
+	}
+	puts_(out, "```\n");
+}
+
+/*
+ * Whether an author's link target can stand in "=> URL": not empty, no
+ * space or control character (the first one would end the URL).
+ */
+static int
+link_target_ok(const char *url, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)url[i] <= ' ' || url[i] == 0x7f)
+			return 0;
+	return len > 0;
+}
+
+/* "=> URL LABEL", or "=> URL" when the label is empty. */
+static void
+put_link(struct gemtext_buf *out, const struct article_block *b)
+{
+	puts_(out, "=> ");
+	put(out, b->text, b->len);
+	if (b->alt[0] != '\0') {
+		puts_(out, " ");
+		put_inline(out, b->alt, strlen(b->alt));
+	}
 	puts_(out, "\n");
 }
 
@@ -209,7 +299,7 @@ static void
 put_related(const struct gemtext_site *site, size_t index,
     struct gemtext_buf *out, enum run *last)
 {
-	const struct labels *lb = labels_for(site->lang);
+	const struct labels *lb = article_labels(site, index);
 	size_t k, i, n = site->nentries;
 
 	for (k = 1; k < n && k <= RELATED_MAX; k++) {
@@ -254,6 +344,23 @@ put_blocks(const struct gemtext_site *site, size_t index, size_t first,
 			begin(out, last, RUN_QUOTE);
 			putf(out, "> %s\n", b->text);
 			break;
+		case ARTICLE_PREFORMATTED:
+			begin(out, last, RUN_PRE);
+			put_preformatted(out, b);
+			break;
+		case ARTICLE_LINK:
+			if (!link_target_ok(b->text, b->len)) {
+				/* Not a usable target: kept as text. */
+				begin(out, last, RUN_TEXT);
+				put_text_line(out, b->text, b->len);
+				if (b->alt[0] != '\0')
+					put_text_line(out, b->alt,
+					    strlen(b->alt));
+				break;
+			}
+			begin(out, last, RUN_LINKS);
+			put_link(out, b);
+			break;
 		case ARTICLE_RELATED:
 			put_related(site, index, out, last);
 			break;
@@ -279,7 +386,7 @@ int
 gemtext_listing(const struct gemtext_site *site, struct gemtext_buf *out)
 {
 	const struct labels *lb = labels_for(site->lang);
-	size_t i;
+	size_t i, n;
 
 	putf(out, "# %s\n\n", lb->listing);
 	if (site->nentries == 0)
@@ -290,10 +397,38 @@ gemtext_listing(const struct gemtext_site *site, struct gemtext_buf *out)
 		puts_(out, "=> ");
 		put_slug(out, e->slug);
 		puts_(out, "/ ");
-		putf(out, lb->count_fmt, title_of(e), e->article->nsections);
+		/* A one-page article has no count to show. */
+		if ((n = e->article->nsections) == 0)
+			puts_(out, title_of(e));
+		else
+			putf(out, n == 1 ? lb->count_one : lb->count_fmt,
+			    title_of(e), n);
 		puts_(out, "\n");
 	}
 	putf(out, "\n=> ../ %s\n", lb->home);
+	return finish(out);
+}
+
+/*
+ * An article without sections is one page: its index and its all.gmi both
+ * hold the title, every block, and links to the source and the list (a
+ * contents link would point to the page itself). Sub-headings get marker.
+ */
+static int
+one_page(const struct gemtext_site *site, size_t index, const char *marker,
+    struct gemtext_buf *out)
+{
+	const struct labels *lb = article_labels(site, index);
+	const struct gemtext_entry *e = &site->entries[index];
+	enum run last = RUN_HEADING;
+
+	putf(out, "# %s\n", title_of(e));
+	put_blocks(site, index, 0, e->article->nblocks, marker, out, &last);
+	begin(out, &last, RUN_NAV);
+	puts_(out, "=> ../");
+	put_slug(out, e->slug);
+	putf(out, ".txt %s\n", lb->source);
+	putf(out, "=> ../ %s\n", lb->all_articles);
 	return finish(out);
 }
 
@@ -301,22 +436,22 @@ int
 gemtext_article_index(const struct gemtext_site *site, size_t index,
     struct gemtext_buf *out)
 {
-	const struct labels *lb = labels_for(site->lang);
+	const struct labels *lb = article_labels(site, index);
 	const struct gemtext_entry *e = &site->entries[index];
 	const struct article *a = e->article;
 	enum run last = RUN_HEADING;
 	size_t i;
 
+	if (a->nsections == 0)
+		return one_page(site, index, "##", out);
 	putf(out, "# %s\n", title_of(e));
 	put_blocks(site, index, 0, a->nlead, "##", out, &last);
-	if (a->nsections > 0) {
-		begin(out, &last, RUN_HEADING);
-		putf(out, "## %s\n", lb->contents);
-		begin(out, &last, RUN_LINKS);
-		for (i = 0; i < a->nsections; i++)
-			putf(out, "=> %zu.gmi %zu. %s\n", i + 1, i + 1,
-			    a->sections[i].heading);
-	}
+	begin(out, &last, RUN_HEADING);
+	putf(out, "## %s\n", lb->contents);
+	begin(out, &last, RUN_LINKS);
+	for (i = 0; i < a->nsections; i++)
+		putf(out, "=> %zu.gmi %zu. %s\n", i + 1, i + 1,
+		    a->sections[i].heading);
 	begin(out, &last, RUN_NAV);
 	putf(out, "=> all.gmi %s\n", lb->full);
 	puts_(out, "=> ../");
@@ -330,7 +465,7 @@ int
 gemtext_section(const struct gemtext_site *site, size_t index,
     size_t section, struct gemtext_buf *out)
 {
-	const struct labels *lb = labels_for(site->lang);
+	const struct labels *lb = article_labels(site, index);
 	const struct gemtext_entry *e = &site->entries[index];
 	const struct article *a = e->article;
 	const struct article_section *s;
@@ -356,12 +491,14 @@ int
 gemtext_full(const struct gemtext_site *site, size_t index,
     struct gemtext_buf *out)
 {
-	const struct labels *lb = labels_for(site->lang);
+	const struct labels *lb = article_labels(site, index);
 	const struct gemtext_entry *e = &site->entries[index];
 	const struct article *a = e->article;
 	enum run last = RUN_HEADING;
 	size_t i;
 
+	if (a->nsections == 0)
+		return one_page(site, index, "###", out);
 	putf(out, "# %s\n", title_of(e));
 	put_blocks(site, index, 0, a->nlead, "###", out, &last);
 	for (i = 0; i < a->nsections; i++) {

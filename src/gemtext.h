@@ -4,14 +4,33 @@
  * Pages and their URLs (relative links only, so an exported capsule works
  * under any path and on any server):
  *
- *   articles/index.gmi        the list of articles: title, sections, link
+ *   articles/index.gmi        the list of articles: title, section count
+ *                             ("1 section", "3 sections"; none when the
+ *                             article has no sections), link
  *   articles/SLUG/index.gmi   title, lead, table of contents, full page link
  *   articles/SLUG/N.gmi       section N (1-based), with previous/next/contents
- *   articles/SLUG/all.gmi     the whole article on one page
+ *   articles/SLUG/all.gmi     the whole article on one page: "# " title,
+ *                             "## " sections, "### " sub-sections
+ *
+ * An article without sections is one page: its index holds the title and
+ * every block (no contents, no count), then links to the source text and
+ * to the list; its all.gmi holds the same.
+ *
+ * Blocks: a paragraph is one text line (one that would read as another
+ * line type gets a leading space); a list item "* TEXT"; a quote "> TEXT";
+ * ARTICLE_PREFORMATTED "```ALT", its lines verbatim, "```" (article.h: no
+ * line inside starts with "```", since that line would have closed the
+ * fence; should one come, it gets a leading space, so toggles always pair
+ * up); ARTICLE_LINK "=> URL LABEL", or "=> URL" when alt is empty (a URL
+ * that is empty or holds a space or control character stays text). A line
+ * end inside an alt text or a label becomes a space.
  *
  * The 【関連記事】 slot becomes links to the next articles of the list
- * (wrapping around), at most five. Navigation labels follow the capsule's language: Japanese for "ja"
- * (目次, 前へ, 次へ, 全文), English otherwise. Every page ends with "\n".
+ * (wrapping around), at most five. Navigation labels are Japanese for "ja"
+ * (目次, 前へ, 次へ, 全文を1ページで読む, 元のテキスト), English otherwise
+ * (Contents, Previous, Next, The whole article on one page, Source text):
+ * an article's own pages follow its lang when it has one, else the
+ * capsule's; the list follows the capsule's. Every page ends with "\n".
  */
 #ifndef KIZUNA_GEMTEXT_H
 #define KIZUNA_GEMTEXT_H
@@ -36,7 +55,8 @@ struct gemtext_entry {
 
 /* Everything a page may link to. Borrowed for the call. */
 struct gemtext_site {
-	const char *lang;                    /* "ja", "en", "ja,en", ... */
+	const char *lang;                    /* the capsule's: "ja", "en",
+	                                        "ja,en", ... */
 	const struct gemtext_entry *entries; /* every article, in list order */
 	size_t nentries;
 };

@@ -32,6 +32,7 @@ struct source {
 	char *bytes;
 	size_t len;
 	struct article *article;
+	char lang[40];            /* its pages' lang parameter, or "" */
 };
 
 struct pages {
@@ -161,6 +162,7 @@ add_page(struct pages *p, const char *path, const char *mime,
 	p->v[p->n].mime = mime;
 	p->v[p->n].body = body;
 	p->v[p->n].len = len;
+	p->v[p->n].lang = NULL;
 	p->v[p->n].alias = alias;
 	p->n++;
 	return 0;
@@ -204,14 +206,35 @@ compare_sources(const void *a, const void *b)
 	    ((const struct source *)b)->slug);
 }
 
+/*
+ * The lang parameter for a language tag as an article gives it: tags of
+ * letters, digits and '-' (BCP 47), several quoted as the gemtext
+ * specification asks. Returns 0, or -1 for anything else (the front matter
+ * is whatever the author wrote), and then the capsule's language applies.
+ */
+static int
+lang_param(const char *tag, char *dst, size_t size)
+{
+	size_t i, n = strlen(tag);
+
+	for (i = 0; i < n; i++)
+		if (!((tag[i] >= 'a' && tag[i] <= 'z') ||
+		    (tag[i] >= 'A' && tag[i] <= 'Z') ||
+		    (tag[i] >= '0' && tag[i] <= '9') || tag[i] == '-' ||
+		    (tag[i] == ',' && i > 0 && i + 1 < n && tag[i + 1] != ',')))
+			return -1;
+	return n == 0 ? -1 : format_path(dst, size,
+	    strchr(tag, ',') != NULL ? "\"%s\"" : "%s", tag);
+}
+
 /* Renders every page of one article. */
 static int
 render_article(struct pages *p, const struct gemtext_site *site, size_t i)
 {
-	const struct source *src = &p->sources[i];
+	struct source *src = &p->sources[i];
 	struct gemtext_buf buf;
 	char path[PATH_MAX];
-	size_t s;
+	size_t s, first = p->n;
 
 	memset(&buf, 0, sizeof(buf));
 	if (format_path(path, sizeof(path), "%s%s/", p->prefix, src->slug) ==
@@ -234,6 +257,11 @@ render_article(struct pages *p, const struct gemtext_site *site, size_t i)
 	    src->slug) == -1 ||
 	    add_rendered(p, path, &buf, gemtext_full(site, i, &buf)) == -1)
 		return -1;
+	/* Its gemtext pages speak its language (the .txt is added after). */
+	if (src->article->lang != NULL &&
+	    lang_param(src->article->lang, src->lang, sizeof(src->lang)) == 0)
+		for (s = first; s < p->n; s++)
+			p->v[s].lang = src->lang;
 	if (format_path(path, sizeof(path), "%s%s.txt", p->prefix,
 	    src->slug) == -1)
 		return -1;

@@ -25,6 +25,9 @@ struct page {
 	const char *mime;    /* "text/gemini" or "text/plain; charset=utf-8" */
 	const char *body;
 	size_t len;
+	const char *lang;    /* an article's text/gemini pages when its
+	                        language is known: the META lang value ("en",
+	                        "\"ja,en\""); else NULL, the capsule's */
 	int alias;           /* another URL of a page listed before (not
 	                        written by pages_export) */
 };

@@ -54,16 +54,33 @@ known_target(const char *t, size_t n)
 	    memcmp(t + i, ".gmi", 4) == 0;
 }
 
+/* Whether t[0..n) is the target of an ARTICLE_LINK block of a. */
+static int
+author_target(const struct article *a, const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; a != NULL && i < a->nblocks; i++)
+		if (a->blocks[i].type == ARTICLE_LINK &&
+		    a->blocks[i].len == n &&
+		    memcmp(a->blocks[i].text, t, n) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * What every page must be: rendered without error, ending with a newline,
- * no NUL, valid UTF-8, no preformatted toggle (the renderer writes none, so
- * one would be unescaped text), and links only the renderer's own: "=> "
- * and a relative target it knows (text starting with "=>" is escaped).
+ * no NUL, valid UTF-8, preformatted toggles in pairs (an odd one would be
+ * unescaped text turning the rest of the page into code), and, outside
+ * preformatted text, links only "=> " and a target that is either the
+ * renderer's own or the author's (an ARTICLE_LINK block of a, the page's
+ * article; NULL for the list). Text starting with "=>" is escaped.
  */
 static void
-check_page(const struct gemtext_buf *out, int rv)
+check_page(const struct gemtext_buf *out, int rv, const struct article *a)
 {
 	size_t i = 0;
+	int pre = 0;
 
 	CHECK(rv == 0);
 	CHECK(!out->failed);
@@ -75,15 +92,18 @@ check_page(const struct gemtext_buf *out, int rv)
 		const char *eol = memchr(line, '\n', out->len - i);
 		size_t n = (size_t)(eol - line), e = 3;
 
-		CHECK(!(n >= 3 && memcmp(line, "```", 3) == 0));
-		if (n >= 2 && memcmp(line, "=>", 2) == 0) {
+		if (n >= 3 && memcmp(line, "```", 3) == 0)
+			pre = !pre;
+		else if (!pre && n >= 2 && memcmp(line, "=>", 2) == 0) {
 			CHECK(n > 3 && line[2] == ' ');
 			while (e < n && line[e] != ' ')
 				e++;
-			CHECK(known_target(line + 3, e - 3));
+			CHECK(known_target(line + 3, e - 3) ||
+			    author_target(a, line + 3, e - 3));
 		}
 		i += n + 1;
 	}
+	CHECK(!pre);
 }
 
 /*
@@ -99,15 +119,15 @@ check_all_pages(const struct gemtext_site *site, size_t index,
 	size_t s;
 
 	memset(&out, 0, sizeof(out));
-	check_page(&out, gemtext_article_index(site, index, &out));
+	check_page(&out, gemtext_article_index(site, index, &out), a);
 	free(out.data);
 	for (s = 1; s <= a->nsections; s++) {
 		memset(&out, 0, sizeof(out));
-		check_page(&out, gemtext_section(site, index, s, &out));
+		check_page(&out, gemtext_section(site, index, s, &out), a);
 		free(out.data);
 	}
 	memset(full, 0, sizeof(*full));
-	check_page(full, gemtext_full(site, index, full));
+	check_page(full, gemtext_full(site, index, full), a);
 }
 
 /* The structure covers the blocks exactly, in order; no empty text. */
@@ -119,8 +139,13 @@ check_structure(const struct article *a)
 	CHECK(a->title != NULL);
 	CHECK(a->nlead <= a->nblocks);
 	for (i = 0; i < a->nblocks; i++) {
-		CHECK(a->blocks[i].text != NULL && a->blocks[i].len > 0);
-		CHECK(strlen(a->blocks[i].text) == a->blocks[i].len);
+		const struct article_block *b = &a->blocks[i];
+
+		CHECK(b->text != NULL && strlen(b->text) == b->len);
+		CHECK(b->len > 0 || b->type == ARTICLE_PREFORMATTED);
+		/* The renderer reads alt of these two only. */
+		if (b->type == ARTICLE_PREFORMATTED || b->type == ARTICLE_LINK)
+			CHECK(b->alt != NULL);
 	}
 	next = a->nlead;
 	for (i = 0; i < a->nsections; i++) {
@@ -170,7 +195,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	site.nentries = 2;
 
 	memset(&out, 0, sizeof(out));
-	check_page(&out, gemtext_listing(&site, &out));
+	check_page(&out, gemtext_listing(&site, &out), NULL);
 	free(out.data);
 
 	check_all_pages(&site, 1, &full);

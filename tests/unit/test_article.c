@@ -77,6 +77,12 @@ describe_block(const struct article_block *b, char *out, size_t size,
 		append_item(out, size, w, b->quote_start ? "Q:" : "q:",
 		    b->text, b->len);
 		break;
+	case ARTICLE_PREFORMATTED:
+		append_item(out, size, w, "C:", b->text, b->len);
+		break;
+	case ARTICLE_LINK:
+		append_item(out, size, w, "K:", b->text, b->len);
+		break;
 	case ARTICLE_RELATED:
 		append_item(out, size, w, "R", NULL, 0);
 		break;
