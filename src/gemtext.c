@@ -326,6 +326,9 @@ put_blocks(const struct gemtext_site *site, size_t index, size_t first,
 
 		switch (b->type) {
 		case ARTICLE_PARAGRAPH:
+			/* The source's paragraph breaks are kept. */
+			if (b->gap_before && *last == RUN_TEXT)
+				puts_(out, "\n");
 			begin(out, last, RUN_TEXT);
 			put_text_line(out, b->text, b->len);
 			break;
@@ -363,14 +366,6 @@ put_blocks(const struct gemtext_site *site, size_t index, size_t first,
 			break;
 		case ARTICLE_RELATED:
 			put_related(site, index, out, last);
-			break;
-		case ARTICLE_PREFORMATTED:
-			begin(out, last, RUN_TEXT);
-			putf(out, "```%s\n%s\n```\n", b->alt, b->text);
-			break;
-		case ARTICLE_LINK:
-			begin(out, last, RUN_LINKS);
-			putf(out, "=> %s %s\n", b->text, b->alt);
 			break;
 		}
 	}
