@@ -41,10 +41,14 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
-       article_lines.c article_style.c \
+       article_lines.c article_style.c article_decor.c article_heading.c \
+       article_blocks.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c beneath.c proxy.c site.c systemd.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
+# The article reader: its passes, named once for every link that needs it.
+ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
+               article_decor.o article_heading.o article_blocks.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy
@@ -130,8 +134,8 @@ $(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimi
 $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
-$(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(BUILD)/article.o $(BUILD)/article_lines.o $(BUILD)/article_style.o $(BUILD)/utf8.o
-$(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(BUILD)/article.o $(BUILD)/article_lines.o $(BUILD)/article_style.o $(BUILD)/utf8.o
+$(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
+$(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS) -lcmocka
 
@@ -141,7 +145,7 @@ $(BUILD)/fuzz/%.o: tests/fuzz/%.c | deps
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 $(BUILD)/fuzz/replay_request: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
-$(BUILD)/fuzz/replay_article: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_article.o $(BUILD)/article.o $(BUILD)/gemtext.o $(BUILD)/utf8.o
+$(BUILD)/fuzz/replay_article: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_article.o $(ARTICLE_OBJS) $(BUILD)/gemtext.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_path: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_path.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o $(BUILD)/config.o
 $(BUILD)/fuzz/replay_proxy: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_proxy.o $(BUILD)/proxy.o
@@ -303,7 +307,7 @@ $(BUILD)/bench/%.o: tests/bench/%.c | deps
 	@mkdir -p $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
-$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(BUILD)/article.o $(BUILD)/gemtext.o $(BUILD)/utf8.o $(BUILD)/log.o $(BUILD)/config.o
+$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(ARTICLE_OBJS) $(BUILD)/gemtext.o $(BUILD)/utf8.o $(BUILD)/log.o $(BUILD)/config.o
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench/loadgen: $(BUILD)/bench/loadgen.o
@@ -322,7 +326,7 @@ FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c src/utf8.c
-build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/article_lines.c src/article_style.c src/gemtext.c src/utf8.c
+build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/article_lines.c src/article_style.c src/article_decor.c src/article_heading.c src/article_blocks.c src/gemtext.c src/utf8.c
 build/fuzz/fuzz_path: tests/fuzz/fuzz_path.c src/url.c src/utf8.c
 build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c src/config.c
 build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c

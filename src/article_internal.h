@@ -150,4 +150,66 @@ uint64_t article_hash(const char *s, size_t len);
  * the length. Two lines with the same key say the same heading. */
 size_t article_heading_key(const char *s, size_t len, char *out);
 
+/* --- the reader's state, shared by the passes (article.c) ------------------ */
+
+/* A heading is short: at most this many display columns. */
+#define HEADING_MAX_COLUMNS 80
+/* A sub-heading that is a plain line with text right under it: shorter. */
+#define SUBHEADING_MAX_COLUMNS 60
+/* A title line at the top: at most this wide. */
+#define TITLE_MAX_COLUMNS 120
+/* A 「」 quote block longer than this is more likely prose in brackets. */
+#define QUOTE_MAX_LINES 30
+
+#define RELATED_SLOT "↓↓【関連記事】↓↓"
+#define DOWN_ARROWS "↓↓"
+#define OPEN_QUOTE "「"
+#define CLOSE_QUOTE "」"
+#define IDEOGRAPHIC_COMMA "、"
+
+struct reader {
+	struct article *a;
+	struct alines lines;
+	char *out;             /* joined and copied text goes here (in
+	                          a->text, after the lines) */
+	size_t w;
+	size_t block_cap, section_cap;
+	int wrap_width;        /* 0: not hard-wrapped */
+	int latin;             /* mostly Latin script (word wrap, spaces) */
+	int novel_indent;      /* paragraphs open with an indent, so an
+	                          unindented 「 line is dialogue, not a quote */
+	size_t title_line;     /* the line the title came from, or SIZE_MAX */
+	int gap;               /* a blank line since the last block */
+};
+
+/* Marks line l left out, for the reason why. */
+void article_drop_line(struct aline *l, enum article_drop_reason why);
+/* The first line at or after i that is not dropped (or lines->n). */
+size_t article_next_kept(const struct alines *lines, size_t i);
+/* The next line after i with text: not blank, not dropped (or n). */
+size_t article_next_content(const struct alines *lines, size_t i);
+/* The last line before i that is not dropped, or SIZE_MAX. */
+size_t article_prev_kept(const struct alines *lines, size_t i);
+/* The last character of line l (0 when empty). */
+uint32_t article_line_last_cp(const struct aline *l);
+
+/* --- passes, in the order article_parse runs them -------------------------- */
+
+/* article_decor.c. Each returns 0, or -1 when out of memory. scratch holds
+ * the longest line plus one byte. */
+int article_decorate(struct reader *r);
+int article_drop_contents(struct reader *r, char *scratch);
+/* Sets r->a->title (and r->title_line) when the top of the text has one. */
+void article_find_title(struct reader *r);
+
+/* article_heading.c */
+int article_find_wrap(struct reader *r);
+/* Whether l ends where the wrap broke it, nx being the line after. */
+int article_is_full(const struct reader *r, const struct aline *l,
+    const struct aline *nx);
+void article_decide_headings(struct reader *r);
+
+/* article_blocks.c: 0, or -1 when out of memory. */
+int article_build_blocks(struct reader *r);
+
 #endif

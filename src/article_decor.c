@@ -1,0 +1,448 @@
+/*
+ * article_decor.c - PURE: what is not the article's text: rules, page
+ * footers and running headers, a manual table of contents; and the title
+ * at the top (see article_internal.h).
+ */
+#include "article_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* --- decoration ---------------------------------------------------------- */
+
+/* A tiny hash multiset of strings (by their 64-bit hash). */
+struct counts {
+	uint64_t *keys;
+	unsigned *count;
+	size_t mask;
+};
+
+static int
+counts_init(struct counts *c, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n + 2)
+		size *= 2;
+	c->mask = size - 1;
+	c->keys = calloc(size, sizeof(*c->keys));
+	c->count = calloc(size, sizeof(*c->count));
+	return c->keys != NULL && c->count != NULL ? 0 : -1;
+}
+
+static void
+counts_free(struct counts *c)
+{
+	free(c->keys);
+	free(c->count);
+}
+
+/* The slot of key (0 is never a key: it is made 1). */
+static size_t
+counts_slot(const struct counts *c, uint64_t key)
+{
+	size_t i;
+
+	key = key == 0 ? 1 : key;
+	for (i = (size_t)key & c->mask; c->keys[i] != 0 && c->keys[i] != key;
+	    i = (i + 1) & c->mask)
+		;
+	return i;
+}
+
+static void
+counts_add(struct counts *c, uint64_t key)
+{
+	size_t i = counts_slot(c, key);
+
+	c->keys[i] = key == 0 ? 1 : key;
+	c->count[i]++;
+}
+
+static unsigned
+counts_get(const struct counts *c, uint64_t key)
+{
+	return c->count[counts_slot(c, key)];
+}
+
+/* Lines that name a table of contents. */
+static int
+is_contents_label(const char *key, size_t len)
+{
+	static const char *const labels[] = {
+		"目次", "もくじ", "今週のもくじ", "今号のもくじ", "今日のもくじ",
+		"Contents", "TableofContents", "CONTENTS", "INDEX",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+		if (len == strlen(labels[k]) && memcmp(key, labels[k], len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A manual table of contents: a block of lines (no blank between), most of
+ * which say a heading found further down, perhaps under a label ("目次")
+ * and with dot leaders and page numbers. The generated contents replace
+ * it. Walks the blocks from the end, so the set holds only what follows.
+ */
+int
+article_drop_contents(struct reader *r, char *scratch)
+{
+	struct alines *ls = &r->lines;
+	struct counts later;
+	size_t i, end, start, k, klen, matched, entries;
+	int label;
+
+	if (counts_init(&later, 2 * ls->n) == -1)
+		return -1;
+	end = ls->n;
+	while (end > 0) {
+		/* The block [start, end): non-blank lines. */
+		while (end > 0 && ls->v[end - 1].kind != LK_TEXT &&
+		    ls->v[end - 1].kind != LK_BULLET)
+			end--;
+		start = end;
+		while (start > 0 && (ls->v[start - 1].kind == LK_TEXT ||
+		    ls->v[start - 1].kind == LK_BULLET)) {
+			start--;
+			if (ls->v[start].page_break)
+				break;
+		}
+		if (start == end)
+			break;
+		matched = entries = 0;
+		label = 0;
+		for (k = start; k < end; k++) {
+			klen = article_heading_key(ls->v[k].text, ls->v[k].len,
+			    scratch);
+			if (k == start && is_contents_label(scratch, klen)) {
+				label = 1;
+				continue;
+			}
+			entries++;
+			if (klen > 0 && counts_get(&later,
+			    article_hash(scratch, klen)) > 0)
+				matched++;
+		}
+		if (entries >= 2 && matched * 3 >= entries * 2 &&
+		    (label || (entries >= 3 && matched == entries)))
+			for (k = start; k < end; k++)
+				article_drop_line(&ls->v[k], ARTICLE_DROP_CONTENTS);
+		for (k = start; k < end; k++) {
+			const char *t = ls->v[k].text;
+			size_t n = ls->v[k].len, close;
+
+			klen = article_heading_key(t, n, scratch);
+			counts_add(&later, article_hash(scratch, klen));
+			/* "≪テーマ≫見出し" also says "見出し". */
+			for (close = 0; close < klen; close++)
+				if (memcmp(scratch + close, "≫", 3) == 0 ||
+				    memcmp(scratch + close, "】", 3) == 0 ||
+				    memcmp(scratch + close, "＞", 3) == 0)
+					break;
+			if (close < klen && close + 3 < klen)
+				counts_add(&later, article_hash(scratch +
+				    close + 3, klen - close - 3));
+		}
+		end = start;
+	}
+	counts_free(&later);
+	(void)i;
+	return 0;
+}
+
+/*
+ * Rules, page footers, running headers (a line repeated next to page
+ * footers), then the manual table of contents. A page break that cuts a
+ * sentence is made transparent, so the paragraph joins across it.
+ */
+int
+article_decorate(struct reader *r)
+{
+	struct alines *ls = &r->lines;
+	struct counts seen;
+	size_t i, j, k;
+	char *scratch;
+
+	for (i = 0; i < ls->n; i++) {
+		struct aline *l = &ls->v[i];
+
+		if (l->kind != LK_TEXT && l->kind != LK_BULLET)
+			continue;
+		if (article_is_page_footer(l->text, l->len)) {
+			article_drop_line(l, ARTICLE_DROP_PAGE_FOOTER);
+			l->page_break = 1;
+		} else if (article_is_rule(l->text, l->len) ||
+		    strcmp(l->text, "--") == 0 ||
+		    (i > 0 && ls->v[i - 1].style == STYLE_SETEXT &&
+		    ls->v[i - 1].kind == LK_TEXT)) {
+			article_drop_line(l, ARTICLE_DROP_RULE);
+		}
+	}
+
+	if (counts_init(&seen, ls->n) == -1)
+		return -1;
+	for (i = 0; i < ls->n; i++)
+		if (ls->v[i].kind == LK_TEXT)
+			counts_add(&seen, article_hash(ls->v[i].text,
+			    ls->v[i].len));
+	for (i = 0; i < ls->n; i++) {
+		if (ls->v[i].kind != LK_DROPPED ||
+		    ls->v[i].drop != ARTICLE_DROP_PAGE_FOOTER)
+			continue;
+		/* The line right after (or before) a footer, seen twice. */
+		for (k = 0; k < 2; k++) {
+			j = k == 0 ? article_next_content(ls, i) : article_prev_kept(ls, i);
+			if (j >= ls->n || ls->v[j].kind != LK_TEXT ||
+			    ls->v[j].width > HEADING_MAX_COLUMNS ||
+			    counts_get(&seen, article_hash(ls->v[j].text,
+			    ls->v[j].len)) < 2)
+				continue;
+			if (k == 1 && j + 1 < i && ls->v[j + 1].kind != LK_BLANK)
+				continue;
+			article_drop_line(&ls->v[j], ARTICLE_DROP_RUNNING_HEADER);
+		}
+	}
+	counts_free(&seen);
+
+	/* A page break inside a sentence: its blank lines are no break. */
+	for (i = 0; i < ls->n; i++) {
+		size_t p, q;
+		int pagey = 0;
+
+		if (ls->v[i].kind != LK_DROPPED ||
+		    (ls->v[i].drop != ARTICLE_DROP_PAGE_FOOTER &&
+		    ls->v[i].drop != ARTICLE_DROP_RUNNING_HEADER))
+			continue;
+		for (p = i; p > 0 && (ls->v[p - 1].kind == LK_BLANK ||
+		    ls->v[p - 1].kind == LK_DROPPED); p--)
+			;
+		for (q = i; q < ls->n && (ls->v[q].kind == LK_BLANK ||
+		    ls->v[q].kind == LK_DROPPED); q++)
+			pagey |= ls->v[q].page_break;
+		pagey = 1;
+		if (p == 0 || q >= ls->n || ls->v[p - 1].kind != LK_TEXT ||
+		    ls->v[q].kind != LK_TEXT || ls->v[q].indent > 0 ||
+		    article_ends_sentence(ls->v[p - 1].text, ls->v[p - 1].len) ||
+		    article_ends_with(ls->v[p - 1].text, ls->v[p - 1].len,
+		    CLOSE_QUOTE))
+			continue;
+		for (k = p; k < q; k++) {
+			ls->v[k].transparent = pagey;
+			if (ls->v[k].kind == LK_BLANK)
+				ls->v[k].kind = LK_DROPPED;
+		}
+		i = q;
+	}
+
+	if ((scratch = malloc(ls->n > 0 ? 4096 : 1)) == NULL)
+		return -1;
+	free(scratch);
+	return 0;
+}
+
+/* --- title ------------------------------------------------------------------ */
+
+/* "件名：...", "Subject: ...": *value set. */
+static int
+mail_header(const struct aline *l, int *subject, const char **value)
+{
+	static const char *const keys[] = {
+		"件名", "題名", "Subject", "差出人", "送信者", "宛先", "日付",
+		"From", "To", "Date", "Sent", "Cc", "配信日", "発行日",
+	};
+	size_t k, n, i;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		n = strlen(keys[k]);
+		if (!article_starts_with(l->text, l->len, keys[k]))
+			continue;
+		i = n;
+		if (article_starts_with(l->text + i, l->len - i, "："))
+			i += strlen("：");
+		else if (i < l->len && l->text[i] == ':')
+			i++;
+		else
+			continue;
+		while (i < l->len && l->text[i] == ' ')
+			i++;
+		*subject = k < 3;
+		*value = l->text + i;
+		return 1;
+	}
+	return 0;
+}
+
+/* "テーマ：子どものこと": a short label, a colon, a value. */
+static int
+is_label_line(const struct aline *l)
+{
+	size_t i, n, chars = 0;
+
+	for (i = 0; i < l->len && chars <= 8; i += n, chars++) {
+		uint32_t cp = article_cp(l->text + i, l->len - i, &n);
+
+		if (cp == ' ' || cp == 0x3000)
+			return 0;
+		if ((cp == ':' || cp == 0xff1a) && chars > 0)
+			return i + n < l->len;
+	}
+	return 0;
+}
+
+/* Names of organisations, which stand on covers beside the title. */
+static int
+is_organisation(const struct aline *l)
+{
+	static const char *const ends[] = {
+		"学校", "本部", "協会", "委員会", "株式会社", "会社", "編集部",
+		"事務局", "事務所", "研究所", "財団", "法人", "組合", "役所",
+		"Inc.", "Ltd.", "LLC",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(ends) / sizeof(ends[0]); k++)
+		if (article_ends_with(l->text, l->len, ends[k]))
+			return 1;
+	return article_starts_with(l->text, l->len, "株式会社");
+}
+
+static int
+title_shaped(const struct aline *l)
+{
+	uint32_t cp = article_line_last_cp(l);
+
+	return l->kind == LK_TEXT && l->width <= TITLE_MAX_COLUMNS &&
+	    !(cp == 0x3002 || cp == 0xff0e || cp == 0x3001 || cp == 0xff0c ||
+	    cp == ',' || cp == ':' || cp == 0xff1a || cp == ';') &&
+	    !article_is_meta(l->text, l->len);
+}
+
+/* Whether another line further down has the same heading style. */
+static int
+style_recurs(const struct alines *ls, size_t i)
+{
+	size_t j;
+	int s = ls->v[i].style;
+
+	if (s == STYLE_PLAIN || s == STYLE_NONE || s == STYLE_SETEXT)
+		return 0;
+	for (j = i + 1; j < ls->n; j++)
+		if (ls->v[j].kind == LK_TEXT && ls->v[j].style == s)
+			return 1;
+	return 0;
+}
+
+/* Whether a line below i has a heading style (marked or numbered). */
+static int
+other_styles(const struct alines *ls, size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < ls->n; j++)
+		if (ls->v[j].kind == LK_TEXT && ls->v[j].style != STYLE_PLAIN &&
+		    ls->v[j].style != STYLE_NONE && ls->v[j].style != STYLE_ROW)
+			return 1;
+	return 0;
+}
+
+static void
+take_title(struct reader *r, size_t i, const char *text)
+{
+	r->a->title = text;
+	r->title_line = i;
+}
+
+/*
+ * The title, when the front matter gave none: a Markdown "# " first line,
+ * an underlined first line, a mail's subject, else the line at the top
+ * that stands alone (after dates, bylines and labels), else the title
+ * line of a cover (a first block of a few short lines).
+ */
+void
+article_find_title(struct reader *r)
+{
+	struct alines *ls = &r->lines;
+	size_t i, j, end, best = SIZE_MAX;
+	const char *value;
+	int subject, headers = 0;
+
+	i = article_next_content(ls, SIZE_MAX);
+	if (i >= ls->n)
+		return;
+	if (r->a->title != NULL) {
+		/* The same title written again under the front matter. */
+		if (ls->v[i].kind == LK_TEXT && strcmp(ls->v[i].text +
+		    ls->v[i].mark, r->a->title) == 0)
+			article_drop_line(&ls->v[i], ARTICLE_DROP_TITLE);
+		return;
+	}
+	if (ls->v[i].kind == LK_TEXT && ls->v[i].md_depth == 1 &&
+	    (ls->v[i].style == STYLE_MD || ls->v[i].style == STYLE_SETEXT)) {
+		take_title(r, i, ls->v[i].text + ls->v[i].mark);
+		article_drop_line(&ls->v[i], ARTICLE_DROP_TITLE);
+		return;
+	}
+	/* Mail headers: the subject is the title; the headers stay text. */
+	for (j = i, value = NULL; j < ls->n && ls->v[j].kind == LK_TEXT; j++) {
+		const char *v;
+
+		if (!mail_header(&ls->v[j], &subject, &v))
+			break;
+		headers++;
+		if (subject && *v != '\0' && value == NULL) {
+			value = v;
+			best = j;
+		}
+	}
+	if (headers >= 2 && value != NULL) {
+		take_title(r, best, value);
+		return;
+	}
+	/* Past dates, bylines, labels and reading times. */
+	while (i < ls->n && ls->v[i].kind == LK_TEXT &&
+	    (article_is_meta(ls->v[i].text, ls->v[i].len) ||
+	    is_label_line(&ls->v[i])))
+		i = article_next_content(ls, i);
+	if (i >= ls->n || !title_shaped(&ls->v[i]))
+		return;
+	for (end = i; end < ls->n && (ls->v[end].kind == LK_TEXT ||
+	    ls->v[end].kind == LK_DROPPED) && ls->v[end].len > 0; end++)
+		;
+	if (end == i + 1) {
+		/* A line standing alone, not a heading style used again, and
+		 * if marked, not the only heading of the text. */
+		if (style_recurs(ls, i) || ls->v[i].style == STYLE_SETEXT ||
+		    (ls->v[i].style != STYLE_PLAIN &&
+		    ls->v[i].style != STYLE_NONE && !other_styles(ls, i)))
+			return;
+		take_title(r, i, ls->v[i].text + ls->v[i].mark);
+		article_drop_line(&ls->v[i], ARTICLE_DROP_TITLE);
+		return;
+	}
+	if (end - i > 5)
+		return;
+	/* A cover: a few short lines; the title is the longest that is not
+	 * a date or an organisation. */
+	best = SIZE_MAX;
+	for (j = i; j < end; j++) {
+		const struct aline *l = &ls->v[j];
+
+		if (l->kind != LK_TEXT)
+			continue;
+		if (!title_shaped(l) || article_ends_sentence(l->text, l->len) ||
+		    l->width > HEADING_MAX_COLUMNS)
+			return;
+		if (is_organisation(l) || is_label_line(l))
+			continue;
+		if (best == SIZE_MAX || l->width > ls->v[best].width)
+			best = j;
+	}
+	if (best != SIZE_MAX && !style_recurs(ls, best)) {
+		take_title(r, best, ls->v[best].text + ls->v[best].mark);
+		article_drop_line(&ls->v[best], ARTICLE_DROP_TITLE);
+	}
+}
+

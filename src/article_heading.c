@@ -1,0 +1,531 @@
+/*
+ * article_heading.c - PURE: hard wrapping, and which lines head sections
+ * and sub-sections, decided per style for the whole document (see
+ * article_internal.h).
+ */
+#include "article_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* --- hard wrapping ----------------------------------------------------------- */
+
+static int
+cmp_int(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Columns a line may fall short of the width and still be a full one. */
+static int
+wrap_slack(const struct reader *r)
+{
+	return r->latin ? r->wrap_width / 6 + 2 : 4;
+}
+
+/*
+ * Hard wrapping shows in the widths: the lines inside paragraphs (those
+ * with another text line right under them) nearly all end close to one
+ * width, the document's widest. Unwrapped text has lines of any width.
+ */
+int
+article_find_wrap(struct reader *r)
+{
+	struct alines *ls = &r->lines;
+	size_t i, n = 0, inner = 0, full = 0;
+	int *w, width;
+
+	if ((w = malloc((ls->n + 1) * sizeof(*w))) == NULL)
+		return -1;
+	for (i = 0; i < ls->n; i++)
+		if (ls->v[i].kind == LK_TEXT || ls->v[i].kind == LK_QUOTE)
+			w[n++] = ls->v[i].indent + ls->v[i].width;
+	if (n < 6) {
+		free(w);
+		return 0;
+	}
+	qsort(w, n, sizeof(*w), cmp_int);
+	/* The widest but for a few lines (a URL, a table) that overflow. */
+	width = w[n - 1 - n / 20];
+	free(w);
+	if (width < 30)
+		return 0;
+	r->wrap_width = width;
+	/* Lines inside paragraphs that reach half the width: in wrapped
+	 * text nearly all of them reach it. (Shorter ones are lists, covers,
+	 * one sentence a line: they say nothing.) */
+	for (i = 0; i + 1 < ls->n; i++) {
+		const struct aline *l = &ls->v[i], *nx = &ls->v[i + 1];
+		int used = l->indent + l->width;
+
+		if ((l->kind != LK_TEXT && l->kind != LK_QUOTE) ||
+		    nx->kind != l->kind || used * 2 < width ||
+		    (l->kind == LK_TEXT && l->style != STYLE_PLAIN))
+			continue;
+		inner++;
+		if (used >= width - wrap_slack(r) && used <= width + 2)
+			full++;
+	}
+	if (full < 5 || full * 10 < inner * 6)
+		r->wrap_width = 0;
+	return 0;
+}
+
+/* Bytes of the first word of l. */
+static int
+first_word_width(const struct aline *l)
+{
+	size_t i = 0;
+
+	while (i < l->len && l->text[i] != ' ')
+		i++;
+	return (int)article_width(l->text, i);
+}
+
+/*
+ * Whether line l ends where the writer's editor (or the PDF) broke the
+ * paragraph rather than where the writer did: it reaches the wrap width,
+ * or the next line's first word would not have fitted on it.
+ */
+int
+article_is_full(const struct reader *r, const struct aline *l, const struct aline *nx)
+{
+	int used = l->indent + l->width, first;
+	size_t n;
+
+	if (r->wrap_width == 0)
+		return 0;
+	if (used >= r->wrap_width - 4)
+		return 1;
+	first = first_word_width(nx);
+	if (nx->len > 0 && !article_cp_is_cjk(article_cp(nx->text, nx->len,
+	    &n)) && !article_cp_is_cjk(article_line_last_cp(l)))
+		return used + 1 + first > r->wrap_width - 1 &&
+		    used >= r->wrap_width - wrap_slack(r) - first;
+	return 0;
+}
+
+/* --- headings -------------------------------------------------------------- */
+
+/* A line chatting, not naming: it ends in an emoji or laughter. */
+static int
+is_chatty(const struct aline *l)
+{
+	uint32_t cp = article_line_last_cp(l);
+
+	return article_cp_is_emoji(cp) || cp == 0xfe0f || cp == 0x200d ||
+	    (cp >= 0x1f3fb && cp <= 0x1f3ff) ||
+	    article_ends_with(l->text, l->len, "笑") ||
+	    article_ends_with(l->text, l->len, "（笑）") ||
+	    article_ends_with(l->text, l->len, "(笑)") ||
+	    article_ends_with(l->text, l->len, "ｗ") ||
+	    article_ends_with(l->text, l->len, "www");
+}
+
+/* Japanese sentence endings without their full stop, and clauses that
+ * run on: a line ending so is prose. */
+static int
+ends_like_prose(const struct aline *l)
+{
+	static const char *const ends[] = {
+		"です", "ます", "ました", "でした", "ません", "ください",
+		"でしょう", "ですか", "ますか", "ませんか", "だった", "ている",
+		"が", "を", "けど", "けれど", "ので", "のに", "たら", "という",
+		"というと", "ですが", "ますが", "って",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(ends) / sizeof(ends[0]); k++)
+		if (article_ends_with(l->text, l->len, ends[k]))
+			return 1;
+	return 0;
+}
+
+/* Whether the previous line (i - 1) lets a heading start at i. */
+static int
+heading_may_start(const struct alines *ls, size_t i)
+{
+	size_t p = article_prev_kept(ls, i);
+	const struct aline *l;
+
+	if (p == SIZE_MAX || p + 1 < i)
+		return 1;
+	l = &ls->v[p];
+	switch (l->kind) {
+	case LK_BLANK:
+	case LK_DROPPED:
+	case LK_FENCE_CLOSE:
+	case LK_LINK:
+	case LK_QUOTE:
+	case LK_BULLET:
+	case LK_SLOT:
+		return 1;
+	case LK_FENCE_OPEN:
+	case LK_FENCE_BODY:
+		return 0;
+	case LK_TEXT:
+		break;
+	}
+	if (l->heading || l->item)
+		return 1;
+	if (article_ends_with(l->text, l->len, IDEOGRAPHIC_COMMA))
+		return 0;
+	return article_ends_sentence(l->text, l->len) ||
+	    article_ends_with(l->text, l->len, CLOSE_QUOTE) ||
+	    article_ends_with(l->text, l->len, "』") ||
+	    article_ends_with(l->text, l->len, "）") || is_chatty(l) ||
+	    l->width > HEADING_MAX_COLUMNS;
+}
+
+/* Whether every 「 and （ the line opens it also closes, and no more: a
+ * line that ends a quotation begun above is not a heading. */
+static int
+balanced(const struct aline *l)
+{
+	static const char *const pairs[][2] = {
+		{ "「", "」" }, { "『", "』" }, { "（", "）" }, { "(", ")" },
+	};
+	size_t i, k, n;
+	long depth[4] = { 0 };
+
+	for (i = 0; i < l->len; i += n) {
+		article_cp(l->text + i, l->len - i, &n);
+		for (k = 0; k < 4; k++) {
+			if (article_starts_with(l->text + i, l->len - i,
+			    pairs[k][0]))
+				depth[k]++;
+			else if (article_starts_with(l->text + i, l->len - i,
+			    pairs[k][1]) && --depth[k] < 0)
+				return 0;
+		}
+	}
+	return depth[0] == 0 && depth[1] == 0 && depth[2] == 0 &&
+	    depth[3] == 0;
+}
+
+/* Whether line i, of a marked or numbered style, could head something. */
+static int
+marked_shape(const struct reader *r, size_t i)
+{
+	const struct aline *l = &r->lines.v[i];
+	uint32_t cp = article_line_last_cp(l);
+	int w = l->width - (int)article_width(l->text, l->mark);
+
+	if (l->style == STYLE_MD)
+		return 1;
+	if (w <= 0 || w > HEADING_MAX_COLUMNS || !balanced(l) ||
+	    article_is_meta(l->text, l->len))
+		return 0;
+	if (i + 1 < r->lines.n && article_is_full(r, l, &r->lines.v[i + 1]))
+		return 0;
+	if (l->style == STYLE_QUESTION || l->style == STYLE_SETEXT)
+		return 1;
+	return !(cp == 0x3002 || cp == 0xff0e || cp == '.' || cp == 0x3001 ||
+	    cp == 0xff0c || cp == ',' || cp == ':' || cp == 0xff1a ||
+	    cp == ';' || cp == 0xff1b);
+}
+
+/* Whether a line of this style is numbered or marked like a list item. */
+static int
+style_lists(int style)
+{
+	return article_style_is_numbering(style) ||
+	    (style >= STYLE_MARK_BASE && style < STYLE_BRACKET_BASE) ||
+	    style >= STYLE_WORD_BASE || style == STYLE_QUESTION;
+}
+
+/*
+ * Whether line i has a line of the same style right above or below it (no
+ * blank between; an indented continuation line may come between): then
+ * it is one item of a list, not a heading.
+ */
+static int
+in_run(const struct alines *ls, size_t i)
+{
+	int style = ls->v[i].style;
+	size_t j, k;
+
+	for (k = 0, j = i; k < 4 && j > 0; k++) {
+		const struct aline *p = &ls->v[--j];
+
+		if (p->kind == LK_TEXT && p->style == style)
+			return 1;
+		if (p->kind != LK_TEXT || p->indent == 0 ||
+		    p->indent < ls->v[i].indent + 2)
+			break;
+	}
+	for (k = 0, j = i + 1; k < 4 && j < ls->n; k++, j++) {
+		const struct aline *p = &ls->v[j];
+
+		if (p->kind == LK_TEXT && p->style == style)
+			return 1;
+		if (p->kind != LK_TEXT || p->indent == 0 ||
+		    p->indent < ls->v[i].indent + 2)
+			break;
+	}
+	return 0;
+}
+
+/* Whether something other than a heading follows line i before the next
+ * heading of level at most level (a heading needs something under it). */
+static int
+has_body(const struct alines *ls, size_t i, int level)
+{
+	size_t j = article_next_content(ls, i);
+
+	if (j >= ls->n)
+		return 0;
+	if (ls->v[j].kind != LK_TEXT || ls->v[j].heading == 0)
+		return 1;
+	return ls->v[j].heading > level;
+}
+
+/* Decides plain lines: sections (a blank line after) and sub-headings. */
+static void
+plain_headings(struct reader *r, size_t marked_last, int marked)
+{
+	struct alines *ls = &r->lines;
+	size_t i, j;
+	int sections = 0;
+
+	for (i = 0; i < ls->n; i++) {
+		struct aline *l = &ls->v[i];
+		uint32_t cp;
+
+		if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
+		    l->width > HEADING_MAX_COLUMNS || i == r->title_line ||
+		    is_chatty(l) || article_is_meta(l->text, l->len) ||
+		    !balanced(l) || !heading_may_start(ls, i))
+			continue;
+		if (marked && (i < marked_last || marked_last == SIZE_MAX))
+			continue;
+		cp = article_line_last_cp(l);
+		if (cp == 0x3002 || cp == 0xff0e || cp == 0x3001 ||
+		    cp == 0xff0c || cp == ',' || cp == ':' || cp == 0xff1a ||
+		    cp == ';' || cp == '.' || cp == 0x2026 || cp == 0x2025 ||
+		    cp == '!' || cp == 0xff01)
+			continue;
+		j = article_next_kept(ls, i + 1);
+		if (j < ls->n && ls->v[j].kind == LK_BLANK) {
+			/* A section: a blank line, then its text. */
+			size_t body = article_next_content(ls, i);
+
+			if (body >= ls->n || (marked &&
+			    (article_prev_kept(ls, i) == SIZE_MAX ||
+			    ls->v[article_prev_kept(ls, i)].kind != LK_BLANK)))
+				continue;
+			if (r->latin && !marked)
+				continue;
+			l->heading = 2;
+			l->style = STYLE_PLAIN;
+			sections++;
+		}
+	}
+	if (sections == 0 || marked || r->wrap_width > 0)
+		return;
+	/* Sub-headings: only where sections are plain lines too (the web
+	 * article style), a short naming line with text right under it. */
+	for (i = 0; i < ls->n; i++) {
+		struct aline *l = &ls->v[i];
+		const struct aline *nx;
+		uint32_t cp;
+
+		if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
+		    l->heading || l->width > SUBHEADING_MAX_COLUMNS ||
+		    i == r->title_line || is_chatty(l) || ends_like_prose(l) ||
+		    article_is_meta(l->text, l->len) ||
+		    article_ends_sentence(l->text, l->len) ||
+		    !heading_may_start(ls, i))
+			continue;
+		cp = article_line_last_cp(l);
+		if (cp == 0x300d || cp == 0x300f || cp == 0x2026 || cp == ')' ||
+		    cp == 0xff09)
+			continue;
+		if (i + 1 >= ls->n)
+			continue;
+		nx = &ls->v[i + 1];
+		if (!(nx->kind == LK_BULLET || (nx->kind == LK_TEXT &&
+		    nx->style != STYLE_PLAIN) || (nx->kind == LK_TEXT &&
+		    nx->width > l->width && (article_ends_sentence(nx->text,
+		    nx->len) || nx->width >= 2 * l->width))))
+			continue;
+		if (nx->kind == LK_TEXT && nx->heading)
+			continue;
+		l->heading = 3;
+		l->style = STYLE_PLAIN + 1000;
+	}
+}
+
+/*
+ * Levels from how the styles nest: the first style met is a section; a
+ * later style is a sub-section if a section style comes back after it
+ * (it lives inside sections), else a section too (it follows them, as
+ * "さいごに" after "その10"). Markdown and underlines say their level.
+ */
+static void
+assign_levels(struct reader *r)
+{
+	struct alines *ls = &r->lines;
+	size_t i, j, last_top = 0;
+	int styles[64], level[64], nstyles = 0, k, min_md = 7, have_top = 0;
+	size_t first[64];
+
+	for (i = 0; i < ls->n; i++) {
+		const struct aline *l = &ls->v[i];
+
+		if (l->kind == LK_TEXT && l->heading && (l->style == STYLE_MD ||
+		    l->style == STYLE_SETEXT) && l->md_depth < min_md)
+			min_md = l->md_depth;
+	}
+	for (i = 0; i < ls->n; i++) {
+		struct aline *l = &ls->v[i];
+
+		if (l->kind != LK_TEXT || l->heading == 0)
+			continue;
+		if (l->style == STYLE_MD || l->style == STYLE_SETEXT) {
+			l->heading = l->md_depth - min_md + 2 > 3 ? 3 :
+			    l->md_depth - min_md + 2;
+			if (l->heading == 2) {
+				have_top = 1;
+				last_top = i;
+			}
+			continue;
+		}
+		for (k = 0; k < nstyles && styles[k] != l->style; k++)
+			;
+		if (k == nstyles && nstyles < 64) {
+			styles[nstyles] = l->style;
+			first[nstyles] = i;
+			level[nstyles] = 0;
+			nstyles++;
+		}
+	}
+	/* Which styles come back after a style's first line. */
+	for (k = 0; k < nstyles; k++) {
+		int nested = 0;
+
+		if (!have_top && k == 0) {
+			level[k] = 2;
+			continue;
+		}
+		for (j = first[k] + 1; j < ls->n && !nested; j++) {
+			const struct aline *l = &ls->v[j];
+			int t;
+
+			if (l->kind != LK_TEXT || !l->heading)
+				continue;
+			if (l->style == STYLE_MD || l->style == STYLE_SETEXT) {
+				nested = l->heading == 2;
+				continue;
+			}
+			for (t = 0; t < k; t++)
+				if (styles[t] == l->style && level[t] == 2)
+					nested = 1;
+		}
+		/* A section style before any other: first met, outermost. */
+		level[k] = nested ? 3 : 2;
+		if (have_top && first[k] < last_top && !nested)
+			level[k] = 3;
+	}
+	for (i = 0; i < ls->n; i++) {
+		struct aline *l = &ls->v[i];
+
+		if (l->kind != LK_TEXT || l->heading == 0 ||
+		    l->style == STYLE_MD || l->style == STYLE_SETEXT)
+			continue;
+		for (k = 0; k < nstyles && styles[k] != l->style; k++)
+			;
+		l->heading = k < nstyles ? level[k] : 3;
+	}
+}
+
+/* Whether another heading of the same "word + number" style exists. */
+static int
+in_pairs(const struct alines *ls, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < ls->n; j++)
+		if (j != i && ls->v[j].kind == LK_TEXT && ls->v[j].heading &&
+		    ls->v[j].style == ls->v[i].style)
+			return 1;
+	return 0;
+}
+
+void
+article_decide_headings(struct reader *r)
+{
+	struct alines *ls = &r->lines;
+	size_t i, marked_first = SIZE_MAX, marked_last = SIZE_MAX;
+	/* Per numbered style: lines standing alone (a heading's shape). */
+	size_t alone[STYLE_MARK_BASE] = { 0 };
+	int marked = 0;
+
+	/* Numbered, marked and bracketed lines: alone they head what
+	 * follows; in a run they are the items of a list. */
+	for (i = 0; i < ls->n; i++) {
+		struct aline *l = &ls->v[i];
+
+		if (l->kind != LK_TEXT || l->style == STYLE_NONE ||
+		    l->style == STYLE_PLAIN || i == r->title_line)
+			continue;
+		if (style_lists(l->style) && in_run(ls, i)) {
+			l->item = 1;
+			continue;
+		}
+		if (l->style == STYLE_ROW)
+			continue;
+		if (!marked_shape(r, i) || !heading_may_start(ls, i) ||
+		    article_next_content(ls, i) >= ls->n)
+			continue;
+		if (ls->v[article_next_content(ls, i)].kind == LK_TEXT &&
+		    ls->v[article_next_content(ls, i)].style == l->style &&
+		    article_next_kept(ls, i + 1) == article_next_content(ls, i) &&
+		    l->style != STYLE_MD)
+			continue;
+		l->heading = 2;
+		if (l->style < STYLE_MARK_BASE)
+			alone[l->style]++;
+	}
+	/* A numbering heads things only when it does so at least twice;
+	 * words ("ケース1:") likewise. Once alone, it is an item. */
+	for (i = 0; i < ls->n; i++) {
+		struct aline *l = &ls->v[i];
+
+		if (l->kind != LK_TEXT || !l->heading)
+			continue;
+		if ((article_style_is_numbering(l->style) &&
+		    alone[l->style] < 2) || (l->style >= STYLE_WORD_BASE &&
+		    !in_pairs(ls, i))) {
+			l->heading = 0;
+			l->item = article_style_is_numbering(l->style);
+		}
+	}
+	for (i = 0; i < ls->n; i++) {
+		const struct aline *l = &ls->v[i];
+
+		if (l->kind == LK_TEXT && l->heading &&
+		    !article_style_is_numbering(l->style) &&
+		    l->style < STYLE_WORD_BASE) {
+			if (marked_first == SIZE_MAX)
+				marked_first = i;
+			marked_last = i;
+			marked = 1;
+		}
+	}
+	plain_headings(r, marked_last, marked);
+	assign_levels(r);
+	/* A heading with nothing under it is text after all: from the end,
+	 * so that a run of them unravels. */
+	for (i = ls->n; i-- > 0;) {
+		struct aline *l = &ls->v[i];
+
+		if (l->kind == LK_TEXT && l->heading &&
+		    !has_body(ls, i, l->heading))
+			l->heading = 0;
+	}
+	(void)marked_first;
+}
+
