@@ -143,6 +143,21 @@ ends_like_prose(const struct aline *l)
 	return 0;
 }
 
+/* Sentence-final particles: "...帰りたいな", "...だよね". */
+static int
+ends_with_particle(const struct aline *l)
+{
+	static const char *const ends[] = {
+		"な", "ね", "よ", "わ", "ぞ", "なぁ", "ねー", "よー", "かな",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(ends) / sizeof(ends[0]); k++)
+		if (article_ends_with(l->text, l->len, ends[k]))
+			return 1;
+	return 0;
+}
+
 /* Whether the previous line (i - 1) lets a heading start at i. */
 static int
 heading_may_start(const struct alines *ls, size_t i)
@@ -287,7 +302,7 @@ static void
 plain_headings(struct reader *r, size_t marked_last, int marked)
 {
 	struct alines *ls = &r->lines;
-	size_t i, j;
+	size_t i, j, p;
 	int sections = 0;
 
 	for (i = 0; i < ls->n; i++) {
@@ -316,7 +331,23 @@ plain_headings(struct reader *r, size_t marked_last, int marked)
 			    (article_prev_kept(ls, i) == SIZE_MAX ||
 			    ls->v[article_prev_kept(ls, i)].kind != LK_BLANK)))
 				continue;
-			if (r->latin && !marked)
+			/* English: a capitalised line between blank lines,
+			 * short, without a full stop. */
+			if (r->latin && (l->width > SUBHEADING_MAX_COLUMNS ||
+			    !(l->text[0] >= 'A' && l->text[0] <= 'Z') ||
+			    article_prev_kept(ls, i) == SIZE_MAX ||
+			    ls->v[article_prev_kept(ls, i)].kind != LK_BLANK))
+				continue;
+			/* Right under a line of text, it must stand out from
+			 * it: not a sentence missing its full stop, and
+			 * shorter than the paragraph above by far. */
+			p = article_prev_kept(ls, i);
+			if (p != SIZE_MAX && p + 1 == i &&
+			    ls->v[p].kind == LK_TEXT && !ls->v[p].heading &&
+			    (ends_like_prose(l) ||
+			    2 * l->width > 3 * ls->v[p].width))
+				continue;
+			if (ends_with_particle(l))
 				continue;
 			l->heading = 2;
 			l->style = STYLE_PLAIN;
