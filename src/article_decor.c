@@ -92,7 +92,7 @@ article_drop_contents(struct reader *r, char *scratch)
 {
 	struct alines *ls = &r->lines;
 	struct counts later;
-	size_t i, end, start, k, klen, matched, entries;
+	size_t end, start, k, klen, matched, entries;
 	int label;
 
 	if (counts_init(&later, 2 * ls->n) == -1)
@@ -138,9 +138,12 @@ article_drop_contents(struct reader *r, char *scratch)
 			counts_add(&later, article_hash(scratch, klen));
 			/* "≪テーマ≫見出し" also says "見出し". */
 			for (close = 0; close < klen; close++)
-				if (memcmp(scratch + close, "≫", 3) == 0 ||
-				    memcmp(scratch + close, "】", 3) == 0 ||
-				    memcmp(scratch + close, "＞", 3) == 0)
+				if (article_starts_with(scratch + close,
+				    klen - close, "≫") ||
+				    article_starts_with(scratch + close,
+				    klen - close, "】") ||
+				    article_starts_with(scratch + close,
+				    klen - close, "＞"))
 					break;
 			if (close < klen && close + 3 < klen)
 				counts_add(&later, article_hash(scratch +
@@ -149,13 +152,12 @@ article_drop_contents(struct reader *r, char *scratch)
 		end = start;
 	}
 	counts_free(&later);
-	(void)i;
 	return 0;
 }
 
 /*
  * Rules, page footers, running headers (a line repeated next to page
- * footers), then the manual table of contents. A page break that cuts a
+ * footers). A page break that cuts a
  * sentence is made transparent, so the paragraph joins across it.
  */
 int
@@ -164,7 +166,6 @@ article_decorate(struct reader *r)
 	struct alines *ls = &r->lines;
 	struct counts seen;
 	size_t i, j, k;
-	char *scratch;
 
 	for (i = 0; i < ls->n; i++) {
 		struct aline *l = &ls->v[i];
@@ -192,9 +193,17 @@ article_decorate(struct reader *r)
 		if (ls->v[i].kind != LK_DROPPED ||
 		    ls->v[i].drop != ARTICLE_DROP_PAGE_FOOTER)
 			continue;
-		/* The line right after (or before) a footer, seen twice. */
+		/* The line right after (or before) a footer, past a few
+		 * blank lines at most (bounded: a run of footers stays
+		 * linear), seen twice in the text. */
 		for (k = 0; k < 2; k++) {
-			j = k == 0 ? article_next_content(ls, i) : article_prev_kept(ls, i);
+			size_t step;
+
+			for (step = 0, j = i; step < 4; step++) {
+				j = k == 0 ? j + 1 : j - 1;
+				if (j >= ls->n || ls->v[j].kind != LK_BLANK)
+					break;
+			}
 			if (j >= ls->n || ls->v[j].kind != LK_TEXT ||
 			    ls->v[j].width > HEADING_MAX_COLUMNS ||
 			    counts_get(&seen, article_hash(ls->v[j].text,
@@ -202,7 +211,8 @@ article_decorate(struct reader *r)
 				continue;
 			if (k == 1 && j + 1 < i && ls->v[j + 1].kind != LK_BLANK)
 				continue;
-			article_drop_line(&ls->v[j], ARTICLE_DROP_RUNNING_HEADER);
+			article_drop_line(&ls->v[j],
+			    ARTICLE_DROP_RUNNING_HEADER);
 		}
 	}
 	counts_free(&seen);
@@ -210,36 +220,34 @@ article_decorate(struct reader *r)
 	/* A page break inside a sentence: its blank lines are no break. */
 	for (i = 0; i < ls->n; i++) {
 		size_t p, q;
-		int pagey = 0;
 
 		if (ls->v[i].kind != LK_DROPPED ||
 		    (ls->v[i].drop != ARTICLE_DROP_PAGE_FOOTER &&
 		    ls->v[i].drop != ARTICLE_DROP_RUNNING_HEADER))
 			continue;
+		/* The run of blank and dropped lines around it, walked
+		 * once: the loop goes on after it. */
 		for (p = i; p > 0 && (ls->v[p - 1].kind == LK_BLANK ||
-		    ls->v[p - 1].kind == LK_DROPPED); p--)
+		    ls->v[p - 1].kind == LK_DROPPED) && !ls->v[p - 1].transparent &&
+		    i - p < 8; p--)
 			;
 		for (q = i; q < ls->n && (ls->v[q].kind == LK_BLANK ||
 		    ls->v[q].kind == LK_DROPPED); q++)
-			pagey |= ls->v[q].page_break;
-		pagey = 1;
+			;
 		if (p == 0 || q >= ls->n || ls->v[p - 1].kind != LK_TEXT ||
 		    ls->v[q].kind != LK_TEXT || ls->v[q].indent > 0 ||
 		    article_ends_sentence(ls->v[p - 1].text, ls->v[p - 1].len) ||
 		    article_ends_with(ls->v[p - 1].text, ls->v[p - 1].len,
 		    CLOSE_QUOTE))
-			continue;
+			goto next;
 		for (k = p; k < q; k++) {
-			ls->v[k].transparent = pagey;
+			ls->v[k].transparent = 1;
 			if (ls->v[k].kind == LK_BLANK)
 				ls->v[k].kind = LK_DROPPED;
 		}
+next:
 		i = q;
 	}
-
-	if ((scratch = malloc(ls->n > 0 ? 4096 : 1)) == NULL)
-		return -1;
-	free(scratch);
 	return 0;
 }
 

@@ -564,12 +564,16 @@ article_heading_key(const char *s, size_t len, char *out)
 		if (one_of(out, w, i, leaders, NELEM(leaders), &n)) {
 			for (k = i; k < w; k += n)
 				if (!one_of(out, w, k, leaders, NELEM(leaders),
-				    &n) && !(out[k] == '.'))
+				    &n) && !(out[k] == '.' && (n = 1)))
 					break;
 			if (digits(out + k, w - k, 0) == w - k) {
 				w = i;
 				break;
 			}
+			/* Past the run: each byte is looked at once. */
+			i = k;
+			if (i >= w)
+				break;
 		}
 		article_cp(out + i, w - i, &n);
 	}
