@@ -6,8 +6,10 @@
  * article.h lists, and true of the input. When it parses, every page of a
  * capsule of two articles (the input, then a small fixed one, so that the
  * 【関連記事】 slot renders links both ways) is rendered, and the invariants
- * below must hold whatever the bytes. Built with -fsanitize=fuzzer to fuzz,
- * or with replay.c to run the corpus in `make test`.
+ * below must hold whatever the bytes: the pages' form, no text lost but
+ * what article->dropped lists (text_kept.h), and a reason for each dropped
+ * line that fits the line (check_dropped). Built with -fsanitize=fuzzer to
+ * fuzz, or with replay.c to run the corpus in `make test`.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -157,6 +159,215 @@ check_structure(const struct article *a)
 	CHECK(next == a->nblocks);
 }
 
+/* --- the dropped list: each line's reason must fit the line -------------------- */
+
+/* One source line (as text_kept.h splits them), trimmed. */
+struct src_line {
+	const char *s;
+	size_t n;
+};
+
+/* Whether cp is a letter or digit (Latin, Greek, Cyrillic, kana, kanji,
+ * Hangul, full-width): what a rule line is never made of. */
+static int
+is_letter(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
+	    (cp >= 'a' && cp <= 'z') || (cp >= 0xc0 && cp <= 0x24f &&
+	    cp != 0xd7 && cp != 0xf7) || (cp >= 0x370 && cp <= 0x4ff) ||
+	    (cp >= 0x3041 && cp <= 0x30ff && cp != 0x30fb && cp != 0x30fc) ||
+	    (cp >= 0x3400 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+	    (cp >= 0xff10 && cp <= 0xff19) || (cp >= 0xff21 && cp <= 0xff3a) ||
+	    (cp >= 0xff41 && cp <= 0xff5a);
+}
+
+static uint32_t
+decode(const char *s, size_t n, size_t *k)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] < 0x80 || n < 2) {
+		*k = 1;
+		return u[0];
+	}
+	if ((u[0] & 0xe0) == 0xc0) {
+		*k = 2;
+		return ((uint32_t)(u[0] & 0x1f) << 6) | (u[1] & 0x3f);
+	}
+	if ((u[0] & 0xf0) == 0xe0 && n >= 3) {
+		*k = 3;
+		return ((uint32_t)(u[0] & 0x0f) << 12) |
+		    ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+	}
+	*k = n >= 4 ? 4 : 1;
+	return n >= 4 ? ((uint32_t)(u[0] & 0x07) << 18) |
+	    ((uint32_t)(u[1] & 0x3f) << 12) | ((uint32_t)(u[2] & 0x3f) << 6) |
+	    (u[3] & 0x3f) : u[0];
+}
+
+/* A rule: one non-letter symbol repeated (3+, blanks between allowed),
+ * "--", or an underline of '=' or '-'. */
+static int
+plausible_rule(const char *s, size_t n)
+{
+	size_t i = 0, k, count = 0, w;
+	uint32_t first = 0, cp;
+	int underline = n > 0 && (s[0] == '=' || s[0] == '-');
+
+	while (i < n) {
+		if ((w = text_kept_ignored(s + i, n - i)) > 0) {
+			i += w;
+			continue;
+		}
+		cp = decode(s + i, n - i, &k);
+		if (count == 0)
+			first = cp;
+		else if (cp != first)
+			return 0;
+		if (cp != (uint32_t)s[0])
+			underline = 0;
+		count++;
+		i += k;
+	}
+	return count > 0 && !is_letter(first) &&
+	    (count >= 3 || underline || (n == 2 && memcmp(s, "--", 2) == 0));
+}
+
+/* "- 3 -", "3 / 12", "Page 3": short, with a digit. */
+static int
+plausible_footer(const char *s, size_t n)
+{
+	size_t i, k;
+
+	if (n > 40)
+		return 0;
+	for (i = 0; i < n; i += k) {
+		uint32_t cp = decode(s + i, n - i, &k);
+
+		if ((cp >= '0' && cp <= '9') || (cp >= 0xff10 && cp <= 0xff19))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+plausible_front_matter(const char *s, size_t n)
+{
+	static const char *const keys[] = { "title", "date", "lang", "tags" };
+	size_t i, j, kn;
+
+	if (n == 3 && memcmp(s, "---", 3) == 0)
+		return 1;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		kn = strlen(keys[i]);
+		if (n < kn)
+			continue;
+		for (j = 0; j < kn; j++)
+			if ((s[j] | 0x20) != keys[i][j])
+				break;
+		if (j < kn)
+			continue;
+		while (j < n && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		if (j < n && s[j] == ':')
+			return 1;
+	}
+	return 0;
+}
+
+/* The line, marks and blanks taken out, is the title or holds it. */
+static int
+plausible_title(const char *s, size_t n, const char *title)
+{
+	size_t tn = strlen(title), ln, wn;
+	char *line, *want;
+	int ok;
+
+	s = text_kept_unmark(s, &n);
+	if ((line = malloc(n + 1)) == NULL ||
+	    (want = malloc(tn + 1)) == NULL)
+		abort();
+	ln = text_kept_squeeze(s, n, line);
+	wn = text_kept_squeeze(title, tn, want);
+	ok = wn > 0 && text_kept_contains(line, ln, want, wn);
+	free(line);
+	free(want);
+	return ok;
+}
+
+static int
+same_text(const struct src_line *a, const struct src_line *b)
+{
+	return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
+}
+
+/*
+ * Every dropped line is a line of the source, listed once, in order, and its
+ * reason fits it (article.h, enum article_drop_reason).
+ */
+static void
+check_dropped(const char *text, size_t size, const struct article *a)
+{
+	struct src_line *lines;
+	size_t nlines = 0, pos = 0, i, j, n, count;
+
+	lines = malloc((size + 1) * sizeof(*lines));
+	CHECK(lines != NULL);
+	while (pos < size) {
+		const char *s = text + pos;
+
+		n = 0;
+		while (pos + n < size && s[n] != '\n' && s[n] != '\r')
+			n++;
+		pos += n;
+		if (pos < size && text[pos] == '\r' && pos + 1 < size &&
+		    text[pos + 1] == '\n')
+			pos += 2;
+		else if (pos < size)
+			pos++;
+		lines[nlines].s = text_kept_trim(s, &n);
+		lines[nlines].n = n;
+		nlines++;
+	}
+	for (i = 0; i < a->ndropped; i++) {
+		const struct article_drop *d = &a->dropped[i];
+		const struct src_line *l;
+
+		CHECK(d->line < nlines);
+		CHECK(i == 0 || a->dropped[i - 1].line < d->line);
+		l = &lines[d->line];
+		CHECK(l->n > 0);
+		switch (d->reason) {
+		case ARTICLE_DROP_FRONT_MATTER:
+			CHECK(plausible_front_matter(l->s, l->n));
+			break;
+		case ARTICLE_DROP_TITLE:
+			CHECK(plausible_title(l->s, l->n, a->title));
+			break;
+		case ARTICLE_DROP_RULE:
+			CHECK(plausible_rule(l->s, l->n));
+			break;
+		case ARTICLE_DROP_PAGE_FOOTER:
+			CHECK(plausible_footer(l->s, l->n));
+			break;
+		case ARTICLE_DROP_RUNNING_HEADER:
+			/* Linear enough: the fuzzer's inputs are small. */
+			for (j = 0, count = 0; j < nlines && count < 2; j++)
+				count += same_text(&lines[j], l);
+			CHECK(count >= 2);
+			break;
+		case ARTICLE_DROP_CONTENTS:
+			CHECK(l->n < 200);
+			break;
+		case ARTICLE_DROP_SLOT:
+			CHECK(l->n >= 12 && memcmp(l->s, "↓↓", 6) == 0 &&
+			    memcmp(l->s + l->n - 6, "↓↓", 6) == 0);
+			break;
+		}
+	}
+	free(lines);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -183,6 +394,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(valid);
 	check_structure(a);
+	check_dropped(text, size, a);
 	other = article_parse(other_src, sizeof(other_src) - 1, &err);
 	CHECK(other != NULL);
 
@@ -201,7 +413,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_all_pages(&site, 1, &full);
 	free(full.data);
 	check_all_pages(&site, 0, &full);
-	miss = text_kept_missing(text, size, full.data, full.len, &n);
+	miss = text_kept_missing(text, size, a, full.data, full.len, &n);
 	if (miss != NULL) {
 		fprintf(stderr, "source line not in all.gmi: \"%.*s\"\n",
 		    (int)n, miss);

@@ -171,24 +171,26 @@ count(const char *hay, const char *needle)
 
 /* --- a tiny article, rendered in full -------------------------------------------- */
 
+/* Marked headings (■ sections, ● sub-sections inside them), so that the
+ * pages do not hang on how plain lines are read. */
 static const char tiny_src[] =
     "title: 小さな記事\n"
     "前書きです。\n"
     "\n"
-    "第一節\n"
+    "■第一節\n"
     "\n"
     "本文一。\n"
-    "小見出し\n"
+    "●小見出し\n"
     "- 項目\n"
     "\n"
-    "第二節\n"
+    "■第二節\n"
     "\n"
-    "小見出し二\n"
+    "●小見出し二\n"
     "本文二。\n"
     "「引用です。」\n"
     "↓↓【関連記事】↓↓\n"
     "\n"
-    "第三節\n"
+    "■第三節\n"
     "\n"
     "結びです。\n";
 
@@ -368,6 +370,9 @@ test_tiny_english(void **state)
 	struct gemtext_site both = { "en", entries, 2 };
 
 	(void)state;
+	/* Labels in the capsule's language: the article's own is taken as
+	 * unknown (its text alone would make it "ja"). */
+	tiny->lang = NULL;
 	expect_page(&both, PAGE_INDEX, 0, 0, tiny_index_en);
 	expect_page(&both, PAGE_SECTION, 0, 2, tiny_section2_en);
 	expect_page(&both, PAGE_LISTING, 0, 0, listing_en);
@@ -392,6 +397,9 @@ test_labels_by_language(void **state)
 	size_t i;
 
 	(void)state;
+	/* Labels in the capsule's language: the article's own is taken as
+	 * unknown (its text alone would make it "ja"). */
+	tiny->lang = NULL;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct gemtext_site site = { cases[i].lang, &entry, 1 };
 		char *sec = render(&site, PAGE_SECTION, 0, 2);
@@ -487,6 +495,9 @@ test_related_at_most_five(void **state)
 	size_t i;
 
 	(void)state;
+	/* Labels in the capsule's language: the article's own is taken as
+	 * unknown (its text alone would make it "ja"). */
+	tiny->lang = NULL;
 	for (i = 0; i < 7; i++) {
 		entries[i].slug = slugs[i];
 		entries[i].article = i == 4 ? tiny : plain;
@@ -506,18 +517,20 @@ test_related_at_most_five(void **state)
 
 /* --- text that would read as gemtext markup ------------------------------------- */
 
+/* "* " and "# " are a list item and a Markdown heading in the source too
+ * (article.h): the lines here are text in both readings. */
 static const char sym_src[] =
     "title: 記号\n"
     "=> リンクではない。\n"
     "#タグではない。\n"
     ">引用ではない。\n"
-    "* 星ではない。\n"
+    "*星ではない。\n"
     "```コードではない。\n"
     "\n"
-    "節\n"
+    "■節\n"
     "\n"
     "=> 節の中のリンクではない。\n"
-    "# 節の中の見出しではない。\n"
+    "#節の中の見出しではない。\n"
     "- => リストの中。\n";
 
 static const char sym_index[] =
@@ -526,7 +539,7 @@ static const char sym_index[] =
     " => リンクではない。\n"
     " #タグではない。\n"
     " >引用ではない。\n"
-    " * 星ではない。\n"
+    "*星ではない。\n"
     " ```コードではない。\n"
     "\n"
     "## 目次\n"
@@ -541,7 +554,7 @@ static const char sym_section[] =
     "# 節\n"
     "\n"
     " => 節の中のリンクではない。\n"
-    " # 節の中の見出しではない。\n"
+    " #節の中の見出しではない。\n"
     "\n"
     "* => リストの中。\n"
     "\n"
@@ -561,7 +574,7 @@ test_escapes(void **state)
 	full = render(&site, PAGE_FULL, 0, 0);
 	assert_non_null(strstr(full, "\n\n => リンクではない。\n"));
 	assert_non_null(strstr(full, "\n ```コードではない。\n"));
-	assert_non_null(strstr(full, "\n # 節の中の見出しではない。\n"));
+	assert_non_null(strstr(full, "\n #節の中の見出しではない。\n"));
 	free(full);
 	article_free(sym);
 }
@@ -573,15 +586,19 @@ test_escapes(void **state)
  * must not depend on how a source is read.
  */
 static struct article_block code_blocks[] = {
-	{ ARTICLE_PARAGRAPH, "Before the code.", 16, NULL, 0 },
-	{ ARTICLE_PREFORMATTED, "# a comment\n=> not a link\n\nprint(1)", 35,
-	    "python", 0 },
-	{ ARTICLE_PREFORMATTED, "", 0, "", 0 },
-	{ ARTICLE_PREFORMATTED, "```inside\n", 10, "", 0 },
-	{ ARTICLE_LINK, "gemini://example.org/", 21, "An example", 0 },
-	{ ARTICLE_LINK, "https://example.org/a?b=c", 25, "", 0 },
-	{ ARTICLE_PARAGRAPH, "After.", 6, NULL, 0 },
-	{ ARTICLE_LINK, "not a url", 9, "label", 0 },
+	{ .type = ARTICLE_PARAGRAPH, .text = "Before the code.", .len = 16 },
+	{ .type = ARTICLE_PREFORMATTED,
+	    .text = "# a comment\n=> not a link\n\nprint(1)", .len = 35,
+	    .alt = "python" },
+	{ .type = ARTICLE_PREFORMATTED, .text = "", .len = 0, .alt = "" },
+	{ .type = ARTICLE_PREFORMATTED, .text = "```inside\n", .len = 10,
+	    .alt = "" },
+	{ .type = ARTICLE_LINK, .text = "gemini://example.org/", .len = 21,
+	    .alt = "An example" },
+	{ .type = ARTICLE_LINK, .text = "https://example.org/a?b=c", .len = 25,
+	    .alt = "" },
+	{ .type = ARTICLE_PARAGRAPH, .text = "After.", .len = 6 },
+	{ .type = ARTICLE_LINK, .text = "not a url", .len = 9, .alt = "label" },
 };
 
 static struct article_section code_sections[] = {
@@ -705,11 +722,11 @@ test_english_article_in_japanese_capsule(void **state)
 /* --- small articles: one page, and the singular ----------------------------- */
 
 static struct article_block small_blocks[] = {
-	{ ARTICLE_PARAGRAPH, "A short note.", 13, NULL, 0 },
-	{ ARTICLE_SUBHEADING, "An aside", 8, NULL, 0 },
-	{ ARTICLE_LIST_ITEM, "1. one", 6, NULL, 0 },
-	{ ARTICLE_LIST_ITEM, "2. two", 6, NULL, 0 },
-	{ ARTICLE_PARAGRAPH, "The end.", 8, NULL, 0 },
+	{ .type = ARTICLE_PARAGRAPH, .text = "A short note.", .len = 13 },
+	{ .type = ARTICLE_SUBHEADING, .text = "An aside", .len = 8 },
+	{ .type = ARTICLE_LIST_ITEM, .text = "1. one", .len = 6 },
+	{ .type = ARTICLE_LIST_ITEM, .text = "2. two", .len = 6 },
+	{ .type = ARTICLE_PARAGRAPH, .text = "The end.", .len = 8 },
 };
 
 static const char small_index[] =
@@ -744,8 +761,8 @@ static const char small_full[] =
     "=> ../ All articles\n";
 
 static struct article_block one_blocks[] = {
-	{ ARTICLE_PARAGRAPH, "Lead.", 5, NULL, 0 },
-	{ ARTICLE_PARAGRAPH, "Body.", 5, NULL, 0 },
+	{ .type = ARTICLE_PARAGRAPH, .text = "Lead.", .len = 5 },
+	{ .type = ARTICLE_PARAGRAPH, .text = "Body.", .len = 5 },
 };
 
 static struct article_section one_sections[] = {
@@ -840,8 +857,8 @@ test_shipped_articles(void **state)
 		for (j = 1; j <= a[i]->nsections; j++)
 			free(render(&site, PAGE_SECTION, i, j));
 		page = render(&site, PAGE_FULL, i, 0);
-		miss = text_kept_missing(src[i], len[i], page, strlen(page),
-		    &n);
+		miss = text_kept_missing(src[i], len[i], a[i], page,
+		    strlen(page), &n);
 		if (miss != NULL)
 			fail_msg("%s: source line \"%.*s\" is not in all.gmi",
 			    slugs[i], (int)n, miss);
