@@ -18,7 +18,8 @@
  *     (■□●○◆◇▼▽▶►★☆◉♦▲△◼◾◯❏❖・•◎▪‣◦, "- ", "* ", "+ ", "＊ ", "－ "); then
  *     a bracket pair around the whole rest (【…】〔…〕［…］[…]＜…＞≪…≫《…》〈…〉
  *     〖…〗). Lines of a fenced block (``` with a line of backticks further
- *     down) are taken as they are.
+ *     down) are taken as they are, the opening fence with its info string
+ *     included; the closing fence, backticks only, carries no text.
  *   - What is left, with all whitespace (ASCII blanks, tabs, form feeds,
  *     U+3000) and the characters normalising removes (other C0 and C1
  *     controls, DEL, U+FEFF) taken out, must occur in the page with the same
@@ -296,7 +297,10 @@ text_kept_missing(const char *src, size_t len, const struct article *a,
 		if (l->dropped || n == 0)
 			continue;
 		if (in_fence && i == fence_end) {
+			/* A closing fence: backticks, no text (the page writes
+			 * its own). */
 			in_fence = 0;
+			continue;
 		} else if (!in_fence && text_kept_fence_opener(s, n) &&
 		    i + 1 < nlines && lines[i + 1].closer != SIZE_MAX) {
 			in_fence = 1;
