@@ -289,7 +289,7 @@ $(BUILD)/bench/%.o: tests/bench/%.c | deps
 	@mkdir -p $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
-$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(BUILD)/article.o $(BUILD)/gemtext.o $(BUILD)/utf8.o $(BUILD)/log.o $(BUILD)/config.o
+$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(BUILD)/article.o $(BUILD)/gemtext.o $(BUILD)/utf8.o $(BUILD)/log.o $(BUILD)/config.o $(BUILD)/beneath.o
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench/loadgen: $(BUILD)/bench/loadgen.o
