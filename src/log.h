@@ -2,7 +2,12 @@
  * log.h - the access log and the error log.
  *
  * Error and start-up messages go to stderr as "kizuna: LEVEL: message"
- * (journald adds the time). The access log gets one line per connection:
+ * (journald adds the time), one line each: the message is escaped as a
+ * whole, control characters (C0, DEL, C1), bytes that are not UTF-8 and
+ * backslashes written as \xHH, so the file names, config values and
+ * client strings messages carry can neither forge a line nor send a
+ * terminal an escape. Callers pass outside strings to "%s" as they are.
+ * The access log gets one line per connection:
  *
  *   TIME ADDRESS "URL" STATUS BYTES MSms ["REASON"]
  *

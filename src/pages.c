@@ -20,6 +20,7 @@
 #include "beneath.h"
 #include "gemtext.h"
 #include "log.h"
+#include "utf8.h"
 
 /* Larger is not an article someone wrote: refuse rather than exhaust memory. */
 #define ARTICLE_MAX_BYTES (16 * 1024 * 1024)
@@ -98,6 +99,25 @@ read_fd(int fd, char **bytes, size_t *len, const char **why)
 }
 
 /*
+ * Whether a file name can name an article: its slug reaches the log, link
+ * labels and page headings, so no control character (C0, DEL, C1: a line
+ * break would start a gemtext line of its own, an escape would speak to
+ * the terminal reading the log) and nothing but UTF-8.
+ */
+static int
+name_is_printable(const char *name)
+{
+	size_t len = strlen(name), i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_char_length(name + i, len - i);
+		if (n == 0 || utf8_is_control(name + i, n))
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * Reads and parses the article open at fd (which it closes) into src;
  * path names it in messages, and its last component gives the slug.
  * Returns 0 or -1 (logged).
@@ -118,6 +138,12 @@ load_source(int fd, const char *path, struct source *src)
 	if (slen == 0 || base[0] == '.') {
 		log_error("%s: a hidden or empty name is not an article: "
 		    "not served", path);
+		close(fd);
+		return -1;
+	}
+	if (!name_is_printable(base)) {
+		log_error("%s: a name with control characters or not in UTF-8 "
+		    "is not an article: not served", path);
 		close(fd);
 		return -1;
 	}

@@ -425,6 +425,10 @@ static const struct article_case front_matter_cases[] = {
 	{ "title: overrides the first heading",
 	  "title: 題名\n見出し\n\n本文です。\n", "題名", "H2:見出し|P:本文です。" },
 	{ "title: alone", "title: 題名\n", "題名", "" },
+	/* A title goes into "# " and "=> " lines: it never holds a line end. */
+	{ "title: ends at a lone CR",
+	  "title: 題名\r=> gemini:evil.example 罠\n本文です。\n", "題名",
+	  "S:=> gemini:evil.example 罠|P:本文です。" },
 	{ "title: after a BOM", "\xef\xbb\xbftitle: 題名\n本文です。\n", "題名",
 	  "P:本文です。" },
 	{ "title: on a later line is text",
