@@ -28,8 +28,39 @@ open_access_log(const char *path)
 	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 }
 
+/*
+ * Opens the access log at start, and gives a file it creates to owner
+ * (O_EXCL tells creating from finding; a file removed in between is
+ * created on the second try). An existing file keeps its owner: whoever
+ * made it decided who may write it.
+ */
+static int
+create_access_log(const char *path, uid_t owner, gid_t group)
+{
+	int fd, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL |
+		    O_CLOEXEC, 0640);
+		if (fd != -1) {
+			if (owner != (uid_t)-1 && fchown(fd, owner, group) == -1) {
+				close(fd);
+				return -1;
+			}
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -1;
+		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd != -1 || errno != ENOENT)
+			return fd;
+	}
+	return -1;
+}
+
 int
-log_init(enum config_log_level level, const char *access)
+log_init(enum config_log_level level, const char *access, uid_t owner,
+    gid_t group)
 {
 	int fd;
 
@@ -45,7 +76,7 @@ log_init(enum config_log_level level, const char *access)
 		return 0;
 	}
 	if (strlen(access) >= sizeof(access_path) ||
-	    (fd = open_access_log(access)) == -1) {
+	    (fd = create_access_log(access, owner, group)) == -1) {
 		log_error("access log %s: %s", access, strerror(errno));
 		return -1;
 	}
