@@ -113,6 +113,26 @@ static struct owner_ids {
 }
 
 /*
+ * The owner of an access log kizuna creates as root: the service user,
+ * whoever it is (nobody included, unlike a generated key), since that user
+ * must reopen the log on SIGUSR1 after the drop (issue 10, finding 7). A log
+ * holds addresses, not secrets, and is created mode 0640.
+ */
+static struct owner_ids
+access_log_owner(const struct config *cfg)
+{
+	struct owner_ids ids = { (uid_t)-1, (gid_t)-1 };
+	struct passwd *pw;
+
+	if (geteuid() == 0 && (pw = getpwnam(cfg->user)) != NULL &&
+	    pw->pw_uid != 0) {
+		ids.uid = pw->pw_uid;
+		ids.gid = pw->pw_gid;
+	}
+	return ids;
+}
+
+/*
  * Started as root, an access log file root owns (kizuna created it for
  * user nobody, or found it so) cannot be reopened after the drop: say so
  * at start rather than at the first SIGUSR1.
@@ -128,14 +148,14 @@ warn_if_log_stays_roots(const struct config *cfg)
 		return;
 	log_warn("access log %s belongs to root: user %s cannot reopen it on "
 	    "SIGUSR1 until rotation replaces it with a file %s may write "
-	    "(kizuna gives the log it creates to a dedicated [server] user, "
-	    "never to nobody)", cfg->access_log, cfg->user, cfg->user);
+	    "(kizuna gives the log it creates to the [server] user)",
+	    cfg->access_log, cfg->user, cfg->user);
 }
 
 static int
 serve(const struct config *cfg)
 {
-	struct owner_ids owner = generated_files_owner(cfg);
+	struct owner_ids owner = generated_files_owner(cfg), log_owner;
 	struct site *site;
 	char err[1024];
 	int rc, inherited;
@@ -159,8 +179,9 @@ serve(const struct config *cfg)
 	if (rc == 1)
 		log_info("created a self-signed certificate for %s: %s (key %s)",
 		    cfg->hostname, cfg->cert, cfg->key);
-	if (log_init(cfg->log_level, cfg->access_log, owner.uid, owner.gid) ==
-	    -1)
+	log_owner = access_log_owner(cfg);
+	if (log_init(cfg->log_level, cfg->access_log, log_owner.uid,
+	    log_owner.gid) == -1)
 		return EXIT_CONFIG;
 	warn_if_log_stays_roots(cfg);
 	if ((site = site_new(cfg, NULL, err, sizeof(err))) == NULL) {
