@@ -45,7 +45,8 @@ SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
-             test_ratelimit test_beneath test_sandbox test_proxy test_siphash
+             test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
+             test_admission
 FUZZ_TARGETS = request article path config proxy
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -125,6 +126,7 @@ $(BUILD)/tests/test_request: $(BUILD)/tests/test_request.o $(BUILD)/request.o $(
 $(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(BUILD)/config.o
 $(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimit.o
 $(BUILD)/tests/test_siphash: $(BUILD)/tests/test_siphash.o $(BUILD)/siphash.o
+$(BUILD)/tests/test_admission: $(BUILD)/tests/test_admission.o $(BUILD)/admission.o $(BUILD)/siphash.o $(BUILD)/ratelimit.o
 $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
