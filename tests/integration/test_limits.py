@@ -1,8 +1,9 @@
 """
 Per-address limits and handshake memory against a hostile client (issue 10,
-findings 2 and 3): a flood of idle connections from one address while
-another address is served every time, and two addresses that shared a
-slot under the old unkeyed hash kept apart.
+findings 2 to 4): a flood of idle connections from one address while
+another address is served every time; two addresses that shared a slot
+under the old unkeyed hash kept apart; and a ClientHello announcing more
+than kizuna accepts refused at once.
 
     KIZUNA_BIN=$PWD/kizuna python3 -m unittest tests/integration/test_limits.py -v
 
@@ -14,6 +15,7 @@ import os
 import resource
 import socket
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -224,6 +226,63 @@ class KeyedAddressTable(LimitsCase):
         took = closed_by_server(extra, 3.0)
         extra.close()
         self.assertIsNotNone(took, "127.1.82.97's 11th was held open")
+
+
+def oversized_hello_start(announce, send):
+    """A TLS record carrying the start of a ClientHello whose handshake
+    header announces `announce` bytes; `send` bytes of the message."""
+    body = (b"\x01" + struct.pack("!I", announce)[1:] + b"\x03\x03"
+            + os.urandom(32) + b"\x00" * send)[:send]
+    return b"\x16\x03\x01" + struct.pack("!H", 16384) + body
+
+
+class ClientHelloSize(LimitsCase):
+    """Finding 4: a ClientHello announcing more than 16 KiB is refused
+    before OpenSSL buffers it, not held until handshake_timeout."""
+
+    def test_oversized_client_hello_is_refused_promptly(self):
+        srv = self.start_server({("server", "handshake_timeout"): "8",
+                                 ("server", "max_per_ip"): "0"},
+                                timeout=10)
+        socks = []
+        try:
+            for _ in range(5):
+                s = tcp_from(srv, "127.0.0.1")
+                socks.append(s)
+                s.sendall(oversized_hello_start(131000, 4000))
+            for i, s in enumerate(socks):
+                took = closed_by_server(s, 4.0)
+                self.assertIsNotNone(took, "connection %d announcing a "
+                                     "131,000-byte ClientHello still open "
+                                     "after 4 s" % i)
+                self.assertLess(took, 2.0)
+        finally:
+            for s in socks:
+                s.close()
+        self.assertIn(b"ClientHello", srv.wait_for_log(b"ClientHello"))
+        # A normal client, TLS 1.3 and 1.2, is served meanwhile and after.
+        self.assertServed(request_from(srv, "127.0.0.1"), "TLS 1.3 client")
+        ctx = client_context(max_version=ssl.TLSVersion.TLSv1_2)
+        tls = ctx.wrap_socket(socket.create_connection(
+            ("127.0.0.1", srv.port), timeout=5), server_hostname="localhost",
+            suppress_ragged_eofs=False)
+        tls.sendall(srv.line("/"))
+        self.assertServed(read_response(tls), "TLS 1.2 client")
+
+    def test_hello_at_the_limit_is_not_refused_early(self):
+        # 16 KiB announced, a part sent: waits for the rest, as any
+        # handshake does (closed at handshake_timeout, not at once).
+        srv = self.start_server({("server", "handshake_timeout"): "2"},
+                                timeout=5)
+        s = tcp_from(srv, "127.0.0.1")
+        try:
+            s.sendall(oversized_hello_start(16384, 1000))
+            took = closed_by_server(s, 6.0)
+        finally:
+            s.close()
+        self.assertIsNotNone(took)
+        self.assertGreater(took, 1.5, "a 16 KiB ClientHello was refused "
+                           "before its deadline")
 
 
 if __name__ == "__main__":
