@@ -41,11 +41,12 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
-       ratelimit.c admission.c beneath.c proxy.c site.c systemd.c
+       ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
-             test_ratelimit test_beneath test_sandbox test_proxy
+             test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
+             test_admission
 FUZZ_TARGETS = request article path config proxy
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -124,6 +125,8 @@ $(BUILD)/tests/test_url: $(BUILD)/tests/test_url.o $(BUILD)/url.o
 $(BUILD)/tests/test_request: $(BUILD)/tests/test_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(BUILD)/config.o
 $(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimit.o
+$(BUILD)/tests/test_siphash: $(BUILD)/tests/test_siphash.o $(BUILD)/siphash.o
+$(BUILD)/tests/test_admission: $(BUILD)/tests/test_admission.o $(BUILD)/admission.o $(BUILD)/siphash.o $(BUILD)/ratelimit.o
 $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o

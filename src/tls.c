@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,24 @@ struct tls_ctx {
 	SSL_CTX *ssl_ctx;
 };
 
+/*
+ * The stream's first bytes: a TLS record header (type, version, length)
+ * and the first handshake message's header (type, 24-bit length), which
+ * hello_read checks before OpenSSL has read the message's body.
+ */
+#define HELLO_HEAD_SIZE 9
+#define STRINGIFY(x) #x
+#define TEXT_OF(x) STRINGIFY(x)
+#define HELLO_MAX_TEXT TEXT_OF(TLS_HELLO_MAX)
+
 struct tls_conn {
 	SSL *ssl;
 	int fatal;           /* a fatal error happened: no close_notify */
 	int shutdown_sent;
 	const char *error;   /* static reason of the last TLS_ERROR */
+	unsigned char head[HELLO_HEAD_SIZE];
+	size_t head_len;
+	int hello_refused;   /* the first message was over TLS_HELLO_MAX */
 };
 
 #define CERT_VALID_DAYS (365 * 30)
@@ -498,20 +512,131 @@ tls_ctx_free(struct tls_ctx *ctx)
 	free(ctx);
 }
 
+/*
+ * 1 when head (HELLO_HEAD_SIZE bytes) starts a handshake whose first
+ * message is not one kizuna will buffer: over TLS_HELLO_MAX, or with its
+ * header split across records (RFC 8446 5.1 allows it, no client does it,
+ * and it would hide the length). OpenSSL itself allows a ClientHello of
+ * 128 KiB and sizes its buffer from the header as soon as it has read it,
+ * so a client could hold that much per connection by sending it slowly.
+ * Anything that is not a handshake record is left to OpenSSL to refuse.
+ */
+static int
+hello_too_big(const unsigned char *head)
+{
+	unsigned record_len = (unsigned)head[3] << 8 | head[4];
+	unsigned long msg_len;
+
+	if (head[0] != 22)   /* not a handshake record */
+		return 0;
+	if (record_len < 4)
+		return 1;
+	msg_len = (unsigned long)head[6] << 16 | (unsigned long)head[7] << 8 |
+	    head[8];
+	return msg_len > TLS_HELLO_MAX;
+}
+
+/*
+ * A filter between OpenSSL and the socket: reads pass through, their first
+ * HELLO_HEAD_SIZE bytes copied aside; once those are in, a first message
+ * over the limit fails the read before OpenSSL sees any of its body.
+ * OpenSSL reads a record's 5-byte header, then its body, so the check
+ * comes with the body's first bytes. Writes and controls pass through.
+ */
+static int
+hello_read(BIO *b, char *out, int outl)
+{
+	struct tls_conn *c = BIO_get_data(b);
+	size_t take;
+	int n;
+
+	if (c->hello_refused)
+		return -1;
+	n = BIO_read(BIO_next(b), out, outl);
+	BIO_clear_retry_flags(b);
+	BIO_copy_next_retry(b);
+	if (n <= 0 || c->head_len == sizeof(c->head))
+		return n;
+	take = sizeof(c->head) - c->head_len;
+	if (take > (size_t)n)
+		take = (size_t)n;
+	memcpy(c->head + c->head_len, out, take);
+	c->head_len += take;
+	if (c->head_len == sizeof(c->head) && hello_too_big(c->head)) {
+		c->hello_refused = 1;
+		return -1;
+	}
+	return n;
+}
+
+static int
+hello_write(BIO *b, const char *in, int inl)
+{
+	int n = BIO_write(BIO_next(b), in, inl);
+
+	BIO_clear_retry_flags(b);
+	BIO_copy_next_retry(b);
+	return n;
+}
+
+static long
+hello_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	return BIO_ctrl(BIO_next(b), cmd, num, ptr);
+}
+
+static int
+hello_create(BIO *b)
+{
+	BIO_set_init(b, 1);
+	return 1;
+}
+
+/* One method for every connection, made once and kept until exit. */
+static BIO_METHOD *hello_method;
+static pthread_once_t hello_once = PTHREAD_ONCE_INIT;
+
+static void
+hello_method_init(void)
+{
+	BIO_METHOD *m;
+	int type = BIO_get_new_index();
+
+	if (type == -1 || (m = BIO_meth_new(type | BIO_TYPE_FILTER,
+	    "kizuna ClientHello limit")) == NULL)
+		return;
+	if (BIO_meth_set_read(m, hello_read) != 1 ||
+	    BIO_meth_set_write(m, hello_write) != 1 ||
+	    BIO_meth_set_ctrl(m, hello_ctrl) != 1 ||
+	    BIO_meth_set_create(m, hello_create) != 1) {
+		BIO_meth_free(m);
+		return;
+	}
+	hello_method = m;
+}
+
 struct tls_conn *
 tls_conn_new(struct tls_ctx *ctx, int fd)
 {
 	struct tls_conn *c;
+	BIO *sock = NULL, *filter = NULL;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	pthread_once(&hello_once, hello_method_init);
+	if (hello_method == NULL || (c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	if ((c->ssl = SSL_new(ctx->ssl_ctx)) == NULL ||
-	    SSL_set_fd(c->ssl, fd) != 1) {
+	    (sock = BIO_new_socket(fd, BIO_NOCLOSE)) == NULL ||
+	    (filter = BIO_new(hello_method)) == NULL) {
+		BIO_free(sock);
 		SSL_free(c->ssl);
 		free(c);
 		ERR_clear_error();
 		return NULL;
 	}
+	BIO_set_data(filter, c);
+	BIO_push(filter, sock);
+	/* The SSL owns the chain from here (one reference, both ways). */
+	SSL_set_bio(c->ssl, filter, filter);
 	SSL_set_accept_state(c->ssl);
 	return c;
 }
@@ -557,12 +682,19 @@ result_of(struct tls_conn *c, int ret)
 enum tls_result
 tls_handshake(struct tls_conn *c)
 {
+	enum tls_result r;
 	int ret;
 
 	ERR_clear_error();
 	errno = 0;
 	ret = SSL_do_handshake(c->ssl);
-	return ret == 1 ? TLS_OK : result_of(c, ret);
+	if (ret == 1)
+		return TLS_OK;
+	r = result_of(c, ret);
+	if (c->hello_refused)
+		c->error = "ClientHello over " HELLO_MAX_TEXT " bytes, or its "
+		    "header split: refused before it was read";
+	return r;
 }
 
 enum tls_result
