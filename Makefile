@@ -41,11 +41,11 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
-       ratelimit.c admission.c beneath.c proxy.c site.c systemd.c
+       ratelimit.c admission.c beneath.c proxy.c site.c systemd.c pem.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
-             test_ratelimit test_beneath test_sandbox test_proxy
+             test_ratelimit test_beneath test_sandbox test_proxy test_pem
 FUZZ_TARGETS = request article path config proxy
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -127,6 +127,7 @@ $(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimi
 $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
+$(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
