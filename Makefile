@@ -46,7 +46,7 @@ OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_pem
-FUZZ_TARGETS = request article path config proxy
+FUZZ_TARGETS = request article path config proxy pem
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
         fuzz-deps golden golden-check bench stress lint-man check-units \
@@ -143,6 +143,7 @@ $(BUILD)/fuzz/replay_article: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_article.
 $(BUILD)/fuzz/replay_path: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_path.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o $(BUILD)/config.o
 $(BUILD)/fuzz/replay_proxy: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_proxy.o $(BUILD)/proxy.o
+$(BUILD)/fuzz/replay_pem: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_pem.o $(BUILD)/pem.o
 $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
@@ -313,6 +314,7 @@ build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/gemtext.c s
 build/fuzz/fuzz_path: tests/fuzz/fuzz_path.c src/url.c src/utf8.c
 build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c src/config.c
 build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c
+build/fuzz/fuzz_pem: tests/fuzz/fuzz_pem.c src/pem.c
 $(FUZZ_TARGETS:%=build/fuzz/fuzz_%): | fuzz-deps
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
