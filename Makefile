@@ -41,13 +41,14 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
-       ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c
+       ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
+       pem.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
-             test_admission
-FUZZ_TARGETS = request article path config proxy
+             test_admission test_pem
+FUZZ_TARGETS = request article path config proxy pem
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
         fuzz-deps golden golden-check bench stress lint-man check-units \
@@ -130,6 +131,7 @@ $(BUILD)/tests/test_admission: $(BUILD)/tests/test_admission.o $(BUILD)/admissio
 $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
+$(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(BUILD)/article.o $(BUILD)/utf8.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
@@ -145,6 +147,7 @@ $(BUILD)/fuzz/replay_article: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_article.
 $(BUILD)/fuzz/replay_path: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_path.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o $(BUILD)/config.o
 $(BUILD)/fuzz/replay_proxy: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_proxy.o $(BUILD)/proxy.o
+$(BUILD)/fuzz/replay_pem: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_pem.o $(BUILD)/pem.o
 $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
@@ -315,6 +318,7 @@ build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/gemtext.c s
 build/fuzz/fuzz_path: tests/fuzz/fuzz_path.c src/url.c src/utf8.c
 build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c src/config.c
 build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c
+build/fuzz/fuzz_pem: tests/fuzz/fuzz_pem.c src/pem.c
 $(FUZZ_TARGETS:%=build/fuzz/fuzz_%): | fuzz-deps
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)

@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "tls.h"
+#include "pem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -229,58 +230,6 @@ write_pem(const char *path, mode_t mode, const struct owner *owner,
 }
 
 /*
- * The DER inside the PEM text pem[0..len) of a private key, decoded into
- * der (at least len bytes). Returns its length, or -1 when there is no
- * unencrypted private key. Done here rather than by OpenSSL's PEM reader,
- * because that reader leaves the key's last base64 line behind in a freed
- * decoding context it does not clear.
- */
-static long
-pem_key_to_der(const char *pem, size_t len, unsigned char *der,
-    char *b64)
-{
-	static const char begin[] = "-----BEGIN ", end[] = "-----END ";
-	const char *p = pem, *stop = pem + len, *eol;
-	size_t n = 0;
-	int decoded;
-
-	/* The BEGIN line: "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE
-	 * KEY"; not "ENCRYPTED PRIVATE KEY", which needs a passphrase. */
-	for (;;) {
-		if (p >= stop)
-			return -1;
-		eol = memchr(p, '\n', (size_t)(stop - p));
-		if (eol == NULL)
-			eol = stop;
-		if ((size_t)(eol - p) > sizeof(begin) &&
-		    memcmp(p, begin, sizeof(begin) - 1) == 0 &&
-		    memmem(p, (size_t)(eol - p), "PRIVATE KEY-----", 16) != NULL) {
-			if (memmem(p, (size_t)(eol - p), "ENCRYPTED", 9) != NULL)
-				return -1;
-			p = eol + 1;
-			break;
-		}
-		p = eol + 1;
-	}
-	/* The base64 lines, up to the END line; a header line (Proc-Type,
-	 * of an old encrypted key) has a ':' and fails to decode below. */
-	for (; p < stop; p++) {
-		if ((size_t)(stop - p) >= sizeof(end) - 1 &&
-		    memcmp(p, end, sizeof(end) - 1) == 0)
-			break;
-		if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
-			b64[n++] = *p;
-	}
-	if (p >= stop || n == 0 || n % 4 != 0)
-		return -1;
-	if ((decoded = EVP_DecodeBlock(der, (unsigned char *)b64, (int)n)) < 0)
-		return -1;
-	/* EVP_DecodeBlock counts the padding as zero bytes. */
-	decoded -= (b64[n - 1] == '=') + (b64[n - 2] == '=');
-	return decoded;
-}
-
-/*
  * Reads the private key at path into ctx, leaving no copy of it behind:
  * the file is read into our own buffers (not stdio's), decoded there, and
  * every buffer is wiped. From then on the only copy is the one the context
@@ -295,6 +244,7 @@ use_private_key(SSL_CTX *s, const char *path)
 	struct stat sb;
 	size_t len = 0, size = 0;
 	ssize_t n;
+	const char *why;
 	long derlen;
 	int fd, ok = 0;
 
@@ -306,10 +256,10 @@ use_private_key(SSL_CTX *s, const char *path)
 		errno = S_ISREG(sb.st_mode) ? EFBIG : EINVAL;
 		goto out;
 	}
-	/* One allocation, three parts: the PEM, its base64 without line
-	 * breaks, and the DER. */
+	/* One allocation, two parts: the PEM, and the DER (pem.h: never
+	 * longer than the PEM). */
 	size = (size_t)sb.st_size + 1;
-	if ((buf = malloc(3 * size)) == NULL)
+	if ((buf = malloc(2 * size)) == NULL)
 		goto out;
 	while (len < (size_t)sb.st_size) {
 		n = read(fd, buf + len, (size_t)sb.st_size - len);
@@ -319,20 +269,19 @@ use_private_key(SSL_CTX *s, const char *path)
 			break;
 		len += (size_t)n;
 	}
-	derlen = pem_key_to_der((const char *)buf, len, buf + 2 * size,
-	    (char *)buf + size);
+	derlen = pem_key_to_der((const char *)buf, len, buf + size, size,
+	    &why);
 	if (derlen <= 0) {
-		ERR_raise_data(ERR_LIB_PEM, PEM_R_NO_START_LINE,
-		    "no unencrypted private key");
+		ERR_raise_data(ERR_LIB_PEM, PEM_R_NO_START_LINE, "%s", why);
 		goto out;
 	}
-	p = buf + 2 * size;
+	p = buf + size;
 	if ((pkey = d2i_AutoPrivateKey(NULL, &p, derlen)) != NULL)
 		ok = SSL_CTX_use_PrivateKey(s, pkey);
 out:
 	EVP_PKEY_free(pkey);   /* the context keeps its own reference */
 	if (buf != NULL) {
-		OPENSSL_cleanse(buf, 3 * size);
+		OPENSSL_cleanse(buf, 2 * size);
 		free(buf);
 	}
 	close(fd);
