@@ -570,9 +570,8 @@ proxy_done(struct conn *c, const struct proxy_header *hdr)
 {
 	const struct sockaddr *client =
 	    (const struct sockaddr *)(const void *)&hdr->source;
-
-	struct admission_client cl;
 	const struct admission_client *who = c->has_peer ? &c->peer : NULL;
+	struct admission_client cl;
 
 	/* LOCAL and UNKNOWN keep the socket's peer, formatted at accept. */
 	if (hdr->has_source) {
