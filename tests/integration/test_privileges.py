@@ -31,6 +31,8 @@ class PrivilegeDropTests(unittest.TestCase):
         srv = self.start()
         srv.start()
         try:
+            # The port accepts from listen(), before the drop: wait for it.
+            srv.wait_for_stderr(r"serving as user", limit=10)
             nobody = pwd.getpwnam("nobody")
             uids, gids, groups = ids_of(srv.proc.pid)
             self.assertEqual(uids, [nobody.pw_uid] * 3, "uid not dropped")
@@ -47,7 +49,13 @@ class PrivilegeDropTests(unittest.TestCase):
         srv.start()
         try:
             nobody = pwd.getpwnam("nobody").pw_uid
-            tasks = os.listdir("/proc/%d/task" % srv.proc.pid)
+            # The workers start after the port accepts: wait for them.
+            deadline = time.monotonic() + 10
+            while True:
+                tasks = os.listdir("/proc/%d/task" % srv.proc.pid)
+                if len(tasks) > 1 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
             self.assertGreater(len(tasks), 1)
             for tid in tasks:
                 with open("/proc/%d/task/%s/status" % (srv.proc.pid, tid)) as f:
