@@ -3,45 +3,85 @@
  * address: the per-address limits shared by every worker, max_per_ip (open
  * connections) and rate_limit (a token bucket, see ratelimit.h).
  *
- * Addresses are hashed into ADMISSION_SLOTS slots. Two addresses may share
- * one: then they share its limits, a rare and harmless over-count.
+ * A client is its IPv4 address, or its IPv6 /64 (one host commonly holds a
+ * whole /64); an IPv4-mapped IPv6 address counts as IPv4. Each client has
+ * its own entry, which stores the address: two clients never share limits.
+ * Entries live in a table placed by SipHash under a key drawn from the
+ * kernel at start, so nobody can choose addresses that land together. An
+ * address is looked for in a window of ADMISSION_PROBES entries; an entry
+ * with no open connection is reused when its bucket is full again (or,
+ * under pressure, the stalest one is: that client's bucket starts full).
+ * Only entries with open connections are held, and the table has at least
+ * four entries per max_connections, so a window full of them is a matter of
+ * chance no one can steer; then the connection is served without
+ * per-address limits rather than refused (docs/SECURITY.md says why).
  */
 #ifndef KIZUNA_ADMISSION_H
 #define KIZUNA_ADMISSION_H
 
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "config.h"
 
-#define ADMISSION_SLOTS 65536
+#define ADMISSION_KEY_SIZE 16
+/* Entries looked at for one address: the cost of an accept's lookup. */
+#define ADMISSION_PROBES 32
 
 struct admission;
 
-/* The tables for every slot (about 1.3 MB). NULL when out of memory. */
-struct admission *admission_new(void);
-void admission_free(struct admission *l);
+/* Who a connection counts as: family AF_INET or AF_INET6, and the IPv4
+ * address or the /64 in network byte order, in the low bytes of prefix. */
+struct admission_client {
+	int family;
+	uint64_t prefix;
+};
 
-/* The slot of a client address; IPv6 by its /64. */
-unsigned admission_slot(const struct sockaddr *sa);
+/*
+ * The table for max_connections open connections, keyed with 16 bytes
+ * from getrandom (sized once: max_connections needs a restart). NULL when
+ * out of memory or randomness.
+ */
+struct admission *admission_new(int max_connections);
+
+/* The same with a table of at least capacity entries (rounded up to a
+ * power of two, at least ADMISSION_PROBES) and the given key: for tests. */
+struct admission *admission_new_keyed(unsigned capacity,
+    const unsigned char key[ADMISSION_KEY_SIZE]);
+
+void admission_free(struct admission *a);
+
+/* Fills *cl for the client at sa. Returns 0, or -1 when sa is neither
+ * IPv4 nor IPv6 (then no per-address limit applies). */
+int admission_client_of(const struct sockaddr *sa,
+    struct admission_client *cl);
 
 enum admission_verdict {
 	ADMISSION_ADMITTED,
-	ADMISSION_TOO_MANY_CONNECTIONS,   /* over max_per_ip */
+	ADMISSION_TOO_MANY_CONNECTIONS,   /* over max_per_ip: close it */
 	ADMISSION_TOO_MANY_REQUESTS,      /* out of rate_limit tokens */
 };
 
 /*
- * A new connection from slot at now_ms, under cfg's limits (0: none).
- * When max_per_ip is on, the connection is counted, even when refused (a
- * client that keeps opening more stays refused), *counted is set to 1 and
- * admission_leave must be called when it closes. When refused, *retry_after
- * is the seconds the client should wait.
+ * A new connection from cl at now_ms (monotonic, > 0), under cfg's limits
+ * (0: none). A connection over max_per_ip is not counted: the caller
+ * closes it at once. Any other connection from a client with an entry is
+ * counted when max_per_ip is on: *ticket is then >= 0, and
+ * admission_leave(a, *ticket) must be called when it closes; else *ticket
+ * is -1. On ADMISSION_TOO_MANY_REQUESTS, *retry_after is the seconds the
+ * client should wait.
  */
-enum admission_verdict admission_enter(struct admission *l, unsigned slot,
-    const struct config *cfg, long long now_ms, int *counted,
-    int *retry_after);
+enum admission_verdict admission_enter(struct admission *a,
+    const struct admission_client *cl, const struct config *cfg,
+    long long now_ms, int *ticket, int *retry_after);
 
-/* A counted connection from slot closed. */
-void admission_leave(struct admission *l, unsigned slot);
+/* A counted connection closed; ticket is what admission_enter gave. */
+void admission_leave(struct admission *a, int ticket);
+
+/* For tests: the first entry of cl's window (where the keyed hash puts
+ * it), and the open connections counted for cl (0 without an entry). */
+unsigned admission_place(const struct admission *a,
+    const struct admission_client *cl);
+int admission_open(struct admission *a, const struct admission_client *cl);
 
 #endif

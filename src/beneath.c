@@ -92,3 +92,17 @@ beneath_walk(int dirfd, const char *rel, int flags)
 	errno = saved;
 	return fd;
 }
+
+int
+beneath_open(int dirfd, const char *rel, int flags, int *walking)
+{
+	int fd;
+
+	if (!*walking) {
+		fd = beneath_openat2(dirfd, rel, flags);
+		if (fd != -1 || errno != ENOSYS)
+			return fd;
+		*walking = 1;
+	}
+	return beneath_walk(dirfd, rel, flags);
+}

@@ -25,4 +25,13 @@ int beneath_openat2(int dirfd, const char *rel, int flags);
  */
 int beneath_walk(int dirfd, const char *rel, int flags);
 
+/*
+ * What every caller uses: beneath_openat2, or beneath_walk where the kernel
+ * lacks openat2. *walking starts at 0 and is set to 1 at the first ENOSYS,
+ * so that later calls go straight to the walk; the caller, seeing it turn
+ * 1, says in its log that links are no longer followed. Returns the
+ * descriptor, or -1 with errno set (EXDEV for a path leaving dirfd).
+ */
+int beneath_open(int dirfd, const char *rel, int flags, int *walking);
+
 #endif

@@ -96,17 +96,14 @@ static int
 open_beneath(struct capsule *cap, const char *rel)
 {
 	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, fd;
+	int walked = cap->openat2_missing;
 
-	if (!cap->openat2_missing) {
-		fd = beneath_openat2(cap->rootfd, rel, flags);
-		if (fd != -1 || errno != ENOSYS)
-			return fd;
-		cap->openat2_missing = 1;
+	fd = beneath_open(cap->rootfd, rel, flags, &cap->openat2_missing);
+	if (cap->openat2_missing && !walked)
 		log_warn("openat2 is not available (Linux < 5.6): opening files "
 		    "one path component at a time, and following no symbolic "
 		    "link in the capsule");
-	}
-	return beneath_walk(cap->rootfd, rel, flags);
+	return fd;
 }
 
 static void

@@ -47,9 +47,10 @@ struct conn {
 	long long accepted_ms;
 	long long deadline_ms;       /* the earliest of the deadlines below */
 	long long write_by_ms;       /* the whole response, at min_rate */
-	unsigned peer_slot;          /* admission_slot() of the socket's peer */
-	int ip_slot;                 /* counted by admission_enter, or -1 */
-	enum admission_verdict verdict; /* not admitted: answer 44 */
+	struct admission_client peer; /* the socket's peer, as admission sees it */
+	int has_peer;                /* peer is set: an IPv4 or IPv6 socket */
+	int ticket;                  /* from admission_enter, or -1 */
+	enum admission_verdict verdict; /* over rate_limit: answer 44 */
 	int retry_after;             /* seconds, said in that 44 */
 	char address[INET6_ADDRSTRLEN];
 
@@ -280,15 +281,13 @@ handle_request(struct conn *c, size_t linelen)
 	int status;
 
 	c->url_len = linelen;
-	if (c->verdict != ADMISSION_ADMITTED) {
-		int connections = c->verdict == ADMISSION_TOO_MANY_CONNECTIONS;
+	if (c->verdict == ADMISSION_TOO_MANY_REQUESTS) {
 		char meta[128];
 
-		snprintf(meta, sizeof(meta), "Too many %s from your address: "
-		    "please wait %d second%s and try again",
-		    connections ? "connections" : "requests", c->retry_after,
-		    c->retry_after == 1 ? "" : "s");
-		c->reason = connections ? "over max_per_ip" : "over rate_limit";
+		snprintf(meta, sizeof(meta), "Too many requests from your "
+		    "address: please wait %d second%s and try again",
+		    c->retry_after, c->retry_after == 1 ? "" : "s");
+		c->reason = "over rate_limit";
 		respond_status(c, 44, meta);
 		return;
 	}
@@ -383,8 +382,7 @@ finish(struct conn *c)
 	};
 
 	log_access(&entry);
-	if (c->ip_slot >= 0)
-		admission_leave(h->admission, (unsigned)c->ip_slot);
+	admission_leave(h->admission, c->ticket);
 	/* close() also takes the descriptor out of epoll: it is never
 	 * duplicated, so no ev_del is needed. */
 	tls_conn_free(c->tls);
@@ -524,19 +522,25 @@ conn_event(struct ev_watch *w, unsigned revents)
 }
 
 /*
- * Decides from the client's address whether this connection is served or,
- * once its request is read, answered 44: over max_per_ip open connections,
- * or out of rate_limit tokens. The answer needs the handshake anyway, and
- * waiting for the request keeps it in the order a client expects.
+ * Decides from the client's address (cl, NULL when not IP: no limits)
+ * whether this connection is served. Over max_per_ip it is not: it
+ * returns ADMISSION_TOO_MANY_CONNECTIONS and the caller closes it before
+ * TLS, so that an address holding its share costs an accept and a close
+ * per further attempt and never a place under max_connections. Out of
+ * rate_limit tokens it is answered 44 once its request is read (the
+ * answer needs the handshake anyway, and waiting for the request keeps it
+ * in the order a client expects).
  */
-static void
-admit(struct conn *c, unsigned slot)
+static enum admission_verdict
+admit(struct conn_host *h, const struct site *site,
+    const struct admission_client *cl, long long now_ms, int *ticket,
+    int *retry_after)
 {
-	int counted;
-
-	c->verdict = admission_enter(c->host->admission, slot, &c->site->cfg,
-	    c->accepted_ms, &counted, &c->retry_after);
-	c->ip_slot = counted ? (int)slot : -1;
+	*ticket = -1;
+	if (cl == NULL)
+		return ADMISSION_ADMITTED;
+	return admission_enter(h->admission, cl, &site->cfg, now_ms, ticket,
+	    retry_after);
 }
 
 /* Consumes n bytes that a peek saw waiting, into dst. Returns 0 or -1
@@ -566,16 +570,25 @@ proxy_done(struct conn *c, const struct proxy_header *hdr)
 {
 	const struct sockaddr *client =
 	    (const struct sockaddr *)(const void *)&hdr->source;
+	const struct admission_client *who = c->has_peer ? &c->peer : NULL;
+	struct admission_client cl;
 
 	/* LOCAL and UNKNOWN keep the socket's peer, formatted at accept. */
 	if (hdr->has_source) {
 		format_address(c->site->cfg.log_ip ? client : NULL, c->address,
 		    sizeof(c->address));
-		admit(c, admission_slot(client));
-	} else
-		admit(c, c->peer_slot);
+		who = admission_client_of(client, &cl) == 0 ? &cl : NULL;
+	}
 	log_debug("%s: PROXY v%d header, %zu bytes", c->address,
 	    hdr->version, hdr->length);
+	/* Only now is the client known: over max_per_ip, the connection
+	 * ends here, before TLS, and the balancer closes the reader's. */
+	c->verdict = admit(c->host, c->site, who, c->accepted_ms, &c->ticket,
+	    &c->retry_after);
+	if (c->verdict == ADMISSION_TOO_MANY_CONNECTIONS) {
+		conn_close(c, "over max_per_ip: closed after the PROXY header");
+		return;
+	}
 	c->line_len = 0;
 	c->state = CONN_HANDSHAKE;
 	/* The ClientHello may have come with the header. */
@@ -640,14 +653,46 @@ do_proxy(struct conn *c)
 	}
 }
 
+/* Closes fd, over max_per_ip at accept: one access line, nothing sent. */
+static void
+refuse_at_accept(struct conn_host *h, int fd, const struct sockaddr *sa)
+{
+	char address[INET6_ADDRSTRLEN];
+	struct log_access entry = {
+		.address = address,
+		.reason = "over max_per_ip: closed at accept",
+	};
+
+	format_address(h->site->cfg.log_ip ? sa : NULL, address,
+	    sizeof(address));
+	log_access(&entry);
+	close(fd);
+}
+
 int
 conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
     socklen_t salen)
 {
+	struct admission_client peer = { 0 };
+	enum admission_verdict verdict = ADMISSION_ADMITTED;
+	long long now = ev_now_ms();
+	int has_peer, ticket = -1, retry_after = 0;
 	struct conn *c;
 
 	(void)salen;
+	has_peer = admission_client_of(sa, &peer) == 0;
+	/* Decided before anything is allocated: with the PROXY protocol,
+	 * once the header names the client. */
+	if (!h->site->cfg.proxy_protocol) {
+		verdict = admit(h, h->site, has_peer ? &peer : NULL, now,
+		    &ticket, &retry_after);
+		if (verdict == ADMISSION_TOO_MANY_CONNECTIONS) {
+			refuse_at_accept(h, fd, sa);
+			return 0;
+		}
+	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		admission_leave(h->admission, ticket);
 		close(fd);
 		return -1;
 	}
@@ -655,20 +700,24 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	c->watch.fd = fd;
 	c->watch.cb = conn_event;
 	c->resp.fd = -1;
-	c->accepted_ms = ev_now_ms();
+	c->accepted_ms = now;
 	c->site = site_hold(h->site);
 	c->deadline_ms = c->accepted_ms + 1000LL *
 	    (c->site->cfg.handshake_timeout < c->site->cfg.timeout ?
 	    c->site->cfg.handshake_timeout : c->site->cfg.timeout);
 	c->state = c->site->cfg.proxy_protocol ? CONN_PROXY : CONN_HANDSHAKE;
-	c->ip_slot = -1;
-	c->peer_slot = admission_slot(sa);
+	c->ticket = ticket;
+	c->verdict = verdict;
+	c->retry_after = retry_after;
+	c->peer = peer;
+	c->has_peer = has_peer;
 	format_address(c->site->cfg.log_ip ? sa : NULL, c->address,
 	    sizeof(c->address));
 	if ((c->tls = tls_conn_new(c->site->tls, fd)) == NULL ||
 	    ev_add(h->loop, &c->watch, EV_READ) == -1) {
 		tls_conn_free(c->tls);
 		site_release(c->site);
+		admission_leave(h->admission, ticket);
 		close(fd);
 		free(c);
 		return -1;
@@ -681,7 +730,6 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 		do_proxy(c);
 		return 0;
 	}
-	admit(c, c->peer_slot);
 	do_handshake(c);
 	return 0;
 }

@@ -39,7 +39,8 @@ struct conn_host {
 	 * the per-address limits. */
 	struct site *site;
 	/* max_per_ip and rate_limit, shared by every worker: a connection
-	 * over either is answered 44. */
+	 * over max_per_ip is closed before TLS (at accept, or after its PROXY
+	 * header), one over rate_limit is answered 44. */
 	struct admission *admission;
 	struct conn *live;     /* open connections (a list) */
 	struct conn *dead;     /* closed during this batch, freed by conn_reap */

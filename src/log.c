@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "utf8.h"
+
 /* Read by every thread; a reload may change it. */
 static atomic_int log_level = CONFIG_LOG_INFO;
 static int access_fd = STDERR_FILENO;   /* -1 when the access log is off */
@@ -26,8 +28,39 @@ open_access_log(const char *path)
 	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 }
 
+/*
+ * Opens the access log at start, and gives a file it creates to owner
+ * (O_EXCL tells creating from finding; a file removed in between is
+ * created on the second try). An existing file keeps its owner: whoever
+ * made it decided who may write it.
+ */
+static int
+create_access_log(const char *path, uid_t owner, gid_t group)
+{
+	int fd, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL |
+		    O_CLOEXEC, 0640);
+		if (fd != -1) {
+			if (owner != (uid_t)-1 && fchown(fd, owner, group) == -1) {
+				close(fd);
+				return -1;
+			}
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -1;
+		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd != -1 || errno != ENOENT)
+			return fd;
+	}
+	return -1;
+}
+
 int
-log_init(enum config_log_level level, const char *access)
+log_init(enum config_log_level level, const char *access, uid_t owner,
+    gid_t group)
 {
 	int fd;
 
@@ -43,7 +76,7 @@ log_init(enum config_log_level level, const char *access)
 		return 0;
 	}
 	if (strlen(access) >= sizeof(access_path) ||
-	    (fd = open_access_log(access)) == -1) {
+	    (fd = create_access_log(access, owner, group)) == -1) {
 		log_error("access log %s: %s", access, strerror(errno));
 		return -1;
 	}
@@ -111,24 +144,61 @@ write_line(int fd, const char *buf, size_t len)
 	}
 }
 
+/*
+ * Appends s to out[pos..size - 1) with control characters (C0, DEL, C1),
+ * bytes that are not UTF-8, and '\\' itself written as \xHH: messages
+ * carry file names, config values and clients' strings, and none of them
+ * may end a line (forging the next one), speak to the terminal reading
+ * the log, or pass for an escape. kizuna's own text has none of these, so
+ * escaping the whole message leaves it as written. Stops before a
+ * character that does not fit; returns the new length.
+ */
+static size_t
+append_printable(char *out, size_t pos, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = strlen(s), i, n, k;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_char_length(s + i, len - i);
+		if (n > 0 && !utf8_is_control(s + i, n) && s[i] != '\\') {
+			if (pos + n >= size)
+				break;
+			memcpy(out + pos, s + i, n);
+			pos += n;
+			continue;
+		}
+		n = n == 0 ? 1 : n;   /* a stray byte goes alone */
+		if (pos + 4 * n >= size)
+			break;
+		for (k = 0; k < n; k++) {
+			unsigned char c = (unsigned char)s[i + k];
+
+			out[pos++] = '\\';
+			out[pos++] = 'x';
+			out[pos++] = hex[c >> 4];
+			out[pos++] = hex[c & 0xf];
+		}
+	}
+	return pos;
+}
+
 static void
 log_message(enum config_log_level level, const char *fmt, va_list ap)
 {
-	char line[2048];
-	int n, m;
+	char message[2048], line[2048];
+	size_t pos;
 
 	if ((int)level > atomic_load(&log_level))
 		return;
-	n = snprintf(line, sizeof(line), "kizuna: %s: ",
+	/* A message too long is cut, as vsnprintf cuts it. */
+	if (vsnprintf(message, sizeof(message), fmt, ap) < 0)
+		message[0] = '\0';
+	pos = (size_t)snprintf(line, sizeof(line), "kizuna: %s: ",
 	    config_log_level_name(level));
-	m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
-	if (m < 0)
-		m = 0;
-	if ((size_t)(n + m) > sizeof(line) - 2)
-		m = (int)sizeof(line) - 2 - n;   /* vsnprintf cut it to fit */
-	n += m;
-	line[n++] = '\n';
-	write_line(STDERR_FILENO, line, (size_t)n);
+	pos = append_printable(line, pos, sizeof(line) - 1, message);
+	line[pos++] = '\n';
+	write_line(STDERR_FILENO, line, pos);
 }
 
 #define LOG_FUNCTION(name, level)                    \

@@ -2,7 +2,12 @@
  * log.h - the access log and the error log.
  *
  * Error and start-up messages go to stderr as "kizuna: LEVEL: message"
- * (journald adds the time). The access log gets one line per connection:
+ * (journald adds the time), one line each: the message is escaped as a
+ * whole, control characters (C0, DEL, C1), bytes that are not UTF-8 and
+ * backslashes written as \xHH, so the file names, config values and
+ * client strings messages carry can neither forge a line nor send a
+ * terminal an escape. Callers pass outside strings to "%s" as they are.
+ * The access log gets one line per connection:
  *
  *   TIME ADDRESS "URL" STATUS BYTES MSms ["REASON"]
  *
@@ -20,14 +25,19 @@
 #define KIZUNA_LOG_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "config.h"
 
 /*
  * Sets the level and opens the access log ("stderr", "off" or a path,
- * opened for appending). Returns 0, or -1 with the reason logged.
+ * opened for appending). A file it creates (mode 0640) is given to
+ * owner:group at once, so that the user kizuna serves as after dropping
+ * root can reopen it (log_reopen); (uid_t)-1 leaves it as created. A file
+ * that was there keeps its owner. Returns 0, or -1 with the reason logged.
  */
-int log_init(enum config_log_level level, const char *access);
+int log_init(enum config_log_level level, const char *access, uid_t owner,
+    gid_t group);
 
 /* Closes the access log file, if one is open. */
 void log_close(void);

@@ -87,11 +87,14 @@ check(const struct config *cfg)
 }
 
 /*
- * Who a generated certificate and key belong to: started as root, the user
- * kizuna will serve as, so that a reload can read them again; but never
- * nobody, whom other daemons share (they could read the key): then root,
- * and a reload keeps the certificate in use. Else whoever runs kizuna. An
- * unknown user is reported by the privilege drop, later.
+ * Who the files kizuna creates (a generated certificate and key, the
+ * access log) belong to: started as root, the user kizuna will serve as,
+ * so that it can read the key again on reload and reopen the log; but
+ * never nobody, whom other daemons share (they could read the key, or
+ * read and rewrite the log): then root, a reload keeps the certificate in
+ * use, and the log is reopened only once rotation has replaced it. Else
+ * whoever runs kizuna. An unknown user is reported by the privilege drop,
+ * later.
  */
 static struct owner_ids {
 	uid_t uid;
@@ -109,10 +112,50 @@ static struct owner_ids {
 	return ids;
 }
 
+/*
+ * The owner of an access log kizuna creates as root: the service user,
+ * whoever it is (nobody included, unlike a generated key), since that user
+ * must reopen the log on SIGUSR1 after the drop (issue 10, finding 7). A log
+ * holds addresses, not secrets, and is created mode 0640.
+ */
+static struct owner_ids
+access_log_owner(const struct config *cfg)
+{
+	struct owner_ids ids = { (uid_t)-1, (gid_t)-1 };
+	struct passwd *pw;
+
+	if (geteuid() == 0 && (pw = getpwnam(cfg->user)) != NULL &&
+	    pw->pw_uid != 0) {
+		ids.uid = pw->pw_uid;
+		ids.gid = pw->pw_gid;
+	}
+	return ids;
+}
+
+/*
+ * Started as root, an access log file root owns (kizuna created it for
+ * user nobody, or found it so) cannot be reopened after the drop: say so
+ * at start rather than at the first SIGUSR1.
+ */
+static void
+warn_if_log_stays_roots(const struct config *cfg)
+{
+	struct stat sb;
+
+	if (geteuid() != 0 || strcmp(cfg->access_log, "off") == 0 ||
+	    strcmp(cfg->access_log, "stderr") == 0 ||
+	    stat(cfg->access_log, &sb) == -1 || sb.st_uid != 0)
+		return;
+	log_warn("access log %s belongs to root: user %s cannot reopen it on "
+	    "SIGUSR1 until rotation replaces it with a file %s may write "
+	    "(kizuna gives the log it creates to the [server] user)",
+	    cfg->access_log, cfg->user, cfg->user);
+}
+
 static int
 serve(const struct config *cfg)
 {
-	struct owner_ids owner = generated_files_owner(cfg);
+	struct owner_ids owner = generated_files_owner(cfg), log_owner;
 	struct site *site;
 	char err[1024];
 	int rc, inherited;
@@ -136,8 +179,11 @@ serve(const struct config *cfg)
 	if (rc == 1)
 		log_info("created a self-signed certificate for %s: %s (key %s)",
 		    cfg->hostname, cfg->cert, cfg->key);
-	if (log_init(cfg->log_level, cfg->access_log) == -1)
+	log_owner = access_log_owner(cfg);
+	if (log_init(cfg->log_level, cfg->access_log, log_owner.uid,
+	    log_owner.gid) == -1)
 		return EXIT_CONFIG;
+	warn_if_log_stays_roots(cfg);
 	if ((site = site_new(cfg, NULL, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		log_close();
@@ -171,7 +217,7 @@ convert(int argc, char **argv)
 	struct pages *pages;
 	int opt, rc;
 
-	log_init(CONFIG_LOG_INFO, "off");
+	log_init(CONFIG_LOG_INFO, "off", (uid_t)-1, (gid_t)-1);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:l:", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -238,6 +284,6 @@ main(int argc, char **argv)
 		log_error("%s", err);
 		return EXIT_CONFIG;
 	}
-	log_init(cfg.log_level, "off");
+	log_init(cfg.log_level, "off", (uid_t)-1, (gid_t)-1);
 	return test_only ? check(&cfg) : serve(&cfg);
 }

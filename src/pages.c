@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "article.h"
+#include "beneath.h"
 #include "gemtext.h"
 #include "log.h"
+#include "utf8.h"
 
 /* Larger is not an article someone wrote: refuse rather than exhaust memory. */
 #define ARTICLE_MAX_BYTES (16 * 1024 * 1024)
@@ -58,28 +60,28 @@ format_path(char *dst, size_t size, const char *fmt, ...)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-/* Reads a whole regular file. Returns 0, or -1 with errno set. */
+/*
+ * Reads the whole regular file open at fd, which it closes. Returns 0, or
+ * -1 with *why set.
+ */
 static int
-read_file(const char *path, char **bytes, size_t *len)
+read_fd(int fd, char **bytes, size_t *len, const char **why)
 {
 	struct stat sb;
 	size_t got = 0;
 	ssize_t n;
-	char *buf;
-	int fd;
+	char *buf = NULL;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
-		return -1;
-	if (fstat(fd, &sb) == -1) {
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode) || sb.st_size > ARTICLE_MAX_BYTES) {
-		close(fd);
-		errno = S_ISREG(sb.st_mode) ? EFBIG : EINVAL;
-		return -1;
-	}
-	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+	*why = NULL;
+	if (fstat(fd, &sb) == -1)
+		*why = strerror(errno);
+	else if (!S_ISREG(sb.st_mode))
+		*why = "not a regular file";
+	else if (sb.st_size > ARTICLE_MAX_BYTES)
+		*why = strerror(EFBIG);
+	else if ((buf = malloc((size_t)sb.st_size + 1)) == NULL)
+		*why = "out of memory";
+	if (*why != NULL) {
 		close(fd);
 		return -1;
 	}
@@ -97,15 +99,38 @@ read_file(const char *path, char **bytes, size_t *len)
 	return 0;
 }
 
-/* Reads and parses one article file into src. Returns 0 or -1 (logged). */
+/*
+ * Whether a file name can name an article: its slug reaches the log, link
+ * labels and page headings, so no control character (C0, DEL, C1: a line
+ * break would start a gemtext line of its own, an escape would speak to
+ * the terminal reading the log) and nothing but UTF-8.
+ */
 static int
-load_source(const char *path, const char *name, struct source *src)
+name_is_printable(const char *name)
 {
-	const char *base = strrchr(name, '/');
+	size_t len = strlen(name), i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_char_length(name + i, len - i);
+		if (n == 0 || utf8_is_control(name + i, n))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Reads and parses the article open at fd (which it closes) into src;
+ * path names it in messages, and its last component gives the slug.
+ * Returns 0 or -1 (logged).
+ */
+static int
+load_source(int fd, const char *path, struct source *src)
+{
+	const char *base = strrchr(path, '/');
 	const char *why = NULL;
 	size_t slen;
 
-	base = base != NULL ? base + 1 : name;
+	base = base != NULL ? base + 1 : path;
 	slen = strlen(base);
 	if (slen > 4 && strcmp(base + slen - 4, ".txt") == 0)
 		slen -= 4;
@@ -114,10 +139,17 @@ load_source(const char *path, const char *name, struct source *src)
 	if (slen == 0 || base[0] == '.') {
 		log_error("%s: a hidden or empty name is not an article: "
 		    "not served", path);
+		close(fd);
 		return -1;
 	}
-	if (read_file(path, &src->bytes, &src->len) == -1) {
-		log_error("%s: %s: not served", path, strerror(errno));
+	if (!name_is_printable(base)) {
+		log_error("%s: a name with control characters or not in UTF-8 "
+		    "is not an article: not served", path);
+		close(fd);
+		return -1;
+	}
+	if (read_fd(fd, &src->bytes, &src->len, &why) == -1) {
+		log_error("%s: %s: not served", path, why);
 		return -1;
 	}
 	if ((src->article = article_parse(src->bytes, src->len, &why)) ==
@@ -330,8 +362,9 @@ pages_new(const char *prefix)
 	return p;
 }
 
+/* Appends the article open at fd (closed here). -2 when out of memory. */
 static int
-add_source(struct pages *p, size_t *cap, const char *path, const char *name)
+add_source(struct pages *p, size_t *cap, int fd, const char *path)
 {
 	struct source *v;
 
@@ -339,70 +372,172 @@ add_source(struct pages *p, size_t *cap, const char *path, const char *name)
 		*cap = *cap == 0 ? 16 : *cap * 2;
 		if ((v = realloc(p->sources, *cap * sizeof(*v))) == NULL) {
 			log_error("out of memory");
+			close(fd);
 			return -2;
 		}
 		p->sources = v;
 	}
-	if (load_source(path, name, &p->sources[p->nsources]) == -1)
+	if (load_source(fd, path, &p->sources[p->nsources]) == -1)
 		return -1;
 	p->nsources++;
+	return 0;
+}
+
+/*
+ * The articles folder, found and read as the capsule's files are served:
+ * beneath the root only (see beneath.h), whoever reads it (as root at
+ * start-up, as the service user on reload). The root is the only path
+ * taken as it stands, as capsule_open takes it.
+ */
+struct articles_dir {
+	const char *root;
+	const char *articles;
+	int rootfd;
+	int walking;      /* no openat2: the walk, following no link */
+};
+
+static int
+articles_open(struct articles_dir *ad, const char *rel, int flags)
+{
+	int walked = ad->walking, fd;
+
+	fd = beneath_open(ad->rootfd, rel, flags, &ad->walking);
+	if (ad->walking && !walked)
+		log_warn("openat2 is not available (Linux < 5.6): reading the "
+		    "articles one path component at a time, and following no "
+		    "symbolic link");
+	return fd;
+}
+
+/*
+ * Opens root/rel for reading if it is a regular file beneath the root, and
+ * opens nothing else: it is first opened O_PATH (which reaches no driver
+ * and wakes no FIFO writer) and looked at; O_NONBLOCK and O_NOCTTY cover a
+ * file swapped in between, and read_fd checks it again. Returns the
+ * descriptor, or -1 with *why set.
+ */
+static int
+open_article(struct articles_dir *ad, const char *rel, const char **why)
+{
+	struct stat sb;
+	int fd;
+
+	if ((fd = articles_open(ad, rel, O_PATH | O_CLOEXEC)) == -1) {
+		*why = errno == EXDEV ? "a link leaving the capsule root" :
+		    errno == ELOOP ? "a symbolic link (not followed)" :
+		    strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1) {
+		*why = strerror(errno);
+		close(fd);
+		return -1;
+	}
+	/* The walk opens a last component that is a link as the link. */
+	if (!S_ISREG(sb.st_mode)) {
+		*why = S_ISLNK(sb.st_mode) ? "a symbolic link (not followed)" :
+		    "not a regular file";
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	fd = articles_open(ad, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
+	if (fd == -1)
+		*why = strerror(errno);
+	return fd;
+}
+
+/* Reads every "*.txt" entry of the open folder dir into p. */
+static int
+read_articles(struct pages *p, struct articles_dir *ad, DIR *dir)
+{
+	char rel[PATH_MAX], path[PATH_MAX * 2];
+	const char *why;
+	struct dirent *de;
+	size_t cap = 0, n;
+	int fd;
+
+	while ((de = readdir(dir)) != NULL) {
+		n = strlen(de->d_name);
+		if (de->d_name[0] == '.' || n <= 4 ||
+		    strcmp(de->d_name + n - 4, ".txt") != 0)
+			continue;
+		if (format_path(path, sizeof(path), "%s/%s/%s", ad->root,
+		    ad->articles, de->d_name) == -1 ||
+		    format_path(rel, sizeof(rel), "%s/%s", ad->articles,
+		    de->d_name) == -1) {
+			log_error("%s/%s/%s: path too long: not served",
+			    ad->root, ad->articles, de->d_name);
+			continue;
+		}
+		if ((fd = open_article(ad, rel, &why)) == -1) {
+			log_error("%s: %s: not served", path, why);
+			continue;
+		}
+		if (add_source(p, &cap, fd, path) == -2)
+			return -1;
+	}
 	return 0;
 }
 
 struct pages *
 pages_load_dir(const char *root, const char *articles, const char *lang)
 {
-	char dirpath[PATH_MAX], prefix[PATH_MAX], path[PATH_MAX * 2];
+	struct articles_dir ad = { root, articles, -1, 0 };
+	char prefix[PATH_MAX];
 	struct pages *p;
-	struct dirent *de;
-	size_t cap = 0, n;
-	DIR *dir;
+	DIR *dir = NULL;
+	int fd, rc = 0;
 
-	if (format_path(prefix, sizeof(prefix), "/%s/", articles) == -1 ||
-	    format_path(dirpath, sizeof(dirpath), "%s/%s", root, articles) ==
-	    -1) {
+	if (format_path(prefix, sizeof(prefix), "/%s/", articles) == -1) {
 		log_error("%s/%s: path too long", root, articles);
 		return NULL;
 	}
 	if ((p = pages_new(prefix)) == NULL)
 		return NULL;
-	if ((dir = opendir(dirpath)) == NULL) {
+	if ((ad.rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		log_error("capsule root %s: %s", root, strerror(errno));
+	else if ((fd = articles_open(&ad, articles, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC | O_NONBLOCK)) == -1) {
+		/* No folder, no articles; one leaving the root is refused. */
 		if (errno != ENOENT)
-			log_error("%s: %s", dirpath, strerror(errno));
-	} else {
-		while ((de = readdir(dir)) != NULL) {
-			n = strlen(de->d_name);
-			if (de->d_name[0] == '.' || n <= 4 ||
-			    strcmp(de->d_name + n - 4, ".txt") != 0)
-				continue;
-			if (format_path(path, sizeof(path), "%s/%s", dirpath,
-			    de->d_name) == -1)
-				continue;
-			if (add_source(p, &cap, path, de->d_name) == -2) {
-				closedir(dir);
-				pages_free(p);
-				return NULL;
-			}
-		}
+			log_error("%s/%s: %s: no articles served", root,
+			    articles, errno == EXDEV ? "a link leaving the "
+			    "capsule root" : strerror(errno));
+	} else if ((dir = fdopendir(fd)) == NULL) {
+		log_error("%s/%s: %s", root, articles, strerror(errno));
+		close(fd);
+	} else
+		rc = read_articles(p, &ad, dir);
+	if (dir != NULL)
 		closedir(dir);
-	}
-	if (render_all(p, lang) == -1) {
+	if (ad.rootfd != -1)
+		close(ad.rootfd);
+	if (rc == -1 || render_all(p, lang) == -1) {
 		pages_free(p);
 		return NULL;
 	}
 	return p;
 }
 
+/* Files named by the author on the command line are read as named. */
 struct pages *
 pages_load_files(char *const *files, size_t nfiles, const char *lang)
 {
 	struct pages *p;
 	size_t i, cap = 0;
+	int fd;
 
 	if ((p = pages_new("/articles/")) == NULL)
 		return NULL;
 	for (i = 0; i < nfiles; i++) {
-		if (add_source(p, &cap, files[i], files[i]) != 0) {
+		fd = open(files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK);
+		if (fd == -1)
+			log_error("%s: %s: not served", files[i],
+			    strerror(errno));
+		if (fd == -1 || add_source(p, &cap, fd, files[i]) != 0) {
 			pages_free(p);
 			return NULL;
 		}

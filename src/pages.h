@@ -36,9 +36,15 @@ struct pages;
 
 /*
  * Reads every "*.txt" file directly in root/articles (articles is relative
- * to root), in name order. A file that cannot be read, is not valid UTF-8
- * or has an unusable name is reported with log_error (naming the file) and
- * left out; it is never served. A missing folder means no articles.
+ * to root), in name order, as the capsule's files are served: the folder
+ * and each file are opened beneath root's descriptor (beneath.h), so no
+ * symbolic link leaving root is followed, and only regular files are read
+ * (anything else is refused before it is opened for reading). A file that
+ * cannot be read, is not valid UTF-8, or has an unusable name (hidden, or
+ * with a control character or bytes that are not UTF-8: a name reaches
+ * the log and, untitled, a page's lines) is reported with log_error
+ * (naming the file) and left out; it is never served. A missing folder
+ * means no articles; one leaving root is reported and means none.
  * Returns NULL only when out of memory (logged).
  */
 struct pages *pages_load_dir(const char *root, const char *articles,
@@ -46,7 +52,8 @@ struct pages *pages_load_dir(const char *root, const char *articles,
 
 /*
  * The same from a list of files (for `kizuna convert`), under the prefix
- * "/articles/". Returns NULL (logged) when any file is unusable: an export
+ * "/articles/", opened as named (the author's own choice of files), with
+ * the same rules for names and text. Returns NULL (logged) when any file is unusable: an export
  * must not silently miss an article.
  */
 struct pages *pages_load_files(char *const *files, size_t nfiles,

@@ -1,10 +1,7 @@
 /*
- * ratelimit.c - token buckets per client address.
+ * ratelimit.c - the token bucket's arithmetic.
  */
 #include "ratelimit.h"
-
-#include <pthread.h>
-#include <stdlib.h>
 
 /*
  * Tokens are counted in 1/60,000ths of a request so that a refill of
@@ -12,16 +9,6 @@
  * integers only, no rounding drift.
  */
 #define UNITS_PER_REQUEST 60000LL
-
-/* Buckets are guarded by stripes of locks: a lock per bucket would cost
- * more memory than the buckets, one lock for all would serialise workers. */
-#define RATE_STRIPES 64
-
-struct rate_table {
-	unsigned nslots;
-	pthread_mutex_t stripes[RATE_STRIPES];
-	struct rate_bucket buckets[];
-};
 
 int
 rate_bucket_take(struct rate_bucket *b, long long now_ms, int per_minute,
@@ -47,44 +34,17 @@ rate_bucket_take(struct rate_bucket *b, long long now_ms, int per_minute,
 	return (int)(((missing + per_minute - 1) / per_minute + 999) / 1000);
 }
 
-struct rate_table *
-rate_table_new(unsigned nslots)
-{
-	struct rate_table *t;
-	int i;
-
-	t = calloc(1, sizeof(*t) + nslots * sizeof(t->buckets[0]));
-	if (t == NULL)
-		return NULL;
-	t->nslots = nslots;
-	for (i = 0; i < RATE_STRIPES; i++)
-		pthread_mutex_init(&t->stripes[i], NULL);
-	return t;
-}
-
-void
-rate_table_free(struct rate_table *t)
-{
-	int i;
-
-	if (t == NULL)
-		return;
-	for (i = 0; i < RATE_STRIPES; i++)
-		pthread_mutex_destroy(&t->stripes[i]);
-	free(t);
-}
-
 int
-rate_table_take(struct rate_table *t, unsigned slot, long long now_ms,
+rate_bucket_full(const struct rate_bucket *b, long long now_ms,
     int per_minute, int burst)
 {
-	pthread_mutex_t *lock;
-	int wait;
+	long long missing = (long long)burst * UNITS_PER_REQUEST - b->tokens;
+	long long elapsed = now_ms - b->updated_ms;
 
-	slot %= t->nslots;
-	lock = &t->stripes[slot % RATE_STRIPES];
-	pthread_mutex_lock(lock);
-	wait = rate_bucket_take(&t->buckets[slot], now_ms, per_minute, burst);
-	pthread_mutex_unlock(lock);
-	return wait;
+	if (per_minute <= 0 || b->updated_ms == 0 || missing <= 0)
+		return 1;
+	if (elapsed <= 0)
+		return 0;
+	/* Compared by division: elapsed * per_minute may overflow. */
+	return elapsed >= (missing + per_minute - 1) / per_minute;
 }

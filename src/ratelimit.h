@@ -3,8 +3,8 @@
  * rate_burst): a token bucket per client address.
  *
  * Each address may make rate_burst requests at once, and then one more
- * every 60 / rate_limit seconds. The arithmetic (rate_bucket_take) is pure
- * and tested on its own; the table shares the buckets between workers.
+ * every 60 / rate_limit seconds. PURE arithmetic, tested on its own; the
+ * buckets live in admission.c's table, one per client.
  */
 #ifndef KIZUNA_RATELIMIT_H
 #define KIZUNA_RATELIMIT_H
@@ -24,16 +24,11 @@ struct rate_bucket {
 int rate_bucket_take(struct rate_bucket *b, long long now_ms, int per_minute,
     int burst);
 
-struct rate_table;
-
-/* Buckets for nslots addresses (hashed), shared by every worker. NULL when
- * out of memory. */
-struct rate_table *rate_table_new(unsigned nslots);
-void rate_table_free(struct rate_table *t);
-
-/* rate_bucket_take on slot's bucket, safe from any thread. The rate is
- * passed each time, since a reload may change it. */
-int rate_table_take(struct rate_table *t, unsigned slot, long long now_ms,
+/*
+ * 1 when b is full at now_ms (or per_minute is 0: no limit), so that
+ * forgetting it changes nothing: a new bucket is full. Else 0.
+ */
+int rate_bucket_full(const struct rate_bucket *b, long long now_ms,
     int per_minute, int burst);
 
 #endif

@@ -16,6 +16,7 @@
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -210,7 +211,8 @@ landlock_prepare(struct sandbox *sb, const struct sandbox_rules *rules,
  * The system calls serving needs, after start-up: reading files and
  * sockets, the event loop, memory, threads, time and randomness, and what
  * a reload reads again (files and directories, never new sockets). Names
- * missing on an architecture (open on aarch64) are skipped.
+ * missing on an architecture (open on aarch64) are skipped. ioctl and
+ * clone are allowed only with the arguments in arg_rules below.
  */
 static const int allowed_calls[] = {
 	/* files: the capsule, the articles and config on reload, the log */
@@ -232,11 +234,8 @@ static const int allowed_calls[] = {
 #endif
 	/* memory */
 	SYS_mmap, SYS_munmap, SYS_mremap, SYS_mprotect, SYS_brk, SYS_madvise,
-	/* threads, signals, exit */
-	SYS_futex, SYS_set_robust_list, SYS_clone,
-#ifdef SYS_clone3
-	SYS_clone3,
-#endif
+	/* threads (clone: see arg_rules), signals, exit */
+	SYS_futex, SYS_set_robust_list,
 #ifdef SYS_rseq
 	SYS_rseq,
 #endif
@@ -247,6 +246,11 @@ static const int allowed_calls[] = {
 	/* time and randomness */
 	SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep,
 	SYS_gettimeofday, SYS_getrandom,
+#ifdef SYS_time
+	/* x86_64: glibc's time() calls it when the vDSO has no __vdso_time
+	 * (a kernel booted with vdso=0). */
+	SYS_time,
+#endif
 #ifdef KIZUNA_SANITIZED
 	/* LeakSanitizer's exit check: it stops the threads with ptrace from
 	 * a helper and reads /proc/self/maps. Sanitizer builds only. */
@@ -259,12 +263,50 @@ static const int allowed_calls[] = {
 };
 
 #define NCALLS (sizeof(allowed_calls) / sizeof(allowed_calls[0]))
-/* BPF jumps are 8 bits: every call must reach ALLOW at the end. */
-_Static_assert(NCALLS + 4 < 256, "allow-list too long for one BPF jump");
 
-/* arch check (3) + load number (1) + x32 check (1) + one jump per call +
- * ioctl FIONREAD (4) + the two returns (2). */
-#define MAX_FILTER (NCALLS + 16)
+/* What glibc's pthread_create passes to clone (nptl/pthread_create.c,
+ * create_thread; the same since 2.34, checked against 2.36 with strace),
+ * once clone3 has failed with ENOSYS: no exit signal, nothing more. */
+#define THREAD_CLONE_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | \
+	CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | \
+	CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+
+/* LeakSanitizer's StopTheWorld starts its tracer with these (no exit
+ * signal): a process sharing memory but not a thread. Sanitizer builds. */
+#define LSAN_CLONE_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED)
+
+/*
+ * A call allowed only when one argument is one of a few exact values.
+ * Only the argument's low 32 bits are compared (x86_64 and aarch64 are
+ * little-endian, and the arch check refuses big-endian aarch64): for both
+ * calls here they are all the kernel reads (ioctl's cmd is an unsigned
+ * int, clone takes lower_32_bits of its flags).
+ */
+struct arg_rule {
+	int nr;
+	int arg;                /* which argument, from 0 */
+	unsigned values[2];
+	int nvalues;
+};
+
+static const struct arg_rule arg_rules[] = {
+	/* Only to ask how much input is pending (the lingering close):
+	 * never TIOCSTI on a terminal the server was started from. */
+	{ SYS_ioctl, 1, { FIONREAD }, 1 },
+	/* Threads only: no new process, no namespace (CLONE_NEWUSER and
+	 * its kind), whatever systemd's RestrictNamespaces= is. */
+#ifdef KIZUNA_SANITIZED
+	{ SYS_clone, 0, { THREAD_CLONE_FLAGS, LSAN_CLONE_FLAGS }, 2 },
+#else
+	{ SYS_clone, 0, { THREAD_CLONE_FLAGS }, 1 },
+#endif
+};
+
+#define NARG_RULES (sizeof(arg_rules) / sizeof(arg_rules[0]))
+
+/* arch check (3) + load number (1) + x32 check (2) + a pair per call +
+ * at most 6 per argument rule + clone3 (2) + the last return (1). */
+#define MAX_FILTER (6 + 2 * NCALLS + 6 * NARG_RULES + 3)
 
 #define STMT(code, k) ((struct sock_filter)BPF_STMT((code), (k)))
 #define JUMP(code, k, jt, jf) \
@@ -299,13 +341,62 @@ on_sigsys(int sig, siginfo_t *info, void *context)
 	_exit(70);
 }
 
+/*
+ * Each rule below stands alone: its jumps land inside it or on the rule
+ * after it, so adding or removing one shifts no other offset. A rule that
+ * loads an argument returns on every path: the next one expects the
+ * accumulator to hold the call's number.
+ */
+
+/* The call, with any arguments. */
+static size_t
+rule_allow(struct sock_filter *f, size_t n, int nr)
+{
+	f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1);
+	f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	return n;
+}
+
+/* The call with one of the rule's values, else stopped. */
+static size_t
+rule_allow_arg(struct sock_filter *f, size_t n, const struct arg_rule *r)
+{
+	int i;
+
+	/* Not this call: over the load, the values and both returns. */
+	f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)r->nr, 0,
+	    (unsigned char)(r->nvalues + 3));
+	f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS,
+	    (unsigned)(offsetof(struct seccomp_data, args) +
+	    (size_t)r->arg * sizeof(uint64_t)));
+	for (i = 0; i < r->nvalues; i++)
+		/* Equal: over the other values and TRAP, to ALLOW. */
+		f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->values[i],
+		    (unsigned char)(r->nvalues - i), 0);
+	f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP);
+	f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	return n;
+}
+
+#ifdef SYS_clone3
+/* The call fails with errno, and the process goes on. */
+static size_t
+rule_errno(struct sock_filter *f, size_t n, int nr, int error)
+{
+	f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1);
+	f[n++] = STMT(BPF_RET | BPF_K,
+	    SECCOMP_RET_ERRNO | ((unsigned)error & SECCOMP_RET_DATA));
+	return n;
+}
+#endif
+
 static int
 seccomp_confine(struct sandbox_report *report, char *err, size_t errsize)
 {
 	struct sock_filter filter[MAX_FILTER];
 	struct sock_fprog prog;
 	struct sigaction sa;
-	size_t n = 0, i, ncalls = NCALLS;
+	size_t n = 0, i;
 
 	filter[n++] = STMT(BPF_LD | BPF_W | BPF_ABS,
 	    offsetof(struct seccomp_data, arch));
@@ -315,23 +406,20 @@ seccomp_confine(struct sandbox_report *report, char *err, size_t errsize)
 	    offsetof(struct seccomp_data, nr));
 #ifdef __x86_64__
 	/* x32 calls share the architecture tag: refuse them all. */
-	filter[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000,
-	    (unsigned char)(ncalls + 3), 0);   /* to TRAP */
-#endif
-	for (i = 0; i < ncalls; i++)
-		/* Equal: jump over the rest to ALLOW, the last instruction
-		 * (the calls after this one, then 4 for ioctl's test). */
-		filter[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-		    (unsigned)allowed_calls[i], (unsigned char)(ncalls - i + 3),
-		    0);
-	/* ioctl only to ask how much input is pending (the lingering close):
-	 * never TIOCSTI on a terminal the server was started from. */
-	filter[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, 2);
-	filter[n++] = STMT(BPF_LD | BPF_W | BPF_ABS,
-	    offsetof(struct seccomp_data, args[1]));
-	filter[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, FIONREAD, 1, 0);
+	filter[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1);
 	filter[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP);
-	filter[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+#endif
+	/* The busiest calls (read, write, epoll) come first. */
+	for (i = 0; i < NCALLS; i++)
+		n = rule_allow(filter, n, allowed_calls[i]);
+	for (i = 0; i < NARG_RULES; i++)
+		n = rule_allow_arg(filter, n, &arg_rules[i]);
+#ifdef SYS_clone3
+	/* clone3 passes its flags in memory, which a filter cannot read:
+	 * ENOSYS makes glibc (2.34+) fall back to clone, checked above. */
+	n = rule_errno(filter, n, SYS_clone3, ENOSYS);
+#endif
+	filter[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_sigsys;
@@ -352,7 +440,7 @@ seccomp_confine(struct sandbox_report *report, char *err, size_t errsize)
 		    "not in this kernel" : strerror(errno));
 		return 0;
 	}
-	return (int)ncalls + 1;   /* and ioctl(FIONREAD) */
+	return (int)(NCALLS + NARG_RULES);
 }
 
 #else

@@ -711,9 +711,15 @@ server_run(struct site *site, int inherited)
 	raise_fd_limit(cfg);
 	srv.nworkers = cfg->workers;
 	if ((srv.workers = calloc((size_t)srv.nworkers,
-	    sizeof(*srv.workers))) == NULL ||
-	    (srv.admission = admission_new()) == NULL) {
+	    sizeof(*srv.workers))) == NULL) {
 		log_error("out of memory");
+		rc = -1;
+		goto out;
+	}
+	/* Sized for max_connections, which only a restart changes. */
+	if ((srv.admission = admission_new(cfg->max_connections)) == NULL) {
+		log_error("per-address table: %s", errno == ENOMEM ?
+		    "out of memory" : "no randomness for its key");
 		rc = -1;
 		goto out;
 	}

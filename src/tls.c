@@ -3,9 +3,11 @@
  */
 #define _GNU_SOURCE
 #include "tls.h"
+#include "pem.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +26,24 @@ struct tls_ctx {
 	SSL_CTX *ssl_ctx;
 };
 
+/*
+ * The stream's first bytes: a TLS record header (type, version, length)
+ * and the first handshake message's header (type, 24-bit length), which
+ * hello_read checks before OpenSSL has read the message's body.
+ */
+#define HELLO_HEAD_SIZE 9
+#define STRINGIFY(x) #x
+#define TEXT_OF(x) STRINGIFY(x)
+#define HELLO_MAX_TEXT TEXT_OF(TLS_HELLO_MAX)
+
 struct tls_conn {
 	SSL *ssl;
 	int fatal;           /* a fatal error happened: no close_notify */
 	int shutdown_sent;
 	const char *error;   /* static reason of the last TLS_ERROR */
+	unsigned char head[HELLO_HEAD_SIZE];
+	size_t head_len;
+	int hello_refused;   /* the first message was over TLS_HELLO_MAX */
 };
 
 #define CERT_VALID_DAYS (365 * 30)
@@ -215,58 +230,6 @@ write_pem(const char *path, mode_t mode, const struct owner *owner,
 }
 
 /*
- * The DER inside the PEM text pem[0..len) of a private key, decoded into
- * der (at least len bytes). Returns its length, or -1 when there is no
- * unencrypted private key. Done here rather than by OpenSSL's PEM reader,
- * because that reader leaves the key's last base64 line behind in a freed
- * decoding context it does not clear.
- */
-static long
-pem_key_to_der(const char *pem, size_t len, unsigned char *der,
-    char *b64)
-{
-	static const char begin[] = "-----BEGIN ", end[] = "-----END ";
-	const char *p = pem, *stop = pem + len, *eol;
-	size_t n = 0;
-	int decoded;
-
-	/* The BEGIN line: "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE
-	 * KEY"; not "ENCRYPTED PRIVATE KEY", which needs a passphrase. */
-	for (;;) {
-		if (p >= stop)
-			return -1;
-		eol = memchr(p, '\n', (size_t)(stop - p));
-		if (eol == NULL)
-			eol = stop;
-		if ((size_t)(eol - p) > sizeof(begin) &&
-		    memcmp(p, begin, sizeof(begin) - 1) == 0 &&
-		    memmem(p, (size_t)(eol - p), "PRIVATE KEY-----", 16) != NULL) {
-			if (memmem(p, (size_t)(eol - p), "ENCRYPTED", 9) != NULL)
-				return -1;
-			p = eol + 1;
-			break;
-		}
-		p = eol + 1;
-	}
-	/* The base64 lines, up to the END line; a header line (Proc-Type,
-	 * of an old encrypted key) has a ':' and fails to decode below. */
-	for (; p < stop; p++) {
-		if ((size_t)(stop - p) >= sizeof(end) - 1 &&
-		    memcmp(p, end, sizeof(end) - 1) == 0)
-			break;
-		if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
-			b64[n++] = *p;
-	}
-	if (p >= stop || n == 0 || n % 4 != 0)
-		return -1;
-	if ((decoded = EVP_DecodeBlock(der, (unsigned char *)b64, (int)n)) < 0)
-		return -1;
-	/* EVP_DecodeBlock counts the padding as zero bytes. */
-	decoded -= (b64[n - 1] == '=') + (b64[n - 2] == '=');
-	return decoded;
-}
-
-/*
  * Reads the private key at path into ctx, leaving no copy of it behind:
  * the file is read into our own buffers (not stdio's), decoded there, and
  * every buffer is wiped. From then on the only copy is the one the context
@@ -281,6 +244,7 @@ use_private_key(SSL_CTX *s, const char *path)
 	struct stat sb;
 	size_t len = 0, size = 0;
 	ssize_t n;
+	const char *why;
 	long derlen;
 	int fd, ok = 0;
 
@@ -292,10 +256,10 @@ use_private_key(SSL_CTX *s, const char *path)
 		errno = S_ISREG(sb.st_mode) ? EFBIG : EINVAL;
 		goto out;
 	}
-	/* One allocation, three parts: the PEM, its base64 without line
-	 * breaks, and the DER. */
+	/* One allocation, two parts: the PEM, and the DER (pem.h: never
+	 * longer than the PEM). */
 	size = (size_t)sb.st_size + 1;
-	if ((buf = malloc(3 * size)) == NULL)
+	if ((buf = malloc(2 * size)) == NULL)
 		goto out;
 	while (len < (size_t)sb.st_size) {
 		n = read(fd, buf + len, (size_t)sb.st_size - len);
@@ -305,20 +269,19 @@ use_private_key(SSL_CTX *s, const char *path)
 			break;
 		len += (size_t)n;
 	}
-	derlen = pem_key_to_der((const char *)buf, len, buf + 2 * size,
-	    (char *)buf + size);
+	derlen = pem_key_to_der((const char *)buf, len, buf + size, size,
+	    &why);
 	if (derlen <= 0) {
-		ERR_raise_data(ERR_LIB_PEM, PEM_R_NO_START_LINE,
-		    "no unencrypted private key");
+		ERR_raise_data(ERR_LIB_PEM, PEM_R_NO_START_LINE, "%s", why);
 		goto out;
 	}
-	p = buf + 2 * size;
+	p = buf + size;
 	if ((pkey = d2i_AutoPrivateKey(NULL, &p, derlen)) != NULL)
 		ok = SSL_CTX_use_PrivateKey(s, pkey);
 out:
 	EVP_PKEY_free(pkey);   /* the context keeps its own reference */
 	if (buf != NULL) {
-		OPENSSL_cleanse(buf, 3 * size);
+		OPENSSL_cleanse(buf, 2 * size);
 		free(buf);
 	}
 	close(fd);
@@ -498,20 +461,131 @@ tls_ctx_free(struct tls_ctx *ctx)
 	free(ctx);
 }
 
+/*
+ * 1 when head (HELLO_HEAD_SIZE bytes) starts a handshake whose first
+ * message is not one kizuna will buffer: over TLS_HELLO_MAX, or with its
+ * header split across records (RFC 8446 5.1 allows it, no client does it,
+ * and it would hide the length). OpenSSL itself allows a ClientHello of
+ * 128 KiB and sizes its buffer from the header as soon as it has read it,
+ * so a client could hold that much per connection by sending it slowly.
+ * Anything that is not a handshake record is left to OpenSSL to refuse.
+ */
+static int
+hello_too_big(const unsigned char *head)
+{
+	unsigned record_len = (unsigned)head[3] << 8 | head[4];
+	unsigned long msg_len;
+
+	if (head[0] != 22)   /* not a handshake record */
+		return 0;
+	if (record_len < 4)
+		return 1;
+	msg_len = (unsigned long)head[6] << 16 | (unsigned long)head[7] << 8 |
+	    head[8];
+	return msg_len > TLS_HELLO_MAX;
+}
+
+/*
+ * A filter between OpenSSL and the socket: reads pass through, their first
+ * HELLO_HEAD_SIZE bytes copied aside; once those are in, a first message
+ * over the limit fails the read before OpenSSL sees any of its body.
+ * OpenSSL reads a record's 5-byte header, then its body, so the check
+ * comes with the body's first bytes. Writes and controls pass through.
+ */
+static int
+hello_read(BIO *b, char *out, int outl)
+{
+	struct tls_conn *c = BIO_get_data(b);
+	size_t take;
+	int n;
+
+	if (c->hello_refused)
+		return -1;
+	n = BIO_read(BIO_next(b), out, outl);
+	BIO_clear_retry_flags(b);
+	BIO_copy_next_retry(b);
+	if (n <= 0 || c->head_len == sizeof(c->head))
+		return n;
+	take = sizeof(c->head) - c->head_len;
+	if (take > (size_t)n)
+		take = (size_t)n;
+	memcpy(c->head + c->head_len, out, take);
+	c->head_len += take;
+	if (c->head_len == sizeof(c->head) && hello_too_big(c->head)) {
+		c->hello_refused = 1;
+		return -1;
+	}
+	return n;
+}
+
+static int
+hello_write(BIO *b, const char *in, int inl)
+{
+	int n = BIO_write(BIO_next(b), in, inl);
+
+	BIO_clear_retry_flags(b);
+	BIO_copy_next_retry(b);
+	return n;
+}
+
+static long
+hello_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	return BIO_ctrl(BIO_next(b), cmd, num, ptr);
+}
+
+static int
+hello_create(BIO *b)
+{
+	BIO_set_init(b, 1);
+	return 1;
+}
+
+/* One method for every connection, made once and kept until exit. */
+static BIO_METHOD *hello_method;
+static pthread_once_t hello_once = PTHREAD_ONCE_INIT;
+
+static void
+hello_method_init(void)
+{
+	BIO_METHOD *m;
+	int type = BIO_get_new_index();
+
+	if (type == -1 || (m = BIO_meth_new(type | BIO_TYPE_FILTER,
+	    "kizuna ClientHello limit")) == NULL)
+		return;
+	if (BIO_meth_set_read(m, hello_read) != 1 ||
+	    BIO_meth_set_write(m, hello_write) != 1 ||
+	    BIO_meth_set_ctrl(m, hello_ctrl) != 1 ||
+	    BIO_meth_set_create(m, hello_create) != 1) {
+		BIO_meth_free(m);
+		return;
+	}
+	hello_method = m;
+}
+
 struct tls_conn *
 tls_conn_new(struct tls_ctx *ctx, int fd)
 {
 	struct tls_conn *c;
+	BIO *sock = NULL, *filter = NULL;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	pthread_once(&hello_once, hello_method_init);
+	if (hello_method == NULL || (c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	if ((c->ssl = SSL_new(ctx->ssl_ctx)) == NULL ||
-	    SSL_set_fd(c->ssl, fd) != 1) {
+	    (sock = BIO_new_socket(fd, BIO_NOCLOSE)) == NULL ||
+	    (filter = BIO_new(hello_method)) == NULL) {
+		BIO_free(sock);
 		SSL_free(c->ssl);
 		free(c);
 		ERR_clear_error();
 		return NULL;
 	}
+	BIO_set_data(filter, c);
+	BIO_push(filter, sock);
+	/* The SSL owns the chain from here (one reference, both ways). */
+	SSL_set_bio(c->ssl, filter, filter);
 	SSL_set_accept_state(c->ssl);
 	return c;
 }
@@ -557,12 +631,19 @@ result_of(struct tls_conn *c, int ret)
 enum tls_result
 tls_handshake(struct tls_conn *c)
 {
+	enum tls_result r;
 	int ret;
 
 	ERR_clear_error();
 	errno = 0;
 	ret = SSL_do_handshake(c->ssl);
-	return ret == 1 ? TLS_OK : result_of(c, ret);
+	if (ret == 1)
+		return TLS_OK;
+	r = result_of(c, ret);
+	if (c->hello_refused)
+		c->error = "ClientHello over " HELLO_MAX_TEXT " bytes, or its "
+		    "header split: refused before it was read";
+	return r;
 }
 
 enum tls_result

@@ -60,6 +60,14 @@ void tls_ctx_free(struct tls_ctx *ctx);
 struct tls_ctx *tls_ctx_share(struct tls_ctx *ctx);
 
 /*
+ * The largest first handshake message (the ClientHello) read from a
+ * client; real ones are under 2 KiB, post-quantum key shares included. A
+ * larger one is refused from its header, before its body is read, so a
+ * handshake in progress holds at most one record's buffer.
+ */
+#define TLS_HELLO_MAX 16384
+
+/*
  * Starts server-side TLS on the connected, non-blocking socket fd, which
  * stays owned by the caller. Returns NULL when out of memory.
  */

@@ -90,21 +90,26 @@ test_extremes(void **state)
 	assert_int_equal(rate_bucket_take(&b, T0 - 5000, 1, 1), 60);
 }
 
-/* The shared table keeps addresses apart. */
+/* A bucket is full, and may be forgotten, once it has refilled. */
 static void
-test_table_slots_are_separate(void **state)
+test_full_once_refilled(void **state)
 {
-	struct rate_table *t = rate_table_new(16);
+	struct rate_bucket b = { 0 };
 
 	(void)state;
-	assert_non_null(t);
-	assert_int_equal(rate_table_take(t, 3, T0, 60, 2), 0);
-	assert_int_equal(rate_table_take(t, 3, T0, 60, 2), 0);
-	assert_int_equal(rate_table_take(t, 3, T0, 60, 2), 1);
-	assert_int_equal(rate_table_take(t, 4, T0, 60, 2), 0);
-	/* Slots wrap: 19 is 3 again. */
-	assert_int_equal(rate_table_take(t, 19, T0, 60, 2), 1);
-	rate_table_free(t);
+	assert_int_equal(rate_bucket_full(&b, T0, 60, 2), 1);
+	assert_int_equal(rate_bucket_take(&b, T0, 60, 2), 0);
+	assert_int_equal(rate_bucket_full(&b, T0, 60, 2), 0);
+	/* One token a second: full again one second after one was taken. */
+	assert_int_equal(rate_bucket_full(&b, T0 + 999, 60, 2), 0);
+	assert_int_equal(rate_bucket_full(&b, T0 + 1000, 60, 2), 1);
+	assert_int_equal(rate_bucket_take(&b, T0, 60, 2), 0);
+	assert_int_equal(rate_bucket_full(&b, T0 + 1999, 60, 2), 0);
+	assert_int_equal(rate_bucket_full(&b, T0 + 2000, 60, 2), 1);
+	/* No limit: nothing to remember; and no overflow far ahead. */
+	assert_int_equal(rate_bucket_full(&b, T0, 0, 2), 1);
+	assert_int_equal(rate_bucket_full(&b, 1LL << 62, 1000000, 1000000), 1);
+	assert_int_equal(rate_bucket_full(&b, T0 - 5, 60, 2), 0);
 }
 
 int
@@ -116,7 +121,7 @@ main(void)
 		cmocka_unit_test(test_refusal_costs_nothing),
 		cmocka_unit_test(test_refill_caps_at_burst),
 		cmocka_unit_test(test_extremes),
-		cmocka_unit_test(test_table_slots_are_separate),
+		cmocka_unit_test(test_full_once_refilled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

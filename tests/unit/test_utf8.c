@@ -79,11 +79,55 @@ test_utf8_table(void **state)
 	assert_int_equal(utf8_is_valid("\xff", 0), 1);
 }
 
+/* One character at a time, and which of them are controls (the log and
+ * article names rely on both). */
+static const struct char_case {
+	const char *name;
+	const char *in;
+	size_t len;        /* bytes offered */
+	size_t want_len;   /* 0: not a character */
+	int want_control;
+} char_cases[] = {
+	{ "ASCII letter", "a", 1, 1, 0 },
+	{ "NUL", "\0", 1, 1, 1 },
+	{ "LF", "\n", 1, 1, 1 },
+	{ "ESC", "\x1b", 1, 1, 1 },
+	{ "DEL", "\x7f", 1, 1, 1 },
+	{ "U+0080 (C1)", "\xc2\x80", 2, 2, 1 },
+	{ "U+009B CSI (C1)", "\xc2\x9b", 2, 2, 1 },
+	{ "U+00A0 is no control", "\xc2\xa0", 2, 2, 0 },
+	{ "U+65E5 日", "\xe6\x97\xa5", 3, 3, 0 },
+	{ "U+1F30F", "\xf0\x9f\x8c\x8f", 4, 4, 0 },
+	{ "only the first of two", "ab", 2, 1, 0 },
+	{ "stray continuation", "\x80", 1, 0, 0 },
+	{ "latin-1 e-acute", "\xe9", 1, 0, 0 },
+	{ "cut by len", "\xe6\x97\xa5", 2, 0, 0 },
+	{ "nothing offered", "a", 0, 0, 0 },
+};
+
+static void
+test_utf8_characters(void **state)
+{
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(char_cases) / sizeof(char_cases[0]); i++) {
+		const struct char_case *c = &char_cases[i];
+
+		n = utf8_char_length(c->in, c->len);
+		EXPECT_INT(c->name, (int)n, (int)c->want_len);
+		if (n > 0)
+			EXPECT_INT(c->name, utf8_is_control(c->in, n),
+			    c->want_control);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_table),
+		cmocka_unit_test(test_utf8_characters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
