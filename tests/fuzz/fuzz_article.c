@@ -250,46 +250,51 @@ plausible_footer(const char *s, size_t n)
 	return 0;
 }
 
+/* "key: value" with one of the keys article.h reads, or "---"; compared
+ * without blanks and control characters, as normalising leaves it. */
 static int
-plausible_front_matter(const char *s, size_t n)
+plausible_front_matter(const char *line, size_t len)
 {
 	static const char *const keys[] = { "title", "date", "lang", "tags" };
-	size_t i, j, kn;
+	size_t i, j, kn, n;
+	char *s = malloc(len + 1);
+	int ok = 0;
 
+	if (s == NULL)
+		abort();
+	n = text_kept_squeeze(line, len, s);
 	if (n == 3 && memcmp(s, "---", 3) == 0)
-		return 1;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		ok = 1;
+	for (i = 0; !ok && i < sizeof(keys) / sizeof(keys[0]); i++) {
 		kn = strlen(keys[i]);
-		if (n < kn)
+		if (n <= kn)
 			continue;
 		for (j = 0; j < kn; j++)
 			if ((s[j] | 0x20) != keys[i][j])
 				break;
-		if (j < kn)
-			continue;
-		while (j < n && (s[j] == ' ' || s[j] == '\t'))
-			j++;
-		if (j < n && s[j] == ':')
-			return 1;
+		ok = j == kn && s[j] == ':';
 	}
-	return 0;
+	free(s);
+	return ok;
 }
 
-/* The line, marks and blanks taken out, is the title or holds it. */
+/* The line, blanks (and marks) taken out, is the title or holds it. */
 static int
 plausible_title(const char *s, size_t n, const char *title)
 {
-	size_t tn = strlen(title), ln, wn;
+	size_t tn = strlen(title), ln, wn, un = n;
+	const char *u = text_kept_unmark(s, &un);
 	char *line, *want;
 	int ok;
 
-	s = text_kept_unmark(s, &n);
 	if ((line = malloc(n + 1)) == NULL ||
 	    (want = malloc(tn + 1)) == NULL)
 		abort();
-	ln = text_kept_squeeze(s, n, line);
 	wn = text_kept_squeeze(title, tn, want);
+	ln = text_kept_squeeze(s, n, line);
 	ok = wn > 0 && text_kept_contains(line, ln, want, wn);
+	ln = text_kept_squeeze(u, un, line);
+	ok = ok || (wn > 0 && text_kept_contains(line, ln, want, wn));
 	free(line);
 	free(want);
 	return ok;

@@ -77,6 +77,27 @@ text_kept_squeeze(const char *s, size_t len, char *out)
 	return w;
 }
 
+/*
+ * Copies s[0..len) into out without what normalising removes inside a line
+ * (controls but tab, DEL, C1 controls, U+FEFF): blanks stay.
+ */
+static inline size_t
+text_kept_clean(const char *s, size_t len, char *out)
+{
+	size_t i = 0, w = 0, k;
+
+	while (i < len) {
+		k = text_kept_ignored(s + i, len - i);
+		if (k > 0 && s[i] != ' ' && s[i] != '\t' &&
+		    !(k == 3 && (unsigned char)s[i] == 0xe3)) {
+			i += k;
+			continue;
+		}
+		out[w++] = s[i++];
+	}
+	return w;
+}
+
 /* s[0..*len) without its ignored characters at both ends. */
 static inline const char *
 text_kept_trim(const char *s, size_t *len)
@@ -229,6 +250,7 @@ struct text_kept_line {
 	const char *raw;     /* as in the source, without its line end */
 	size_t rawlen;
 	int dropped;
+	int opener, is_closer;  /* a fence, as normalising leaves the line */
 	size_t closer;       /* the first closer at or after it, or SIZE_MAX */
 };
 
@@ -279,14 +301,16 @@ text_kept_missing(const char *src, size_t len, const struct article *a,
 		l->rawlen = n;
 		l->s = text_kept_trim(s, &n);
 		l->n = n;
+		n = text_kept_clean(l->s, l->n, needle);
+		l->opener = text_kept_fence_opener(needle, n);
+		l->is_closer = text_kept_fence_closer(needle, n);
 		while (d < a->ndropped && a->dropped[d].line < nlines)
 			d++;
 		l->dropped = d < a->ndropped && a->dropped[d].line == nlines;
 		nlines++;
 	}
 	for (i = nlines; i-- > 0;)
-		lines[i].closer = !lines[i].dropped &&
-		    text_kept_fence_closer(lines[i].s, lines[i].n) ? i :
+		lines[i].closer = !lines[i].dropped && lines[i].is_closer ? i :
 		    i + 1 < nlines ? lines[i + 1].closer : SIZE_MAX;
 
 	for (i = 0; i < nlines && miss == NULL; i++) {
@@ -301,7 +325,7 @@ text_kept_missing(const char *src, size_t len, const struct article *a,
 			 * its own). */
 			in_fence = 0;
 			continue;
-		} else if (!in_fence && text_kept_fence_opener(s, n) &&
+		} else if (!in_fence && l->opener &&
 		    i + 1 < nlines && lines[i + 1].closer != SIZE_MAX) {
 			in_fence = 1;
 			fence_end = lines[i + 1].closer;
