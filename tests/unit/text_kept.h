@@ -14,7 +14,8 @@
  *     article->dropped, or when it is the 【関連記事】 slot
  *     ("↓↓【関連記事】↓↓", rendered as links to the other articles).
  *   - Outside a fenced code block, a line loses its leading marker: a run
- *     of '#' and one space, or '>' (and one space), or one mark or bullet
+ *     of '#' and one space (and a closing run of '#' after a space), or
+ *     '>' (and one space), or one mark or bullet
  *     (■□●○◆◇▼▽▶►★☆◉♦▲△◼◾◯❏❖・•◎▪‣◦, "- ", "* ", "+ ", "＊ ", "－ "); then
  *     a bracket pair around the whole rest (【…】〔…〕［…］[…]＜…＞≪…≫《…》〈…〉
  *     〖…〗). Lines of a fenced block (``` with a line of backticks further
@@ -187,6 +188,11 @@ text_kept_unmark(const char *s, size_t *len)
 		if (i < n && s[i] == ' ') {
 			s += i + 1;
 			n -= i + 1;
+			/* A closing sequence: "## Title ##". */
+			for (i = n; i > 0 && s[i - 1] == '#'; i--)
+				;
+			if (i < n && i > 0 && s[i - 1] == ' ')
+				n = i - 1;
 		}
 	} else if (n > 0 && s[0] == '>') {
 		s++;
