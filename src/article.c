@@ -290,13 +290,18 @@ fallback_title(struct article *a)
 		a->title = a->sections[0].heading;
 		return;
 	}
+	/* A short first paragraph names the text; a long one does not (the
+	 * pages then show the file's name). */
 	for (i = 0; i < a->nblocks; i++)
 		if (a->blocks[i].type == ARTICLE_PARAGRAPH ||
 		    a->blocks[i].type == ARTICLE_SUBHEADING) {
-			a->title = a->blocks[i].text;
-			return;
+			if (article_width(a->blocks[i].text, a->blocks[i].len) <=
+			    TITLE_MAX_COLUMNS)
+				a->title = a->blocks[i].text;
+			break;
 		}
-	a->title = "";
+	if (a->title == NULL)
+		a->title = "";
 }
 
 struct article *

@@ -280,6 +280,23 @@ in_run(const struct alines *ls, size_t i)
 		    p->indent < ls->v[i].indent + 2)
 			break;
 	}
+	/* A loose list: the same style again past blank lines only. */
+	for (k = 0, j = i; k < 4 && j > 0; k++) {
+		const struct aline *p = &ls->v[--j];
+
+		if (p->kind == LK_BLANK || p->kind == LK_DROPPED)
+			continue;
+		if (p->kind == LK_TEXT && p->style == style && !p->heading)
+			return 1;
+		break;
+	}
+	for (k = 0, j = i + 1; k < 4 && j < ls->n; k++, j++) {
+		const struct aline *p = &ls->v[j];
+
+		if (p->kind == LK_BLANK || p->kind == LK_DROPPED)
+			continue;
+		return p->kind == LK_TEXT && p->style == style;
+	}
 	return 0;
 }
 
