@@ -607,7 +607,8 @@ article_heading_key(const char *s, size_t len, char *out)
 
 /* Sets style, mark and bracket_whole of a text line. */
 static void
-classify_heading_style(struct aline *l, const struct aline *next)
+classify_heading_style(struct aline *l, const struct aline *prev,
+    const struct aline *next)
 {
 	const char *s = l->text;
 	size_t len = l->len, n, close, i;
@@ -623,8 +624,11 @@ classify_heading_style(struct aline *l, const struct aline *next)
 			return;
 		}
 	}
-	/* Underlined: the next line is ===... or ---... of about its width. */
+	/* Underlined: the next line is ===... or ---... of about its width
+	 * (with a rule above too, it is a banner: the line's own style). */
 	if (next != NULL && next->kind == LK_TEXT && next->len >= 3 &&
+	    !(prev != NULL && prev->kind == LK_TEXT &&
+	    article_is_rule(prev->text, prev->len)) &&
 	    (next->text[0] == '=' || next->text[0] == '-') &&
 	    strspn(next->text, next->text[0] == '=' ? "=" : "-") == next->len &&
 	    next->width * 2 >= l->width && next->width <= l->width * 2 + 2) {
@@ -705,8 +709,8 @@ article_style_classify(struct alines *lines)
 			l->kind = LK_BULLET;
 			l->mark = skip_spaces(s, l->len, n);
 		} else {
-			classify_heading_style(l, i + 1 < lines->n ?
-			    &lines->v[i + 1] : NULL);
+			classify_heading_style(l, i > 0 ? &lines->v[i - 1] :
+			    NULL, i + 1 < lines->n ? &lines->v[i + 1] : NULL);
 		}
 	}
 	/* ">>" alone is a pointer ("> > back issues"), not a quote: it is
