@@ -438,7 +438,7 @@ article_find_title(struct reader *r)
 	for (j = i; j < end; j++) {
 		const struct aline *l = &ls->v[j];
 
-		if (l->kind != LK_TEXT)
+		if (l->kind != LK_TEXT || article_is_meta(l->text, l->len))
 			continue;
 		if (!title_shaped(l) || article_ends_sentence(l->text, l->len) ||
 		    l->width > HEADING_MAX_COLUMNS)
