@@ -106,10 +106,24 @@ heading_text(struct reader *r, const struct aline *l)
 		article_last_cp(s, n, &k);
 		n -= k;
 	}
-	while (n > 0 && (s[0] == ' ' || s[0] == '#'))
-		s++, n--;
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '#'))
-		n--;
+	/* Markdown may close a heading with a run of '#' after a space: that
+	 * is markup; any other '#' is text ("C#"). */
+	if (l->style == STYLE_MD) {
+		size_t m = n;
+
+		while (m > 0 && s[m - 1] == '#')
+			m--;
+		if (m < n && m > 0 && s[m - 1] == ' ')
+			n = m;
+	}
+	for (;;) {
+		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		else if (article_ends_with(s, n, "\xe3\x80\x80"))
+			n -= 3;
+		else
+			break;
+	}
 	if (n == 0)
 		return emit(r, l->text, l->len);
 	return emit(r, s, n);
@@ -124,8 +138,8 @@ static int
 ends_mid_clause(const struct aline *prev, const struct aline *l)
 {
 	static const char *const ends[] = {
-		"て", "で", "が", "を", "に", "は", "と", "も", "の", "や", "へ",
-		"ば", "り", "し", "から", "けど", "ので", "のに", "ながら",
+		"て", "で", "が", "を", "ば", "から", "けど", "ので", "のに",
+		"ながら", "たり",
 	};
 	size_t k, n;
 	uint32_t next;
@@ -152,7 +166,8 @@ continues(const struct reader *r, const struct aline *prev, size_t j,
 {
 	const struct aline *l = &r->lines.v[j];
 
-	if (l->kind != LK_TEXT || l->heading || l->item || l->len == 0)
+	if (l->kind != LK_TEXT || l->heading || l->item || l->len == 0 ||
+	    article_style_is_marked(l->style))
 		return 0;
 	if (item_indent > 0 && l->indent >= item_indent)
 		return 1;
@@ -411,10 +426,29 @@ article_build_blocks(struct reader *r)
 			    NULL, 0) == -1)
 				return -1;
 		} else if (!l->item && (q = quote_length(r, i)) > 0) {
-			for (n = 0; n < q; n++)
-				if (add_block(r, ARTICLE_QUOTE, ls->v[i + n].text,
-				    ls->v[i + n].len, NULL, n == 0) == -1)
+			/* One quote line per sentence: a line ending in 、
+			 * goes on in the next. */
+			char *start = NULL;
+			int first_line = 1;
+
+			for (n = 0; n < q; n++) {
+				const struct aline *ql = &ls->v[i + n];
+
+				if (start == NULL)
+					start = emit(r, ql->text, ql->len);
+				else
+					append_joined(r, start, ql->text,
+					    ql->len);
+				if (n + 1 < q && article_ends_with(ql->text,
+				    ql->len, IDEOGRAPHIC_COMMA))
+					continue;
+				r->w++;
+				if (add_block(r, ARTICLE_QUOTE, start,
+				    strlen(start), NULL, first_line) == -1)
 					return -1;
+				first_line = 0;
+				start = NULL;
+			}
 			i += q - 1;
 		} else {
 			size_t skip = 0;

@@ -156,6 +156,48 @@ article_drop_contents(struct reader *r, char *scratch)
 }
 
 /*
+ * The first line of each page (after a form feed), when the same text
+ * opens two pages or more: a running header, as "家計の本" on every page.
+ */
+static int
+drop_page_headers(struct alines *ls)
+{
+	struct counts at_page;
+	size_t i, j, step, *first;
+	size_t n = 0;
+
+	if ((first = malloc((ls->n + 1) * sizeof(*first))) == NULL)
+		return -1;
+	if (counts_init(&at_page, ls->n) == -1) {
+		free(first);
+		counts_free(&at_page);
+		return -1;
+	}
+	for (i = 0; i < ls->n; i++) {
+		if (!ls->v[i].page_break || ls->v[i].kind == LK_DROPPED)
+			continue;
+		for (step = 0, j = i; step < 3 && j < ls->n &&
+		    ls->v[j].kind == LK_BLANK; step++)
+			j++;
+		if (j >= ls->n || ls->v[j].kind != LK_TEXT ||
+		    ls->v[j].width > HEADING_MAX_COLUMNS)
+			continue;
+		first[n++] = j;
+		counts_add(&at_page, article_hash(ls->v[j].text, ls->v[j].len));
+	}
+	for (i = 0; i < n; i++) {
+		struct aline *l = &ls->v[first[i]];
+
+		if (l->kind == LK_TEXT && counts_get(&at_page,
+		    article_hash(l->text, l->len)) >= 2)
+			article_drop_line(l, ARTICLE_DROP_RUNNING_HEADER);
+	}
+	counts_free(&at_page);
+	free(first);
+	return 0;
+}
+
+/*
  * Rules, page footers, running headers (a line repeated next to page
  * footers). A page break that cuts a
  * sentence is made transparent, so the paragraph joins across it.
@@ -216,6 +258,8 @@ article_decorate(struct reader *r)
 		}
 	}
 	counts_free(&seen);
+	if (drop_page_headers(ls) == -1)
+		return -1;
 
 	/* A page break inside a sentence: its blank lines are no break. */
 	for (i = 0; i < ls->n; i++) {
@@ -252,6 +296,9 @@ next:
 }
 
 /* --- title ------------------------------------------------------------------ */
+
+/* A line of a cover (a PDF's first page): short. */
+#define COVER_MAX_COLUMNS 50
 
 /* "件名：...", "Subject: ...": *value set. */
 static int
@@ -324,7 +371,7 @@ title_shaped(const struct aline *l)
 
 	return l->kind == LK_TEXT && l->width <= TITLE_MAX_COLUMNS &&
 	    !(cp == 0x3002 || cp == 0xff0e || cp == 0x3001 || cp == 0xff0c ||
-	    cp == ',' || cp == ':' || cp == 0xff1a || cp == ';') &&
+	    cp == ',' || cp == ':' || cp == 0xff1a || cp == ';' || cp == '.') &&
 	    !article_is_meta(l->text, l->len);
 }
 
@@ -405,7 +452,7 @@ article_find_title(struct reader *r)
 			best = j;
 		}
 	}
-	if (headers >= 2 && value != NULL) {
+	if (value != NULL && (headers >= 2 || best == i)) {
 		take_title(r, best, value);
 		return;
 	}
@@ -426,11 +473,14 @@ article_find_title(struct reader *r)
 		    (ls->v[i].style != STYLE_PLAIN &&
 		    ls->v[i].style != STYLE_NONE && !other_styles(ls, i)))
 			return;
+		/* The only text there is stays text (and names it). */
+		if (article_next_content(ls, i) >= ls->n)
+			return;
 		take_title(r, i, ls->v[i].text + ls->v[i].mark);
 		article_drop_line(&ls->v[i], ARTICLE_DROP_TITLE);
 		return;
 	}
-	if (end - i > 5)
+	if (end - i > 5 || (end < ls->n && ls->v[end].kind != LK_BLANK))
 		return;
 	/* A cover: a few short lines; the title is the longest that is not
 	 * a date or an organisation. */
@@ -440,8 +490,11 @@ article_find_title(struct reader *r)
 
 		if (l->kind != LK_TEXT || article_is_meta(l->text, l->len))
 			continue;
+		/* Short plain lines only: not a list, not a quotation,
+		 * not wrapped text. */
 		if (!title_shaped(l) || article_ends_sentence(l->text, l->len) ||
-		    l->width > HEADING_MAX_COLUMNS)
+		    l->width > COVER_MAX_COLUMNS || l->style != STYLE_PLAIN ||
+		    article_starts_with(l->text, l->len, OPEN_QUOTE))
 			return;
 		if (is_organisation(l) || is_label_line(l))
 			continue;

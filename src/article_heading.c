@@ -42,7 +42,7 @@ article_find_wrap(struct reader *r)
 	for (i = 0; i < ls->n; i++)
 		if (ls->v[i].kind == LK_TEXT || ls->v[i].kind == LK_QUOTE)
 			w[n++] = ls->v[i].indent + ls->v[i].width;
-	if (n < 6) {
+	if (n < 3) {
 		free(w);
 		return 0;
 	}
@@ -68,7 +68,10 @@ article_find_wrap(struct reader *r)
 		if (used >= width - wrap_slack(r) && used <= width + 2)
 			full++;
 	}
-	if (full < 5 || full * 10 < inner * 6)
+	/* At least three full lines, or in a short text two and no line
+	 * inside a paragraph that falls short. */
+	if ((full < 3 && !(full == 2 && inner == 2 && width >= 60)) ||
+	    full * 10 < inner * 6)
 		r->wrap_width = 0;
 	return 0;
 }
@@ -183,10 +186,14 @@ heading_may_start(const struct alines *ls, size_t i)
 	case LK_TEXT:
 		break;
 	}
-	if (l->heading || l->item)
+	if (l->heading || l->item || ls->v[i].page_break ||
+	    article_is_meta(l->text, l->len))
 		return 1;
 	if (article_ends_with(l->text, l->len, IDEOGRAPHIC_COMMA))
 		return 0;
+	/* A mark is put there on purpose: the text above has ended. */
+	if (article_style_is_marked(ls->v[i].style))
+		return 1;
 	return article_ends_sentence(l->text, l->len) ||
 	    article_ends_with(l->text, l->len, CLOSE_QUOTE) ||
 	    article_ends_with(l->text, l->len, "』") ||
@@ -320,31 +327,41 @@ plain_headings(struct reader *r, size_t marked_last, int marked)
 {
 	struct alines *ls = &r->lines;
 	size_t i, j, p;
-	int sections = 0;
+	int sections = 0, pass;
 
-	for (i = 0; i < ls->n; i++) {
-		struct aline *l = &ls->v[i];
-		uint32_t cp;
+	/* Two passes: a line that asks ("...？") or quotes ("...」") heads
+	 * a section only in a text whose plain lines head sections anyway. */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 && sections < 2)
+			break;
+		for (i = 0; i < ls->n; i++) {
+			struct aline *l = &ls->v[i];
+			uint32_t cp;
 
-		if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
-		    l->width > HEADING_MAX_COLUMNS || i == r->title_line ||
-		    is_chatty(l) || article_is_meta(l->text, l->len) ||
-		    !balanced(l) || !heading_may_start(ls, i))
-			continue;
-		if (marked && (i < marked_last || marked_last == SIZE_MAX))
-			continue;
-		cp = article_line_last_cp(l);
-		if (cp == 0x3002 || cp == 0xff0e || cp == 0x3001 ||
-		    cp == 0xff0c || cp == ',' || cp == ':' || cp == 0xff1a ||
-		    cp == ';' || cp == '.' || cp == 0x2026 || cp == 0x2025 ||
-		    cp == '!' || cp == 0xff01)
-			continue;
-		j = article_next_kept(ls, i + 1);
-		if (j < ls->n && ls->v[j].kind == LK_BLANK) {
+			if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
+			    l->heading || l->width > HEADING_MAX_COLUMNS ||
+			    i == r->title_line || is_chatty(l) ||
+			    article_is_meta(l->text, l->len) || !balanced(l) ||
+			    !heading_may_start(ls, i))
+				continue;
+			if (marked && (i < marked_last ||
+			    marked_last == SIZE_MAX))
+				continue;
+			cp = article_line_last_cp(l);
+			if (cp == 0x3002 || cp == 0xff0e || cp == 0x3001 ||
+			    cp == 0xff0c || cp == ',' || cp == ':' ||
+			    cp == 0xff1a || cp == ';' || cp == '.' ||
+			    cp == 0x2026 || cp == 0x2025 || cp == '!' ||
+			    cp == 0xff01)
+				continue;
+			if (pass == 0 && (cp == 0xff1f || cp == '?' ||
+			    cp == 0x300d || cp == 0x300f))
+				continue;
+			j = article_next_kept(ls, i + 1);
+			if (j >= ls->n || ls->v[j].kind != LK_BLANK)
+				continue;
 			/* A section: a blank line, then its text. */
-			size_t body = article_next_content(ls, i);
-
-			if (body >= ls->n || (marked &&
+			if (article_next_content(ls, i) >= ls->n || (marked &&
 			    (article_prev_kept(ls, i) == SIZE_MAX ||
 			    ls->v[article_prev_kept(ls, i)].kind != LK_BLANK)))
 				continue;

@@ -81,6 +81,9 @@ enum {
 	STYLE_WORD_BASE = 128,
 };
 
+/* Whether a style marks its lines on purpose: marks, brackets, chapters,
+ * Markdown, underlines (not plain lines, not numbering). */
+int article_style_is_marked(int style);
 /* Whether a style is a numbering that lists use as often as headings. */
 int article_style_is_numbering(int style);
 

@@ -43,6 +43,16 @@ contains(const char *s, size_t len, const char *needle)
 }
 
 int
+article_style_is_marked(int style)
+{
+	return style == STYLE_MD || style == STYLE_SETEXT ||
+	    style == STYLE_CHAPTER || style == STYLE_PART ||
+	    style == STYLE_SONO || style == STYLE_STEP ||
+	    style == STYLE_QUESTION || style == STYLE_BRACKET_NUM ||
+	    (style >= STYLE_MARK_BASE && style < STYLE_WORD_BASE);
+}
+
+int
 article_style_is_numbering(int style)
 {
 	return style == STYLE_ROW || style == STYLE_NUM_DOT || style == STYLE_NUM_PAREN ||

@@ -332,7 +332,7 @@ static const struct article_case section_cases[] = {
 	{ "41 ASCII characters is a paragraph",
 	  "Intro.\n\nabcdefghijklmnopqrstuvwxyzabcdefghijklmno\n\ntext.\n",
 	  NULL,
-	  "P:abcdefghijklmnopqrstuvwxyzabcdefghijklmno|P:text." },
+	  "P:Intro.|P:abcdefghijklmnopqrstuvwxyzabcdefghijklmno|P:text." },
 	{ "two heading-like lines are text",
 	  "前書きです。\n\n見出しA\n見出しB\n\n本文です。\n",
 	  NULL,
