@@ -65,6 +65,9 @@ counts_get(const struct counts *c, uint64_t key)
 	return c->count[counts_slot(c, key)];
 }
 
+/* A line of a manual table of contents is at most this wide. */
+#define TOC_MAX_COLUMNS 100
+
 /* Lines that name a table of contents. */
 static int
 is_contents_label(const char *key, size_t len)
@@ -93,7 +96,7 @@ article_drop_contents(struct reader *r, char *scratch)
 	struct alines *ls = &r->lines;
 	struct counts later;
 	size_t end, start, k, klen, matched, entries;
-	int label;
+	int label, wide;
 
 	if (counts_init(&later, 2 * ls->n) == -1)
 		return -1;
@@ -113,7 +116,7 @@ article_drop_contents(struct reader *r, char *scratch)
 		if (start == end)
 			break;
 		matched = entries = 0;
-		label = 0;
+		label = wide = 0;
 		for (k = start; k < end; k++) {
 			klen = article_heading_key(ls->v[k].text, ls->v[k].len,
 			    scratch);
@@ -122,11 +125,14 @@ article_drop_contents(struct reader *r, char *scratch)
 				continue;
 			}
 			entries++;
+			/* A contents line is short, leaders and all. */
+			if (ls->v[k].width > TOC_MAX_COLUMNS)
+				wide = 1;
 			if (klen > 0 && counts_get(&later,
 			    article_hash(scratch, klen)) > 0)
 				matched++;
 		}
-		if (entries >= 2 && matched * 3 >= entries * 2 &&
+		if (!wide && entries >= 2 && matched * 3 >= entries * 2 &&
 		    (label || (entries >= 3 && matched == entries)))
 			for (k = start; k < end; k++)
 				article_drop_line(&ls->v[k], ARTICLE_DROP_CONTENTS);
@@ -181,6 +187,10 @@ drop_page_headers(struct alines *ls)
 			j++;
 		if (j >= ls->n || ls->v[j].kind != LK_TEXT ||
 		    ls->v[j].width > HEADING_MAX_COLUMNS)
+			continue;
+		/* Form feeds on lines of their own may point at one line
+		 * twice: it opens one page. */
+		if (n > 0 && first[n - 1] == j)
 			continue;
 		first[n++] = j;
 		counts_add(&at_page, article_hash(ls->v[j].text, ls->v[j].len));

@@ -360,13 +360,13 @@ fence_opener(const char *s, size_t len)
 {
 	size_t i;
 
-	if (!article_starts_with(s, len, "```") &&
-	    !article_starts_with(s, len, "~~~"))
+	if (len > 40 || (!article_starts_with(s, len, "```") &&
+	    !article_starts_with(s, len, "~~~")))
 		return 0;
 	for (i = 3; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c >= 0x80 || c == '`' || c == '~' || i > 40)
+		if (c >= 0x80 || c == '`' || c == '~')
 			return 0;
 	}
 	return 1;
@@ -417,6 +417,9 @@ article_is_page_footer(const char *s, size_t len)
 	size_t i = 0, d, n;
 	uint32_t cp;
 
+	/* Page numbers are short: "- 12 -", never a line of figures. */
+	if (len > 24)
+		return 0;
 	if (article_starts_with(s, len, "Page ") ||
 	    article_starts_with(s, len, "P.")) {
 		i = s[1] == '.' ? 2 : 5;

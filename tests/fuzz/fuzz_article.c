@@ -303,7 +303,21 @@ plausible_title(const char *s, size_t n, const char *title)
 static int
 same_text(const struct src_line *a, const struct src_line *b)
 {
-	return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
+	/* As normalising leaves them: control characters (but tab) out. */
+	size_t i = 0, j = 0;
+
+	for (;;) {
+		while (i < a->n && ((unsigned char)a->s[i] < 0x20 ||
+		    a->s[i] == 0x7f) && a->s[i] != '\t')
+			i++;
+		while (j < b->n && ((unsigned char)b->s[j] < 0x20 ||
+		    b->s[j] == 0x7f) && b->s[j] != '\t')
+			j++;
+		if (i == a->n || j == b->n)
+			return i == a->n && j == b->n;
+		if (a->s[i++] != b->s[j++])
+			return 0;
+	}
 }
 
 /*
@@ -316,8 +330,10 @@ check_dropped(const char *text, size_t size, const struct article *a)
 	struct src_line *lines;
 	size_t nlines = 0, pos = 0, i, j, n, count;
 
+	char *clean = malloc(size + 1), *w = clean;
+
 	lines = malloc((size + 1) * sizeof(*lines));
-	CHECK(lines != NULL);
+	CHECK(lines != NULL && clean != NULL);
 	while (pos < size) {
 		const char *s = text + pos;
 
@@ -330,8 +346,12 @@ check_dropped(const char *text, size_t size, const struct article *a)
 			pos += 2;
 		else if (pos < size)
 			pos++;
-		lines[nlines].s = text_kept_trim(s, &n);
+		/* Each line as normalising leaves it: its control
+		 * characters (but tab) out, then trimmed. */
+		n = text_kept_clean(s, n, w);
+		lines[nlines].s = text_kept_trim(w, &n);
 		lines[nlines].n = n;
+		w += n + (size_t)(lines[nlines].s - w);
 		nlines++;
 	}
 	for (i = 0; i < a->ndropped; i++) {
@@ -371,6 +391,7 @@ check_dropped(const char *text, size_t size, const struct article *a)
 		}
 	}
 	free(lines);
+	free(clean);
 }
 
 int

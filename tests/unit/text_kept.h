@@ -336,11 +336,25 @@ text_kept_missing(const char *src, size_t len, const struct article *a,
 			in_fence = 1;
 			fence_end = lines[i + 1].closer;
 		} else if (!in_fence) {
-			if (n == strlen(related) && memcmp(s, related, n) == 0)
+			/* Marks are read once normalising has taken the
+			 * control characters out ("-\x1f x" is "- x"). */
+			char *clean = malloc(n + 1);
+
+			if (clean == NULL)
+				abort();
+			n = text_kept_clean(s, n, clean);
+			s = text_kept_trim(clean, &n);
+			if (n == strlen(related) && memcmp(s, related, n) == 0) {
+				free(clean);
 				continue;
+			}
 			s = text_kept_unmark(s, &n);
+			w = text_kept_squeeze(s, n, needle);
+			free(clean);
+			goto look;
 		}
 		w = text_kept_squeeze(s, n, needle);
+look:
 		if (w == 0)
 			continue;
 		found = text_kept_find(hay + at, haylen - at, needle, w);
