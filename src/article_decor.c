@@ -68,6 +68,33 @@ counts_get(const struct counts *c, uint64_t key)
 /* A line of a manual table of contents is at most this wide. */
 #define TOC_MAX_COLUMNS 100
 
+/* Bytes of a bracketed label "≪...≫", "【...】" or "＜...＞" that
+ * key[0..len) starts with, or 0. */
+static size_t
+bracket_prefix(const char *key, size_t len)
+{
+	static const char *const pairs[][2] = {
+		{ "≪", "≫" }, { "【", "】" }, { "＜", "＞" },
+	};
+	size_t k;
+	const char *close;
+
+	for (k = 0; k < sizeof(pairs) / sizeof(pairs[0]); k++) {
+		if (!article_starts_with(key, len, pairs[k][0]))
+			continue;
+		close = key + 3;
+		while ((close = memchr(close, pairs[k][1][0],
+		    (size_t)(key + len - close))) != NULL) {
+			if (article_starts_with(close, (size_t)(key + len - close),
+			    pairs[k][1]))
+				return (size_t)(close - key) + 3;
+			close++;
+		}
+		return 0;
+	}
+	return 0;
+}
+
 /* Lines that name a table of contents. */
 static int
 is_contents_label(const char *key, size_t len)
@@ -117,7 +144,12 @@ article_drop_contents(struct reader *r, char *scratch)
 			break;
 		matched = entries = 0;
 		label = wide = 0;
-		for (k = start; k < end; k++) {
+		for (k = start; k < end && !wide; k++) {
+			/* A contents line is short, leaders and all. */
+			if (ls->v[k].width > TOC_MAX_COLUMNS) {
+				wide = 1;
+				break;
+			}
 			klen = article_heading_key(ls->v[k].text, ls->v[k].len,
 			    scratch);
 			if (k == start && is_contents_label(scratch, klen)) {
@@ -125,9 +157,6 @@ article_drop_contents(struct reader *r, char *scratch)
 				continue;
 			}
 			entries++;
-			/* A contents line is short, leaders and all. */
-			if (ls->v[k].width > TOC_MAX_COLUMNS)
-				wide = 1;
 			if (klen > 0 && counts_get(&later,
 			    article_hash(scratch, klen)) > 0)
 				matched++;
@@ -140,20 +169,17 @@ article_drop_contents(struct reader *r, char *scratch)
 			const char *t = ls->v[k].text;
 			size_t n = ls->v[k].len, close;
 
+			/* Only a short line can be what a contents line
+			 * names: a heading. */
+			if (ls->v[k].width > TOC_MAX_COLUMNS)
+				continue;
 			klen = article_heading_key(t, n, scratch);
 			counts_add(&later, article_hash(scratch, klen));
 			/* "≪テーマ≫見出し" also says "見出し". */
-			for (close = 0; close < klen; close++)
-				if (article_starts_with(scratch + close,
-				    klen - close, "≫") ||
-				    article_starts_with(scratch + close,
-				    klen - close, "】") ||
-				    article_starts_with(scratch + close,
-				    klen - close, "＞"))
-					break;
-			if (close < klen && close + 3 < klen)
-				counts_add(&later, article_hash(scratch +
-				    close + 3, klen - close - 3));
+			if ((close = bracket_prefix(scratch, klen)) > 0 &&
+			    close < klen)
+				counts_add(&later, article_hash(scratch + close,
+				    klen - close));
 		}
 		end = start;
 	}
@@ -382,7 +408,7 @@ title_shaped(const struct aline *l)
 	return l->kind == LK_TEXT && l->width <= TITLE_MAX_COLUMNS &&
 	    !(cp == 0x3002 || cp == 0xff0e || cp == 0x3001 || cp == 0xff0c ||
 	    cp == ',' || cp == ':' || cp == 0xff1a || cp == ';' || cp == '.') &&
-	    !article_is_meta(l->text, l->len);
+	    !l->meta;
 }
 
 /* Whether another line further down has the same heading style. */
@@ -468,7 +494,7 @@ article_find_title(struct reader *r)
 	}
 	/* Past dates, bylines, labels and reading times. */
 	while (i < ls->n && ls->v[i].kind == LK_TEXT &&
-	    (article_is_meta(ls->v[i].text, ls->v[i].len) ||
+	    (ls->v[i].meta ||
 	    is_label_line(&ls->v[i])))
 		i = article_next_content(ls, i);
 	if (i >= ls->n || !title_shaped(&ls->v[i]))
@@ -498,7 +524,7 @@ article_find_title(struct reader *r)
 	for (j = i; j < end; j++) {
 		const struct aline *l = &ls->v[j];
 
-		if (l->kind != LK_TEXT || article_is_meta(l->text, l->len))
+		if (l->kind != LK_TEXT || l->meta)
 			continue;
 		/* Short plain lines only: not a list, not a quotation,
 		 * not wrapped text. */

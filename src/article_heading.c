@@ -187,7 +187,7 @@ heading_may_start(const struct alines *ls, size_t i)
 		break;
 	}
 	if (l->heading || l->item || ls->v[i].page_break ||
-	    article_is_meta(l->text, l->len))
+	    l->meta)
 		return 1;
 	if (article_ends_with(l->text, l->len, IDEOGRAPHIC_COMMA))
 		return 0;
@@ -213,7 +213,14 @@ balanced(const struct aline *l)
 	long depth[4] = { 0 };
 
 	for (i = 0; i < l->len; i += n) {
+		const unsigned char *u = (const unsigned char *)l->text + i;
+
 		article_cp(l->text + i, l->len - i, &n);
+		/* Only ( ) and 「」『』 (E3 80 ..) and （） (EF BC ..). */
+		if (u[0] != '(' && u[0] != ')' && !(n == 3 &&
+		    ((u[0] == 0xe3 && u[1] == 0x80) ||
+		    (u[0] == 0xef && u[1] == 0xbc))))
+			continue;
 		for (k = 0; k < 4; k++) {
 			if (article_starts_with(l->text + i, l->len - i,
 			    pairs[k][0]))
@@ -238,7 +245,7 @@ marked_shape(const struct reader *r, size_t i)
 	if (l->style == STYLE_MD)
 		return 1;
 	if (w <= 0 || w > HEADING_MAX_COLUMNS || !balanced(l) ||
-	    article_is_meta(l->text, l->len))
+	    l->meta)
 		return 0;
 	if (i + 1 < r->lines.n && article_is_full(r, l, &r->lines.v[i + 1]))
 		return 0;
@@ -341,7 +348,7 @@ plain_headings(struct reader *r, size_t marked_last, int marked)
 			if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
 			    l->heading || l->width > HEADING_MAX_COLUMNS ||
 			    i == r->title_line || is_chatty(l) ||
-			    article_is_meta(l->text, l->len) || !balanced(l) ||
+			    l->meta || !balanced(l) ||
 			    !heading_may_start(ls, i))
 				continue;
 			if (marked && (i < marked_last ||
@@ -400,7 +407,7 @@ plain_headings(struct reader *r, size_t marked_last, int marked)
 		if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
 		    l->heading || l->width > SUBHEADING_MAX_COLUMNS ||
 		    i == r->title_line || is_chatty(l) || ends_like_prose(l) ||
-		    article_is_meta(l->text, l->len) ||
+		    l->meta ||
 		    article_ends_sentence(l->text, l->len) ||
 		    !heading_may_start(ls, i))
 			continue;

@@ -107,6 +107,8 @@ struct aline {
 	int heading;         /* 0, or 2 (section) or 3 (sub-section) */
 	int item;            /* a numbered or marked line read as a list
 	                        item */
+	int meta;            /* article_is_meta of its text (a date, a
+	                        byline...): set by the style pass */
 	int transparent;     /* inside a page break that splits a paragraph:
 	                        neither text nor a paragraph break */
 	enum article_drop_reason drop;  /* why, when LK_DROPPED */

@@ -34,11 +34,15 @@ static const char *const brackets[][2] = {
 static int
 contains(const char *s, size_t len, const char *needle)
 {
-	size_t n = strlen(needle), i;
+	size_t n = strlen(needle);
+	const char *p = s, *end = s + len;
 
-	for (i = 0; i + n <= len; i++)
-		if (memcmp(s + i, needle, n) == 0)
+	while ((size_t)(end - p) >= n &&
+	    (p = memchr(p, needle[0], (size_t)(end - p) - n + 1)) != NULL) {
+		if (memcmp(p, needle, n) == 0)
 			return 1;
+		p++;
+	}
 	return 0;
 }
 
@@ -574,7 +578,16 @@ article_heading_key(const char *s, size_t len, char *out)
 	}
 	/* Without dot leaders and the page number after them. */
 	for (i = 0; i < w; i += n) {
-		if (one_of(out, w, i, leaders, NELEM(leaders), &n)) {
+		const unsigned char *u = (const unsigned char *)out + i;
+
+		/* Leaders: "..", …, ‥, ・・, ．． (bytes compared first:
+		 * this runs over every short line). */
+		if (((u[0] == '.' && i + 1 < w && u[1] == '.') ||
+		    (u[0] == 0xe2 && i + 2 < w && u[1] == 0x80 &&
+		    (u[2] == 0xa6 || u[2] == 0xa5)) ||
+		    (u[0] == 0xe3 && i + 2 < w && u[1] == 0x83 && u[2] == 0xbb) ||
+		    (u[0] == 0xef && i + 2 < w && u[1] == 0xbc && u[2] == 0x8e)) &&
+		    one_of(out, w, i, leaders, NELEM(leaders), &n)) {
 			for (k = i; k < w; k += n)
 				if (!one_of(out, w, k, leaders, NELEM(leaders),
 				    &n) && !(out[k] == '.' && (n = 1)))
@@ -710,6 +723,7 @@ article_style_classify(struct alines *lines)
 			lines->v[j].kind = LK_FENCE_CLOSE;
 			continue;
 		}
+		l->meta = article_is_meta(s, l->len);
 		if (article_is_link_slot(s, l->len)) {
 			l->kind = LK_SLOT;
 		} else if (is_link_line(s, l->len) || is_bare_url(s, l->len)) {
