@@ -7,18 +7,18 @@
  * document before it decides what one line is (DESIGN.md, "Reading an
  * article"). The passes, each in its own file and each linear:
  *
- *   article_lines.c  normalise (BOM, line ends, control characters,
- *                    trailing spaces, indents), front matter and a
- *                    Markdown or underlined title, decoration (rules, page
- *                    footers, running headers, a manual table of contents)
- *   article_wrap.c   hard wrapping, found from the document's own
- *                    line-width profile (CJK is two columns wide)
- *   article_style.c  what each line could be: list and quote markers,
- *                    fences, links, heading styles (marks, brackets,
- *                    numbering, Markdown, underlines, plain short lines)
- *   article.c        headings decided per style for the whole document,
- *                    levels from how the styles nest, blocks, sections,
- *                    title and language
+ *   article_lines.c   normalise (BOM, line ends, control characters,
+ *                     trailing spaces, indents)
+ *   article_style.c   what each line looks like: list and quote markers,
+ *                     fences, links, heading styles (marks, brackets,
+ *                     numbering, Markdown, underlines, plain short lines)
+ *   article_decor.c   decoration (rules, page footers, running headers, a
+ *                     manual table of contents) and the title at the top
+ *   article_heading.c hard wrapping, found from the document's own
+ *                     line-width profile (CJK is two columns wide); which
+ *                     styles head sections here, at which level
+ *   article_blocks.c  blocks and sections: wrapped lines joined
+ *   article.c         front matter, language, and the order of the passes
  *
  * What is kept: every sentence of the source, unchanged and in order. What
  * may be left out (and is listed in article.dropped): decoration (rule
