@@ -141,7 +141,7 @@ ends_mid_clause(const struct aline *prev, const struct aline *l)
 		"て", "で", "が", "を", "ば", "から", "けど", "ので", "のに",
 		"ながら", "たり",
 	};
-	size_t k, n;
+	size_t n;
 	uint32_t next;
 
 	if (l->len == 0 || prev->len == 0)
@@ -149,10 +149,8 @@ ends_mid_clause(const struct aline *prev, const struct aline *l)
 	next = article_cp(l->text, l->len, &n);
 	if (!(article_cp_is_kana(next) || (next >= 0x4e00 && next <= 0x9fff)))
 		return 0;
-	for (k = 0; k < sizeof(ends) / sizeof(ends[0]); k++)
-		if (article_ends_with(prev->text, prev->len, ends[k]))
-			return 1;
-	return 0;
+	return article_ends_with_any(prev->text, prev->len, ends,
+	    sizeof(ends) / sizeof(ends[0]));
 }
 
 /*

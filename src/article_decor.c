@@ -392,12 +392,9 @@ is_organisation(const struct aline *l)
 		"事務局", "事務所", "研究所", "財団", "法人", "組合", "役所",
 		"Inc.", "Ltd.", "LLC",
 	};
-	size_t k;
-
-	for (k = 0; k < sizeof(ends) / sizeof(ends[0]); k++)
-		if (article_ends_with(l->text, l->len, ends[k]))
-			return 1;
-	return article_starts_with(l->text, l->len, "株式会社");
+	return article_ends_with_any(l->text, l->len, ends,
+	    sizeof(ends) / sizeof(ends[0])) ||
+	    article_starts_with(l->text, l->len, "株式会社");
 }
 
 static int

@@ -138,12 +138,8 @@ ends_like_prose(const struct aline *l)
 		"が", "を", "けど", "けれど", "ので", "のに", "たら", "という",
 		"というと", "ですが", "ますが", "って",
 	};
-	size_t k;
-
-	for (k = 0; k < sizeof(ends) / sizeof(ends[0]); k++)
-		if (article_ends_with(l->text, l->len, ends[k]))
-			return 1;
-	return 0;
+	return article_ends_with_any(l->text, l->len, ends,
+	    sizeof(ends) / sizeof(ends[0]));
 }
 
 /* Sentence-final particles: "...帰りたいな", "...だよね". */
@@ -153,12 +149,8 @@ ends_with_particle(const struct aline *l)
 	static const char *const ends[] = {
 		"な", "ね", "よ", "わ", "ぞ", "なぁ", "ねー", "よー", "かな",
 	};
-	size_t k;
-
-	for (k = 0; k < sizeof(ends) / sizeof(ends[0]); k++)
-		if (article_ends_with(l->text, l->len, ends[k]))
-			return 1;
-	return 0;
+	return article_ends_with_any(l->text, l->len, ends,
+	    sizeof(ends) / sizeof(ends[0]));
 }
 
 /* Whether the previous line (i - 1) lets a heading start at i. */

@@ -34,6 +34,9 @@ size_t article_width(const char *s, size_t len);
 
 int article_starts_with(const char *s, size_t len, const char *prefix);
 int article_ends_with(const char *s, size_t len, const char *suffix);
+/* Whether s[0..len) ends with one of set[0..nset). */
+int article_ends_with_any(const char *s, size_t len, const char *const *set,
+    size_t nset);
 
 /* --- lines (article_lines.c) --------------------------------------------- */
 

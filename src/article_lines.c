@@ -117,6 +117,18 @@ article_ends_with(const char *s, size_t len, const char *suffix)
 	return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
+int
+article_ends_with_any(const char *s, size_t len, const char *const *set,
+    size_t nset)
+{
+	size_t k;
+
+	for (k = 0; k < nset; k++)
+		if (article_ends_with(s, len, set[k]))
+			return 1;
+	return 0;
+}
+
 /*
  * Copies one source line s[0..n) into out without the characters that
  * carry nothing (C0 controls but tab, DEL, C1 controls); notes a form feed.
