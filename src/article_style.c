@@ -415,6 +415,14 @@ article_is_rule(const char *s, size_t len)
 	    article_cp_is_emoji(first));
 }
 
+/* The dashes around a page number: - － ‐ – — ― − */
+static int
+is_footer_dash(uint32_t cp)
+{
+	return cp == '-' || cp == 0xff0d || cp == 0x2010 || cp == 0x2013 ||
+	    cp == 0x2014 || cp == 0x2015 || cp == 0x2212;
+}
+
 int
 article_is_page_footer(const char *s, size_t len)
 {
@@ -432,8 +440,7 @@ article_is_page_footer(const char *s, size_t len)
 		return d > 0 && i + d == len;
 	}
 	cp = article_cp(s, len, &n);
-	if (cp == '-' || cp == 0xff0d || cp == 0x2013 || cp == 0x2014 ||
-	    cp == 0x2212) {
+	if (is_footer_dash(cp)) {
 		i = skip_spaces(s, len, n);
 		if ((d = digits(s + i, len - i, 0)) == 0)
 			return 0;
@@ -441,8 +448,7 @@ article_is_page_footer(const char *s, size_t len)
 		if (i >= len)
 			return 0;
 		cp = article_cp(s + i, len - i, &n);
-		return (cp == '-' || cp == 0xff0d || cp == 0x2013 ||
-		    cp == 0x2014 || cp == 0x2212) && i + n == len;
+		return is_footer_dash(cp) && i + n == len;
 	}
 	/* "3 / 12" */
 	if ((d = digits(s, len, 0)) > 0) {
