@@ -139,7 +139,7 @@ ends_mid_clause(const struct aline *prev, const struct aline *l)
 {
 	static const char *const ends[] = {
 		"て", "で", "が", "を", "ば", "から", "けど", "ので", "のに",
-		"ながら", "たり",
+		"ながら", "たり", "なり", "であり", "ており",
 	};
 	size_t n;
 	uint32_t next;
@@ -151,6 +151,30 @@ ends_mid_clause(const struct aline *prev, const struct aline *l)
 		return 0;
 	return article_ends_with_any(prev->text, prev->len, ends,
 	    sizeof(ends) / sizeof(ends[0]));
+}
+
+/* A particle before words in 「」 inside a sentence: "パパが「…」と言って". */
+static int
+ends_before_speech(const struct aline *l)
+{
+	static const char *const ends[] = {
+		"が", "は", "に", "を", "で", "も", "と", "て",
+	};
+
+	return article_ends_with_any(l->text, l->len, ends,
+	    sizeof(ends) / sizeof(ends[0]));
+}
+
+/* Whether l goes on from prev through words in 「」 spoken inside the
+ * sentence: "...が" then "「...」", or "「...」" then "と言って...". */
+static int
+speech_goes_on(const struct aline *prev, const struct aline *l)
+{
+	return (ends_before_speech(prev) &&
+	    article_starts_with(l->text, l->len, OPEN_QUOTE)) ||
+	    (article_ends_with(prev->text, prev->len, CLOSE_QUOTE) &&
+	    (article_starts_with(l->text, l->len, "と") ||
+	    article_starts_with(l->text, l->len, "って")));
 }
 
 /*
@@ -169,10 +193,12 @@ continues(const struct reader *r, const struct aline *prev, size_t j,
 		return 0;
 	if (item_indent > 0 && l->indent >= item_indent)
 		return 1;
-	if (l->indent > 0 && (r->novel_indent || r->wrap_width > 0))
+	/* An indent opens a paragraph; so does a note mark. */
+	if ((l->indent > 0 && (r->novel_indent || r->wrap_width > 0)) ||
+	    article_starts_with(l->text, l->len, NOTE_MARK))
 		return 0;
 	if (article_ends_with(prev->text, prev->len, IDEOGRAPHIC_COMMA) ||
-	    ends_mid_clause(prev, l))
+	    ends_mid_clause(prev, l) || speech_goes_on(prev, l))
 		return 1;
 	return article_is_full(r, prev, l);
 }
@@ -225,6 +251,10 @@ quote_length(const struct reader *r, size_t i)
 	if (!article_starts_with(ls->v[i].text, ls->v[i].len, OPEN_QUOTE) ||
 	    (r->novel_indent && ls->v[i].indent == 0))
 		return 0;
+	/* Words spoken inside a sentence are not a quotation of their own. */
+	if (i > 0 && ls->v[i - 1].kind == LK_TEXT && !ls->v[i - 1].heading &&
+	    ends_before_speech(&ls->v[i - 1]))
+		return 0;
 	for (j = i; j < ls->n && j < i + QUOTE_MAX_LINES; j++) {
 		const struct aline *l = &ls->v[j];
 
@@ -243,8 +273,12 @@ quote_length(const struct reader *r, size_t i)
 					return 0;
 			}
 		}
-		if (depth == 0)
+		if (depth == 0) {
+			if (j + 1 < ls->n && ls->v[j + 1].kind == LK_TEXT &&
+			    speech_goes_on(l, &ls->v[j + 1]))
+				return 0;
 			return j - i + 1;
+		}
 	}
 	return 0;
 }
@@ -305,6 +339,7 @@ static size_t
 read_quote(struct reader *r, size_t i)
 {
 	const struct alines *ls = &r->lines;
+	struct aline shifted;
 	char *start = NULL;
 	int first = 1;
 	size_t j;
@@ -328,7 +363,13 @@ read_quote(struct reader *r, size_t i)
 			}
 			continue;
 		}
-		if (start != NULL && j > i && (article_is_full(r, &ls->v[j - 1], l) ||
+		/* Whether the line above was full, against this line's
+		 * first word (after its "> "). */
+		shifted = *l;
+		shifted.text = (char *)s;
+		shifted.len = n;
+		if (start != NULL && j > i && (article_is_full(r, &ls->v[j - 1],
+		    &shifted) ||
 		    article_ends_with(start, strlen(start), IDEOGRAPHIC_COMMA))) {
 			append_joined(r, start, s, n);
 			continue;
@@ -452,6 +493,10 @@ article_build_blocks(struct reader *r)
 			size_t skip = 0;
 			int indent = 0;
 
+			/* In text whose paragraphs open with an indent, the
+			 * indent is the paragraph break. */
+			if (r->novel_indent && l->indent > 0 && !l->item)
+				r->gap = 1;
 			if (l->item) {
 				type = ARTICLE_LIST_ITEM;
 				if (l->style >= STYLE_MARK_BASE &&

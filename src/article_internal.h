@@ -174,6 +174,7 @@ size_t article_heading_key(const char *s, size_t len, char *out);
 #define OPEN_QUOTE "「"
 #define CLOSE_QUOTE "」"
 #define IDEOGRAPHIC_COMMA "、"
+#define NOTE_MARK "※"
 
 struct reader {
 	struct article *a;

@@ -532,6 +532,35 @@ static const struct article_case quote_cases[] = {
 };
 
 static const struct article_case join_cases[] = {
+	/* Seen in Lagrange: speech inside a sentence split it in three. */
+	{ "words in 「」 inside a sentence stay in it",
+	  "夜はパパが\n「明日は早く寝るぞー」\nと言って寝ました。\n",
+	  NULL,
+	  "P:夜はパパが「明日は早く寝るぞー」と言って寝ました。" },
+	{ "a 「」 line between full sentences is a quotation",
+	  "妻はこう言いました。\n「よっぽど心配だよ」\nその一言で決めました。\n",
+	  NULL,
+	  "P:妻はこう言いました。|Q:「よっぽど心配だよ」|P:その一言で決めました。" },
+	{ "a conjunctive なり goes on in the next line",
+	  "ソファで動かなくなり\n次男は笑っていました。\n",
+	  NULL,
+	  "P:ソファで動かなくなり次男は笑っていました。" },
+	{ "a note mark opens a line of its own, even in wrapped text",
+	  "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもあ\n"
+	  "いうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもあい\n"
+	  "うえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもあいう\n"
+	  "※注意です。\n",
+	  NULL,
+	  "P:あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもあ"
+	  "いうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもあい"
+	  "うえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもあいう|"
+	  "p:※注意です。" },
+	{ "an indent opens a paragraph where paragraphs are indented",
+	  "\xe3\x80\x80一つ目の段落です。\n\xe3\x80\x80二つ目の段落です。\n"
+	  "\xe3\x80\x80三つ目の段落です。\n\xe3\x80\x80四つ目の段落です。\n",
+	  NULL,
+	  "P:一つ目の段落です。|P:二つ目の段落です。|P:三つ目の段落です。|"
+	  "P:四つ目の段落です。" },
 	{ "a line ending in 、 is joined with no space",
 	  "結婚当初は仲が良かったのに、\n気づけば会話も減った。\n",
 	  NULL,
