@@ -49,7 +49,9 @@ struct site {
  * With prev (a reload), the certificate and key are only read again when
  * they changed: the same paths naming the same, unmodified files keep
  * prev's TLS context. So a reload for an article needs no access to the
- * key, which a root-started server's user may rightly not have.
+ * key, which a root-started server's user may rightly not have. An
+ * article that cannot be read now keeps prev's pages when both read the
+ * same folder (pages_load_dir).
  * Returns NULL with err set (the same messages as at start-up).
  */
 struct site *site_new(const struct config *cfg, const struct site *prev,
