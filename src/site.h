@@ -5,9 +5,10 @@
  *
  * A site is shared and counted: the server holds the current one, each
  * worker the one it accepts with, each connection the one it was accepted
- * with. A reload (SIGHUP) builds a new site on the side and makes it
- * current; connections in flight finish on the old one, which is freed
- * when the last of them lets go.
+ * with. A reload (SIGHUP), or a change in the articles folder (live.h),
+ * builds a new site on the side and makes it current; connections in
+ * flight finish on the old one, which is freed when the last of them lets
+ * go.
  */
 #ifndef KIZUNA_SITE_H
 #define KIZUNA_SITE_H
