@@ -120,14 +120,13 @@ name_is_printable(const char *name)
 
 /*
  * Reads and parses the article open at fd (which it closes) into src;
- * path names it in messages, and its last component gives the slug.
- * Returns 0 or -1 (logged).
+ * path names it, and its last component gives the slug. Returns 0, or -1
+ * with *why set (the caller logs it with the file's name).
  */
 static int
-load_source(int fd, const char *path, struct source *src)
+load_source(int fd, const char *path, struct source *src, const char **why)
 {
 	const char *base = strrchr(path, '/');
-	const char *why = NULL;
 	size_t slen;
 
 	base = base != NULL ? base + 1 : path;
@@ -135,33 +134,28 @@ load_source(int fd, const char *path, struct source *src)
 	if (slen > 4 && strcmp(base + slen - 4, ".txt") == 0)
 		slen -= 4;
 	memset(src, 0, sizeof(*src));
+	*why = NULL;
 	/* Dotfiles are private; links percent-encode any other name. */
-	if (slen == 0 || base[0] == '.') {
-		log_error("%s: a hidden or empty name is not an article: "
-		    "not served", path);
+	if (slen == 0 || base[0] == '.')
+		*why = "a hidden or empty name is not an article";
+	else if (!name_is_printable(base))
+		*why = "a name with control characters or not in UTF-8 is "
+		    "not an article";
+	if (*why != NULL) {
 		close(fd);
 		return -1;
 	}
-	if (!name_is_printable(base)) {
-		log_error("%s: a name with control characters or not in UTF-8 "
-		    "is not an article: not served", path);
-		close(fd);
+	if (read_fd(fd, &src->bytes, &src->len, why) == -1)
 		return -1;
-	}
-	if (read_fd(fd, &src->bytes, &src->len, &why) == -1) {
-		log_error("%s: %s: not served", path, why);
-		return -1;
-	}
-	if ((src->article = article_parse(src->bytes, src->len, &why)) ==
+	if ((src->article = article_parse(src->bytes, src->len, why)) ==
 	    NULL) {
-		log_error("%s: %s: not served", path, why);
 		free(src->bytes);
 		src->bytes = NULL;
 		return -1;
 	}
 	src->slug = strndup(base, slen);
 	if (src->slug == NULL) {
-		log_error("out of memory");
+		*why = "out of memory";
 		article_free(src->article);
 		free(src->bytes);
 		return -1;
@@ -362,25 +356,81 @@ pages_new(const char *prefix)
 	return p;
 }
 
-/* Appends the article open at fd (closed here). -2 when out of memory. */
+/* Room for one more source. Returns 0, or -1 (logged). */
 static int
-add_source(struct pages *p, size_t *cap, int fd, const char *path)
+grow_sources(struct pages *p, size_t *cap)
 {
 	struct source *v;
 
-	if (p->nsources == *cap) {
-		*cap = *cap == 0 ? 16 : *cap * 2;
-		if ((v = realloc(p->sources, *cap * sizeof(*v))) == NULL) {
-			log_error("out of memory");
-			close(fd);
-			return -2;
-		}
-		p->sources = v;
+	if (p->nsources < *cap)
+		return 0;
+	*cap = *cap == 0 ? 16 : *cap * 2;
+	if ((v = realloc(p->sources, *cap * sizeof(*v))) == NULL) {
+		log_error("out of memory");
+		return -1;
 	}
-	if (load_source(fd, path, &p->sources[p->nsources]) == -1)
+	p->sources = v;
+	return 0;
+}
+
+/*
+ * Appends the article open at fd (closed here). Returns 0, -1 with *why
+ * set when the file cannot make an article, or -2 when out of memory.
+ */
+static int
+add_source(struct pages *p, size_t *cap, int fd, const char *path,
+    const char **why)
+{
+	if (grow_sources(p, cap) == -1) {
+		close(fd);
+		return -2;
+	}
+	if (load_source(fd, path, &p->sources[p->nsources], why) == -1)
 		return -1;
 	p->nsources++;
 	return 0;
+}
+
+static const struct source *find_source(const struct pages *p,
+    const char *slug, size_t len);
+
+/*
+ * Appends prev's article of that slug, as it was read then: a file that
+ * cannot be read now (being written, made unreadable, no longer UTF-8)
+ * keeps the pages it had. Its bytes parsed then, so they parse now.
+ * Returns 1 when kept, 0 when prev has no such article, -2 when out of
+ * memory.
+ */
+static int
+keep_source(struct pages *p, size_t *cap, const struct pages *prev,
+    const char *slug, size_t slen)
+{
+	const struct source *old;
+	struct source *src;
+	const char *why;
+
+	if (prev == NULL || (old = find_source(prev, slug, slen)) == NULL)
+		return 0;
+	if (grow_sources(p, cap) == -1)
+		return -2;
+	src = &p->sources[p->nsources];
+	memset(src, 0, sizeof(*src));
+	if ((src->slug = strdup(old->slug)) == NULL ||
+	    (src->bytes = malloc(old->len + 1)) == NULL) {
+		free(src->slug);
+		log_error("out of memory");
+		return -2;
+	}
+	memcpy(src->bytes, old->bytes, old->len);
+	src->len = old->len;
+	if ((src->article = article_parse(src->bytes, src->len, &why)) ==
+	    NULL) {
+		free(src->slug);
+		free(src->bytes);
+		return 0;
+	}
+	p->nsources++;
+	return 1;
 }
 
 /*
@@ -448,15 +498,33 @@ open_article(struct articles_dir *ad, const char *rel, const char **why)
 	return fd;
 }
 
+/*
+ * An article that cannot be read: its previous version when prev has one
+ * (logged so), else left out. Returns 0, or -1 when out of memory.
+ */
+static int
+refused(struct pages *p, size_t *cap, const struct pages *prev,
+    const char *path, const char *name, const char *why)
+{
+	int kept = keep_source(p, cap, prev, name, strlen(name) - 4);
+
+	if (kept == -2)
+		return -1;
+	log_error("%s: %s: %s", path, why, kept ? "keeping the pages read "
+	    "before" : "not served");
+	return 0;
+}
+
 /* Reads every "*.txt" entry of the open folder dir into p. */
 static int
-read_articles(struct pages *p, struct articles_dir *ad, DIR *dir)
+read_articles(struct pages *p, struct articles_dir *ad, DIR *dir,
+    const struct pages *prev)
 {
 	char rel[PATH_MAX], path[PATH_MAX * 2];
 	const char *why;
 	struct dirent *de;
 	size_t cap = 0, n;
-	int fd;
+	int fd, rc;
 
 	while ((de = readdir(dir)) != NULL) {
 		n = strlen(de->d_name);
@@ -471,18 +539,20 @@ read_articles(struct pages *p, struct articles_dir *ad, DIR *dir)
 			    ad->root, ad->articles, de->d_name);
 			continue;
 		}
-		if ((fd = open_article(ad, rel, &why)) == -1) {
-			log_error("%s: %s: not served", path, why);
-			continue;
-		}
-		if (add_source(p, &cap, fd, path) == -2)
+		if ((fd = open_article(ad, rel, &why)) == -1)
+			rc = -1;
+		else
+			rc = add_source(p, &cap, fd, path, &why);
+		if (rc == -2 || (rc == -1 &&
+		    refused(p, &cap, prev, path, de->d_name, why) == -1))
 			return -1;
 	}
 	return 0;
 }
 
 struct pages *
-pages_load_dir(const char *root, const char *articles, const char *lang)
+pages_load_dir(const char *root, const char *articles, const char *lang,
+    const struct pages *prev)
 {
 	struct articles_dir ad = { root, articles, -1, 0 };
 	char prefix[PATH_MAX];
@@ -509,7 +579,7 @@ pages_load_dir(const char *root, const char *articles, const char *lang)
 		log_error("%s/%s: %s", root, articles, strerror(errno));
 		close(fd);
 	} else
-		rc = read_articles(p, &ad, dir);
+		rc = read_articles(p, &ad, dir, prev);
 	if (dir != NULL)
 		closedir(dir);
 	if (ad.rootfd != -1)
@@ -526,8 +596,9 @@ struct pages *
 pages_load_files(char *const *files, size_t nfiles, const char *lang)
 {
 	struct pages *p;
+	const char *why = NULL;
 	size_t i, cap = 0;
-	int fd;
+	int fd, rc;
 
 	if ((p = pages_new("/articles/")) == NULL)
 		return NULL;
@@ -535,9 +606,11 @@ pages_load_files(char *const *files, size_t nfiles, const char *lang)
 		fd = open(files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY |
 		    O_NONBLOCK);
 		if (fd == -1)
-			log_error("%s: %s: not served", files[i],
-			    strerror(errno));
-		if (fd == -1 || add_source(p, &cap, fd, files[i]) != 0) {
+			why = strerror(errno);
+		rc = fd == -1 ? -1 : add_source(p, &cap, fd, files[i], &why);
+		if (rc == -1)
+			log_error("%s: %s: not served", files[i], why);
+		if (rc != 0) {
 			pages_free(p);
 			return NULL;
 		}

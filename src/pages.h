@@ -45,10 +45,17 @@ struct pages;
  * the log and, untitled, a page's lines) is reported with log_error
  * (naming the file) and left out; it is never served. A missing folder
  * means no articles; one leaving root is reported and means none.
+ *
+ * prev (a reload or a live update; NULL at start-up) is the table in use,
+ * read from the same folder. A file that is there but cannot be read or
+ * parsed now (being written, made unreadable, no longer UTF-8) keeps the
+ * article prev has under its slug, as it was read then, and the log says
+ * so with the file's name and why; without one it is left out as above.
+ * A file that is gone is gone. prev is only read, and may be freed after.
  * Returns NULL only when out of memory (logged).
  */
 struct pages *pages_load_dir(const char *root, const char *articles,
-    const char *lang);
+    const char *lang, const struct pages *prev);
 
 /*
  * The same from a list of files (for `kizuna convert`), under the prefix

@@ -209,8 +209,9 @@ landlock_prepare(struct sandbox *sb, const struct sandbox_rules *rules,
 
 /*
  * The system calls serving needs, after start-up: reading files and
- * sockets, the event loop, memory, threads, time and randomness, and what
- * a reload reads again (files and directories, never new sockets). Names
+ * sockets, the event loop, memory, threads, time and randomness, what
+ * a reload reads again (files and directories, never new sockets), and
+ * watching the articles folder for live updates. Names
  * missing on an architecture (open on aarch64) are skipped. ioctl and
  * clone are allowed only with the arguments in arg_rules below.
  */
@@ -222,6 +223,9 @@ static const int allowed_calls[] = {
 #ifdef SYS_open
 	SYS_open, SYS_stat, SYS_lstat, SYS_readlink,
 #endif
+	/* live updates: the articles folder, made after start-up or again
+	 * (its inotify descriptor is made before confinement) */
+	SYS_inotify_add_watch,
 	/* sockets and the event loop */
 	SYS_accept4, SYS_accept, SYS_recvfrom, SYS_recvmsg, SYS_sendto,
 	SYS_sendmsg, SYS_shutdown, SYS_setsockopt, SYS_getsockopt,

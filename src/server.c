@@ -24,6 +24,7 @@
 #include "capsule.h"
 #include "conn.h"
 #include "ev.h"
+#include "live.h"
 #include "log.h"
 #include "sandbox.h"
 #include "site.h"
@@ -71,8 +72,12 @@ struct server {
 	pthread_mutex_t site_lock;
 	struct site *site;
 	atomic_uint site_gen;
+	/* Held while a new site is built from the current one: SIGHUP (the
+	 * main thread) and live updates (their thread) take turns. */
+	pthread_mutex_t build_lock;
 	struct worker *workers;
 	int nworkers;
+	int started;               /* workers running */
 	atomic_int open;           /* connections of all workers */
 	struct admission *admission;     /* max_per_ip, rate_limit */
 	atomic_int stop;
@@ -438,16 +443,60 @@ wake_workers(struct server *srv, int nstarted)
 }
 
 /*
+ * Makes site (held once, for the server) current: new connections get it,
+ * connections in flight keep theirs. Called with build_lock held.
+ */
+static void
+install_site(struct server *srv, struct site *site)
+{
+	struct site *old;
+
+	site->policy.port = srv->port;   /* the inherited sockets' port */
+	pthread_mutex_lock(&srv->site_lock);
+	old = srv->site;
+	srv->site = site;
+	atomic_fetch_add(&srv->site_gen, 1);
+	pthread_mutex_unlock(&srv->site_lock);
+	site_release(old);
+	wake_workers(srv, srv->started);
+}
+
+/*
+ * Live updates (live.h), in their thread: the articles folder changed, so
+ * a new site is built as a reload builds it, from the configuration in
+ * use (the file is read again on SIGHUP only). An article that cannot be
+ * read now keeps the pages it had (pages.h).
+ */
+static void
+rebuild_articles(void *arg)
+{
+	struct server *srv = arg;
+	struct site *site;
+	char err[1024];
+
+	pthread_mutex_lock(&srv->build_lock);
+	site = site_new(&srv->site->cfg, srv->site, err, sizeof(err));
+	if (site == NULL)
+		log_error("articles changed, but kept as they were: %s", err);
+	else {
+		install_site(srv, site);
+		log_info("articles changed: rebuilt, %zu articles, %zu pages",
+		    pages_articles(site->pages), pages_count(site->pages));
+	}
+	pthread_mutex_unlock(&srv->build_lock);
+}
+
+/*
  * SIGHUP: reads the config file again and builds a new site from it (the
  * certificate and key, the articles) on the side, then makes it current.
  * Anything wrong, and the old site keeps serving untouched: the same
  * FILE:LINE messages as at start-up say why.
  */
 static void
-reload(struct server *srv, int nstarted)
+reload(struct server *srv)
 {
 	struct config *cfg;
-	struct site *site, *old;
+	struct site *site;
 	char err[1024], what[256];
 	int n;
 
@@ -469,22 +518,22 @@ reload(struct server *srv, int nstarted)
 		    what, n == 1 ? "it" : "them");
 		goto out;
 	}
+	pthread_mutex_lock(&srv->build_lock);
 	if ((site = site_new(cfg, srv->site, err, sizeof(err))) == NULL) {
+		pthread_mutex_unlock(&srv->build_lock);
 		log_error("reload refused, still serving as before: %s", err);
 		goto out;
 	}
-	site->policy.port = srv->port;   /* the inherited sockets' port */
-	pthread_mutex_lock(&srv->site_lock);
-	old = srv->site;
-	srv->site = site;
-	atomic_fetch_add(&srv->site_gen, 1);
-	pthread_mutex_unlock(&srv->site_lock);
-	site_release(old);
-	wake_workers(srv, nstarted);
+	install_site(srv, site);
+	if (strcmp(cfg->articles, srv->cfg->articles) != 0)
+		log_warn("[capsule] articles changed: live updates still "
+		    "watch %s until a restart; %s changes on reload",
+		    srv->cfg->articles, cfg->articles);
 	log_set_level(cfg->log_level);
 	log_info("reloaded: gemini://%s/, %zu articles, %zu pages, certificate "
 	    "SHA-256 fingerprint %s", cfg->hostname, pages_articles(site->pages),
 	    pages_count(site->pages), site->fingerprint);
+	pthread_mutex_unlock(&srv->build_lock);
 out:
 	free(cfg);
 	/* Serving either way: the new site, or the old one untouched. */
@@ -496,7 +545,7 @@ out:
  * INT stop; HUP reloads; USR1 reopens the access log (after logrotate).
  */
 static void
-wait_for_stop(struct server *srv, int nstarted)
+wait_for_stop(struct server *srv)
 {
 	sigset_t set;
 	int sig;
@@ -516,7 +565,7 @@ wait_for_stop(struct server *srv, int nstarted)
 			    strsignal(sig));
 			return;
 		case SIGHUP:
-			reload(srv, nstarted);
+			reload(srv);
 			break;
 		case SIGUSR1:
 			if (log_reopen() == 0)
@@ -693,6 +742,8 @@ server_run(struct site *site, int inherited)
 	const struct config *cfg = &site->cfg;
 	struct server srv = { .cfg = cfg, .site = site, .port = cfg->port };
 	struct sandbox *sb = NULL;
+	struct live *live = NULL;
+	struct watch *watch;
 	char err[512], status[512];
 	int i, inited = 0, started = 0, rc = 0;
 
@@ -700,6 +751,7 @@ server_run(struct site *site, int inherited)
 	 * boot site (and srv.cfg, which points into it) until we return. */
 	site_hold(site);
 	pthread_mutex_init(&srv.site_lock, NULL);
+	pthread_mutex_init(&srv.build_lock, NULL);
 	atomic_init(&srv.site_gen, 0);
 	atomic_init(&srv.open, 0);
 	atomic_init(&srv.stop, 0);
@@ -730,6 +782,10 @@ server_run(struct site *site, int inherited)
 			goto out;
 		}
 	}
+	/* Live updates: inotify and the thread's loop are set up now, as
+	 * root, since the seccomp filter refuses both afterwards. */
+	if ((watch = watch_open(cfg->root, cfg->articles)) != NULL)
+		live = live_new(watch, rebuild_articles, &srv);
 	/* Everything that needed root is done: listeners bound, key loaded,
 	 * articles read, capsule root and libmagic opened, log open. */
 	if ((sb = prepare_sandbox(cfg)) == NULL) {
@@ -765,6 +821,10 @@ server_run(struct site *site, int inherited)
 			break;
 		}
 	}
+	srv.started = started;
+	if (rc == 0 && live != NULL && live_start(live) == 0)
+		log_info("watching %s/%s: articles change as they are saved",
+		    cfg->root, cfg->articles);
 	if (rc == 0) {
 		snprintf(status, sizeof(status), "READY=1\nSTATUS=serving "
 		    "gemini://%s/ with %d worker%s", cfg->hostname,
@@ -772,14 +832,18 @@ server_run(struct site *site, int inherited)
 		if (systemd_notify(status) == -1)
 			log_warn("cannot notify the service manager: %s",
 			    strerror(errno));
-		wait_for_stop(&srv, started);
+		wait_for_stop(&srv);
 		systemd_notify("STOPPING=1");
 	}
+	/* Before the workers go: a rebuild under way wakes them. */
+	live_free(live);
+	live = NULL;
 	atomic_store(&srv.stop, 1);
 	wake_workers(&srv, started);
 	for (i = 0; i < started; i++)
 		pthread_join(srv.workers[i].thread, NULL);
 out:
+	live_free(live);
 	for (i = 0; i < inited; i++)
 		worker_destroy(&srv.workers[i]);
 	free(srv.workers);
@@ -787,5 +851,6 @@ out:
 	sandbox_free(sb);
 	site_release(srv.site);
 	pthread_mutex_destroy(&srv.site_lock);
+	pthread_mutex_destroy(&srv.build_lock);
 	return rc;
 }

@@ -93,6 +93,7 @@ site_new(const struct config *cfg, const struct site *prev, char *err,
     size_t errsize)
 {
 	struct site *site;
+	int same_folder;
 
 	if ((site = calloc(1, sizeof(*site))) == NULL) {
 		snprintf(err, errsize, "out of memory");
@@ -104,8 +105,12 @@ site_new(const struct config *cfg, const struct site *prev, char *err,
 		free(site);
 		return NULL;
 	}
+	/* An article that cannot be read now keeps prev's pages, when
+	 * prev read the same folder. */
+	same_folder = prev != NULL && strcmp(prev->cfg.root, cfg->root) == 0 &&
+	    strcmp(prev->cfg.articles, cfg->articles) == 0;
 	site->pages = pages_load_dir(site->cfg.root, site->cfg.articles,
-	    site->cfg.lang);
+	    site->cfg.lang, same_folder ? prev->pages : NULL);
 	if (site->pages == NULL) {
 		snprintf(err, errsize, "out of memory reading the articles");
 		tls_ctx_free(site->tls);

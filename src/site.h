@@ -5,9 +5,10 @@
  *
  * A site is shared and counted: the server holds the current one, each
  * worker the one it accepts with, each connection the one it was accepted
- * with. A reload (SIGHUP) builds a new site on the side and makes it
- * current; connections in flight finish on the old one, which is freed
- * when the last of them lets go.
+ * with. A reload (SIGHUP), or a change in the articles folder (live.h),
+ * builds a new site on the side and makes it current; connections in
+ * flight finish on the old one, which is freed when the last of them lets
+ * go.
  */
 #ifndef KIZUNA_SITE_H
 #define KIZUNA_SITE_H
@@ -49,7 +50,9 @@ struct site {
  * With prev (a reload), the certificate and key are only read again when
  * they changed: the same paths naming the same, unmodified files keep
  * prev's TLS context. So a reload for an article needs no access to the
- * key, which a root-started server's user may rightly not have.
+ * key, which a root-started server's user may rightly not have. An
+ * article that cannot be read now keeps prev's pages when both read the
+ * same folder (pages_load_dir).
  * Returns NULL with err set (the same messages as at start-up).
  */
 struct site *site_new(const struct config *cfg, const struct site *prev,

@@ -133,7 +133,7 @@ main(int argc, char **argv)
 	log_init(CONFIG_LOG_WARN, "off", (uid_t)-1, (gid_t)-1);
 	for (r = 0; r < RUNS; r++) {
 		t = now_ms();
-		p = pages_load_dir(dir, "articles", "ja");
+		p = pages_load_dir(dir, "articles", "ja", NULL);
 		ms[r] = now_ms() - t;
 		if (p == NULL)
 			return 1;

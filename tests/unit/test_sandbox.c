@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,6 +39,7 @@ static char capsule[PATH_MAX + 16], logs[PATH_MAX + 16];
 static int landlock_abi;     /* what the kernel offers, 0: none */
 static int listen_port;      /* a TCP listener the child must not reach */
 static int listen_fd = -1;
+static int inotify_fd = -1;  /* made before confinement, as the server's */
 
 static void
 path_of(char *out, size_t size, const char *rel)
@@ -87,7 +89,8 @@ setup(void **state)
 	    getsockname(listen_fd, (struct sockaddr *)&sin, &len) == -1)
 		return -1;
 	listen_port = ntohs(sin.sin_port);
-	return 0;
+	inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	return inotify_fd == -1 ? -1 : 0;
 }
 
 static int
@@ -97,6 +100,7 @@ teardown(void **state)
 
 	(void)state;
 	close(listen_fd);
+	close(inotify_fd);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -351,6 +355,42 @@ check_time_allowed(void)
 	return 0;
 }
 
+/*
+ * Live updates: with the descriptor made before confinement, a folder can
+ * be watched (the articles folder appearing later) and its events read.
+ * The watch is on the log directory, the one the child may write in.
+ */
+static int
+check_inotify_watch_allowed(void)
+{
+	char path[PATH_MAX * 2], buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	ssize_t n;
+	int wd, fd;
+
+	if ((wd = inotify_add_watch(inotify_fd, logs, IN_CLOSE_WRITE)) == -1)
+		return 1;
+	snprintf(path, sizeof(path), "%s/new.txt", logs);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		return 2;
+	close(fd);
+	if ((n = read(inotify_fd, buf, sizeof(buf))) < (ssize_t)sizeof(*ev))
+		return 3;
+	ev = (const struct inotify_event *)buf;
+	if (ev->wd != wd || !(ev->mask & IN_CLOSE_WRITE) ||
+	    strcmp(ev->name, "new.txt") != 0)
+		return 4;
+	return 0;
+}
+
+/* Only the watch: a new inotify descriptor is not needed once confined. */
+static int
+check_inotify_init_stops(void)
+{
+	return inotify_init1(IN_CLOEXEC) == -1 ? 1 : 2;
+}
+
 static void
 test_landlock_reads_only_the_capsule(void **state)
 {
@@ -432,6 +472,15 @@ test_seccomp_time_allowed(void **state)
 	assert_int_equal(in_confined_child(check_time_allowed), 0);
 }
 
+static void
+test_seccomp_inotify_watch_only(void **state)
+{
+	(void)state;
+	assert_int_equal(in_confined_child(check_inotify_watch_allowed), 0);
+	assert_int_equal(in_confined_child(check_inotify_init_stops),
+	    SECCOMP_STOPPED);
+}
+
 int
 main(void)
 {
@@ -445,6 +494,7 @@ main(void)
 		cmocka_unit_test(test_seccomp_clone_only_threads),
 		cmocka_unit_test(test_seccomp_clone3_enosys),
 		cmocka_unit_test(test_seccomp_time_allowed),
+		cmocka_unit_test(test_seccomp_inotify_watch_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
