@@ -13,7 +13,7 @@
 # apt-get line is printed and the build stops.
 
 CC ?= cc
-PKGS = openssl libmagic inih
+PKGS = openssl libmagic inih md4c
 SANITIZE ?=
 FUZZ_SECONDS ?= 60
 
@@ -67,7 +67,7 @@ all: $(BIN)
 
 # pkg-config module or command -> Debian package.
 BUILD_DEPS = pkg-config:pkg-config openssl:libssl-dev libmagic:libmagic-dev \
-             inih:libinih-dev
+             inih:libinih-dev md4c:libmd4c-dev
 # haproxy (tests/integration/test_haproxy.py) is named by its path: /usr/sbin
 # is often not in a user's PATH.
 TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl \
