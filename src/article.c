@@ -354,8 +354,8 @@ list_dropped(struct reader *r)
 	return 0;
 }
 
-static void
-fallback_title(struct article *a)
+void
+article_fallback_title(struct article *a)
 {
 	size_t i;
 
@@ -423,7 +423,7 @@ article_parse(const char *text, size_t len, const char **errstr)
 	article_decide_headings(&r);
 	if (article_build_blocks(&r) == -1 || list_dropped(&r) == -1)
 		goto nomem;
-	fallback_title(a);
+	article_fallback_title(a);
 	free(scratch);
 	free(r.lines.v);
 	return a;

@@ -237,6 +237,10 @@ int article_build_blocks(struct reader *r);
 int article_front_matter(const char *text, size_t len, int yaml,
     struct article *a, char *store, size_t *end);
 
+/* Sets a->title when nothing gave one: the first section's heading, else
+ * a short first paragraph or sub-heading, else "". */
+void article_fallback_title(struct article *a);
+
 /* Letters counted by script, for the language. */
 struct article_script {
 	size_t kana, kanji, latin;
