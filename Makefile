@@ -58,8 +58,8 @@ MARKDOWN_SRCS = src/markdown.c src/article.c src/article_lines.c \
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
-             test_admission test_pem
-FUZZ_TARGETS = request article path config proxy pem
+             test_admission test_pem test_markdown
+FUZZ_TARGETS = request article path config proxy pem markdown
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
         fuzz-deps golden golden-check score score-check bench stress \

@@ -26,7 +26,15 @@
 #define NO_OFFSET SIZE_MAX
 /* In flat: where a hard break splits the block into lines. */
 #define LINE_BREAK '\n'
-/* The shortest "----" under a table's header row. */
+/*
+ * Zero bytes after the copy of the text md4c reads. The fuzzer saw md4c
+ * 0.4.8 hand back text one byte past the end of its input (an over-read
+ * inside md4c, which depends on the bytes that follow, so it does not
+ * replay): the padding keeps such reads in memory that is ours and holds
+ * nothing, and on_text takes nothing from beyond the input.
+ */
+#define MD4C_PADDING 64
+/* The narrowest column: "---" under the header row, as Markdown has it. */
 #define TABLE_MIN_WIDTH 3
 
 struct buf {
@@ -68,6 +76,7 @@ struct mlist {
 
 struct md {
 	struct article *a;
+	const char *input, *input_end;  /* what md4c reads */
 	struct buf out, flat, urls;
 	struct mblock *blocks;
 	size_t nblocks, blocks_cap;
@@ -493,6 +502,14 @@ pad(struct md *m, size_t width, size_t want)
 		buf_put(m, &m->out, " ", 1);
 }
 
+/* The text of cell i, trimmed; *n its length. */
+static const char *
+cell(const struct md *m, size_t i, size_t *n)
+{
+	*n = m->cells[i].end - m->cells[i].start;
+	return trim(m->flat.data + m->cells[i].start, n);
+}
+
 /*
  * The table as text: every cell padded to its column's width (CJK is two
  * columns), " | " between cells, "----" under the first row; no blanks at
@@ -502,6 +519,7 @@ static void
 flush_table(struct md *m)
 {
 	size_t *widths = NULL, ncols = 0, col = 0, i, j, w, n, at, rows = 0;
+	size_t first, last;
 	const char *s;
 
 	for (i = 0; i < m->ncells; i++) {
@@ -517,39 +535,41 @@ flush_table(struct md *m)
 		return;
 	}
 	for (i = 0, col = 0; i < m->ncells; i++) {
-		n = m->cells[i].end - m->cells[i].start;
-		s = trim(m->flat.data + m->cells[i].start, &n);
+		s = cell(m, i, &n);
 		w = article_width(s, n);
+		if (w < TABLE_MIN_WIDTH)
+			w = TABLE_MIN_WIDTH;
 		if (w > widths[col])
 			widths[col] = w;
 		col = m->cells[i].row_end ? 0 : col + 1;
 	}
 	at = m->out.len;
-	for (i = 0, col = 0; i < m->ncells; i++) {
-		n = m->cells[i].end - m->cells[i].start;
-		s = trim(m->flat.data + m->cells[i].start, &n);
-		if (col > 0)
-			buf_put(m, &m->out, " | ", 3);
-		buf_put(m, &m->out, s, n);
-		if (!m->cells[i].row_end) {
-			pad(m, article_width(s, n), widths[col]);
-			col++;
-			continue;
+	for (first = 0; first < m->ncells; first = i + 1) {
+		/* The row is cells[first..i]; empty cells at its end (md4c
+		 * fills a short row) are left out. */
+		for (i = first; !m->cells[i].row_end && i + 1 < m->ncells; i++)
+			;
+		for (last = i; last > first; last--)
+			if (cell(m, last, &n), n > 0)
+				break;
+		for (j = first; j <= last; j++) {
+			s = cell(m, j, &n);
+			if (j > first)
+				buf_put(m, &m->out, " | ", 3);
+			buf_put(m, &m->out, s, n);
+			if (j < last)
+				pad(m, article_width(s, n), widths[j - first]);
 		}
-		while (m->out.len > at && m->out.data[m->out.len - 1] == ' ')
-			m->out.len--;
 		buf_put(m, &m->out, "\n", 1);
-		if (rows++ == 0)
-			for (j = 0; j <= col; j++) {
-				if (j > 0)
-					buf_put(m, &m->out, " | ", 3);
-				for (w = 0; w < widths[j] || w < TABLE_MIN_WIDTH;
-				    w++)
-					buf_put(m, &m->out, "-", 1);
-			}
-		if (rows == 1)
-			buf_put(m, &m->out, "\n", 1);
-		col = 0;
+		if (rows++ > 0)
+			continue;
+		for (j = 0; j < ncols; j++) {
+			if (j > 0)
+				buf_put(m, &m->out, " | ", 3);
+			for (w = 0; w < widths[j]; w++)
+				buf_put(m, &m->out, "-", 1);
+		}
+		buf_put(m, &m->out, "\n", 1);
 	}
 	free(widths);
 	if (m->failed)
@@ -830,6 +850,18 @@ on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *user)
 {
 	struct md *m = user;
 
+	uintptr_t p = (uintptr_t)s, lo = (uintptr_t)m->input;
+	uintptr_t hi = (uintptr_t)m->input_end;
+
+	/* Within the input and its padding (not text md4c made itself,
+	 * such as a NUL's U+FFFD): nothing past the input's end. */
+	if (p >= lo && p <= hi + MD4C_PADDING) {
+		if (p >= hi)
+			n = 0;
+		else if (n > hi - p)
+			n = (MD_SIZE)(hi - p);
+	}
+
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
 		put_text(m, "\xef\xbf\xbd", 3, 0);
@@ -996,6 +1028,7 @@ markdown_parse(const char *text, size_t len, const char **errstr)
 	MD_PARSER parser;
 	struct md m;
 	size_t end = 0;
+	char *copy = NULL;
 
 	if (memchr(text, '\0', len) != NULL) {
 		*errstr = "contains a NUL byte";
@@ -1016,6 +1049,11 @@ markdown_parse(const char *text, size_t len, const char **errstr)
 		goto nomem;
 	if (end == 0 && len >= 3 && memcmp(text, bom, 3) == 0)
 		end = 3;
+	if ((copy = calloc(1, len - end + MD4C_PADDING)) == NULL)
+		goto nomem;
+	memcpy(copy, text + end, len - end);
+	m.input = copy;
+	m.input_end = copy + (len - end);
 	memset(&parser, 0, sizeof(parser));
 	parser.flags = MD_DIALECT_GITHUB;
 	parser.enter_block = on_enter_block;
@@ -1024,15 +1062,18 @@ markdown_parse(const char *text, size_t len, const char **errstr)
 	parser.leave_span = on_leave_span;
 	parser.text = on_text;
 	/* md4c's own failure (out of memory) or ours. */
-	if (md_parse(text + end, (MD_SIZE)(len - end), &parser, &m) != 0 ||
+	if (md_parse(copy, (MD_SIZE)(len - end), &parser, &m) != 0 ||
 	    m.failed)
 		goto nomem;
+	free(copy);
+	copy = NULL;
 	flush(&m, 0);
 	if (m.failed || finish(&m) == -1)
 		goto nomem;
 	md_free(&m);
 	return m.a;
 nomem:
+	free(copy);
 	article_free(m.a);
 	md_free(&m);
 	*errstr = "out of memory";
