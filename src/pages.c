@@ -491,7 +491,7 @@ open_article(struct articles_dir *ad, const char *rel, const char **why)
 static void
 drop_twins(struct pages *p, const struct articles_dir *ad)
 {
-	size_t i, keep;
+	size_t i, keep, drop;
 
 	if (p->nsources > 1)
 		qsort(p->sources, p->nsources, sizeof(*p->sources),
@@ -500,12 +500,13 @@ drop_twins(struct pages *p, const struct articles_dir *ad)
 		if (strcmp(p->sources[i - 1].slug, p->sources[i].slug) != 0)
 			continue;
 		keep = p->sources[i].kind->parse == markdown_parse ? i : i - 1;
+		drop = keep == i ? i - 1 : i;
 		log_warn("%s/%s/%s%s and %s%s are the same article: serving "
-		    "%s%s", ad->root, ad->articles, p->sources[i].slug,
-		    p->sources[i - 1].kind->ext, p->sources[i].slug,
-		    p->sources[i].kind->ext, p->sources[keep].slug,
+		    "%s%s", ad->root, ad->articles, p->sources[drop].slug,
+		    p->sources[drop].kind->ext, p->sources[keep].slug,
+		    p->sources[keep].kind->ext, p->sources[keep].slug,
 		    p->sources[keep].kind->ext);
-		free_source(&p->sources[keep == i ? i - 1 : i]);
+		free_source(&p->sources[drop]);
 		if (keep == i)
 			p->sources[i - 1] = p->sources[i];
 		memmove(&p->sources[i], &p->sources[i + 1],
