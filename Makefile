@@ -13,7 +13,7 @@
 # apt-get line is printed and the build stops.
 
 CC ?= cc
-PKGS = openssl libmagic inih
+PKGS = openssl libmagic inih md4c
 SANITIZE ?=
 FUZZ_SECONDS ?= 60
 
@@ -45,16 +45,21 @@ SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        article_blocks.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
-       pem.c watch.c live.c
+       pem.c watch.c live.c markdown.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 # The article reader: its passes, named once for every link that needs it.
 ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
                article_decor.o article_heading.o article_blocks.o)
+# And its Markdown reader, which reuses the front matter and language.
+MARKDOWN_OBJS = $(BUILD)/markdown.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
+MARKDOWN_SRCS = src/markdown.c src/article.c src/article_lines.c \
+                src/article_style.c src/article_decor.c src/article_heading.c \
+                src/article_blocks.c src/utf8.c
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
-             test_admission test_pem test_watch
-FUZZ_TARGETS = request article path config proxy pem
+             test_admission test_pem test_watch test_markdown
+FUZZ_TARGETS = request article path config proxy pem markdown
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
         fuzz-deps golden golden-check score score-check bench stress \
@@ -67,7 +72,7 @@ all: $(BIN)
 
 # pkg-config module or command -> Debian package.
 BUILD_DEPS = pkg-config:pkg-config openssl:libssl-dev libmagic:libmagic-dev \
-             inih:libinih-dev
+             inih:libinih-dev md4c:libmd4c-dev
 # haproxy (tests/integration/test_haproxy.py) is named by its path: /usr/sbin
 # is often not in a user's PATH.
 TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl \
@@ -142,6 +147,7 @@ $(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
 $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(BUILD)/config.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
+$(BUILD)/tests/test_markdown: $(BUILD)/tests/test_markdown.o $(BUILD)/gemtext.o $(MARKDOWN_OBJS)
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS) -lcmocka
 
@@ -156,6 +162,7 @@ $(BUILD)/fuzz/replay_path: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_path.o $(BU
 $(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o $(BUILD)/config.o
 $(BUILD)/fuzz/replay_proxy: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_proxy.o $(BUILD)/proxy.o
 $(BUILD)/fuzz/replay_pem: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_pem.o $(BUILD)/pem.o
+$(BUILD)/fuzz/replay_markdown: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_markdown.o $(MARKDOWN_OBJS) $(BUILD)/gemtext.o
 $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
@@ -185,15 +192,23 @@ stress: $(BIN) | test-deps
 # The rendered pages of the shipped articles, checked in and compared byte
 # for byte. After a deliberate change: make golden, then read the diff.
 GOLDEN_INPUTS = $(sort $(wildcard capsule/articles/*.txt))
+# A second set: Markdown articles with every construct (tests/golden-markdown).
+GOLDEN_MD_INPUTS = $(sort $(wildcard tests/golden-markdown/input/*.md))
 
 golden-check: $(BIN)
-	@rm -rf $(BUILD)/golden && mkdir -p $(BUILD)/golden
+	@rm -rf $(BUILD)/golden $(BUILD)/golden-markdown
+	@mkdir -p $(BUILD)/golden $(BUILD)/golden-markdown
 	./$(BIN) convert -o $(BUILD)/golden $(GOLDEN_INPUTS)
-	diff -r tests/golden $(BUILD)/golden && echo "golden pages: identical"
+	./$(BIN) convert -o $(BUILD)/golden-markdown $(GOLDEN_MD_INPUTS)
+	diff -r tests/golden $(BUILD)/golden && \
+	diff -r tests/golden-markdown/pages $(BUILD)/golden-markdown && \
+	echo "golden pages: identical"
 
 golden: $(BIN)
-	rm -rf tests/golden && mkdir -p tests/golden
+	rm -rf tests/golden tests/golden-markdown/pages
+	mkdir -p tests/golden tests/golden-markdown/pages
 	./$(BIN) convert -o tests/golden $(GOLDEN_INPUTS)
+	./$(BIN) convert -o tests/golden-markdown/pages $(GOLDEN_MD_INPUTS)
 
 # The article reader against the development corpus: tests/corpus holds
 # articles with their structure as a careful reader sees it. make score
@@ -314,7 +329,7 @@ $(BUILD)/bench/%.o: tests/bench/%.c | deps
 	@mkdir -p $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
-$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(ARTICLE_OBJS) $(BUILD)/gemtext.o $(BUILD)/utf8.o $(BUILD)/log.o $(BUILD)/config.o $(BUILD)/beneath.o
+$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(MARKDOWN_OBJS) $(BUILD)/gemtext.o $(BUILD)/log.o $(BUILD)/config.o $(BUILD)/beneath.o
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench/loadgen: $(BUILD)/bench/loadgen.o
@@ -338,6 +353,7 @@ build/fuzz/fuzz_path: tests/fuzz/fuzz_path.c src/url.c src/utf8.c
 build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c src/config.c
 build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c
 build/fuzz/fuzz_pem: tests/fuzz/fuzz_pem.c src/pem.c
+build/fuzz/fuzz_markdown: tests/fuzz/fuzz_markdown.c $(MARKDOWN_SRCS) src/gemtext.c
 $(FUZZ_TARGETS:%=build/fuzz/fuzz_%): | fuzz-deps
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)

@@ -27,16 +27,11 @@
 
 #include "article_internal.h"
 #include "utf8.h"
-#include "article.h"
-
-#include <stdlib.h>
-#include <string.h>
-
-#include "article_internal.h"
-#include "utf8.h"
 
 /* Front matter: at most this many lines are looked at. */
 #define FRONT_MAX_LINES 12
+/* A Markdown tool's "---" block (yaml): longer, with keys of its own. */
+#define FRONT_MAX_LINES_YAML 64
 
 /* --- small helpers ----------------------------------------------------------- */
 
@@ -170,74 +165,154 @@ read_front_line(struct article *a, struct aline *l)
 }
 
 /*
+ * A line of a Markdown tool's "---" block (Jekyll, Hugo): "key: value" with
+ * any key of letters, digits, '_' and '-', or a continuation (an indented
+ * line, a "- " list entry). Anything else is text, not front matter.
+ */
+static int
+yaml_line(const struct aline *l)
+{
+	size_t i;
+
+	if (l->ibytes > 0 || (l->len >= 2 && l->text[0] == '-' &&
+	    l->text[1] == ' '))
+		return 1;
+	for (i = 0; i < l->len && ((l->text[i] >= 'a' && l->text[i] <= 'z') ||
+	    (l->text[i] >= 'A' && l->text[i] <= 'Z') ||
+	    (l->text[i] >= '0' && l->text[i] <= '9') || l->text[i] == '_' ||
+	    l->text[i] == '-'); i++)
+		;
+	return i > 0 && i < l->len && l->text[i] == ':';
+}
+
+/* One of the keys article.h reads. */
+static int
+known_key(const struct aline *l)
+{
+	const char *v;
+
+	return front_key(l, "title", &v) || front_key(l, "date", &v) ||
+	    front_key(l, "lang", &v) || front_key(l, "tags", &v);
+}
+
+/*
  * Leading "key: value" lines with the keys title, date, lang, tags (any
  * case), or a "---" block of them. Other keys end the front matter and are
- * text.
+ * text; with yaml (Markdown), a "---" block may hold other keys too, and
+ * they are left out with it. Returns the index of the first line after it.
  */
-static void
-front_matter(struct reader *r)
+static size_t
+front_matter(struct reader *r, int yaml)
 {
 	struct alines *ls = &r->lines;
-	size_t i = 0, j;
+	size_t i = 0, j, k, max = yaml ? FRONT_MAX_LINES_YAML : FRONT_MAX_LINES;
 
 	while (i < ls->n && ls->v[i].kind == LK_BLANK)
 		i++;
 	if (i < ls->n && strcmp(ls->v[i].text, "---") == 0) {
-		for (j = i + 1; j < ls->n && j <= i + FRONT_MAX_LINES; j++)
+		for (j = i + 1; j < ls->n && j <= i + max; j++)
 			if (strcmp(ls->v[j].text, "---") == 0)
 				break;
-		if (j < ls->n && j <= i + FRONT_MAX_LINES && j > i + 1) {
-			size_t k;
-			const char *v;
-
-			for (k = i + 1; k < j; k++)
-				if (!front_key(&ls->v[k], "title", &v) &&
-				    !front_key(&ls->v[k], "date", &v) &&
-				    !front_key(&ls->v[k], "lang", &v) &&
-				    !front_key(&ls->v[k], "tags", &v))
-					return;
-			for (k = i + 1; k < j; k++)
-				read_front_line(r->a, &ls->v[k]);
-			article_drop_line(&ls->v[i], ARTICLE_DROP_FRONT_MATTER);
-			article_drop_line(&ls->v[j], ARTICLE_DROP_FRONT_MATTER);
-		}
-		return;
+		if (j >= ls->n || j > i + max || j == i + 1)
+			return 0;
+		for (k = i + 1; k < j; k++)
+			if (yaml ? ls->v[k].kind != LK_BLANK &&
+			    !yaml_line(&ls->v[k]) : !known_key(&ls->v[k]))
+				return 0;
+		for (k = i + 1; k < j; k++)
+			if (!read_front_line(r->a, &ls->v[k]))
+				article_drop_line(&ls->v[k],
+				    ARTICLE_DROP_FRONT_MATTER);
+		article_drop_line(&ls->v[i], ARTICLE_DROP_FRONT_MATTER);
+		article_drop_line(&ls->v[j], ARTICLE_DROP_FRONT_MATTER);
+		r->a->has_front_matter = 1;
+		return j + 1;
 	}
 	for (j = 0; i < ls->n && j < FRONT_MAX_LINES; i++, j++)
 		if (!read_front_line(r->a, &ls->v[i]))
 			break;
+	return r->a->has_front_matter ? i : 0;
+}
+
+/* The byte offset in text[0..len) where line number line begins, line
+ * ends as article_lines_split reads them. */
+static size_t
+line_offset(const char *text, size_t len, size_t line)
+{
+	size_t pos = 0;
+
+	while (line > 0 && pos < len) {
+		if (text[pos] == '\r' && pos + 1 < len && text[pos + 1] == '\n')
+			pos++;
+		if (text[pos] == '\r' || text[pos] == '\n')
+			line--;
+		pos++;
+	}
+	return pos;
+}
+
+int
+article_front_matter(const char *text, size_t len, int yaml,
+    struct article *a, char *store, size_t *end)
+{
+	struct reader r;
+	size_t next;
+
+	memset(&r, 0, sizeof(r));
+	r.a = a;
+	*end = 0;
+	if (article_lines_split(text, len, store, &r.lines) == -1) {
+		free(r.lines.v);
+		return -1;
+	}
+	next = front_matter(&r, yaml);
+	if (next > 0)
+		*end = line_offset(text, len, r.lines.v[next - 1].src + 1);
+	free(r.lines.v);
+	return 0;
 }
 
 /* --- language, title fallback, dropped lines ------------------------------ */
+
+void
+article_script_count(struct article_script *c, const char *s, size_t len)
+{
+	size_t k, n;
+
+	for (k = 0; k < len; k += n) {
+		uint32_t cp = article_cp(s + k, len - k, &n);
+
+		if (article_cp_is_kana(cp))
+			c->kana++;
+		else if (cp >= 0x4e00 && cp <= 0x9fff)
+			c->kanji++;
+		else if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+			c->latin++;
+	}
+}
+
+const char *
+article_script_lang(const struct article_script *c)
+{
+	if (c->kana > 0 && (c->kana + c->kanji) * 4 >= c->latin)
+		return "ja";
+	if (c->latin >= 20 && (c->kana + c->kanji) * 20 < c->latin)
+		return "en";
+	return NULL;
+}
 
 static void
 detect_language(struct reader *r)
 {
 	const struct alines *ls = &r->lines;
-	size_t i, k, n, kana = 0, kanji = 0, latin = 0;
+	struct article_script c = { 0, 0, 0 };
+	size_t i;
 
-	for (i = 0; i < ls->n; i++) {
-		const struct aline *l = &ls->v[i];
-
-		for (k = 0; k < l->len; k += n) {
-			uint32_t cp = article_cp(l->text + k, l->len - k, &n);
-
-			if (article_cp_is_kana(cp))
-				kana++;
-			else if (cp >= 0x4e00 && cp <= 0x9fff)
-				kanji++;
-			else if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' &&
-			    cp <= 'Z'))
-				latin++;
-		}
-	}
-	r->latin = latin > 4 * (kana + kanji);
-	if (r->a->lang != NULL)
-		return;
-	if (kana > 0 && (kana + kanji) * 4 >= latin)
-		r->a->lang = "ja";
-	else if (latin >= 20 && (kana + kanji) * 20 < latin)
-		r->a->lang = "en";
+	for (i = 0; i < ls->n; i++)
+		article_script_count(&c, ls->v[i].text, ls->v[i].len);
+	r->latin = c.latin > 4 * (c.kana + c.kanji);
+	if (r->a->lang == NULL)
+		r->a->lang = article_script_lang(&c);
 }
 
 /* Paragraphs open with an indent in this text (essays, PDFs). */
@@ -279,8 +354,8 @@ list_dropped(struct reader *r)
 	return 0;
 }
 
-static void
-fallback_title(struct article *a)
+void
+article_fallback_title(struct article *a)
 {
 	size_t i;
 
@@ -336,7 +411,7 @@ article_parse(const char *text, size_t len, const char **errstr)
 			maxlen = r.lines.v[i].len;
 	if ((scratch = malloc(maxlen + 1)) == NULL)
 		goto nomem;
-	front_matter(&r);
+	front_matter(&r, 0);
 	if (article_style_classify(&r.lines) == -1 || article_decorate(&r) == -1 ||
 	    article_drop_contents(&r, scratch) == -1)
 		goto nomem;
@@ -348,7 +423,7 @@ article_parse(const char *text, size_t len, const char **errstr)
 	article_decide_headings(&r);
 	if (article_build_blocks(&r) == -1 || list_dropped(&r) == -1)
 		goto nomem;
-	fallback_title(a);
+	article_fallback_title(a);
 	free(scratch);
 	free(r.lines.v);
 	return a;

@@ -1,6 +1,8 @@
 /*
  * article_internal.h - what the article reader's passes share. Not a
- * public header: only article*.c (and their unit tests) include it.
+ * public header: only article*.c, markdown.c (which reads Markdown into
+ * the same model, with the reader's front matter and language) and their
+ * unit tests include it.
  *
  * The reader works on one array of lines (struct aline), built by
  * article_lines_split and then annotated pass by pass: each pass reads the
@@ -220,5 +222,36 @@ void article_decide_headings(struct reader *r);
 
 /* article_blocks.c: 0, or -1 when out of memory. */
 int article_build_blocks(struct reader *r);
+
+/* --- shared with markdown.c (article.c) ----------------------------------- */
+
+/*
+ * The front matter at the top of text[0..len) (valid UTF-8 without NUL),
+ * read as article_parse reads it: sets a->title, date, lang, tags and
+ * has_front_matter, pointing into store (len + 1 bytes; it receives the
+ * normalised lines). With yaml (Markdown), a "---" block may also hold keys
+ * of its own ("layout: post") and lines that continue them: they are left
+ * out with it, as the tools that write them expect. *end is the byte
+ * offset in text where the front matter ends (0: there is none). Returns
+ * 0, or -1 when out of memory.
+ */
+int article_front_matter(const char *text, size_t len, int yaml,
+    struct article *a, char *store, size_t *end);
+
+/* Sets a->title when nothing gave one: the first section's heading, else
+ * a short first paragraph or sub-heading, else "". */
+void article_fallback_title(struct article *a);
+
+/* Letters counted by script, for the language. */
+struct article_script {
+	size_t kana, kanji, latin;
+};
+
+/* Adds the letters of s[0..len) (valid UTF-8) to c. */
+void article_script_count(struct article_script *c, const char *s,
+    size_t len);
+/* "ja" (kana, and kana and kanji not outnumbered four to one by Latin
+ * letters), "en" (mostly Latin), or NULL (unknown). */
+const char *article_script_lang(const struct article_script *c);
 
 #endif

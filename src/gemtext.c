@@ -422,7 +422,8 @@ one_page(const struct gemtext_site *site, size_t index, const char *marker,
 	begin(out, &last, RUN_NAV);
 	puts_(out, "=> ../");
 	put_slug(out, e->slug);
-	putf(out, ".txt %s\n", lb->source);
+	putf(out, "%s %s\n", e->source_ext != NULL ? e->source_ext : ".txt",
+	    lb->source);
 	putf(out, "=> ../ %s\n", lb->all_articles);
 	return finish(out);
 }
@@ -451,7 +452,8 @@ gemtext_article_index(const struct gemtext_site *site, size_t index,
 	putf(out, "=> all.gmi %s\n", lb->full);
 	puts_(out, "=> ../");
 	put_slug(out, e->slug);
-	putf(out, ".txt %s\n", lb->source);
+	putf(out, "%s %s\n", e->source_ext != NULL ? e->source_ext : ".txt",
+	    lb->source);
 	putf(out, "=> ../ %s\n", lb->all_articles);
 	return finish(out);
 }

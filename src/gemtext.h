@@ -49,8 +49,10 @@ struct gemtext_buf {
 
 /* One article of the capsule, as the pages need it. Borrowed. */
 struct gemtext_entry {
-	const char *slug;     /* file name without ".txt" */
+	const char *slug;     /* file name without ".txt" or ".md" */
 	const struct article *article;
+	const char *source_ext; /* the source's URL: SLUG + this (".md");
+	                           NULL is ".txt" */
 };
 
 /* Everything a page may link to. Borrowed for the call. */

@@ -20,6 +20,7 @@
 #include "beneath.h"
 #include "gemtext.h"
 #include "log.h"
+#include "markdown.h"
 #include "utf8.h"
 
 /* Larger is not an article someone wrote: refuse rather than exhaust memory. */
@@ -28,12 +29,42 @@
 #define MIME_GEMTEXT "text/gemini; charset=utf-8"
 #define MIME_SOURCE "text/plain; charset=utf-8"
 
+/*
+ * The kinds of article file: the name's ending, how its source is served,
+ * and its reader. The ending stays in the source's URL (SLUG.txt, SLUG.md).
+ */
+struct source_kind {
+	const char *ext;
+	const char *mime;
+	struct article *(*parse)(const char *, size_t, const char **);
+};
+
+static const struct source_kind source_kinds[] = {
+	{ ".txt", MIME_SOURCE, article_parse },
+	{ ".md", "text/markdown; charset=utf-8", markdown_parse },
+};
+
+/* The kind of an article file by its name's ending, or NULL. */
+static const struct source_kind *
+kind_of(const char *name)
+{
+	size_t i, n = strlen(name), e;
+
+	for (i = 0; i < sizeof(source_kinds) / sizeof(source_kinds[0]); i++) {
+		e = strlen(source_kinds[i].ext);
+		if (n > e && strcmp(name + n - e, source_kinds[i].ext) == 0)
+			return &source_kinds[i];
+	}
+	return NULL;
+}
+
 /* One article file, as read. */
 struct source {
 	char *slug;
 	char *bytes;
 	size_t len;
 	struct article *article;
+	const struct source_kind *kind;
 	char lang[40];            /* its pages' lang parameter, or "" */
 };
 
@@ -41,7 +72,7 @@ struct pages {
 	char prefix[PATH_MAX];    /* "/articles/" */
 	struct page *v;           /* sorted by path */
 	size_t n, cap;
-	struct source *sources;   /* sorted by slug; bytes back the .txt pages */
+	struct source *sources;   /* sorted by slug; bytes back the source pages */
 	size_t nsources;
 	char **bodies;            /* rendered pages, owned */
 	size_t nbodies, bodies_cap;
@@ -131,10 +162,13 @@ load_source(int fd, const char *path, struct source *src, const char **why)
 
 	base = base != NULL ? base + 1 : path;
 	slen = strlen(base);
-	if (slen > 4 && strcmp(base + slen - 4, ".txt") == 0)
-		slen -= 4;
 	memset(src, 0, sizeof(*src));
 	*why = NULL;
+	/* Named on the command line, any other name is read as text. */
+	if ((src->kind = kind_of(base)) != NULL)
+		slen -= strlen(src->kind->ext);
+	else
+		src->kind = &source_kinds[0];
 	/* Dotfiles are private; links percent-encode any other name. */
 	if (slen == 0 || base[0] == '.')
 		*why = "a hidden or empty name is not an article";
@@ -147,7 +181,7 @@ load_source(int fd, const char *path, struct source *src, const char **why)
 	}
 	if (read_fd(fd, &src->bytes, &src->len, why) == -1)
 		return -1;
-	if ((src->article = article_parse(src->bytes, src->len, why)) ==
+	if ((src->article = src->kind->parse(src->bytes, src->len, why)) ==
 	    NULL) {
 		free(src->bytes);
 		src->bytes = NULL;
@@ -283,15 +317,15 @@ render_article(struct pages *p, const struct gemtext_site *site, size_t i)
 	    src->slug) == -1 ||
 	    add_rendered(p, path, &buf, gemtext_full(site, i, &buf)) == -1)
 		return -1;
-	/* Its gemtext pages speak its language (the .txt is added after). */
+	/* Its gemtext pages speak its language (the source is added after). */
 	if (src->article->lang != NULL &&
 	    lang_param(src->article->lang, src->lang, sizeof(src->lang)) == 0)
 		for (s = first; s < p->n; s++)
 			p->v[s].lang = src->lang;
-	if (format_path(path, sizeof(path), "%s%s.txt", p->prefix,
-	    src->slug) == -1)
+	if (format_path(path, sizeof(path), "%s%s%s", p->prefix,
+	    src->slug, src->kind->ext) == -1)
 		return -1;
-	return add_page(p, path, MIME_SOURCE, src->bytes, src->len, 0);
+	return add_page(p, path, src->kind->mime, src->bytes, src->len, 0);
 }
 
 /* Renders the table from p->sources, then drops the parsed articles. */
@@ -314,6 +348,7 @@ render_all(struct pages *p, const char *lang)
 	for (i = 0; i < p->nsources; i++) {
 		entries[i].slug = p->sources[i].slug;
 		entries[i].article = p->sources[i].article;
+		entries[i].source_ext = p->sources[i].kind->ext;
 	}
 	site.lang = lang;
 	site.entries = entries;
@@ -423,7 +458,8 @@ keep_source(struct pages *p, size_t *cap, const struct pages *prev,
 	}
 	memcpy(src->bytes, old->bytes, old->len);
 	src->len = old->len;
-	if ((src->article = article_parse(src->bytes, src->len, &why)) ==
+	src->kind = old->kind;
+	if ((src->article = src->kind->parse(src->bytes, src->len, &why)) ==
 	    NULL) {
 		free(src->slug);
 		free(src->bytes);
@@ -506,7 +542,8 @@ static int
 refused(struct pages *p, size_t *cap, const struct pages *prev,
     const char *path, const char *name, const char *why)
 {
-	int kept = keep_source(p, cap, prev, name, strlen(name) - 4);
+	int kept = keep_source(p, cap, prev, name,
+	    strlen(name) - strlen(kind_of(name)->ext));
 
 	if (kept == -2)
 		return -1;
@@ -515,7 +552,40 @@ refused(struct pages *p, size_t *cap, const struct pages *prev,
 	return 0;
 }
 
-/* Reads every "*.txt" entry of the open folder dir into p. */
+/*
+ * x.txt and x.md would both be the article x: the Markdown one is served
+ * (its structure is written, not guessed), and the other is named in the
+ * log. Sorts p->sources by slug.
+ */
+static void
+drop_twins(struct pages *p, const struct articles_dir *ad)
+{
+	size_t i, keep, drop;
+
+	if (p->nsources > 1)
+		qsort(p->sources, p->nsources, sizeof(*p->sources),
+		    compare_sources);
+	for (i = 1; i < p->nsources; i++) {
+		if (strcmp(p->sources[i - 1].slug, p->sources[i].slug) != 0)
+			continue;
+		keep = p->sources[i].kind->parse == markdown_parse ? i : i - 1;
+		drop = keep == i ? i - 1 : i;
+		log_warn("%s/%s/%s%s and %s%s are the same article: serving "
+		    "%s%s", ad->root, ad->articles, p->sources[drop].slug,
+		    p->sources[drop].kind->ext, p->sources[keep].slug,
+		    p->sources[keep].kind->ext, p->sources[keep].slug,
+		    p->sources[keep].kind->ext);
+		free_source(&p->sources[drop]);
+		if (keep == i)
+			p->sources[i - 1] = p->sources[i];
+		memmove(&p->sources[i], &p->sources[i + 1],
+		    (p->nsources - i - 1) * sizeof(*p->sources));
+		p->nsources--;
+		i--;
+	}
+}
+
+/* Reads every "*.txt" and "*.md" entry of the open folder dir into p. */
 static int
 read_articles(struct pages *p, struct articles_dir *ad, DIR *dir,
     const struct pages *prev)
@@ -523,13 +593,11 @@ read_articles(struct pages *p, struct articles_dir *ad, DIR *dir,
 	char rel[PATH_MAX], path[PATH_MAX * 2];
 	const char *why;
 	struct dirent *de;
-	size_t cap = 0, n;
+	size_t cap = 0;
 	int fd, rc;
 
 	while ((de = readdir(dir)) != NULL) {
-		n = strlen(de->d_name);
-		if (de->d_name[0] == '.' || n <= 4 ||
-		    strcmp(de->d_name + n - 4, ".txt") != 0)
+		if (de->d_name[0] == '.' || kind_of(de->d_name) == NULL)
 			continue;
 		if (format_path(path, sizeof(path), "%s/%s/%s", ad->root,
 		    ad->articles, de->d_name) == -1 ||
@@ -547,6 +615,7 @@ read_articles(struct pages *p, struct articles_dir *ad, DIR *dir,
 		    refused(p, &cap, prev, path, de->d_name, why) == -1))
 			return -1;
 	}
+	drop_twins(p, ad);
 	return 0;
 }
 
@@ -686,7 +755,7 @@ pages_reserved(const struct pages *p, const char *path)
 	slash = strchr(rest, '/');
 	n = strlen(rest);
 	if (slash == NULL)
-		return n >= 4 && strcmp(rest + n - 4, ".txt") == 0;
+		return n > 0 && kind_of(rest) != NULL;
 	return find_source(p, rest, (size_t)(slash - rest)) != NULL;
 }
 

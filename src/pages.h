@@ -9,9 +9,10 @@
  *   PREFIX SLUG/             article index         (also SLUG/index.gmi)
  *   PREFIX SLUG/N.gmi        section N
  *   PREFIX SLUG/all.gmi      the whole article
- *   PREFIX SLUG.txt          the source text, as written
+ *   PREFIX SLUG.txt          the source text, as written (SLUG.md for
+ *                            Markdown, text/markdown)
  *
- * A slug is the file name without ".txt" (not starting with '.': dotfiles
+ * A slug is the file name without ".txt" or ".md" (not starting with '.': dotfiles
  * are never served). Readable ASCII slugs make readable URLs; any other
  * name works too, percent-encoded in links and decoded in requests.
  */
@@ -35,7 +36,8 @@ struct page {
 struct pages;
 
 /*
- * Reads every "*.txt" file directly in root/articles (articles is relative
+ * Reads every "*.txt" and "*.md" file (Markdown, markdown.h) directly in
+ * root/articles (articles is relative
  * to root), in name order, as the capsule's files are served: the folder
  * and each file are opened beneath root's descriptor (beneath.h), so no
  * symbolic link leaving root is followed, and only regular files are read
@@ -43,7 +45,9 @@ struct pages;
  * cannot be read, is not valid UTF-8, or has an unusable name (hidden, or
  * with a control character or bytes that are not UTF-8: a name reaches
  * the log and, untitled, a page's lines) is reported with log_error
- * (naming the file) and left out; it is never served. A missing folder
+ * (naming the file) and left out; it is never served. When x.txt and x.md
+ * both exist, x.md is the article and x.txt is named in a warning (and is
+ * not served either). A missing folder
  * means no articles; one leaving root is reported and means none.
  *
  * prev (a reload or a live update; NULL at start-up) is the table in use,

@@ -424,6 +424,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	other = article_parse(other_src, sizeof(other_src) - 1, &err);
 	CHECK(other != NULL);
 
+	memset(entries, 0, sizeof(entries));
 	entries[0].slug = "fuzzed";
 	entries[0].article = a;
 	entries[1].slug = "other";

@@ -300,8 +300,8 @@ test_tiny_japanese(void **state)
 {
 	struct article *tiny = parse(tiny_src), *other = parse(other_src);
 	struct gemtext_entry entries[] = {
-		{ "tiny", tiny },
-		{ "other", other },
+		{ "tiny", tiny, NULL },
+		{ "other", other, NULL },
 	};
 	struct gemtext_site alone = { "ja", entries, 1 };
 	struct gemtext_site both = { "ja", entries, 2 };
@@ -364,8 +364,8 @@ test_tiny_english(void **state)
 {
 	struct article *tiny = parse(tiny_src), *other = parse(other_src);
 	struct gemtext_entry entries[] = {
-		{ "tiny", tiny },
-		{ "other", other },
+		{ "tiny", tiny, NULL },
+		{ "other", other, NULL },
 	};
 	struct gemtext_site both = { "en", entries, 2 };
 
@@ -393,7 +393,7 @@ test_labels_by_language(void **state)
 		{ "en", 0 }, { "en-US", 0 }, { "fr", 0 }, { "", 0 },
 	};
 	struct article *tiny = parse(tiny_src);
-	struct gemtext_entry entry = { "tiny", tiny };
+	struct gemtext_entry entry = { "tiny", tiny, NULL };
 	size_t i;
 
 	(void)state;
@@ -440,7 +440,7 @@ test_related_links(void **state)
 	struct article *c = parse("title: 記事C\n本文です。\n");
 	/* tiny in the middle: the links wrap around the list. */
 	struct gemtext_entry entries[] = {
-		{ "b", b }, { "tiny", tiny }, { "c", c },
+		{ "b", b, NULL }, { "tiny", tiny, NULL }, { "c", c, NULL },
 	};
 	struct gemtext_site site = { "ja", entries, 3 };
 	char *sec = render(&site, PAGE_SECTION, 1, 2);
@@ -495,6 +495,7 @@ test_related_at_most_five(void **state)
 	size_t i;
 
 	(void)state;
+	memset(entries, 0, sizeof(entries));
 	/* Labels in the capsule's language: the article's own is taken as
 	 * unknown (its text alone would make it "ja"). */
 	tiny->lang = NULL;
@@ -564,7 +565,7 @@ static void
 test_escapes(void **state)
 {
 	struct article *sym = parse(sym_src);
-	struct gemtext_entry entry = { "sym", sym };
+	struct gemtext_entry entry = { "sym", sym, NULL };
 	struct gemtext_site site = { "ja", &entry, 1 };
 	char *full;
 
@@ -642,7 +643,7 @@ test_preformatted_and_links(void **state)
 		.blocks = code_blocks, .nblocks = 8, .nlead = 0,
 		.sections = code_sections, .nsections = 1,
 	};
-	struct gemtext_entry entry = { "code", &a };
+	struct gemtext_entry entry = { "code", &a, NULL };
 	struct gemtext_site site = { "ja", &entry, 1 };
 	char *full;
 
@@ -681,8 +682,8 @@ test_english_article_in_japanese_capsule(void **state)
 	};
 	struct article *tiny = parse(tiny_src), *other = parse(other_src);
 	struct gemtext_entry entries[] = {
-		{ "tiny", tiny },
-		{ "other", other },
+		{ "tiny", tiny, NULL },
+		{ "other", other, NULL },
 	};
 	struct gemtext_site site = { "ja", entries, 2 };
 	char *idx, *full, *list;
@@ -795,7 +796,7 @@ test_small_articles(void **state)
 	};
 	struct article *tiny = parse(tiny_src);
 	struct gemtext_entry entries[] = {
-		{ "note", &note }, { "one", &one }, { "tiny", tiny },
+		{ "note", &note, NULL }, { "one", &one, NULL }, { "tiny", tiny, NULL },
 	};
 	struct gemtext_site site = { "en", entries, 3 };
 	char *page;
@@ -838,6 +839,7 @@ test_shipped_articles(void **state)
 	char *page;
 
 	(void)state;
+	memset(entries, 0, sizeof(entries));
 	for (i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "capsule/articles/%s.txt", slugs[i]);
 		src[i] = read_all(path, &len[i]);
