@@ -45,7 +45,7 @@ SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        article_blocks.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
-       pem.c
+       pem.c date.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 # The article reader: its passes, named once for every link that needs it.
 ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
@@ -53,7 +53,7 @@ ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
-             test_admission test_pem
+             test_admission test_pem test_date
 FUZZ_TARGETS = request article path config proxy pem
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -139,6 +139,7 @@ $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
 $(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
+$(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
