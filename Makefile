@@ -45,7 +45,7 @@ SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        article_blocks.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
-       pem.c watch.c live.c markdown.c
+       pem.c watch.c live.c markdown.c date.c feed.c export.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 # The article reader: its passes, named once for every link that needs it.
 ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
@@ -58,7 +58,8 @@ MARKDOWN_SRCS = src/markdown.c src/article.c src/article_lines.c \
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
-             test_admission test_pem test_watch test_markdown
+             test_admission test_pem test_watch test_markdown test_date \
+             test_feed
 FUZZ_TARGETS = request article path config proxy pem markdown
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -74,10 +75,11 @@ all: $(BIN)
 BUILD_DEPS = pkg-config:pkg-config openssl:libssl-dev libmagic:libmagic-dev \
              inih:libinih-dev md4c:libmd4c-dev
 # haproxy (tests/integration/test_haproxy.py) is named by its path: /usr/sbin
-# is often not in a user's PATH.
+# is often not in a user's PATH. py-M: a module of Debian's /usr/bin/python3
+# (feedparser reads the Atom feed in tests/integration/test_feed.py).
 TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl \
             cmd-/usr/sbin/haproxy:haproxy cmd-mandoc:mandoc \
-            cmd-systemd-analyze:systemd
+            cmd-systemd-analyze:systemd py-feedparser:python3-feedparser
 FUZZ_DEPS = cmd-clang:clang
 
 define install_missing
@@ -86,6 +88,7 @@ define install_missing
 		what=$${pair%%:*}; pkg=$${pair##*:}; \
 		case $$what in \
 		cmd-*) command -v $${what#cmd-} >/dev/null 2>&1 || missing="$$missing $$pkg" ;; \
+		py-*) /usr/bin/python3 -c "import $${what#py-}" >/dev/null 2>&1 || missing="$$missing $$pkg" ;; \
 		pkg-config) command -v pkg-config >/dev/null 2>&1 || missing="$$missing $$pkg" ;; \
 		*) pkg-config --exists $$what 2>/dev/null || missing="$$missing $$pkg" ;; \
 		esac; \
@@ -145,6 +148,8 @@ $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
 $(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
 $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(BUILD)/config.o
+$(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
+$(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/gemtext.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_markdown: $(BUILD)/tests/test_markdown.o $(BUILD)/gemtext.o $(MARKDOWN_OBJS)
@@ -157,7 +162,7 @@ $(BUILD)/fuzz/%.o: tests/fuzz/%.c | deps
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 $(BUILD)/fuzz/replay_request: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
-$(BUILD)/fuzz/replay_article: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_article.o $(ARTICLE_OBJS) $(BUILD)/gemtext.o $(BUILD)/utf8.o
+$(BUILD)/fuzz/replay_article: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_article.o $(ARTICLE_OBJS) $(BUILD)/gemtext.o $(BUILD)/feed.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_path: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_path.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o $(BUILD)/config.o
 $(BUILD)/fuzz/replay_proxy: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_proxy.o $(BUILD)/proxy.o
@@ -190,15 +195,16 @@ stress: $(BIN) | test-deps
 	KIZUNA_STRESS=1 KIZUNA_BIN=$(CURDIR)/$(BIN) python3 -m unittest discover -s tests/integration -p 'test_faults.py' -v
 
 # The rendered pages of the shipped articles, checked in and compared byte
-# for byte. After a deliberate change: make golden, then read the diff.
-GOLDEN_INPUTS = $(sort $(wildcard capsule/articles/*.txt))
+# for byte: the folder converted as a whole (list, feed, the capsule's
+# title from capsule/index.gmi). After a deliberate change: make golden,
+# then read the diff.
 # A second set: Markdown articles with every construct (tests/golden-markdown).
 GOLDEN_MD_INPUTS = $(sort $(wildcard tests/golden-markdown/input/*.md))
 
 golden-check: $(BIN)
 	@rm -rf $(BUILD)/golden $(BUILD)/golden-markdown
 	@mkdir -p $(BUILD)/golden $(BUILD)/golden-markdown
-	./$(BIN) convert -o $(BUILD)/golden $(GOLDEN_INPUTS)
+	./$(BIN) convert -o $(BUILD)/golden capsule/articles
 	./$(BIN) convert -o $(BUILD)/golden-markdown $(GOLDEN_MD_INPUTS)
 	diff -r tests/golden $(BUILD)/golden && \
 	diff -r tests/golden-markdown/pages $(BUILD)/golden-markdown && \
@@ -207,7 +213,7 @@ golden-check: $(BIN)
 golden: $(BIN)
 	rm -rf tests/golden tests/golden-markdown/pages
 	mkdir -p tests/golden tests/golden-markdown/pages
-	./$(BIN) convert -o tests/golden $(GOLDEN_INPUTS)
+	./$(BIN) convert -o tests/golden capsule/articles
 	./$(BIN) convert -o tests/golden-markdown/pages $(GOLDEN_MD_INPUTS)
 
 # The article reader against the development corpus: tests/corpus holds
@@ -329,7 +335,9 @@ $(BUILD)/bench/%.o: tests/bench/%.c | deps
 	@mkdir -p $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
-$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(MARKDOWN_OBJS) $(BUILD)/gemtext.o $(BUILD)/log.o $(BUILD)/config.o $(BUILD)/beneath.o
+$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o \
+    $(MARKDOWN_OBJS) $(BUILD)/gemtext.o $(BUILD)/feed.o $(BUILD)/date.o \
+    $(BUILD)/url.o $(BUILD)/log.o $(BUILD)/config.o $(BUILD)/beneath.o
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench/loadgen: $(BUILD)/bench/loadgen.o
@@ -348,7 +356,7 @@ FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c src/utf8.c
-build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/article_lines.c src/article_style.c src/article_decor.c src/article_heading.c src/article_blocks.c src/gemtext.c src/utf8.c
+build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/article_lines.c src/article_style.c src/article_decor.c src/article_heading.c src/article_blocks.c src/gemtext.c src/feed.c src/utf8.c
 build/fuzz/fuzz_path: tests/fuzz/fuzz_path.c src/url.c src/utf8.c
 build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c src/config.c
 build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c

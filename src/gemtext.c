@@ -19,8 +19,7 @@
 /* Navigation words, in the capsule's or the article's language. */
 struct labels {
 	const char *listing;       /* title of the list of articles */
-	const char *count_one;     /* "%s" title, one section */
-	const char *count_fmt;     /* "%s" title, "%zu" sections */
+	const char *feed;          /* the link to atom.xml */
 	const char *no_articles;
 	const char *contents;
 	const char *previous;
@@ -34,8 +33,7 @@ struct labels {
 
 static const struct labels labels_ja = {
 	.listing = "記事の一覧",
-	.count_one = "%s（全1節）",
-	.count_fmt = "%s（全%zu節）",
+	.feed = "Atom フィード",
 	.no_articles = "まだ記事はありません。",
 	.contents = "目次",
 	.previous = "前へ",
@@ -49,8 +47,7 @@ static const struct labels labels_ja = {
 
 static const struct labels labels_en = {
 	.listing = "Articles",
-	.count_one = "%s (1 section)",
-	.count_fmt = "%s (%zu sections)",
+	.feed = "Atom feed",
 	.no_articles = "No articles yet.",
 	.contents = "Contents",
 	.previous = "Previous",
@@ -122,6 +119,12 @@ put(struct gemtext_buf *out, const char *s, size_t len)
 		return;
 	memcpy(out->data + out->len, s, len);
 	out->len += len;
+}
+
+void
+gemtext_append(struct gemtext_buf *out, const char *s, size_t len)
+{
+	put(out, s, len);
 }
 
 static void
@@ -263,8 +266,8 @@ put_link(struct gemtext_buf *out, const struct article_block *b)
  * (RFC 3986 §2.3) percent-encoded, so a space cannot end the link's URL and
  * a ':' cannot make it look like a scheme.
  */
-static void
-put_slug(struct gemtext_buf *out, const char *slug)
+void
+gemtext_append_segment(struct gemtext_buf *out, const char *slug)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
@@ -306,7 +309,7 @@ put_related(const struct gemtext_site *site, size_t index,
 		i = (index + k) % n;
 		begin(out, last, RUN_LINKS);
 		puts_(out, "=> ../");
-		put_slug(out, site->entries[i].slug);
+		gemtext_append_segment(out, site->entries[i].slug);
 		putf(out, "/ %s: %s\n", lb->related,
 		    title_of(&site->entries[i]));
 	}
@@ -377,30 +380,78 @@ finish(struct gemtext_buf *out)
 	return out->failed ? -1 : 0;
 }
 
+/* Whether text[0..len) is a "# " line after blank lines alone. */
+static int
+starts_with_title(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (text[i] == '\n' || text[i] == '\r' ||
+	    text[i] == ' ' || text[i] == '\t'))
+		i++;
+	/* Back to the start of the first line that is not blank. */
+	while (i > 0 && text[i - 1] != '\n')
+		i--;
+	return len - i >= 2 && text[i] == '#' && text[i + 1] == ' ';
+}
+
+/*
+ * The author's intro as written, so that what follows stays list lines: a
+ * final newline, and a preformatted block it leaves open closed.
+ */
+static void
+put_intro(struct gemtext_buf *out, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *eol;
+	int pre = 0;
+
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		if (eol - p >= 3 && memcmp(p, "```", 3) == 0)
+			pre = !pre;
+		if (eol == end)
+			break;
+	}
+	put(out, text, len);
+	if (len > 0 && text[len - 1] != '\n')
+		puts_(out, "\n");
+	if (pre)
+		puts_(out, "```\n");
+}
+
 int
 gemtext_listing(const struct gemtext_site *site, struct gemtext_buf *out)
 {
 	const struct labels *lb = labels_for(site->lang);
-	size_t i, n;
+	int intro = site->intro != NULL && site->intro_len > 0;
+	size_t i;
 
-	putf(out, "# %s\n\n", lb->listing);
+	if (!intro || !starts_with_title(site->intro, site->intro_len))
+		putf(out, "# %s\n\n", site->title != NULL ? site->title :
+		    lb->listing);
+	if (intro) {
+		put_intro(out, site->intro, site->intro_len);
+		puts_(out, "\n");
+	}
+	if (intro || site->title != NULL)
+		putf(out, "## %s\n\n", lb->listing);
 	if (site->nentries == 0)
 		putf(out, "%s\n", lb->no_articles);
 	for (i = 0; i < site->nentries; i++) {
 		const struct gemtext_entry *e = &site->entries[i];
 
 		puts_(out, "=> ");
-		put_slug(out, e->slug);
+		gemtext_append_segment(out, e->slug);
 		puts_(out, "/ ");
-		/* A one-page article has no count to show. */
-		if ((n = e->article->nsections) == 0)
-			puts_(out, title_of(e));
-		else
-			putf(out, n == 1 ? lb->count_one : lb->count_fmt,
-			    title_of(e), n);
+		/* The gemfeed entry: a label that starts with the date. */
+		if (e->date != NULL)
+			putf(out, "%s ", e->date);
+		put_inline(out, title_of(e), strlen(title_of(e)));
 		puts_(out, "\n");
 	}
-	putf(out, "\n=> ../ %s\n", lb->home);
+	putf(out, "\n=> atom.xml %s\n", lb->feed);
+	putf(out, "=> ../ %s\n", lb->home);
 	return finish(out);
 }
 
@@ -421,7 +472,7 @@ one_page(const struct gemtext_site *site, size_t index, const char *marker,
 	put_blocks(site, index, 0, e->article->nblocks, marker, out, &last);
 	begin(out, &last, RUN_NAV);
 	puts_(out, "=> ../");
-	put_slug(out, e->slug);
+	gemtext_append_segment(out, e->slug);
 	putf(out, "%s %s\n", e->source_ext != NULL ? e->source_ext : ".txt",
 	    lb->source);
 	putf(out, "=> ../ %s\n", lb->all_articles);
@@ -451,7 +502,7 @@ gemtext_article_index(const struct gemtext_site *site, size_t index,
 	begin(out, &last, RUN_NAV);
 	putf(out, "=> all.gmi %s\n", lb->full);
 	puts_(out, "=> ../");
-	put_slug(out, e->slug);
+	gemtext_append_segment(out, e->slug);
 	putf(out, "%s %s\n", e->source_ext != NULL ? e->source_ext : ".txt",
 	    lb->source);
 	putf(out, "=> ../ %s\n", lb->all_articles);

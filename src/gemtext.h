@@ -4,9 +4,8 @@
  * Pages and their URLs (relative links only, so an exported capsule works
  * under any path and on any server):
  *
- *   articles/index.gmi        the list of articles: title, section count
- *                             ("1 section", "3 sections"; none when the
- *                             article has no sections), link
+ *   articles/index.gmi        the list of articles, newest first: a
+ *                             gemfeed (see gemtext_listing)
  *   articles/SLUG/index.gmi   title, lead, table of contents, full page link
  *   articles/SLUG/N.gmi       section N (1-based), with previous/next/contents
  *   articles/SLUG/all.gmi     the whole article on one page: "# " title,
@@ -53,6 +52,7 @@ struct gemtext_entry {
 	const struct article *article;
 	const char *source_ext; /* the source's URL: SLUG + this (".md");
 	                           NULL is ".txt" */
+	const char *date;     /* "YYYY-MM-DD" (date.h), or NULL: undated */
 };
 
 /* Everything a page may link to. Borrowed for the call. */
@@ -61,12 +61,36 @@ struct gemtext_site {
 	                                        "ja,en", ... */
 	const struct gemtext_entry *entries; /* every article, in list order */
 	size_t nentries;
+	const char *title;   /* the capsule's title (one line), or NULL */
+	const char *intro;   /* the author's own gemtext for the top of the
+	                        list (articles/index.gmi), or NULL */
+	size_t intro_len;
 };
 
 /*
  * Each renderer appends one page to out and returns 0, or -1 when out of
  * memory (out->failed is then set). index is the article's position in
  * site->entries; section is 1-based.
+ */
+/*
+ * The list is a gemfeed ("Subscribing to Gemini pages", the companion
+ * specification): its first "# " heading is the feed's title, and each
+ * article is a link whose label starts with its date:
+ *
+ *   # TITLE                   the capsule's title (else the "Articles"
+ *                             label), unless the intro's first line that
+ *                             is not blank is a "# " heading: the author's
+ *                             title then stands
+ *   INTRO                     the author's text as written (a newline
+ *                             added at its end if missing, a preformatted
+ *                             block left open closed)
+ *   ## Articles               when there is a title or an intro
+ *   => SLUG/ YYYY-MM-DD TITLE one per entry, in site order ("=> SLUG/
+ *                             TITLE" for an undated one)
+ *   => atom.xml Atom feed
+ *   => ../ Home
+ *
+ * Headings and labels follow the capsule's language (記事の一覧, ホーム).
  */
 int gemtext_listing(const struct gemtext_site *site, struct gemtext_buf *out);
 int gemtext_article_index(const struct gemtext_site *site, size_t index,
@@ -75,5 +99,14 @@ int gemtext_section(const struct gemtext_site *site, size_t index,
     size_t section, struct gemtext_buf *out);
 int gemtext_full(const struct gemtext_site *site, size_t index,
     struct gemtext_buf *out);
+
+/* Appends s[0..len) to out (for other renderers: feed.h). */
+void gemtext_append(struct gemtext_buf *out, const char *s, size_t len);
+
+/*
+ * Appends slug as one URL path segment: all but RFC 3986's unreserved
+ * characters percent-encoded.
+ */
+void gemtext_append_segment(struct gemtext_buf *out, const char *slug);
 
 #endif

@@ -3,7 +3,7 @@
  *
  *   kizuna [-c FILE]       serve the capsule described by FILE
  *   kizuna -t [-c FILE]    check FILE (and the certificate) and exit
- *   kizuna convert [-o DIR] [--lang TAG] FILE...
+ *   kizuna convert [-o DIR] [--lang TAG] [--url URL] FOLDER | FILE...
  *                          write the article pages as files under DIR
  *   kizuna -V | -h         version | usage
  *
@@ -11,6 +11,7 @@
  * configuration, certificate or usage error.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <signal.h>
@@ -21,18 +22,22 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "export.h"
 #include "log.h"
 #include "pages.h"
 #include "server.h"
 #include "site.h"
 #include "systemd.h"
 #include "tls.h"
+#include "url.h"
 
 #ifndef KIZUNA_VERSION
 #define KIZUNA_VERSION "0.1.0"
 #endif
 
 #define DEFAULT_CONFIG "config.ini"
+/* Where an exported feed's links point unless --url says. */
+#define DEFAULT_URL "gemini://localhost/"
 
 enum { EXIT_RUNTIME = 1, EXIT_CONFIG = 2 };
 
@@ -42,12 +47,16 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: kizuna [-c FILE]      serve the capsule\n"
 	    "       kizuna -t [-c FILE]   check the configuration and exit\n"
-	    "       kizuna convert [-o DIR] [--lang TAG] FILE...\n"
+	    "       kizuna convert [-o DIR] [--lang TAG] [--url URL] "
+	    "FOLDER | FILE...\n"
 	    "                             write article pages under DIR "
-	    "(default .)\n"
+	    "(default .),\n"
+	    "                             the feed's links under URL "
+	    "(default %s)\n"
 	    "       kizuna -V             print the version\n"
 	    "       kizuna -h             print this help\n"
-	    "FILE defaults to %s in the current directory.\n", DEFAULT_CONFIG);
+	    "FILE defaults to %s in the current directory.\n", DEFAULT_URL,
+	    DEFAULT_CONFIG);
 }
 
 static int
@@ -204,28 +213,100 @@ serve(const struct config *cfg)
 	return rc == 0 ? 0 : EXIT_RUNTIME;
 }
 
-/* kizuna convert [-o DIR] [--lang TAG] FILE... */
+/*
+ * --url: a gemini:// URL with a host, ending in '/' (added if missing);
+ * the host (brackets off) names the feed's author. Returns 0 or -1.
+ */
+static int
+convert_url(const char *arg, char *url, size_t urlsize, char *host,
+    size_t hostsize)
+{
+	const char *h, *end;
+	size_t n = strlen(arg);
+
+	if (strncmp(arg, "gemini://", 9) != 0 || n + 2 > urlsize)
+		return -1;
+	h = arg + 9;
+	if (*h == '[') {
+		if ((end = strchr(h, ']')) == NULL)
+			return -1;
+		h++;
+	} else
+		end = h + strcspn(h, ":/?#");
+	if (end == h || (size_t)(end - h) >= hostsize ||
+	    strpbrk(arg, " \t?#") != NULL)
+		return -1;
+	memcpy(host, h, (size_t)(end - h));
+	host[end - h] = '\0';
+	snprintf(url, urlsize, "%s%s", arg, arg[n - 1] == '/' ? "" : "/");
+	return 0;
+}
+
+/*
+ * A folder: its articles, intro and the capsule's title around it, read
+ * as the server reads them (root: the folder's parent). Returns NULL
+ * (logged) on any unusable file.
+ */
+static struct pages *
+convert_folder(const char *folder, const struct pages_options *opt)
+{
+	char *real, *slash;
+	struct pages *pages;
+
+	if ((real = realpath(folder, NULL)) == NULL) {
+		log_error("%s: %s", folder, strerror(errno));
+		return NULL;
+	}
+	slash = strrchr(real, '/');
+	if (slash == real || slash == NULL) {
+		log_error("%s: the articles folder cannot be the root of the "
+		    "file system", folder);
+		free(real);
+		return NULL;
+	}
+	*slash = '\0';
+	pages = pages_load_dir(real, slash + 1, opt);
+	free(real);
+	return pages;
+}
+
+static int
+is_folder(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* kizuna convert [-o DIR] [--lang TAG] [--url URL] FOLDER | FILE... */
 static int
 convert(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "lang", required_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "url", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ".", *lang = "ja";
+	const char *dir = ".", *url_arg = DEFAULT_URL;
+	char url[URL_MAX + 2], host[256];
+	struct pages_options opt = { "ja", NULL, NULL, 1, NULL };
 	struct pages *pages;
-	int opt, rc;
+	int opt_c, rc, folder, i;
 
 	log_init(CONFIG_LOG_INFO, "off", (uid_t)-1, (gid_t)-1);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:l:", longopts, NULL)) != -1) {
-		switch (opt) {
+	while ((opt_c = getopt_long(argc, argv, "o:l:u:", longopts, NULL)) !=
+	    -1) {
+		switch (opt_c) {
 		case 'o':
 			dir = optarg;
 			break;
 		case 'l':
-			lang = optarg;
+			opt.lang = optarg;
+			break;
+		case 'u':
+			url_arg = optarg;
 			break;
 		default:
 			usage(stderr);
@@ -236,13 +317,34 @@ convert(int argc, char **argv)
 		usage(stderr);
 		return EXIT_CONFIG;
 	}
-	pages = pages_load_files(argv + optind, (size_t)(argc - optind), lang);
-	if (pages == NULL)
+	if (convert_url(url_arg, url, sizeof(url), host, sizeof(host)) == -1) {
+		log_error("--url %s: not a gemini:// URL with a host (say "
+		    "gemini://example.org/)", url_arg);
 		return EXIT_CONFIG;
-	rc = pages_export(pages, dir);
+	}
+	opt.url = url;
+	opt.host = host;
+	folder = argc - optind == 1 && is_folder(argv[optind]);
+	for (i = optind; !folder && i < argc; i++)
+		if (is_folder(argv[i])) {
+			log_error("%s: a folder: give one folder alone, or "
+			    "files", argv[i]);
+			return EXIT_CONFIG;
+		}
+	pages = folder ? convert_folder(argv[optind], &opt) :
+	    pages_load_files(argv + optind, (size_t)(argc - optind), &opt);
+	if (pages == NULL) {
+		log_error("nothing written");
+		return EXIT_CONFIG;
+	}
+	rc = export_pages(pages, dir, argv + optind, (size_t)(argc - optind),
+	    !folder);
 	if (rc == 0)
-		log_info("wrote %zu pages of %zu articles under %s/articles/",
-		    pages_count(pages), pages_articles(pages), dir);
+		log_info("wrote %zu pages of %zu articles under %s%s",
+		    pages_count(pages), pages_articles(pages), dir,
+		    pages_prefix(pages));
+	else
+		log_error("nothing written");
 	pages_free(pages);
 	return rc == 0 ? 0 : EXIT_RUNTIME;
 }

@@ -18,9 +18,12 @@
 
 #include "article.h"
 #include "beneath.h"
+#include "date.h"
+#include "feed.h"
 #include "gemtext.h"
 #include "log.h"
 #include "markdown.h"
+#include "url.h"
 #include "utf8.h"
 
 /* Larger is not an article someone wrote: refuse rather than exhaust memory. */
@@ -28,6 +31,10 @@
 
 #define MIME_GEMTEXT "text/gemini; charset=utf-8"
 #define MIME_SOURCE "text/plain; charset=utf-8"
+#define MIME_ATOM "application/atom+xml"
+
+/* The capsule's title is one line of its home page: read no more. */
+#define TITLE_SCAN_BYTES (64 * 1024)
 
 /*
  * The kinds of article file: the name's ending, how its source is served,
@@ -66,6 +73,7 @@ struct source {
 	struct article *article;
 	const struct source_kind *kind;
 	char lang[40];            /* its pages' lang parameter, or "" */
+	char date[DATE_SIZE];     /* front matter, else the file's mtime */
 };
 
 struct pages {
@@ -76,6 +84,11 @@ struct pages {
 	size_t nsources;
 	char **bodies;            /* rendered pages, owned */
 	size_t nbodies, bodies_cap;
+	struct pages_options opt; /* borrowed: valid while loading only */
+	const char *refusal;      /* ends a message about a file left out */
+	char *intro;              /* the author's articles/index.gmi, or NULL */
+	size_t intro_len;
+	char *title;              /* the capsule's title, or NULL */
 };
 
 /* snprintf that refuses to cut: a cut path would name another page. */
@@ -96,7 +109,8 @@ format_path(char *dst, size_t size, const char *fmt, ...)
  * -1 with *why set.
  */
 static int
-read_fd(int fd, char **bytes, size_t *len, const char **why)
+read_fd(int fd, char **bytes, size_t *len, long long *mtime,
+    const char **why)
 {
 	struct stat sb;
 	size_t got = 0;
@@ -127,6 +141,7 @@ read_fd(int fd, char **bytes, size_t *len, const char **why)
 	close(fd);
 	*bytes = buf;
 	*len = got;
+	*mtime = (long long)sb.st_mtime;
 	return 0;
 }
 
@@ -150,6 +165,22 @@ name_is_printable(const char *name)
 }
 
 /*
+ * The article's date: its front matter's when that is a real day, else
+ * the day its file was last changed (UTC), else the epoch's.
+ */
+static void
+set_date(struct source *src, long long mtime)
+{
+	struct date d = { 1970, 1, 1 };
+	const char *why;
+
+	if (src->article->date == NULL ||
+	    date_parse(src->article->date, &d, &why) == -1)
+		(void)date_from_epoch(mtime, &d);
+	date_format(&d, src->date);
+}
+
+/*
  * Reads and parses the article open at fd (which it closes) into src;
  * path names it, and its last component gives the slug. Returns 0, or -1
  * with *why set (the caller logs it with the file's name).
@@ -158,6 +189,7 @@ static int
 load_source(int fd, const char *path, struct source *src, const char **why)
 {
 	const char *base = strrchr(path, '/');
+	long long mtime = 0;
 	size_t slen;
 
 	base = base != NULL ? base + 1 : path;
@@ -179,7 +211,7 @@ load_source(int fd, const char *path, struct source *src, const char **why)
 		close(fd);
 		return -1;
 	}
-	if (read_fd(fd, &src->bytes, &src->len, why) == -1)
+	if (read_fd(fd, &src->bytes, &src->len, &mtime, why) == -1)
 		return -1;
 	if ((src->article = src->kind->parse(src->bytes, src->len, why)) ==
 	    NULL) {
@@ -194,6 +226,7 @@ load_source(int fd, const char *path, struct source *src, const char **why)
 		free(src->bytes);
 		return -1;
 	}
+	set_date(src, mtime);
 	return 0;
 }
 
@@ -260,10 +293,20 @@ compare_pages(const void *a, const void *b)
 }
 
 static int
-compare_sources(const void *a, const void *b)
+compare_slugs(const void *a, const void *b)
 {
 	return strcmp(((const struct source *)a)->slug,
 	    ((const struct source *)b)->slug);
+}
+
+/* The list's order: newest first, then by slug, so it is stable. */
+static int
+compare_sources(const void *a, const void *b)
+{
+	int c = strcmp(((const struct source *)b)->date,
+	    ((const struct source *)a)->date);
+
+	return c != 0 ? c : compare_slugs(a, b);
 }
 
 /*
@@ -328,9 +371,36 @@ render_article(struct pages *p, const struct gemtext_site *site, size_t i)
 	return add_page(p, path, src->kind->mime, src->bytes, src->len, 0);
 }
 
+/*
+ * PREFIX atom.xml. Its links are absolute: the capsule's URL, then the
+ * prefix percent-encoded as a path.
+ */
+static int
+render_feed(struct pages *p, const struct gemtext_site *site)
+{
+	char url[PATH_MAX * 3 + 256], path[PATH_MAX];
+	struct gemtext_buf buf;
+	struct feed f;
+	size_t n;
+
+	n = (size_t)snprintf(url, sizeof(url), "%s", p->opt.url);
+	if (n >= sizeof(url) || n == 0 || url[n - 1] != '/' ||
+	    url_encode_path(p->prefix + 1, url + n, sizeof(url) - n) == -1 ||
+	    format_path(path, sizeof(path), "%satom.xml", p->prefix) == -1)
+		return -1;
+	f.site = site;
+	f.url = url;
+	f.author = p->opt.host;
+	memset(&buf, 0, sizeof(buf));
+	if (add_rendered(p, path, &buf, feed_atom(&f, &buf)) == -1)
+		return -1;
+	p->v[p->n - 1].mime = MIME_ATOM;
+	return 0;
+}
+
 /* Renders the table from p->sources, then drops the parsed articles. */
 static int
-render_all(struct pages *p, const char *lang)
+render_all(struct pages *p)
 {
 	struct gemtext_entry *entries;
 	struct gemtext_site site;
@@ -349,14 +419,19 @@ render_all(struct pages *p, const char *lang)
 		entries[i].slug = p->sources[i].slug;
 		entries[i].article = p->sources[i].article;
 		entries[i].source_ext = p->sources[i].kind->ext;
+		entries[i].date = p->sources[i].date;
 	}
-	site.lang = lang;
+	memset(&site, 0, sizeof(site));
+	site.lang = p->opt.lang;
 	site.entries = entries;
 	site.nentries = p->nsources;
+	site.title = p->title;
+	site.intro = p->intro;
+	site.intro_len = p->intro_len;
 
 	memset(&buf, 0, sizeof(buf));
 	if (add_rendered(p, p->prefix, &buf, gemtext_listing(&site, &buf)) ==
-	    -1)
+	    -1 || render_feed(p, &site) == -1)
 		goto out;
 	if (format_path(path, sizeof(path), "%sindex.gmi", p->prefix) == -1 ||
 	    add_page(p, path, MIME_GEMTEXT, buf.data, buf.len, 1) == -1)
@@ -379,7 +454,7 @@ out:
 }
 
 static struct pages *
-pages_new(const char *prefix)
+pages_new(const char *prefix, const struct pages_options *opt)
 {
 	struct pages *p;
 
@@ -388,6 +463,8 @@ pages_new(const char *prefix)
 		return NULL;
 	}
 	snprintf(p->prefix, sizeof(p->prefix), "%s", prefix);
+	p->opt = *opt;
+	p->refusal = opt->strict ? "" : ": not served";
 	return p;
 }
 
@@ -459,6 +536,7 @@ keep_source(struct pages *p, size_t *cap, const struct pages *prev,
 	memcpy(src->bytes, old->bytes, old->len);
 	src->len = old->len;
 	src->kind = old->kind;
+	memcpy(src->date, old->date, sizeof(src->date));
 	if ((src->article = src->kind->parse(src->bytes, src->len, &why)) ==
 	    NULL) {
 		free(src->slug);
@@ -547,8 +625,8 @@ refused(struct pages *p, size_t *cap, const struct pages *prev,
 
 	if (kept == -2)
 		return -1;
-	log_error("%s: %s: %s", path, why, kept ? "keeping the pages read "
-	    "before" : "not served");
+	log_error("%s: %s%s", path, why, kept ? ": keeping the pages read "
+	    "before" : p->refusal);
 	return 0;
 }
 
@@ -587,8 +665,7 @@ drop_twins(struct pages *p, const struct articles_dir *ad)
 
 /* Reads every "*.txt" and "*.md" entry of the open folder dir into p. */
 static int
-read_articles(struct pages *p, struct articles_dir *ad, DIR *dir,
-    const struct pages *prev)
+read_articles(struct pages *p, struct articles_dir *ad, DIR *dir)
 {
 	char rel[PATH_MAX], path[PATH_MAX * 2];
 	const char *why;
@@ -603,25 +680,118 @@ read_articles(struct pages *p, struct articles_dir *ad, DIR *dir,
 		    ad->articles, de->d_name) == -1 ||
 		    format_path(rel, sizeof(rel), "%s/%s", ad->articles,
 		    de->d_name) == -1) {
-			log_error("%s/%s/%s: path too long: not served",
-			    ad->root, ad->articles, de->d_name);
+			log_error("%s/%s/%s: path too long%s", ad->root,
+			    ad->articles, de->d_name, p->refusal);
+			if (p->opt.strict)
+				return -1;
 			continue;
 		}
 		if ((fd = open_article(ad, rel, &why)) == -1)
 			rc = -1;
 		else
 			rc = add_source(p, &cap, fd, path, &why);
-		if (rc == -2 || (rc == -1 &&
-		    refused(p, &cap, prev, path, de->d_name, why) == -1))
+		if (rc == -2)
+			return -1;
+		/* Served, a bad file is left out, or keeps the pages read
+		 * before; converted, it stops all. */
+		if (rc == -1 && p->opt.strict) {
+			log_error("%s: %s%s", path, why, p->refusal);
+			return -1;
+		}
+		if (rc == -1 && refused(p, &cap, p->opt.prev, path, de->d_name,
+		    why) == -1)
 			return -1;
 	}
 	drop_twins(p, ad);
 	return 0;
 }
 
+/*
+ * Reads the regular UTF-8 file rel beneath the root whole into *bytes, or
+ * leaves it NULL when there is none. Returns -1 (logged, naming the file)
+ * when it is there but unusable, else 0.
+ */
+static int
+read_extra(const struct pages *p, struct articles_dir *ad, const char *rel,
+    char **bytes, size_t *len)
+{
+	const char *why = NULL;
+	long long mtime;
+	int fd;
+
+	*bytes = NULL;
+	if ((fd = open_article(ad, rel, &why)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+	} else if (read_fd(fd, bytes, len, &mtime, &why) == 0 &&
+	    !utf8_is_valid(*bytes, *len)) {
+		why = "not valid UTF-8";
+		free(*bytes);
+		*bytes = NULL;
+	}
+	if (*bytes != NULL)
+		return 0;
+	log_error("%s/%s: %s%s", ad->root, rel, why,
+	    p->opt.strict ? "" : ": left out");
+	return -1;
+}
+
+/*
+ * The capsule's title: the first "# " line of its home page (root
+ * index.gmi), without the marker and surrounding blanks, when it holds
+ * no control character; else none, and the host name stands in.
+ */
+static void
+read_title(struct pages *p, struct articles_dir *ad)
+{
+	char *bytes, *line, *eol, *end;
+	size_t len;
+
+	if (read_extra(p, ad, "index.gmi", &bytes, &len) == -1 ||
+	    bytes == NULL)
+		return;
+	end = bytes + (len < TITLE_SCAN_BYTES ? len : TITLE_SCAN_BYTES);
+	for (line = bytes; line < end; line = eol + 1) {
+		if ((eol = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			eol = end;
+		if (eol - line < 2 || line[0] != '#' || line[1] != ' ')
+			continue;
+		line += 2;
+		while (line < eol && (*line == ' ' || *line == '\t'))
+			line++;
+		while (eol > line && (eol[-1] == ' ' || eol[-1] == '\t' ||
+		    eol[-1] == '\r'))
+			eol--;
+		*eol = '\0';
+		if (eol > line && name_is_printable(line))
+			p->title = strdup(line);
+		break;
+	}
+	free(bytes);
+}
+
+/*
+ * The author's intro (articles/index.gmi) and the capsule's title, for the
+ * top of the list. Served, an unusable intro is left out (logged);
+ * converted, it fails the load.
+ */
+static int
+read_list_texts(struct pages *p, struct articles_dir *ad)
+{
+	char rel[PATH_MAX];
+
+	read_title(p, ad);
+	if (format_path(rel, sizeof(rel), "%s/index.gmi", ad->articles) == -1)
+		return p->opt.strict ? -1 : 0;
+	if (read_extra(p, ad, rel, &p->intro, &p->intro_len) == -1 &&
+	    p->opt.strict)
+		return -1;
+	return 0;
+}
+
 struct pages *
-pages_load_dir(const char *root, const char *articles, const char *lang,
-    const struct pages *prev)
+pages_load_dir(const char *root, const char *articles,
+    const struct pages_options *opt)
 {
 	struct articles_dir ad = { root, articles, -1, 0 };
 	char prefix[PATH_MAX];
@@ -633,27 +803,30 @@ pages_load_dir(const char *root, const char *articles, const char *lang,
 		log_error("%s/%s: path too long", root, articles);
 		return NULL;
 	}
-	if ((p = pages_new(prefix)) == NULL)
+	if ((p = pages_new(prefix, opt)) == NULL)
 		return NULL;
-	if ((ad.rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((ad.rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		log_error("capsule root %s: %s", root, strerror(errno));
-	else if ((fd = articles_open(&ad, articles, O_RDONLY | O_DIRECTORY |
+		rc = opt->strict ? -1 : 0;
+	} else if ((fd = articles_open(&ad, articles, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | O_NONBLOCK)) == -1) {
 		/* No folder, no articles; one leaving the root is refused. */
-		if (errno != ENOENT)
-			log_error("%s/%s: %s: no articles served", root,
-			    articles, errno == EXDEV ? "a link leaving the "
-			    "capsule root" : strerror(errno));
+		if (errno != ENOENT || opt->strict)
+			log_error("%s/%s: %s%s", root, articles, errno == EXDEV ?
+			    "a link leaving the capsule root" : strerror(errno),
+			    opt->strict ? "" : ": no articles served");
+		rc = opt->strict ? -1 : 0;
 	} else if ((dir = fdopendir(fd)) == NULL) {
 		log_error("%s/%s: %s", root, articles, strerror(errno));
 		close(fd);
-	} else
-		rc = read_articles(p, &ad, dir, prev);
+		rc = opt->strict ? -1 : 0;
+	} else if ((rc = read_articles(p, &ad, dir)) == 0)
+		rc = read_list_texts(p, &ad);
 	if (dir != NULL)
 		closedir(dir);
 	if (ad.rootfd != -1)
 		close(ad.rootfd);
-	if (rc == -1 || render_all(p, lang) == -1) {
+	if (rc == -1 || render_all(p) == -1) {
 		pages_free(p);
 		return NULL;
 	}
@@ -662,14 +835,15 @@ pages_load_dir(const char *root, const char *articles, const char *lang,
 
 /* Files named by the author on the command line are read as named. */
 struct pages *
-pages_load_files(char *const *files, size_t nfiles, const char *lang)
+pages_load_files(char *const *files, size_t nfiles,
+    const struct pages_options *opt)
 {
 	struct pages *p;
 	const char *why = NULL;
 	size_t i, cap = 0;
 	int fd, rc;
 
-	if ((p = pages_new("/articles/")) == NULL)
+	if ((p = pages_new("/articles/", opt)) == NULL)
 		return NULL;
 	for (i = 0; i < nfiles; i++) {
 		fd = open(files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY |
@@ -678,7 +852,7 @@ pages_load_files(char *const *files, size_t nfiles, const char *lang)
 			why = strerror(errno);
 		rc = fd == -1 ? -1 : add_source(p, &cap, fd, files[i], &why);
 		if (rc == -1)
-			log_error("%s: %s: not served", files[i], why);
+			log_error("%s: %s%s", files[i], why, p->refusal);
 		if (rc != 0) {
 			pages_free(p);
 			return NULL;
@@ -686,7 +860,7 @@ pages_load_files(char *const *files, size_t nfiles, const char *lang)
 	}
 	if (p->nsources > 1)
 		qsort(p->sources, p->nsources, sizeof(*p->sources),
-		    compare_sources);
+		    compare_slugs);
 	for (i = 1; i < p->nsources; i++) {
 		if (strcmp(p->sources[i - 1].slug, p->sources[i].slug) == 0) {
 			log_error("two files make the article \"%s\"",
@@ -695,7 +869,7 @@ pages_load_files(char *const *files, size_t nfiles, const char *lang)
 			return NULL;
 		}
 	}
-	if (render_all(p, lang) == -1) {
+	if (render_all(p) == -1) {
 		pages_free(p);
 		return NULL;
 	}
@@ -718,6 +892,8 @@ pages_free(struct pages *p)
 	for (i = 0; i < p->nbodies; i++)
 		free(p->bodies[i]);
 	free(p->bodies);
+	free(p->intro);
+	free(p->title);
 	free(p);
 }
 
@@ -731,6 +907,13 @@ pages_find(const struct pages *p, const char *path)
 	return bsearch(&key, p->v, p->n, sizeof(*p->v), compare_pages);
 }
 
+int
+pages_has_article(const struct pages *p, const char *slug, size_t len)
+{
+	return find_source(p, slug, len) != NULL;
+}
+
+/* The article slug[0..len) of p, or NULL. */
 static const struct source *
 find_source(const struct pages *p, const char *slug, size_t len)
 {
@@ -741,6 +924,20 @@ find_source(const struct pages *p, const char *slug, size_t len)
 		    memcmp(p->sources[i].slug, slug, len) == 0)
 			return &p->sources[i];
 	return NULL;
+}
+
+/* The names an article's own pages take: "", index.gmi, all.gmi, N.gmi. */
+static int
+generated_name(const char *name)
+{
+	size_t i = 0;
+
+	if (name[0] == '\0' || strcmp(name, "index.gmi") == 0 ||
+	    strcmp(name, "all.gmi") == 0)
+		return 1;
+	while (name[i] >= '0' && name[i] <= '9')
+		i++;
+	return i > 0 && strcmp(name + i, ".gmi") == 0;
 }
 
 int
@@ -755,8 +952,12 @@ pages_reserved(const struct pages *p, const char *path)
 	slash = strchr(rest, '/');
 	n = strlen(rest);
 	if (slash == NULL)
-		return n > 0 && kind_of(rest) != NULL;
-	return find_source(p, rest, (size_t)(slash - rest)) != NULL;
+		return (n > 0 && kind_of(rest) != NULL) || n == 0 ||
+		    strcmp(rest, "index.gmi") == 0 ||
+		    strcmp(rest, "atom.xml") == 0;
+	/* The author's files beside an article are theirs. */
+	return pages_has_article(p, rest, (size_t)(slash - rest)) &&
+	    generated_name(slash + 1);
 }
 
 size_t
@@ -776,69 +977,20 @@ pages_articles(const struct pages *p)
 	return p->nsources;
 }
 
-/* Creates every missing folder on the way to the file at path. */
-static int
-make_parents(char *path)
+const char *
+pages_prefix(const struct pages *p)
 {
-	char *slash;
-
-	for (slash = strchr(path + 1, '/'); slash != NULL;
-	    slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
-			*slash = '/';
-			return -1;
-		}
-		*slash = '/';
-	}
-	return 0;
+	return p->prefix;
 }
 
-static int
-write_file(const char *path, const char *body, size_t len)
+size_t
+pages_size(const struct pages *p)
 {
-	size_t done = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1)
-		return -1;
-	while (done < len) {
-		n = write(fd, body + done, len - done);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	return close(fd);
+	return p->n;
 }
 
-int
-pages_export(const struct pages *p, const char *dir)
+const struct page *
+pages_at(const struct pages *p, size_t i)
 {
-	char path[PATH_MAX * 2];
-	const struct page *pg;
-	size_t i, n;
-
-	for (i = 0; i < p->n; i++) {
-		pg = &p->v[i];
-		if (pg->alias)
-			continue;
-		n = strlen(pg->path);
-		if (format_path(path, sizeof(path), "%s%s%s", dir, pg->path,
-		    pg->path[n - 1] == '/' ? "index.gmi" : "") == -1) {
-			log_error("%s%s: path too long", dir, pg->path);
-			return -1;
-		}
-		if (make_parents(path) == -1 ||
-		    write_file(path, pg->body, pg->len) == -1) {
-			log_error("%s: %s", path, strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
+	return &p->v[i];
 }

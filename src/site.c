@@ -88,10 +88,28 @@ load_certificate(struct site *site, const struct site *prev, char *err,
 	return site->tls == NULL ? -1 : 0;
 }
 
+/*
+ * The capsule's absolute URL, for the Atom feed: gemini://HOST[:PORT]/,
+ * an IPv6 literal in brackets, the port left out when it is Gemini's.
+ */
+static void
+capsule_url(const struct config *cfg, char *dst, size_t size)
+{
+	const char *lb = strchr(cfg->hostname, ':') != NULL ? "[" : "";
+	char port[16] = "";
+
+	if (cfg->port != 1965)
+		snprintf(port, sizeof(port), ":%d", cfg->port);
+	snprintf(dst, size, "gemini://%s%s%s%s/", lb, cfg->hostname,
+	    lb[0] != '\0' ? "]" : "", port);
+}
+
 struct site *
 site_new(const struct config *cfg, const struct site *prev, char *err,
     size_t errsize)
 {
+	struct pages_options opt;
+	char url[512];
 	struct site *site;
 	int same_folder;
 
@@ -109,8 +127,13 @@ site_new(const struct config *cfg, const struct site *prev, char *err,
 	 * prev read the same folder. */
 	same_folder = prev != NULL && strcmp(prev->cfg.root, cfg->root) == 0 &&
 	    strcmp(prev->cfg.articles, cfg->articles) == 0;
-	site->pages = pages_load_dir(site->cfg.root, site->cfg.articles,
-	    site->cfg.lang, same_folder ? prev->pages : NULL);
+	capsule_url(&site->cfg, url, sizeof(url));
+	memset(&opt, 0, sizeof(opt));
+	opt.lang = site->cfg.lang;
+	opt.url = url;
+	opt.host = site->cfg.hostname;
+	opt.prev = same_folder ? prev->pages : NULL;
+	site->pages = pages_load_dir(site->cfg.root, site->cfg.articles, &opt);
 	if (site->pages == NULL) {
 		snprintf(err, errsize, "out of memory reading the articles");
 		tls_ctx_free(site->tls);

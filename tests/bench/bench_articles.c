@@ -122,6 +122,8 @@ main(int argc, char **argv)
 	struct pages *p = NULL;
 	size_t pages = 0, articles = 0;
 	int r;
+	const struct pages_options opt = { "ja", "gemini://localhost/", "localhost", 0,
+	    NULL };
 
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
@@ -133,7 +135,7 @@ main(int argc, char **argv)
 	log_init(CONFIG_LOG_WARN, "off", (uid_t)-1, (gid_t)-1);
 	for (r = 0; r < RUNS; r++) {
 		t = now_ms();
-		p = pages_load_dir(dir, "articles", "ja", NULL);
+		p = pages_load_dir(dir, "articles", &opt);
 		ms[r] = now_ms() - t;
 		if (p == NULL)
 			return 1;

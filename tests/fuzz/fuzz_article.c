@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "article.h"
+#include "feed.h"
 #include "gemtext.h"
 #include "utf8.h"
 #include "../unit/text_kept.h"
@@ -42,7 +43,7 @@ known_target(const char *t, size_t n)
 {
 	static const char *const targets[] = {
 		"./", "../", "all.gmi", "fuzzed/", "other/", "../fuzzed/",
-		"../other/", "../fuzzed.txt", "../other.txt",
+		"../other/", "../fuzzed.txt", "../other.txt", "atom.xml",
 	};
 	size_t i;
 
@@ -394,6 +395,37 @@ check_dropped(const char *text, size_t size, const struct article *a)
 	free(clean);
 }
 
+/*
+ * The Atom feed of the same list: valid UTF-8, and no character XML 1.0
+ * forbids (C0 controls but tab, LF, CR; U+FFFE, U+FFFF), and no '<' or '&'
+ * from the text unescaped (each '<' opens one of the feed's own tags).
+ */
+static void
+check_feed(const struct gemtext_site *site)
+{
+	struct feed f = { site, "gemini://localhost/articles/", "localhost" };
+	struct gemtext_buf out;
+	size_t i;
+
+	memset(&out, 0, sizeof(out));
+	CHECK(feed_atom(&f, &out) == 0);
+	CHECK(utf8_is_valid(out.data, out.len));
+	for (i = 0; i < out.len; i++) {
+		unsigned char c = (unsigned char)out.data[i];
+
+		CHECK(c >= 0x20 || c == '\t' || c == '\n' || c == '\r');
+		CHECK(c != 0xef || i + 2 >= out.len ||
+		    (unsigned char)out.data[i + 1] != 0xbf ||
+		    ((unsigned char)out.data[i + 2] & 0xfe) != 0xbe);
+		CHECK(c != '<' || (i + 1 < out.len &&
+		    (out.data[i + 1] == '/' || out.data[i + 1] == '?' ||
+		    (out.data[i + 1] >= 'a' && out.data[i + 1] <= 'z'))));
+		CHECK(c != '&' || (i + 1 < out.len &&
+		    out.data[i + 1] >= 'a' && out.data[i + 1] <= 'z'));
+	}
+	free(out.data);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -425,17 +457,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(other != NULL);
 
 	memset(entries, 0, sizeof(entries));
+	memset(&site, 0, sizeof(site));
 	entries[0].slug = "fuzzed";
 	entries[0].article = a;
+	entries[0].date = "2024-04-01";
 	entries[1].slug = "other";
 	entries[1].article = other;
 	site.lang = size > 0 && (data[0] & 1) ? "en" : "ja";
 	site.entries = entries;
 	site.nentries = 2;
+	/* The title stands as the list's heading, as a capsule's would. */
+	site.title = size > 0 && (data[0] & 2) ? a->title : NULL;
 
 	memset(&out, 0, sizeof(out));
 	check_page(&out, gemtext_listing(&site, &out), NULL);
 	free(out.data);
+	check_feed(&site);
 
 	check_all_pages(&site, 1, &full);
 	free(full.data);

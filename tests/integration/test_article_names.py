@@ -50,10 +50,14 @@ class HostileNameTests(unittest.TestCase):
         self.assertNotIn("\ufffd", body, "%s: listing not UTF-8" % what)
         lines = body.split("\n")
         self.assertNotIn("evil.example", body, what)
-        self.assertEqual([l for l in lines if l.startswith("=>")],
-                         ["=> good/ よい記事（全1節）", "=> ../ ホーム"], what)
+        links = [l for l in lines if l.startswith("=>")]
+        self.assertEqual(len(links), 3, what)
+        self.assertRegex(links[0], r"^=> good/ [0-9]{4}-[0-9]{2}-[0-9]{2} "
+                         r"よい記事$", what)
+        self.assertEqual(links[1:], ["=> atom.xml Atom フィード",
+                                     "=> ../ ホーム"], what)
         self.assertEqual([l for l in lines if l.startswith("#")],
-                         ["# 記事の一覧"], what)
+                         ["# きずなへようこそ", "## 記事の一覧"], what)
         self.assertNotIn("\x1b", body, what)
         self.assertEqual(srv.get("/articles/good/1.gmi").status, 20, what)
         # What a client could ask for these names is not served.

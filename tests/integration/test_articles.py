@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.parse
 
@@ -31,6 +32,7 @@ from kizuna_harness import (  # noqa: E402
 GEMINI_META_JA = "text/gemini; charset=utf-8; lang=ja"
 GEMINI_META_EN = "text/gemini; charset=utf-8; lang=en"
 TEXT_META = "text/plain; charset=utf-8"
+ATOM_META = "application/atom+xml"
 
 REPO_ARTICLES = os.path.join(REPO_ROOT, "capsule", "articles")
 REPO_HOME = os.path.join(REPO_ROOT, "capsule", "index.gmi")
@@ -69,6 +71,33 @@ def title_of(source):
     return first[len("title:"):].strip()
 
 
+def meta_of(path, gemini=GEMINI_META_JA):
+    """The META a crawled page must carry: its source text, the Atom feed
+    or a gemtext page."""
+    if path.endswith(".txt"):
+        return TEXT_META
+    if path.endswith("/atom.xml"):
+        return ATOM_META
+    return gemini
+
+
+def listing_entries(body):
+    """[(target, date, title)] of the gemfeed entries of a listing."""
+    out = []
+    for target, label in links_of(body):
+        m = re.match(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) (.*)$", label)
+        if m:
+            out.append((target, m.group(1), m.group(2)))
+    return out
+
+
+def front_date(source):
+    """The "date: YYYY-MM-DD" front-matter line's value (bytes in)."""
+    m = re.search(rb"^date: ([0-9-]{10})$", source, re.M)
+    assert m, "no date line"
+    return m.group(1).decode()
+
+
 def gem_lines(body):
     return body.decode("utf-8").split("\n")
 
@@ -100,10 +129,12 @@ def export_name(path):
     return rel
 
 
-def run_convert(outdir, files, lang=None):
+def run_convert(outdir, files, lang=None, url=None):
     argv = [KIZUNA_BIN, "convert", "-o", outdir]
     if lang is not None:
         argv += ["--lang", lang]
+    if url is not None:
+        argv += ["--url", url]
     argv += list(files)
     p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=CONVERT_TIMEOUT)
@@ -298,21 +329,20 @@ class ShippedArticlesTests(ArticleTestCase):
 
     # -- the listing ------------------------------------------------------
 
-    def test_listing_links_every_article_with_title_and_section_count(self):
+    def test_listing_is_a_gemfeed_of_every_article_newest_first(self):
         body = self.assertPage(self.get("/articles/"), what="/articles/")
         lines = gem_lines(body)
-        self.assertEqual(lines[0], "# 記事の一覧")
-        expected = [("%s/" % slug, "%s（全%d節）" % (
-            title_of(self.sources[slug]), EXPECTED_SECTIONS.get(slug, -1)))
-            for slug in sorted(self.sources)]
-        got = [(t, l) for t, l in links_of(body) if t != "../"]
-        for slug in self.sources:
-            if slug not in EXPECTED_SECTIONS:  # an article added later
-                expected = [e for e in expected if e[0] != slug + "/"]
-                got = [g for g in got if g[0] != slug + "/"]
-        self.assertEqual(got, expected, "listing:\n%s" % body.decode())
-        self.assertIn(("../", "ホーム"), links_of(body))
-        self.assertEqual(links_of(body)[-1], ("../", "ホーム"))
+        # The capsule's title (its home page's "# " line) heads the feed.
+        self.assertEqual(lines[0], "# kizuna へようこそ")
+        self.assertIn("## 記事の一覧", lines)
+        expected = sorted([("%s/" % slug, front_date(src), title_of(src))
+                           for slug, src in self.sources.items()],
+                          key=lambda e: (e[1], [-ord(c) for c in e[0]]),
+                          reverse=True)
+        self.assertEqual(listing_entries(body), expected,
+                         "listing:\n%s" % body.decode())
+        self.assertEqual(links_of(body)[-2:],
+                         [("atom.xml", "Atom フィード"), ("../", "ホーム")])
 
     def test_listing_also_served_as_index_gmi(self):
         a = self.assertPage(self.get("/articles/"))
@@ -324,8 +354,8 @@ class ShippedArticlesTests(ArticleTestCase):
     def test_every_page_reachable_from_listing_is_served(self):
         c = self.crawl()
         for path, r in c.pages.items():
-            meta = TEXT_META if path.endswith(".txt") else GEMINI_META_JA
-            self.assertPage(r, meta=meta, what=path)
+            self.assertPage(r, meta=meta_of(path), what=path)
+        self.assertIn("/articles/atom.xml", c.pages)
         # Every article and each of its pages was reached.
         for slug in self.sources:
             for p in ["/articles/%s/" % slug, "/articles/%s/all.gmi" % slug,
@@ -389,9 +419,10 @@ class ShippedArticlesTests(ArticleTestCase):
     def test_convert_writes_the_same_bytes_the_server_sends(self):
         tmp = tempfile.mkdtemp(prefix="kizuna-convert-")
         try:
-            files = [os.path.join(self.srv.capsule, "articles", slug + ".txt")
-                     for slug in sorted(self.sources)]
-            run_convert(tmp, files)
+            # The folder, as served: its list and feed, the feed's links
+            # under the server's own URL.
+            run_convert(tmp, [os.path.join(self.srv.capsule, "articles")],
+                        url=self.srv.url("/"))
             written = files_under(tmp)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -409,6 +440,7 @@ class ShippedArticlesTests(ArticleTestCase):
             if name.endswith("index.gmi"):
                 r = self.get("/" + name)
                 self.assertEqual(self.assertPage(r, what=name), written[name])
+        self.assertIn("articles/atom.xml", written)
 
     # -- sections ---------------------------------------------------------
 
@@ -483,6 +515,8 @@ class ShippedArticlesTests(ArticleTestCase):
                 line = line.rstrip("\r").rstrip(" \t")
                 if not line.strip() or SLOT_RE.match(line.strip()):
                     continue
+                if re.match(r"^date: [0-9-]{10}$", line):
+                    continue  # front matter: the list shows it
                 if line.startswith("- "):
                     line = line[2:]
                 self.assertTrue(any(line in s for s in served),
@@ -568,7 +602,7 @@ class ShippedArticlesTests(ArticleTestCase):
         self.assertEqual(body, home)
         dest = resolve_url(self.srv.url("/"), targets[0])
         listing = self.assertPage(self.srv.get(url_path(dest)))
-        self.assertTrue(listing.startswith("# 記事の一覧\n".encode()))
+        self.assertTrue(listing.startswith("# kizuna へようこそ\n".encode()))
 
 
 # ---- the golden files ----------------------------------------------------
@@ -580,7 +614,7 @@ class GoldenTests(unittest.TestCase):
         self.assertTrue(sources)
         tmp = tempfile.mkdtemp(prefix="kizuna-golden-")
         try:
-            run_convert(tmp, sources)
+            run_convert(tmp, [REPO_ARTICLES])
             written = files_under(tmp)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -700,8 +734,10 @@ class InvalidUtf8Tests(ArticleTestCase):
     def test_listing_leaves_them_out(self):
         body = self.assertPage(self.get("/articles/"))
         targets = [t for t, _ in links_of(body)]
-        self.assertEqual(targets, ["%s/" % s for s in sorted(self.sources)]
-                         + ["../"])
+        newest_first = sorted(self.sources, key=lambda s: front_date(
+            self.sources[s]), reverse=True)
+        self.assertEqual(targets, ["%s/" % s for s in newest_first]
+                         + ["atom.xml", "../"])
         self.assertNotIn(b"bad", body)
         self.assertNotIn(b"sjis", body)
         self.assertNotIn("\ufffd".encode("utf-8"), body)
@@ -709,8 +745,7 @@ class InvalidUtf8Tests(ArticleTestCase):
     def test_good_articles_still_work(self):
         c = self.crawl()
         for path, r in c.pages.items():
-            meta = TEXT_META if path.endswith(".txt") else GEMINI_META_JA
-            self.assertPage(r, meta=meta, what=path)
+            self.assertPage(r, meta=meta_of(path), what=path)
         for slug in self.sources:
             self.assertIn("/articles/%s/all.gmi" % slug, c.pages)
         for _src, _t, _l, dest in c.links:
@@ -729,7 +764,7 @@ class RestartTests(unittest.TestCase):
         try:
             body = srv.get("/articles/").body
             self.assertEqual([t for t, _ in links_of(body)],
-                             [ARAFO + "/", "../"])
+                             [ARAFO + "/", "atom.xml", "../"])
             self.assertEqual(srv.get("/articles/%s/" % KOKORO).status, 51)
             self.assertEqual(srv.stop(), 0)
             with open(os.path.join(srv.capsule, "articles",
@@ -739,10 +774,14 @@ class RestartTests(unittest.TestCase):
             srv.start()
             r = srv.get("/articles/")
             self.assertEqual(r.status, 20, r)
-            self.assertEqual(links_of(r.body),
-                             [(ARAFO + "/", "%s（全5節）" % title_of(sources[ARAFO])),
-                              ("zz-new-article/", "新しい記事（全1節）"),
-                              ("../", "ホーム")])
+            # Undated, it takes its file's day: today's, the newest.
+            today = time.strftime("%Y-%m-%d", time.gmtime(os.stat(
+                os.path.join(srv.capsule, "articles",
+                             "zz-new-article.txt")).st_mtime))
+            self.assertEqual(listing_entries(r.body),
+                             [("zz-new-article/", today, "新しい記事"),
+                              (ARAFO + "/", front_date(sources[ARAFO]),
+                               title_of(sources[ARAFO]))])
             r = srv.get("/articles/zz-new-article/1.gmi")
             self.assertEqual(r.status, 20, r)
             self.assertEqual(gem_lines(r.body)[0], "# 最初の節")
@@ -771,8 +810,8 @@ class EnglishLabelTests(ArticleTestCase):
         c = Crawl(self.srv)
         self.assertGreater(len(c.gemtext()), 10)
         for path, r in c.pages.items():
-            if path.endswith(".txt"):
-                meta = TEXT_META
+            if path.endswith(".txt") or path.endswith("/atom.xml"):
+                meta = meta_of(path)
             elif path.rstrip("/").endswith("/articles"):
                 meta = GEMINI_META_EN
             else:

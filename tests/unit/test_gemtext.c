@@ -290,9 +290,10 @@ static const char tiny_full_ja[] =
 static const char listing_ja[] =
     "# 記事の一覧\n"
     "\n"
-    "=> tiny/ 小さな記事（全3節）\n"
+    "=> tiny/ 小さな記事\n"
     "=> other/ 別の記事\n"
     "\n"
+    "=> atom.xml Atom フィード\n"
     "=> ../ ホーム\n";
 
 static void
@@ -300,11 +301,11 @@ test_tiny_japanese(void **state)
 {
 	struct article *tiny = parse(tiny_src), *other = parse(other_src);
 	struct gemtext_entry entries[] = {
-		{ "tiny", tiny, NULL },
-		{ "other", other, NULL },
+		{ "tiny", tiny, NULL, NULL },
+		{ "other", other, NULL, NULL },
 	};
-	struct gemtext_site alone = { "ja", entries, 1 };
-	struct gemtext_site both = { "ja", entries, 2 };
+	struct gemtext_site alone = { "ja", entries, 1, NULL, NULL, 0 };
+	struct gemtext_site both = { "ja", entries, 2, NULL, NULL, 0 };
 
 	(void)state;
 	expect_page(&alone, PAGE_INDEX, 0, 0, tiny_index_ja);
@@ -354,9 +355,10 @@ static const char tiny_section2_en[] =
 static const char listing_en[] =
     "# Articles\n"
     "\n"
-    "=> tiny/ 小さな記事 (3 sections)\n"
+    "=> tiny/ 小さな記事\n"
     "=> other/ 別の記事\n"
     "\n"
+    "=> atom.xml Atom feed\n"
     "=> ../ Home\n";
 
 static void
@@ -364,10 +366,10 @@ test_tiny_english(void **state)
 {
 	struct article *tiny = parse(tiny_src), *other = parse(other_src);
 	struct gemtext_entry entries[] = {
-		{ "tiny", tiny, NULL },
-		{ "other", other, NULL },
+		{ "tiny", tiny, NULL, NULL },
+		{ "other", other, NULL, NULL },
 	};
-	struct gemtext_site both = { "en", entries, 2 };
+	struct gemtext_site both = { "en", entries, 2, NULL, NULL, 0 };
 
 	(void)state;
 	/* Labels in the capsule's language: the article's own is taken as
@@ -393,7 +395,7 @@ test_labels_by_language(void **state)
 		{ "en", 0 }, { "en-US", 0 }, { "fr", 0 }, { "", 0 },
 	};
 	struct article *tiny = parse(tiny_src);
-	struct gemtext_entry entry = { "tiny", tiny, NULL };
+	struct gemtext_entry entry = { "tiny", tiny, NULL, NULL };
 	size_t i;
 
 	(void)state;
@@ -401,7 +403,7 @@ test_labels_by_language(void **state)
 	 * unknown (its text alone would make it "ja"). */
 	tiny->lang = NULL;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct gemtext_site site = { cases[i].lang, &entry, 1 };
+		struct gemtext_site site = { cases[i].lang, &entry, 1, NULL, NULL, 0 };
 		char *sec = render(&site, PAGE_SECTION, 0, 2);
 		char *idx = render(&site, PAGE_INDEX, 0, 0);
 		char *full = render(&site, PAGE_FULL, 0, 0);
@@ -440,9 +442,9 @@ test_related_links(void **state)
 	struct article *c = parse("title: 記事C\n本文です。\n");
 	/* tiny in the middle: the links wrap around the list. */
 	struct gemtext_entry entries[] = {
-		{ "b", b, NULL }, { "tiny", tiny, NULL }, { "c", c, NULL },
+		{ "b", b, NULL, NULL }, { "tiny", tiny, NULL, NULL }, { "c", c, NULL, NULL },
 	};
-	struct gemtext_site site = { "ja", entries, 3 };
+	struct gemtext_site site = { "ja", entries, 3, NULL, NULL, 0 };
 	char *sec = render(&site, PAGE_SECTION, 1, 2);
 	char *full = render(&site, PAGE_FULL, 1, 0);
 	char *other = render(&site, PAGE_FULL, 0, 0);
@@ -490,7 +492,7 @@ test_related_at_most_five(void **state)
 	    "g" };
 	struct article *tiny = parse(tiny_src), *plain = parse("本文です。\n");
 	struct gemtext_entry entries[7];
-	struct gemtext_site site = { "en", entries, 7 };
+	struct gemtext_site site = { "en", entries, 7, NULL, NULL, 0 };
 	char *sec;
 	size_t i;
 
@@ -502,6 +504,7 @@ test_related_at_most_five(void **state)
 	for (i = 0; i < 7; i++) {
 		entries[i].slug = slugs[i];
 		entries[i].article = i == 4 ? tiny : plain;
+		entries[i].date = NULL;
 	}
 	sec = render(&site, PAGE_SECTION, 4, 2);
 	assert_non_null(strstr(sec,
@@ -565,8 +568,8 @@ static void
 test_escapes(void **state)
 {
 	struct article *sym = parse(sym_src);
-	struct gemtext_entry entry = { "sym", sym, NULL };
-	struct gemtext_site site = { "ja", &entry, 1 };
+	struct gemtext_entry entry = { "sym", sym, NULL, NULL };
+	struct gemtext_site site = { "ja", &entry, 1, NULL, NULL, 0 };
 	char *full;
 
 	(void)state;
@@ -643,8 +646,8 @@ test_preformatted_and_links(void **state)
 		.blocks = code_blocks, .nblocks = 8, .nlead = 0,
 		.sections = code_sections, .nsections = 1,
 	};
-	struct gemtext_entry entry = { "code", &a, NULL };
-	struct gemtext_site site = { "ja", &entry, 1 };
+	struct gemtext_entry entry = { "code", &a, NULL, NULL };
+	struct gemtext_site site = { "ja", &entry, 1, NULL, NULL, 0 };
 	char *full;
 
 	(void)state;
@@ -682,10 +685,10 @@ test_english_article_in_japanese_capsule(void **state)
 	};
 	struct article *tiny = parse(tiny_src), *other = parse(other_src);
 	struct gemtext_entry entries[] = {
-		{ "tiny", tiny, NULL },
-		{ "other", other, NULL },
+		{ "tiny", tiny, NULL, NULL },
+		{ "other", other, NULL, NULL },
 	};
-	struct gemtext_site site = { "ja", entries, 2 };
+	struct gemtext_site site = { "ja", entries, 2, NULL, NULL, 0 };
 	char *idx, *full, *list;
 	size_t i;
 
@@ -702,7 +705,7 @@ test_english_article_in_japanese_capsule(void **state)
 	/* The list and the other article keep the capsule's language. */
 	list = render(&site, PAGE_LISTING, 0, 0);
 	assert_non_null(strstr(list, "# 記事の一覧\n"));
-	assert_non_null(strstr(list, "=> tiny/ 小さな記事（全3節）\n"));
+	assert_non_null(strstr(list, "=> tiny/ 小さな記事\n"));
 	free(idx);
 	free(full);
 	free(list);
@@ -779,12 +782,14 @@ test_small_articles(void **state)
 	} cases[] = {
 		{ "en", "# Articles\n\n"
 		    "=> note/ A note\n"
-		    "=> one/ One (1 section)\n"
-		    "=> tiny/ 小さな記事 (3 sections)\n\n=> ../ Home\n" },
+		    "=> one/ One\n"
+		    "=> tiny/ 小さな記事\n\n"
+		    "=> atom.xml Atom feed\n=> ../ Home\n" },
 		{ "ja", "# 記事の一覧\n\n"
 		    "=> note/ A note\n"
-		    "=> one/ One（全1節）\n"
-		    "=> tiny/ 小さな記事（全3節）\n\n=> ../ ホーム\n" },
+		    "=> one/ One\n"
+		    "=> tiny/ 小さな記事\n\n"
+		    "=> atom.xml Atom フィード\n=> ../ ホーム\n" },
 	};
 	struct article note = {
 		.title = "A note", .blocks = small_blocks, .nblocks = 5,
@@ -796,9 +801,9 @@ test_small_articles(void **state)
 	};
 	struct article *tiny = parse(tiny_src);
 	struct gemtext_entry entries[] = {
-		{ "note", &note, NULL }, { "one", &one, NULL }, { "tiny", tiny, NULL },
+		{ "note", &note, NULL, NULL }, { "one", &one, NULL, NULL }, { "tiny", tiny, NULL, NULL },
 	};
-	struct gemtext_site site = { "en", entries, 3 };
+	struct gemtext_site site = { "en", entries, 3, NULL, NULL, 0 };
 	char *page;
 	size_t i;
 
@@ -822,6 +827,65 @@ test_small_articles(void **state)
 	article_free(tiny);
 }
 
+/* --- the list as a gemfeed: title, intro, dated entries -------------------------- */
+
+static void
+test_listing_is_a_gemfeed(void **state)
+{
+	static const char intro_plain[] = "Notes on <things>.\n=> ../about/ About";
+	static const char intro_titled[] = "\n# My journal\n## Slow notes\n";
+	static const char intro_open[] = "```\nart";
+	static const struct {
+		const char *name;
+		const char *title;
+		const char *intro;
+		const char *want;
+	} cases[] = {
+		{ "title only", "My capsule", NULL,
+		    "# My capsule\n\n## Articles\n\n"
+		    "=> new/ 2024-05-02 New & <shiny>\n"
+		    "=> old/ 2023-12-31 Old\n\n"
+		    "=> atom.xml Atom feed\n=> ../ Home\n" },
+		{ "intro under the title", "My capsule", intro_plain,
+		    "# My capsule\n\nNotes on <things>.\n=> ../about/ About\n\n"
+		    "## Articles\n\n"
+		    "=> new/ 2024-05-02 New & <shiny>\n"
+		    "=> old/ 2023-12-31 Old\n\n"
+		    "=> atom.xml Atom feed\n=> ../ Home\n" },
+		{ "the intro's own title stands", "My capsule", intro_titled,
+		    "\n# My journal\n## Slow notes\n\n## Articles\n\n"
+		    "=> new/ 2024-05-02 New & <shiny>\n"
+		    "=> old/ 2023-12-31 Old\n\n"
+		    "=> atom.xml Atom feed\n=> ../ Home\n" },
+		{ "an open preformatted block is closed", NULL, intro_open,
+		    "# Articles\n\n```\nart\n```\n\n## Articles\n\n"
+		    "=> new/ 2024-05-02 New & <shiny>\n"
+		    "=> old/ 2023-12-31 Old\n\n"
+		    "=> atom.xml Atom feed\n=> ../ Home\n" },
+	};
+	struct article a = { .title = "New & <shiny>" };
+	struct article b = { .title = "Old" };
+	struct gemtext_entry entries[] = {
+		{ "new", &a, NULL, "2024-05-02" }, { "old", &b, NULL, "2023-12-31" },
+	};
+	struct gemtext_site site = { "en", entries, 2, NULL, NULL, 0 };
+	char *page;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		site.title = cases[i].title;
+		site.intro = cases[i].intro;
+		site.intro_len = cases[i].intro != NULL ?
+		    strlen(cases[i].intro) : 0;
+		page = render(&site, PAGE_LISTING, 0, 0);
+		if (strcmp(page, cases[i].want) != 0)
+			fail_msg("%s:\n%s\nwant:\n%s", cases[i].name, page,
+			    cases[i].want);
+		free(page);
+	}
+}
+
 /* --- the shipped articles: every page well formed, no text lost ------------------ */
 
 
@@ -835,7 +899,7 @@ test_shipped_articles(void **state)
 	size_t len[2], i, j;
 	struct article *a[2];
 	struct gemtext_entry entries[2];
-	struct gemtext_site site = { "ja", entries, 2 };
+	struct gemtext_site site = { "ja", entries, 2, NULL, NULL, 0 };
 	char *page;
 
 	(void)state;
@@ -846,10 +910,14 @@ test_shipped_articles(void **state)
 		a[i] = parse(src[i]);
 		entries[i].slug = slugs[i];
 		entries[i].article = a[i];
+		/* Their front matter's, as pages.c would take them. */
+		entries[i].date = a[i]->date;
 	}
 	page = render(&site, PAGE_LISTING, 0, 0);
-	assert_non_null(strstr(page, "（全5節）"));
-	assert_non_null(strstr(page, "（全7節）"));
+	assert_non_null(strstr(page, "\n=> arafo-fuufu-kokoro-no-kyori/ "
+	    "2025-11-20 アラフォー夫婦"));
+	assert_non_null(strstr(page, "\n=> kokoro-no-tsunagari/ 2025-10-05 "
+	    "心の繋がり"));
 	free(page);
 	for (i = 0; i < 2; i++) {
 		size_t n = 0;
@@ -890,6 +958,7 @@ main(void)
 		cmocka_unit_test(test_preformatted_and_links),
 		cmocka_unit_test(test_english_article_in_japanese_capsule),
 		cmocka_unit_test(test_small_articles),
+		cmocka_unit_test(test_listing_is_a_gemfeed),
 		cmocka_unit_test(test_shipped_articles),
 	};
 

@@ -419,8 +419,8 @@ test_source_link(void **state)
 	static const char src[] = "# T\n\n## S\n\nA.\n";
 	const char *err = NULL;
 	struct article *a = markdown_parse(src, sizeof(src) - 1, &err);
-	struct gemtext_entry e = { "post", a, ".md" };
-	struct gemtext_site site = { "en", &e, 1 };
+	struct gemtext_entry e = { "post", a, ".md", NULL };
+	struct gemtext_site site = { "en", &e, 1, NULL, NULL, 0 };
 	struct gemtext_buf out;
 
 	(void)state;
