@@ -161,6 +161,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_structure(a);
 
 	memset(&entry, 0, sizeof(entry));
+	memset(&site, 0, sizeof(site));
 	entry.slug = "md";
 	entry.article = a;
 	entry.source_ext = ".md";
