@@ -29,7 +29,7 @@ static int
 known_target(const char *t, size_t n)
 {
 	static const char *const targets[] = {
-		"./", "../", "all.gmi", "md/", "../md.md",
+		"./", "../", "all.gmi", "md/", "../md.md", "atom.xml",
 	};
 	size_t i;
 
