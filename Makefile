@@ -45,7 +45,7 @@ SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        article_blocks.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
-       pem.c watch.c live.c markdown.c date.c feed.c export.c
+       pem.c watch.c live.c markdown.c date.c feed.c export.c source.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 # The article reader: its passes, named once for every link that needs it.
 ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
@@ -335,7 +335,7 @@ $(BUILD)/bench/%.o: tests/bench/%.c | deps
 	@mkdir -p $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
-$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o \
+$(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(BUILD)/source.o \
     $(MARKDOWN_OBJS) $(BUILD)/gemtext.o $(BUILD)/feed.o $(BUILD)/date.o \
     $(BUILD)/url.o $(BUILD)/log.o $(BUILD)/config.o $(BUILD)/beneath.o
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)

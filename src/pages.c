@@ -22,59 +22,15 @@
 #include "feed.h"
 #include "gemtext.h"
 #include "log.h"
-#include "markdown.h"
+#include "source.h"
 #include "url.h"
 #include "utf8.h"
 
-/* Larger is not an article someone wrote: refuse rather than exhaust memory. */
-#define ARTICLE_MAX_BYTES (16 * 1024 * 1024)
-
 #define MIME_GEMTEXT "text/gemini; charset=utf-8"
-#define MIME_SOURCE "text/plain; charset=utf-8"
 #define MIME_ATOM "application/atom+xml"
 
 /* The capsule's title is one line of its home page: read no more. */
 #define TITLE_SCAN_BYTES (64 * 1024)
-
-/*
- * The kinds of article file: the name's ending, how its source is served,
- * and its reader. The ending stays in the source's URL (SLUG.txt, SLUG.md).
- */
-struct source_kind {
-	const char *ext;
-	const char *mime;
-	struct article *(*parse)(const char *, size_t, const char **);
-};
-
-static const struct source_kind source_kinds[] = {
-	{ ".txt", MIME_SOURCE, article_parse },
-	{ ".md", "text/markdown; charset=utf-8", markdown_parse },
-};
-
-/* The kind of an article file by its name's ending, or NULL. */
-static const struct source_kind *
-kind_of(const char *name)
-{
-	size_t i, n = strlen(name), e;
-
-	for (i = 0; i < sizeof(source_kinds) / sizeof(source_kinds[0]); i++) {
-		e = strlen(source_kinds[i].ext);
-		if (n > e && strcmp(name + n - e, source_kinds[i].ext) == 0)
-			return &source_kinds[i];
-	}
-	return NULL;
-}
-
-/* One article file, as read. */
-struct source {
-	char *slug;
-	char *bytes;
-	size_t len;
-	struct article *article;
-	const struct source_kind *kind;
-	char lang[40];            /* its pages' lang parameter, or "" */
-	char date[DATE_SIZE];     /* front matter, else the file's mtime */
-};
 
 struct pages {
 	char prefix[PATH_MAX];    /* "/articles/" */
@@ -102,140 +58,6 @@ format_path(char *dst, size_t size, const char *fmt, ...)
 	n = vsnprintf(dst, size, fmt, ap);
 	va_end(ap);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
-}
-
-/*
- * Reads the whole regular file open at fd, which it closes. Returns 0, or
- * -1 with *why set.
- */
-static int
-read_fd(int fd, char **bytes, size_t *len, long long *mtime,
-    const char **why)
-{
-	struct stat sb;
-	size_t got = 0;
-	ssize_t n;
-	char *buf = NULL;
-
-	*why = NULL;
-	if (fstat(fd, &sb) == -1)
-		*why = strerror(errno);
-	else if (!S_ISREG(sb.st_mode))
-		*why = "not a regular file";
-	else if (sb.st_size > ARTICLE_MAX_BYTES)
-		*why = strerror(EFBIG);
-	else if ((buf = malloc((size_t)sb.st_size + 1)) == NULL)
-		*why = "out of memory";
-	if (*why != NULL) {
-		close(fd);
-		return -1;
-	}
-	while (got < (size_t)sb.st_size) {
-		n = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;   /* shrank while read: keep what is there */
-		got += (size_t)n;
-	}
-	close(fd);
-	*bytes = buf;
-	*len = got;
-	*mtime = (long long)sb.st_mtime;
-	return 0;
-}
-
-/*
- * Whether a file name can name an article: its slug reaches the log, link
- * labels and page headings, so no control character (C0, DEL, C1: a line
- * break would start a gemtext line of its own, an escape would speak to
- * the terminal reading the log) and nothing but UTF-8.
- */
-static int
-name_is_printable(const char *name)
-{
-	size_t len = strlen(name), i, n;
-
-	for (i = 0; i < len; i += n) {
-		n = utf8_char_length(name + i, len - i);
-		if (n == 0 || utf8_is_control(name + i, n))
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * The article's date: its front matter's when that is a real day, else
- * the day its file was last changed (UTC), else the epoch's.
- */
-static void
-set_date(struct source *src, long long mtime)
-{
-	struct date d = { 1970, 1, 1 };
-	const char *why;
-
-	if (src->article->date == NULL ||
-	    date_parse(src->article->date, &d, &why) == -1)
-		(void)date_from_epoch(mtime, &d);
-	date_format(&d, src->date);
-}
-
-/*
- * Reads and parses the article open at fd (which it closes) into src;
- * path names it, and its last component gives the slug. Returns 0, or -1
- * with *why set (the caller logs it with the file's name).
- */
-static int
-load_source(int fd, const char *path, struct source *src, const char **why)
-{
-	const char *base = strrchr(path, '/');
-	long long mtime = 0;
-	size_t slen;
-
-	base = base != NULL ? base + 1 : path;
-	slen = strlen(base);
-	memset(src, 0, sizeof(*src));
-	*why = NULL;
-	/* Named on the command line, any other name is read as text. */
-	if ((src->kind = kind_of(base)) != NULL)
-		slen -= strlen(src->kind->ext);
-	else
-		src->kind = &source_kinds[0];
-	/* Dotfiles are private; links percent-encode any other name. */
-	if (slen == 0 || base[0] == '.')
-		*why = "a hidden or empty name is not an article";
-	else if (!name_is_printable(base))
-		*why = "a name with control characters or not in UTF-8 is "
-		    "not an article";
-	if (*why != NULL) {
-		close(fd);
-		return -1;
-	}
-	if (read_fd(fd, &src->bytes, &src->len, &mtime, why) == -1)
-		return -1;
-	if ((src->article = src->kind->parse(src->bytes, src->len, why)) ==
-	    NULL) {
-		free(src->bytes);
-		src->bytes = NULL;
-		return -1;
-	}
-	src->slug = strndup(base, slen);
-	if (src->slug == NULL) {
-		*why = "out of memory";
-		article_free(src->article);
-		free(src->bytes);
-		return -1;
-	}
-	set_date(src, mtime);
-	return 0;
-}
-
-static void
-free_source(struct source *src)
-{
-	free(src->slug);
-	free(src->bytes);
-	article_free(src->article);
 }
 
 static int
@@ -497,7 +319,7 @@ add_source(struct pages *p, size_t *cap, int fd, const char *path,
 		close(fd);
 		return -2;
 	}
-	if (load_source(fd, path, &p->sources[p->nsources], why) == -1)
+	if (source_load(fd, path, &p->sources[p->nsources], why) == -1)
 		return -1;
 	p->nsources++;
 	return 0;
@@ -518,31 +340,18 @@ keep_source(struct pages *p, size_t *cap, const struct pages *prev,
     const char *slug, size_t slen)
 {
 	const struct source *old;
-	struct source *src;
-	const char *why;
+	int rc;
 
 	if (prev == NULL || (old = find_source(prev, slug, slen)) == NULL)
 		return 0;
 	if (grow_sources(p, cap) == -1)
 		return -2;
-	src = &p->sources[p->nsources];
-	memset(src, 0, sizeof(*src));
-	if ((src->slug = strdup(old->slug)) == NULL ||
-	    (src->bytes = malloc(old->len + 1)) == NULL) {
-		free(src->slug);
+	if ((rc = source_copy(&p->sources[p->nsources], old)) == -1) {
 		log_error("out of memory");
 		return -2;
 	}
-	memcpy(src->bytes, old->bytes, old->len);
-	src->len = old->len;
-	src->kind = old->kind;
-	memcpy(src->date, old->date, sizeof(src->date));
-	if ((src->article = src->kind->parse(src->bytes, src->len, &why)) ==
-	    NULL) {
-		free(src->slug);
-		free(src->bytes);
+	if (rc == 1)
 		return 0;
-	}
 	p->nsources++;
 	return 1;
 }
@@ -621,7 +430,7 @@ refused(struct pages *p, size_t *cap, const struct pages *prev,
     const char *path, const char *name, const char *why)
 {
 	int kept = keep_source(p, cap, prev, name,
-	    strlen(name) - strlen(kind_of(name)->ext));
+	    strlen(name) - strlen(source_kind_of(name)->ext));
 
 	if (kept == -2)
 		return -1;
@@ -646,14 +455,14 @@ drop_twins(struct pages *p, const struct articles_dir *ad)
 	for (i = 1; i < p->nsources; i++) {
 		if (strcmp(p->sources[i - 1].slug, p->sources[i].slug) != 0)
 			continue;
-		keep = p->sources[i].kind->parse == markdown_parse ? i : i - 1;
+		keep = p->sources[i].kind->written ? i : i - 1;
 		drop = keep == i ? i - 1 : i;
 		log_warn("%s/%s/%s%s and %s%s are the same article: serving "
 		    "%s%s", ad->root, ad->articles, p->sources[drop].slug,
 		    p->sources[drop].kind->ext, p->sources[keep].slug,
 		    p->sources[keep].kind->ext, p->sources[keep].slug,
 		    p->sources[keep].kind->ext);
-		free_source(&p->sources[drop]);
+		source_free(&p->sources[drop]);
 		if (keep == i)
 			p->sources[i - 1] = p->sources[i];
 		memmove(&p->sources[i], &p->sources[i + 1],
@@ -674,7 +483,7 @@ read_articles(struct pages *p, struct articles_dir *ad, DIR *dir)
 	int fd, rc;
 
 	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.' || kind_of(de->d_name) == NULL)
+		if (de->d_name[0] == '.' || source_kind_of(de->d_name) == NULL)
 			continue;
 		if (format_path(path, sizeof(path), "%s/%s/%s", ad->root,
 		    ad->articles, de->d_name) == -1 ||
@@ -723,7 +532,7 @@ read_extra(const struct pages *p, struct articles_dir *ad, const char *rel,
 	if ((fd = open_article(ad, rel, &why)) == -1) {
 		if (errno == ENOENT)
 			return 0;
-	} else if (read_fd(fd, bytes, len, &mtime, &why) == 0 &&
+	} else if (source_read_file(fd, bytes, len, &mtime, &why) == 0 &&
 	    !utf8_is_valid(*bytes, *len)) {
 		why = "not valid UTF-8";
 		free(*bytes);
@@ -763,7 +572,7 @@ read_title(struct pages *p, struct articles_dir *ad)
 		    eol[-1] == '\r'))
 			eol--;
 		*eol = '\0';
-		if (eol > line && name_is_printable(line))
+		if (eol > line && source_name_printable(line))
 			p->title = strdup(line);
 		break;
 	}
@@ -887,7 +696,7 @@ pages_free(struct pages *p)
 		free(p->v[i].path);
 	free(p->v);
 	for (i = 0; i < p->nsources; i++)
-		free_source(&p->sources[i]);
+		source_free(&p->sources[i]);
 	free(p->sources);
 	for (i = 0; i < p->nbodies; i++)
 		free(p->bodies[i]);
@@ -952,7 +761,7 @@ pages_reserved(const struct pages *p, const char *path)
 	slash = strchr(rest, '/');
 	n = strlen(rest);
 	if (slash == NULL)
-		return (n > 0 && kind_of(rest) != NULL) || n == 0 ||
+		return (n > 0 && source_kind_of(rest) != NULL) || n == 0 ||
 		    strcmp(rest, "index.gmi") == 0 ||
 		    strcmp(rest, "atom.xml") == 0;
 	/* The author's files beside an article are theirs. */
