@@ -1,0 +1,108 @@
+/*
+ * listen.c - listening sockets and the options the sockets they accept
+ * inherit (see listen.h).
+ */
+#include "listen.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/*
+ * Refuses a port another process holds: with SO_REUSEPORT, a second server
+ * of the same user would otherwise silently share its connections.
+ */
+static int
+probe_port(int family, const struct sockaddr *sa, socklen_t len)
+{
+	int fd, one = 1, rc;
+
+	if ((fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	rc = bind(fd, sa, len);
+	close(fd);
+	return rc;
+}
+
+static int
+parse_address(const char *addr, int port, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*len = sizeof(*sin);
+		return AF_INET;
+	}
+	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*sin6);
+		return AF_INET6;
+	}
+	return -1;
+}
+
+/*
+ * Options set on a listener for the sockets it accepts, which inherit them:
+ * our writes are whole records, and Nagle would only hold the last one back;
+ * and the kernel queues at most one record beyond what is in flight, so a
+ * slow reader's pace is seen (write deadlines, min_rate) instead of
+ * megabytes vanishing into the socket buffer.
+ */
+int
+listen_set_accepted_options(int fd)
+{
+	int one = 1, lowat = 16 * 1024;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat,
+	    sizeof(lowat)) == -1)
+		return -1;
+	return 0;
+}
+
+int
+listen_open(const char *addr, int port, int probe)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int family, fd, one = 1;
+
+	if ((family = parse_address(addr, port, &ss, &len)) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (probe && probe_port(family, (struct sockaddr *)&ss, len) == -1)
+		return -1;
+	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	/* V6ONLY, so that "0.0.0.0" and "::" can both be bound. */
+	if ((family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+	    &one, sizeof(one)) == -1) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == -1 ||
+	    listen_set_accepted_options(fd) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, len) == -1 ||
+	    listen(fd, SOMAXCONN) == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
