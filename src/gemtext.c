@@ -115,7 +115,8 @@ grow(struct gemtext_buf *out, size_t more)
 static void
 put(struct gemtext_buf *out, const char *s, size_t len)
 {
-	if (grow(out, len) == -1)
+	/* Nothing to add: and an empty buffer has no data to point past. */
+	if (len == 0 || grow(out, len) == -1)
 		return;
 	memcpy(out->data + out->len, s, len);
 	out->len += len;

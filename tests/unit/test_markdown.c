@@ -422,13 +422,20 @@ test_source_link(void **state)
 	struct gemtext_entry e = { "post", a, ".md", NULL };
 	struct gemtext_site site = { "en", &e, 1, NULL, NULL, 0 };
 	struct gemtext_buf out;
+	char *page;
 
 	(void)state;
 	assert_non_null(a);
 	memset(&out, 0, sizeof(out));
 	assert_int_equal(gemtext_article_index(&site, 0, &out), 0);
-	assert_non_null(strstr(out.data, "=> ../post.md "));
-	assert_null(strstr(out.data, ".txt"));
+	/* A page is not NUL-terminated: make it a string to search it. */
+	page = malloc(out.len + 1);
+	assert_non_null(page);
+	memcpy(page, out.data, out.len);
+	page[out.len] = '\0';
+	assert_non_null(strstr(page, "=> ../post.md "));
+	assert_null(strstr(page, ".txt"));
+	free(page);
 	free(out.data);
 	article_free(a);
 }
