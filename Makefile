@@ -45,14 +45,14 @@ SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        article_blocks.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
-       pem.c watch.c live.c markdown.c date.c feed.c export.c source.c listen.c
+       pem.c watch.c live.c markdown.c markdown_build.c date.c feed.c export.c source.c listen.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 # The article reader: its passes, named once for every link that needs it.
 ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
                article_decor.o article_heading.o article_blocks.o)
 # And its Markdown reader, which reuses the front matter and language.
-MARKDOWN_OBJS = $(BUILD)/markdown.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
-MARKDOWN_SRCS = src/markdown.c src/article.c src/article_lines.c \
+MARKDOWN_OBJS = $(BUILD)/markdown.o $(BUILD)/markdown_build.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
+MARKDOWN_SRCS = src/markdown.c src/markdown_build.c src/article.c src/article_lines.c \
                 src/article_style.c src/article_decor.c src/article_heading.c \
                 src/article_blocks.c src/utf8.c
 
