@@ -131,27 +131,6 @@ compare_sources(const void *a, const void *b)
 	return c != 0 ? c : compare_slugs(a, b);
 }
 
-/*
- * The lang parameter for a language tag as an article gives it: tags of
- * letters, digits and '-' (BCP 47), several quoted as the gemtext
- * specification asks. Returns 0, or -1 for anything else (the front matter
- * is whatever the author wrote), and then the capsule's language applies.
- */
-static int
-lang_param(const char *tag, char *dst, size_t size)
-{
-	size_t i, n = strlen(tag);
-
-	for (i = 0; i < n; i++)
-		if (!((tag[i] >= 'a' && tag[i] <= 'z') ||
-		    (tag[i] >= 'A' && tag[i] <= 'Z') ||
-		    (tag[i] >= '0' && tag[i] <= '9') || tag[i] == '-' ||
-		    (tag[i] == ',' && i > 0 && i + 1 < n && tag[i + 1] != ',')))
-			return -1;
-	return n == 0 ? -1 : format_path(dst, size,
-	    strchr(tag, ',') != NULL ? "\"%s\"" : "%s", tag);
-}
-
 /* Renders every page of one article. */
 static int
 render_article(struct pages *p, const struct gemtext_site *site, size_t i)
@@ -183,8 +162,7 @@ render_article(struct pages *p, const struct gemtext_site *site, size_t i)
 	    add_rendered(p, path, &buf, gemtext_full(site, i, &buf)) == -1)
 		return -1;
 	/* Its gemtext pages speak its language (the source is added after). */
-	if (src->article->lang != NULL &&
-	    lang_param(src->article->lang, src->lang, sizeof(src->lang)) == 0)
+	if (src->lang[0] != '\0')
 		for (s = first; s < p->n; s++)
 			p->v[s].lang = src->lang;
 	if (format_path(path, sizeof(path), "%s%s%s", p->prefix,

@@ -4,6 +4,8 @@
 #include "source.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +22,19 @@ static const struct source_kind source_kinds[] = {
 	{ ".txt", "text/plain; charset=utf-8", article_parse, 0 },
 	{ ".md", "text/markdown; charset=utf-8", markdown_parse, 1 },
 };
+
+/* snprintf that refuses to cut. Returns 0, or -1. */
+static int
+snprintf_whole(char *dst, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, size, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
 
 const struct source_kind *
 source_kind_of(const char *name)
@@ -100,6 +115,27 @@ set_date(struct source *src, long long mtime)
 	date_format(&d, src->date);
 }
 
+/*
+ * The lang parameter for a language tag as an article gives it: tags of
+ * letters, digits and '-' (BCP 47), several quoted as the gemtext
+ * specification asks. Returns 0, or -1 for anything else (the front matter
+ * is whatever the author wrote), and then the capsule's language applies.
+ */
+static int
+lang_param(const char *tag, char *dst, size_t size)
+{
+	size_t i, n = strlen(tag);
+
+	for (i = 0; i < n; i++)
+		if (!((tag[i] >= 'a' && tag[i] <= 'z') ||
+		    (tag[i] >= 'A' && tag[i] <= 'Z') ||
+		    (tag[i] >= '0' && tag[i] <= '9') || tag[i] == '-' ||
+		    (tag[i] == ',' && i > 0 && i + 1 < n && tag[i + 1] != ',')))
+			return -1;
+	return n == 0 ? -1 : snprintf_whole(dst, size,
+	    strchr(tag, ',') != NULL ? "\"%s\"" : "%s", tag);
+}
+
 int
 source_load(int fd, const char *path, struct source *src, const char **why)
 {
@@ -142,6 +178,9 @@ source_load(int fd, const char *path, struct source *src, const char **why)
 		return -1;
 	}
 	set_date(src, mtime);
+	if (src->article->lang == NULL || lang_param(src->article->lang,
+	    src->lang, sizeof(src->lang)) == -1)
+		src->lang[0] = '\0';
 	return 0;
 }
 
@@ -168,6 +207,7 @@ source_copy(struct source *dst, const struct source *old)
 	dst->len = old->len;
 	dst->kind = old->kind;
 	memcpy(dst->date, old->date, sizeof(dst->date));
+	memcpy(dst->lang, old->lang, sizeof(dst->lang));
 	if ((dst->article = dst->kind->parse(dst->bytes, dst->len, &why)) ==
 	    NULL) {
 		source_free(dst);

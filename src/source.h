@@ -31,8 +31,9 @@ struct source {
 	size_t len;
 	struct article *article;  /* owned */
 	const struct source_kind *kind;
-	char lang[40];            /* its pages' lang parameter, or "" (set
-	                             by the renderer) */
+	char lang[40];            /* its pages' lang parameter (the
+	                             article's language tag, quoted when
+	                             several), or "" for the capsule's */
 	char date[DATE_SIZE];     /* front matter, else the file's mtime */
 };
 
