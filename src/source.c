@@ -4,8 +4,6 @@
 #include "source.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,19 +20,6 @@ static const struct source_kind source_kinds[] = {
 	{ ".txt", "text/plain; charset=utf-8", article_parse, 0 },
 	{ ".md", "text/markdown; charset=utf-8", markdown_parse, 1 },
 };
-
-/* snprintf that refuses to cut. Returns 0, or -1. */
-static int
-snprintf_whole(char *dst, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(dst, size, fmt, ap);
-	va_end(ap);
-	return n < 0 || (size_t)n >= size ? -1 : 0;
-}
 
 const struct source_kind *
 source_kind_of(const char *name)
@@ -124,7 +109,8 @@ set_date(struct source *src, long long mtime)
 static int
 lang_param(const char *tag, char *dst, size_t size)
 {
-	size_t i, n = strlen(tag);
+	size_t i, n = strlen(tag), w;
+	int quoted;
 
 	for (i = 0; i < n; i++)
 		if (!((tag[i] >= 'a' && tag[i] <= 'z') ||
@@ -132,8 +118,18 @@ lang_param(const char *tag, char *dst, size_t size)
 		    (tag[i] >= '0' && tag[i] <= '9') || tag[i] == '-' ||
 		    (tag[i] == ',' && i > 0 && i + 1 < n && tag[i + 1] != ',')))
 			return -1;
-	return n == 0 ? -1 : snprintf_whole(dst, size,
-	    strchr(tag, ',') != NULL ? "\"%s\"" : "%s", tag);
+	quoted = strchr(tag, ',') != NULL;
+	if (n == 0 || n + 2 * (size_t)quoted >= size)
+		return -1;
+	w = 0;
+	if (quoted)
+		dst[w++] = '"';
+	memcpy(dst + w, tag, n);
+	w += n;
+	if (quoted)
+		dst[w++] = '"';
+	dst[w] = '\0';
+	return 0;
 }
 
 int
