@@ -4,7 +4,6 @@
 #define _GNU_SOURCE
 #include "conn.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -100,21 +99,6 @@ list_push(struct conn **head, struct conn *c)
 	if (*head != NULL)
 		(*head)->prev = c;
 	*head = c;
-}
-
-/* The address as logged: "-" for sa NULL (log_ip = off) or not IP. */
-static void
-format_address(const struct sockaddr *sa, char *out, size_t outsize)
-{
-	const void *addr = NULL;
-
-	if (sa != NULL && sa->sa_family == AF_INET)
-		addr = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-	else if (sa != NULL && sa->sa_family == AF_INET6)
-		addr = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-	if (addr == NULL || inet_ntop(sa->sa_family, addr, out,
-	    (socklen_t)outsize) == NULL)
-		snprintf(out, outsize, "-");
 }
 
 /* Waits for the readiness TLS asked for. */
@@ -575,7 +559,7 @@ proxy_done(struct conn *c, const struct proxy_header *hdr)
 
 	/* LOCAL and UNKNOWN keep the socket's peer, formatted at accept. */
 	if (hdr->has_source) {
-		format_address(c->site->cfg.log_ip ? client : NULL, c->address,
+		log_format_address(c->site->cfg.log_ip ? client : NULL, c->address,
 		    sizeof(c->address));
 		who = admission_client_of(client, &cl) == 0 ? &cl : NULL;
 	}
@@ -663,7 +647,7 @@ refuse_at_accept(struct conn_host *h, int fd, const struct sockaddr *sa)
 		.reason = "over max_per_ip: closed at accept",
 	};
 
-	format_address(h->site->cfg.log_ip ? sa : NULL, address,
+	log_format_address(h->site->cfg.log_ip ? sa : NULL, address,
 	    sizeof(address));
 	log_access(&entry);
 	close(fd);
@@ -711,7 +695,7 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	c->retry_after = retry_after;
 	c->peer = peer;
 	c->has_peer = has_peer;
-	format_address(c->site->cfg.log_ip ? sa : NULL, c->address,
+	log_format_address(c->site->cfg.log_ip ? sa : NULL, c->address,
 	    sizeof(c->address));
 	if ((c->tls = tls_conn_new(c->site->tls, fd)) == NULL ||
 	    ev_add(h->loop, &c->watch, EV_READ) == -1) {

@@ -4,9 +4,11 @@
 #define _GNU_SOURCE
 #include "log.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -282,4 +284,18 @@ log_access(const struct log_access *e)
 	}
 	line[pos++] = '\n';
 	write_line(access_fd, line, pos);
+}
+
+void
+log_format_address(const struct sockaddr *sa, char *out, size_t outsize)
+{
+	const void *addr = NULL;
+
+	if (sa != NULL && sa->sa_family == AF_INET)
+		addr = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		addr = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	if (addr == NULL || inet_ntop(sa->sa_family, addr, out,
+	    (socklen_t)outsize) == NULL)
+		snprintf(out, outsize, "-");
 }

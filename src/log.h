@@ -71,4 +71,14 @@ struct log_access {
 
 void log_access(const struct log_access *entry);
 
+struct sockaddr;
+
+/*
+ * The client's address as the access log gives it, into out (outsize
+ * bytes, 46 hold any IPv6 address): "-" for sa NULL (log_ip = off) or an
+ * address that is not IPv4 or IPv6.
+ */
+void log_format_address(const struct sockaddr *sa, char *out,
+    size_t outsize);
+
 #endif
