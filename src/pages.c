@@ -697,7 +697,15 @@ pages_find(const struct pages *p, const char *path)
 int
 pages_has_article(const struct pages *p, const char *slug, size_t len)
 {
-	return find_source(p, slug, len) != NULL;
+	char path[PATH_MAX];
+
+	/* Every article has its index page, PREFIX SLUG/: one search of the
+	 * sorted table, not a walk over the articles (this is asked on
+	 * requests). */
+	if (len > INT_MAX || format_path(path, sizeof(path), "%s%.*s/",
+	    p->prefix, (int)len, slug) == -1)
+		return 0;
+	return pages_find(p, path) != NULL;
 }
 
 /* The article slug[0..len) of p, or NULL. */
@@ -743,8 +751,8 @@ pages_reserved(const struct pages *p, const char *path)
 		    strcmp(rest, "index.gmi") == 0 ||
 		    strcmp(rest, "atom.xml") == 0;
 	/* The author's files beside an article are theirs. */
-	return pages_has_article(p, rest, (size_t)(slash - rest)) &&
-	    generated_name(slash + 1);
+	return generated_name(slash + 1) &&
+	    pages_has_article(p, rest, (size_t)(slash - rest));
 }
 
 size_t
