@@ -320,13 +320,17 @@ has_body(const struct alines *ls, size_t i, int level)
 	return ls->v[j].heading > level;
 }
 
-/* Decides plain lines: sections (a blank line after) and sub-headings. */
+/*
+ * Decides plain lines: sections (a blank line after) and sub-headings.
+ * marked_last is the last heading of a marked style (■, 【】, 第1章...), or
+ * SIZE_MAX when the text has none.
+ */
 static void
-plain_headings(struct reader *r, size_t marked_last, int marked)
+plain_headings(struct reader *r, size_t marked_last)
 {
 	struct alines *ls = &r->lines;
 	size_t i, j, p;
-	int sections = 0, pass;
+	int sections = 0, pass, marked = marked_last != SIZE_MAX;
 
 	/* Two passes: a line that asks ("...？") or quotes ("...」") heads
 	 * a section only in a text whose plain lines head sections anyway. */
@@ -343,8 +347,7 @@ plain_headings(struct reader *r, size_t marked_last, int marked)
 			    l->meta || !balanced(l) ||
 			    !heading_may_start(ls, i))
 				continue;
-			if (marked && (i < marked_last ||
-			    marked_last == SIZE_MAX))
+			if (marked && i < marked_last)
 				continue;
 			cp = article_line_last_cp(l);
 			if (cp == 0x3002 || cp == 0xff0e || cp == 0x3001 ||
@@ -522,10 +525,9 @@ void
 article_decide_headings(struct reader *r)
 {
 	struct alines *ls = &r->lines;
-	size_t i, marked_first = SIZE_MAX, marked_last = SIZE_MAX;
+	size_t i, marked_last = SIZE_MAX;
 	/* Per numbered style: lines standing alone (a heading's shape). */
 	size_t alone[STYLE_MARK_BASE] = { 0 };
-	int marked = 0;
 
 	/* Numbered, marked and bracketed lines: alone they head what
 	 * follows; in a run they are the items of a list. */
@@ -573,13 +575,10 @@ article_decide_headings(struct reader *r)
 		if (l->kind == LK_TEXT && l->heading &&
 		    !article_style_is_numbering(l->style) &&
 		    l->style < STYLE_WORD_BASE) {
-			if (marked_first == SIZE_MAX)
-				marked_first = i;
 			marked_last = i;
-			marked = 1;
 		}
 	}
-	plain_headings(r, marked_last, marked);
+	plain_headings(r, marked_last);
 	assign_levels(r);
 	/* A heading with nothing under it is text after all: from the end,
 	 * so that a run of them unravels. */
@@ -590,6 +589,5 @@ article_decide_headings(struct reader *r)
 		    !has_body(ls, i, l->heading))
 			l->heading = 0;
 	}
-	(void)marked_first;
 }
 
