@@ -115,6 +115,9 @@ class ReloadTests(ReloadTestCase):
                              (daemon.pw_uid, daemon.pw_gid), path)
         self.assertEqual(os.stat(srv.key_path).st_mode & 0o777, 0o600)
         self.assertEqual(os.stat(srv.certs).st_mode & 0o777, 0o700)
+        # Wait for the privilege drop, when the warning would be given.
+        self.assertIn("serving as user daemon",
+                      srv.wait_for_stderr("serving as user"))
         self.assertNotIn("not readable by user", srv.stderr_text())
         # It can load a new certificate on reload.
         old = peer_fingerprint(srv.port)
@@ -133,8 +136,9 @@ class ReloadTests(ReloadTestCase):
         srv = self.start(make_cert=False)
         st = os.stat(srv.key_path)
         self.assertEqual((st.st_uid, st.st_mode & 0o777), (0, 0o600))
+        # Said once root is gone, which may come after the port accepts.
         self.assertIn("a reload keeps the certificate in use",
-                      srv.stderr_text())
+                      srv.wait_for_stderr("a reload keeps the certificate"))
         old = peer_fingerprint(srv.port)
         os.makedirs(os.path.join(srv.capsule, "articles"), exist_ok=True)
         with open(os.path.join(srv.capsule, "articles", "reload.txt"),
