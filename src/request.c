@@ -4,9 +4,11 @@
  * request = absolute-URI CRLF, the URI at most 1024 bytes
  * (Gemini specification v0.24, "Requests").
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "request.h"
+
 #include "url.h"
 #include "utf8.h"
 
@@ -59,17 +61,47 @@ ascii_casecmp_n(const char *a, size_t alen, const char *b)
 }
 
 /*
- * The host is ours when it equals policy->hostname ignoring ASCII case and
- * one trailing '.' (the absolute form of a DNS name, "localhost.").
+ * Whether two IP literals are one address however written ("::1" and
+ * "0:0::1"). 0 when either is not an IP literal.
  */
 static int
-host_is_ours(const char *host, const char *hostname)
+same_address(const char *a, const char *b)
+{
+	unsigned char x[16], y[16];
+
+	if (inet_pton(AF_INET, a, x) == 1)
+		return inet_pton(AF_INET, b, y) == 1 && memcmp(x, y, 4) == 0;
+	if (inet_pton(AF_INET6, a, x) == 1)
+		return inet_pton(AF_INET6, b, y) == 1 && memcmp(x, y, 16) == 0;
+	return 0;
+}
+
+/*
+ * Whether host names name: equal ignoring ASCII case and one trailing '.'
+ * (the absolute form of a DNS name, "localhost."), or the same address.
+ */
+static int
+host_names(const char *host, const char *name)
 {
 	size_t n = strlen(host);
 
 	if (n > 0 && host[n - 1] == '.')
 		n--;
-	return ascii_casecmp_n(host, n, hostname) == 0;
+	return ascii_casecmp_n(host, n, name) == 0 || same_address(host, name);
+}
+
+/* The host is ours when it names the policy's host or one of its aliases. */
+static int
+host_is_ours(const char *host, const struct request_policy *policy)
+{
+	size_t i;
+
+	if (host_names(host, policy->hostname))
+		return 1;
+	for (i = 0; i < policy->naliases; i++)
+		if (host_names(host, policy->aliases[i]))
+			return 1;
+	return 0;
 }
 
 /*
@@ -157,7 +189,7 @@ request_parse(const char *line, size_t len,
 		*errstr = "missing host";
 		return 59;
 	}
-	if (!host_is_ours(u.host, policy->hostname)) {
+	if (!host_is_ours(u.host, policy)) {
 		*errstr = "proxy request refused: unknown host";
 		return 53;
 	}

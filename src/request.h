@@ -7,6 +7,7 @@
  *   userinfo ("user@"), fragment ("#...")                            -> 59
  *   a path that climbs above the root ("/../x", "/%2e%2e/x")        -> 59
  *   scheme not gemini, host not ours, port not ours (proxy request)  -> 53
+ *   (ours: the policy's host name or one of its aliases)
  * No I/O, no allocation, no outside library.
  */
 #ifndef KIZUNA_REQUEST_H
@@ -21,6 +22,10 @@ struct request_policy {
 	const char *hostname; /* compared case-insensitively; a trailing '.' in
 	                         the request's host is ignored */
 	int port;             /* the listening port; a request may omit it */
+	const char *const *aliases; /* other names of the same host, compared
+	                         as hostname is; IP literals (no brackets)
+	                         match any spelling of the same address */
+	size_t naliases;
 };
 
 struct request {

@@ -20,7 +20,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 
-static const struct request_policy policy = { "localhost", 1965 };
+static const struct request_policy policy = { .hostname = "localhost",
+    .port = 1965 };
 
 /* A path we serve names no segment "." or "..". */
 static int

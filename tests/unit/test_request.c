@@ -26,7 +26,8 @@
 		    (int)(want)); \
 } while (0)
 
-static const struct request_policy ours = { "localhost", 1965 };
+static const struct request_policy ours = { .hostname = "localhost",
+    .port = 1965 };
 
 /* --- request_parse -------------------------------------------------------- */
 
@@ -176,6 +177,41 @@ test_parse_table(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++)
 		check_parse(&parse_cases[i]);
+}
+
+/* A host's aliases are its names too; an IP literal however written. */
+static void
+test_parse_aliases(void **state)
+{
+	static const char *const aliases[] = { "www.a.example", "127.0.0.2",
+	    "2001:db8::1" };
+	static const struct { const char *line; int status; } cases[] = {
+		{ "gemini://a.example/", 0 },
+		{ "gemini://www.a.example/", 0 },
+		{ "gemini://WWW.A.Example./", 0 },
+		{ "gemini://127.0.0.2/", 0 },
+		{ "gemini://[2001:db8::1]/", 0 },
+		{ "gemini://[2001:DB8:0:0::1]/", 0 },
+		{ "gemini://[2001:db8::2]/", 53 },
+		{ "gemini://127.0.0.3/", 53 },
+		{ "gemini://b.example/", 53 },
+		{ "gemini://a.example.example/", 53 },
+		{ "gemini://www.a.example:1965/", 0 },
+	};
+	struct request_policy pol = { .hostname = "a.example", .port = 1965,
+	    .aliases = aliases, .naliases = 3 };
+	struct request req;
+	const char *err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err = NULL;
+		if (request_parse(cases[i].line, strlen(cases[i].line), &pol,
+		    &req, &err) != cases[i].status)
+			fail_msg("%s: %s, want %d", cases[i].line,
+			    err ? err : "accepted", cases[i].status);
+	}
 }
 
 /*
@@ -344,6 +380,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_table),
+		cmocka_unit_test(test_parse_aliases),
 		cmocka_unit_test(test_parse_limit),
 		cmocka_unit_test(test_scan_table),
 		cmocka_unit_test(test_scan_limit),
