@@ -82,7 +82,7 @@ test_burst_done_starts_over(void **state)
 
 /* --- a real folder ----------------------------------------------------- */
 
-static char top[PATH_MAX];   /* the capsule root */
+static char top[PATH_MAX];   /* the capsule root, a new one per test */
 
 static void
 path_of(char *out, size_t size, const char *rel)
@@ -185,9 +185,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_burst_table),
 		cmocka_unit_test(test_burst_done_starts_over),
-		cmocka_unit_test(test_watch_reports_articles),
-		cmocka_unit_test(test_watch_nothing_to_watch),
+		cmocka_unit_test_setup_teardown(test_watch_reports_articles,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_nothing_to_watch,
+		    setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
