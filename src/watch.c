@@ -1,11 +1,12 @@
 /*
- * watch.c - inotify on the articles folder and its parent.
+ * watch.c - inotify on the articles folders and their parents.
  */
 #define _GNU_SOURCE
 #include "watch.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,64 +25,148 @@
 #define PARENT_EVENTS (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | \
 	IN_DELETE | IN_ONLYDIR)
 
+/*
+ * inotify gives one wd per inode, and a second inotify_add_watch on it
+ * replaces the mask: every watch is added with IN_MASK_ADD, so a folder
+ * that is also another's parent keeps the events of both. One wd may thus
+ * serve several folders, in either role (sibling folders share their
+ * parent), and every folder looks at every event.
+ */
+struct folder {
+	char dir[PATH_MAX];     /* root/articles, no repeated or trailing '/' */
+	size_t name;            /* where the folder's own name starts in dir */
+	int dir_wd;             /* -1 while the folder is missing */
+	int parent_wd;          /* -1 once the parent went */
+};
+
 struct watch {
 	int fd;
-	int dir_wd;             /* -1 while the folder is missing */
-	int parent_wd;
-	char dir[PATH_MAX];     /* root/articles */
-	char parent[PATH_MAX];
-	const char *name;       /* the folder's name, in dir */
+	/* watch_add (signal thread) and watch_read (live thread) both change
+	 * the folders: the lock covers nfolders, folders and their wds. */
+	pthread_mutex_t lock;
+	size_t nfolders;
+	struct folder folders[WATCH_MAX_FOLDERS];
 };
 
 /* Watches the folder if it is there; returns 1 when it is watched. */
 static int
-watch_dir(struct watch *w)
+watch_dir(struct watch *w, struct folder *f)
 {
-	w->dir_wd = inotify_add_watch(w->fd, w->dir, DIR_EVENTS);
-	if (w->dir_wd == -1 && errno != ENOENT && errno != ENOTDIR)
+	f->dir_wd = inotify_add_watch(w->fd, f->dir, DIR_EVENTS | IN_MASK_ADD);
+	if (f->dir_wd == -1 && errno != ENOENT && errno != ENOTDIR)
 		log_warn("%s: cannot watch for changes (%s): its articles "
-		    "change on reload only", w->dir, strerror(errno));
-	return w->dir_wd != -1;
+		    "change on reload only", f->dir, strerror(errno));
+	return f->dir_wd != -1;
+}
+
+/*
+ * root/articles into out, with runs of '/' made one and no trailing '/',
+ * so the same folder spelt twice is found as one (a folder reached by two
+ * different paths is two folders sharing wds, which works too). Returns
+ * 0, or -1 when it does not fit.
+ */
+static int
+folder_path(char *out, size_t size, const char *root, const char *articles)
+{
+	size_t i, n = 0;
+
+	if ((size_t)snprintf(out, size, "%s/%s", root, articles) >= size)
+		return -1;
+	for (i = 0; out[i] != '\0'; i++)
+		if (out[i] != '/' || n == 0 || out[n - 1] != '/')
+			out[n++] = out[i];
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	out[n] = '\0';
+	return 0;
 }
 
 struct watch *
-watch_open(const char *root, const char *articles)
+watch_new(void)
 {
 	struct watch *w;
-	char *slash;
-	size_t n;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		log_warn("out of memory: articles change on reload only");
 		return NULL;
 	}
-	w->dir_wd = w->parent_wd = -1;
-	n = (size_t)snprintf(w->dir, sizeof(w->dir), "%s/%s", root, articles);
-	if (n >= sizeof(w->dir)) {
-		free(w);
-		return NULL;   /* pages_load_dir says the path is too long */
-	}
-	while (n > 1 && w->dir[n - 1] == '/')
-		w->dir[--n] = '\0';
-	memcpy(w->parent, w->dir, n + 1);
-	slash = strrchr(w->parent, '/');   /* there is one: root/... */
-	*slash = '\0';
-	w->name = w->dir + (slash - w->parent) + 1;
 	if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		log_warn("inotify: %s: articles change on reload only",
 		    strerror(errno));
 		free(w);
 		return NULL;
 	}
-	w->parent_wd = inotify_add_watch(w->fd, w->parent, PARENT_EVENTS);
-	if (!watch_dir(w) && w->parent_wd == -1) {
+	pthread_mutex_init(&w->lock, NULL);
+	return w;
+}
+
+/* watch_add with the lock held. */
+static int
+add_folder(struct watch *w, const char *root, const char *articles)
+{
+	char dir[PATH_MAX], parent[PATH_MAX];
+	struct folder *f;
+	char *slash;
+	size_t i;
+
+	if (folder_path(dir, sizeof(dir), root, articles) == -1) {
+		log_warn("%s/%s: path too long: not watched for changes",
+		    root, articles);
+		return -1;
+	}
+	for (i = 0; i < w->nfolders; i++)
+		if (strcmp(w->folders[i].dir, dir) == 0)
+			return 0;
+	if (w->nfolders == WATCH_MAX_FOLDERS) {
+		log_warn("%s: already watching %d folders: its articles "
+		    "change on reload only", dir, WATCH_MAX_FOLDERS);
+		return -1;
+	}
+	memcpy(parent, dir, strlen(dir) + 1);
+	slash = strrchr(parent, '/');   /* there is one: root/... */
+	/* Filled in place and counted once watched: watch_read waits for the
+	 * lock, so it sees the folder before any event for its wds. */
+	f = &w->folders[w->nfolders];
+	memcpy(f->dir, dir, strlen(dir) + 1);
+	f->name = (size_t)(slash - parent) + 1;
+	if (slash == parent)
+		slash++;   /* a folder at the top: its parent is "/" */
+	*slash = '\0';
+	f->parent_wd = inotify_add_watch(w->fd, parent,
+	    PARENT_EVENTS | IN_MASK_ADD);
+	if (!watch_dir(w, f) && f->parent_wd == -1) {
 		log_debug("%s: not there, nor its folder: not watched for "
-		    "changes", w->dir);
+		    "changes", f->dir);
+		return -1;
+	}
+	if (f->dir_wd == -1)
+		log_debug("%s: not there: watching for it to appear", f->dir);
+	w->nfolders++;
+	return 0;
+}
+
+int
+watch_add(struct watch *w, const char *root, const char *articles)
+{
+	int rc;
+
+	pthread_mutex_lock(&w->lock);
+	rc = add_folder(w, root, articles);
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+struct watch *
+watch_open(const char *root, const char *articles)
+{
+	struct watch *w;
+
+	if ((w = watch_new()) == NULL)
+		return NULL;
+	if (watch_add(w, root, articles) == -1) {
 		watch_free(w);
 		return NULL;
 	}
-	if (w->dir_wd == -1)
-		log_debug("%s: not there: watching for it to appear", w->dir);
 	return w;
 }
 
@@ -103,41 +188,72 @@ names_article(const char *name)
 	    (n > 3 && strcmp(name + n - 3, ".md") == 0);
 }
 
-/* One event; returns 1 when it may change the articles. */
+/* An event in f's parent; returns 1 when it may change f's articles. */
+static int
+on_parent_event(struct watch *w, struct folder *f,
+    const struct inotify_event *ev, const char *name)
+{
+	if (ev->mask & IN_IGNORED) {
+		f->parent_wd = -1;   /* the parent itself went */
+		return 0;
+	}
+	if (strcmp(name, f->dir + f->name) != 0)
+		return 0;
+	if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+		watch_dir(w, f);
+		return 1;
+	}
+	if (ev->mask & (IN_MOVED_FROM | IN_DELETE)) {
+		f->dir_wd = -1;   /* its watch, if moved, is stale */
+		return 1;
+	}
+	/* Another folder's events on the same wd (IN_MASK_ADD): the folder's
+	 * own mode, say, which its articles do not show. */
+	return 0;
+}
+
+/* An event in f itself; returns 1 when it may change f's articles. */
+static int
+on_dir_event(struct folder *f, const struct inotify_event *ev,
+    const char *name)
+{
+	if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
+		if (ev->mask & IN_IGNORED)
+			f->dir_wd = -1;
+		return 1;
+	}
+	return names_article(name);
+}
+
+/* One event; returns 1 when it may change any folder's articles. */
 static int
 on_event(struct watch *w, const struct inotify_event *ev)
 {
 	const char *name = ev->len > 0 ? ev->name : "";
+	struct folder *f;
+	int in_parent, in_dir, changed = 0;
+	size_t i;
 
 	if (ev->mask & IN_Q_OVERFLOW) {
 		/* Events were lost: whatever they were, read everything. */
-		if (w->dir_wd == -1)
-			watch_dir(w);
+		for (i = 0; i < w->nfolders; i++)
+			if (w->folders[i].dir_wd == -1)
+				watch_dir(w, &w->folders[i]);
 		return 1;
 	}
-	if (ev->wd == w->parent_wd) {
-		if (ev->mask & IN_IGNORED) {
-			w->parent_wd = -1;   /* the parent itself went */
-			return 0;
-		}
-		if (strcmp(name, w->name) != 0)
-			return 0;
-		if (ev->mask & (IN_CREATE | IN_MOVED_TO))
-			watch_dir(w);
-		else
-			w->dir_wd = -1;   /* its watch, if moved, is stale */
-		return 1;
+	for (i = 0; i < w->nfolders; i++) {
+		f = &w->folders[i];
+		/* Both roles are read before either handler changes a wd.
+		 * Events for a folder no longer there under its name (moved
+		 * away) have a wd that is no longer dir_wd: not f's. */
+		in_parent = f->parent_wd != -1 && ev->wd == f->parent_wd;
+		in_dir = f->dir_wd != -1 && ev->wd == f->dir_wd;
+		if (in_parent)
+			changed |= on_parent_event(w, f, ev, name);
+		if (in_dir)
+			changed |= on_dir_event(f, ev, name);
 	}
-	/* Events for a folder no longer there under its name (moved away)
-	 * have a wd that is no longer dir_wd: they are not ours. */
-	if (ev->wd != w->dir_wd || w->dir_wd == -1)
-		return 0;
-	if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
-		if (ev->mask & IN_IGNORED)
-			w->dir_wd = -1;
-		return 1;
-	}
-	return names_article(name);
+	return changed;
 }
 
 int
@@ -156,11 +272,15 @@ watch_read(struct watch *w)
 			continue;
 		if (n <= 0)
 			break;   /* EAGAIN: drained */
+		/* Taken after the read: an event for a wd watch_add is adding
+		 * is only read once that folder is in the table. */
+		pthread_mutex_lock(&w->lock);
 		for (off = 0; off + sizeof(*ev) <= (size_t)n;
 		    off += sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)(buf + off);
 			changed |= on_event(w, ev);
 		}
+		pthread_mutex_unlock(&w->lock);
 	}
 	return changed;
 }
@@ -170,8 +290,8 @@ watch_free(struct watch *w)
 {
 	if (w == NULL)
 		return;
-	if (w->fd != -1)
-		close(w->fd);
+	close(w->fd);
+	pthread_mutex_destroy(&w->lock);
 	free(w);
 }
 

@@ -1,7 +1,7 @@
 /*
  * test_watch.c - the debounce (a table of bursts) and what a watch reports
- * for real changes in a temporary folder (links watch.c, and log.c for
- * its messages).
+ * for real changes in temporary folders, one or several on one watch
+ * (links watch.c, and log.c for its messages).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,7 @@ test_burst_done_starts_over(void **state)
 
 /* --- a real folder ----------------------------------------------------- */
 
-static char top[PATH_MAX];   /* the capsule root */
+static char top[PATH_MAX];   /* the capsule root, a new one per test */
 
 static void
 path_of(char *out, size_t size, const char *rel)
@@ -110,6 +111,25 @@ move(const char *from, const char *to)
 	path_of(a, sizeof(a), from);
 	path_of(b, sizeof(b), to);
 	assert_int_equal(rename(a, b), 0);
+}
+
+static void
+make_dir(const char *rel)
+{
+	char path[PATH_MAX * 2];
+
+	path_of(path, sizeof(path), rel);
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+/* A root under top, for watch_add. */
+static const char *
+root_of(const char *rel)
+{
+	static char path[PATH_MAX * 2];
+
+	path_of(path, sizeof(path), rel);
+	return path;
 }
 
 static int
@@ -179,15 +199,262 @@ test_watch_nothing_to_watch(void **state)
 	assert_null(watch_open(top, "no/such/articles"));
 }
 
+/* Two capsules, folders there from the start: a change in either counts,
+ * and so does neither's non-article names. */
+static void
+test_watch_two_folders(void **state)
+{
+	struct watch *w;
+	char path[PATH_MAX * 2];
+
+	(void)state;
+	make_dir("one");
+	make_dir("one/articles");
+	make_dir("two");
+	make_dir("two/articles");
+	put("one/articles/a.txt", "a\n");
+	put("two/articles/b.md", "b\n");
+	assert_non_null(w = watch_new());
+	assert_int_equal(watch_read(w), 0);
+	assert_int_equal(watch_add(w, root_of("one"), "articles"), 0);
+	assert_int_equal(watch_add(w, root_of("two"), "articles"), 0);
+	assert_int_equal(watch_read(w), 0);
+	put("one/articles/c.md", "c\n");
+	assert_int_equal(watch_read(w), 1);
+	put("two/articles/d.txt", "d\n");
+	assert_int_equal(watch_read(w), 1);
+	/* Rewritten in place: only the close says so. */
+	put("two/articles/b.md", "b2\n");
+	assert_int_equal(watch_read(w), 1);
+	path_of(path, sizeof(path), "one/articles/a.txt");
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(watch_read(w), 1);
+	/* Nothing in either makes an article. */
+	put("one/articles/.a.txt.swp", "x\n");
+	put("one/articles/a.txt~", "x\n");
+	put("two/articles/picture.png", "x\n");
+	put("two/articles/.hidden.md", "x\n");
+	put("one/notes.txt", "x\n");
+	put("two/notes.md", "x\n");
+	assert_int_equal(watch_read(w), 0);
+	watch_free(w);
+}
+
+/* Two capsules whose folders are made after the watch, and one of them
+ * renamed away and made again. */
+static void
+test_watch_folders_made_later(void **state)
+{
+	struct watch *w;
+
+	(void)state;
+	make_dir("one");
+	make_dir("two");
+	assert_non_null(w = watch_new());
+	assert_int_equal(watch_add(w, root_of("one"), "articles"), 0);
+	assert_int_equal(watch_add(w, root_of("two"), "articles"), 0);
+	assert_int_equal(watch_read(w), 0);
+	make_dir("two/articles");
+	assert_int_equal(watch_read(w), 1);
+	put("two/articles/a.txt", "a\n");
+	assert_int_equal(watch_read(w), 1);
+	make_dir("one/articles");
+	assert_int_equal(watch_read(w), 1);
+	put("one/articles/b.txt", "b\n");
+	assert_int_equal(watch_read(w), 1);
+	move("one/articles", "one/old");
+	assert_int_equal(watch_read(w), 1);
+	put("one/old/c.txt", "c\n");
+	assert_int_equal(watch_read(w), 0);
+	put("two/articles/d.md", "d\n");
+	assert_int_equal(watch_read(w), 1);
+	make_dir("one/articles");
+	assert_int_equal(watch_read(w), 1);
+	put("one/articles/e.md", "e\n");
+	assert_int_equal(watch_read(w), 1);
+	watch_free(w);
+}
+
+/* Sibling folders: one wd watches the parent for both. Each appears,
+ * goes and comes back on its own, and the parent's own files are nothing
+ * (it is not an articles folder). */
+static void
+test_watch_sibling_folders(void **state)
+{
+	struct watch *w;
+
+	(void)state;
+	assert_non_null(w = watch_new());
+	assert_int_equal(watch_add(w, top, "a"), 0);
+	assert_int_equal(watch_add(w, top, "b"), 0);
+	put("c.txt", "c\n");
+	assert_int_equal(watch_read(w), 0);
+	make_dir("a");
+	assert_int_equal(watch_read(w), 1);
+	put("a/x.txt", "x\n");
+	assert_int_equal(watch_read(w), 1);
+	make_dir("b");
+	assert_int_equal(watch_read(w), 1);
+	put("b/y.md", "y\n");
+	assert_int_equal(watch_read(w), 1);
+	move("b", "b.old");
+	assert_int_equal(watch_read(w), 1);
+	put("b.old/z.txt", "z\n");
+	assert_int_equal(watch_read(w), 0);
+	put("a/z.txt", "z\n");
+	assert_int_equal(watch_read(w), 1);
+	make_dir("b");
+	assert_int_equal(watch_read(w), 1);
+	put("b/z.txt", "z\n");
+	assert_int_equal(watch_read(w), 1);
+	put("a/.z.txt.swp", "z\n");
+	put("b/z.gmi", "z\n");
+	assert_int_equal(watch_read(w), 0);
+	watch_free(w);
+}
+
+/* A folder that is another's parent keeps its own events (a file
+ * rewritten in place, a mode changed) once the other is added. */
+static void
+test_watch_nested_folders(void **state)
+{
+	char path[PATH_MAX * 2];
+	struct watch *w;
+
+	(void)state;
+	make_dir("a");
+	put("a/x.txt", "x\n");
+	assert_non_null(w = watch_new());
+	assert_int_equal(watch_add(w, top, "a"), 0);
+	assert_int_equal(watch_add(w, root_of("a"), "sub"), 0);
+	assert_int_equal(watch_read(w), 0);
+	put("a/x.txt", "x2\n");
+	assert_int_equal(watch_read(w), 1);
+	path_of(path, sizeof(path), "a/x.txt");
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(watch_read(w), 1);
+	make_dir("a/sub");
+	assert_int_equal(watch_read(w), 1);
+	put("a/sub/y.md", "y\n");
+	assert_int_equal(watch_read(w), 1);
+	put("a/sub/y.png", "y\n");
+	assert_int_equal(watch_read(w), 0);
+	watch_free(w);
+}
+
+/* Adding a folder twice, however its path is spelt, does nothing: it
+ * still reports once, and takes no second place in the table. */
+static void
+test_watch_add_twice(void **state)
+{
+	char name[32], root[PATH_MAX + 2];
+	struct watch *w;
+	int i;
+
+	(void)state;
+	assert_non_null(w = watch_open(top, "articles"));
+	assert_int_equal(watch_add(w, top, "articles"), 0);
+	assert_int_equal(watch_add(w, top, "articles/"), 0);
+	snprintf(root, sizeof(root), "%s/", top);
+	assert_int_equal(watch_add(w, root, "/articles//"), 0);
+	make_dir("articles");
+	assert_int_equal(watch_read(w), 1);
+	put("articles/a.txt", "a\n");
+	assert_int_equal(watch_read(w), 1);
+	assert_int_equal(watch_read(w), 0);
+	/* One place taken: 31 more fit, then the table is full. */
+	for (i = 1; i < WATCH_MAX_FOLDERS; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		assert_int_equal(watch_add(w, top, name), 0);
+	}
+	assert_int_equal(watch_add(w, top, "one-too-many"), -1);
+	/* Full, yet a folder already there is still no error. */
+	assert_int_equal(watch_add(w, top, "articles"), 0);
+	assert_int_equal(watch_add(w, top, "f7"), 0);
+	make_dir("f31");
+	assert_int_equal(watch_read(w), 1);
+	put("f31/b.md", "b\n");
+	assert_int_equal(watch_read(w), 1);
+	make_dir("one-too-many");
+	assert_int_equal(watch_read(w), 0);
+	watch_free(w);
+}
+
+struct adder {
+	struct watch *w;
+	int added;   /* how many watch_add returned 0 for */
+};
+
+static void *
+add_folders(void *arg)
+{
+	struct adder *a = arg;
+	char name[32];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "host%d", i);
+		a->added += watch_add(a->w, top, name) == 0;
+	}
+	return NULL;
+}
+
+/* A reload adds folders in the signal thread while the live thread reads
+ * events: every folder added is watched once both are done. */
+static void
+test_watch_add_while_reading(void **state)
+{
+	struct adder a = { NULL, 0 };
+	pthread_t t;
+	char name[64];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "host%d", i);
+		make_dir(name);
+	}
+	assert_non_null(a.w = watch_open(top, "articles"));
+	assert_int_equal(pthread_create(&t, NULL, add_folders, &a), 0);
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "host%d/a%d.txt", i % 8, i);
+		put(name, "a\n");
+		(void)watch_read(a.w);
+	}
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(a.added, 8);
+	(void)watch_read(a.w);
+	for (i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "host%d/b.md", i);
+		put(name, "b\n");
+		assert_int_equal(watch_read(a.w), 1);
+	}
+	watch_free(a.w);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_burst_table),
 		cmocka_unit_test(test_burst_done_starts_over),
-		cmocka_unit_test(test_watch_reports_articles),
-		cmocka_unit_test(test_watch_nothing_to_watch),
+		cmocka_unit_test_setup_teardown(test_watch_reports_articles,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_nothing_to_watch,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_two_folders,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_folders_made_later,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_sibling_folders,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_nested_folders,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_add_twice,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_add_while_reading,
+		    setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
