@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -596,51 +595,6 @@ raise_fd_limit(const struct config *cfg)
 		    cfg->max_connections);
 }
 
-/*
- * Socket activation: the manager's sockets replace [server] address and
- * port. Requests must name the port they listen on when they share one;
- * with several ports (1965 and a redirected one, say), [server] port still
- * decides. Returns 0, or -1 (logged).
- */
-static int
-use_inherited(struct server *srv, int n)
-{
-	char addr[64];
-	int i, fd, port, first = -1, v6only, mixed = 0;
-	socklen_t len;
-
-	log_info("socket activation: %d socket%s from the service manager; "
-	    "[server] address and port are not bound", n, n == 1 ? "" : "s");
-	for (i = 0; i < n; i++) {
-		fd = SYSTEMD_LISTEN_FDS_START + i;
-		if (systemd_socket_address(fd, addr, sizeof(addr), &port) == -1 ||
-		    listen_set_accepted_options(fd) == -1) {
-			log_error("socket %d from the service manager: %s", fd,
-			    strerror(errno));
-			return -1;
-		}
-		log_info("listening on %s port %d (from the service manager)",
-		    addr, port);
-		len = sizeof(v6only);
-		if (strchr(addr, ':') != NULL && getsockopt(fd, IPPROTO_IPV6,
-		    IPV6_V6ONLY, &v6only, &len) == 0 && !v6only)
-			log_warn("%s port %d also takes IPv4, whose clients then "
-			    "look like ::ffff:a.b.c.d and share one max_per_ip "
-			    "count: set BindIPv6Only=ipv6-only in kizuna.socket",
-			    addr, port);
-		if (first == -1)
-			first = port;
-		else if (port != first)
-			mixed = 1;
-	}
-	srv->inherited = n;
-	srv->port = mixed ? srv->cfg->port : first;
-	if (mixed)
-		log_info("the sockets listen on several ports: requests must "
-		    "name port %d ([server] port)", srv->port);
-	return 0;
-}
-
 int
 server_run(struct site *site, int inherited)
 {
@@ -660,9 +614,12 @@ server_run(struct site *site, int inherited)
 	atomic_init(&srv.site_gen, 0);
 	atomic_init(&srv.open, 0);
 	atomic_init(&srv.stop, 0);
-	if (inherited > 0 && use_inherited(&srv, inherited) == -1) {
-		rc = -1;
-		goto out;
+	if (inherited > 0) {
+		if ((srv.port = listen_inherited(inherited, cfg->port)) == -1) {
+			rc = -1;
+			goto out;
+		}
+		srv.inherited = inherited;
 	}
 	site->policy.port = srv.port;
 	raise_fd_limit(cfg);
