@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "capsule.h"
+#include "confine.h"
 #include "conn.h"
 #include "ev.h"
 #include "listen.h"
@@ -481,99 +481,6 @@ wait_for_stop(struct server *srv)
 	}
 }
 
-/* The directory part of path ("." for a bare name), into out. */
-static const char *
-dir_of(const char *path, char *out, size_t outsize)
-{
-	const char *slash = strrchr(path, '/');
-	size_t len;
-
-	if (slash == NULL)
-		return ".";
-	len = slash == path ? 1 : (size_t)(slash - path);
-	if (len >= outsize)
-		len = outsize - 1;
-	memcpy(out, path, len);
-	out[len] = '\0';
-	return out;
-}
-
-/*
- * What Landlock will leave reachable: reading the capsule and what a
- * reload reads again (config, certificate, key); writing only in the
- * access log's directory. Opened now, while still root.
- */
-static struct sandbox *
-prepare_sandbox(const struct config *cfg)
-{
-	static char dirs[4][PATH_MAX];
-	struct sandbox_rules rules = { .nread_dirs = 0 };
-	struct sandbox *sb;
-	char err[512];
-
-	rules.read_dirs[rules.nread_dirs++] = cfg->root;
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->path, dirs[0],
-	    sizeof(dirs[0]));
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->cert, dirs[1],
-	    sizeof(dirs[1]));
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->key, dirs[2],
-	    sizeof(dirs[2]));
-	if (cfg->access_log[0] == '/')
-		rules.write_dir = dir_of(cfg->access_log, dirs[3],
-		    sizeof(dirs[3]));
-	if ((sb = sandbox_prepare(&rules, err, sizeof(err))) == NULL)
-		log_error("%s", err);
-	return sb;
-}
-
-/*
- * A reload reads the config, certificate and key again as the service
- * user: say at start, not at the first SIGHUP, when it will not be able to.
- */
-static void
-warn_unreadable(const struct config *cfg)
-{
-	if (access(cfg->path, R_OK) == -1)
-		log_warn("%s: not readable by user %s (%s): a reload (SIGHUP) "
-		    "will be refused until it is", cfg->path, cfg->user,
-		    strerror(errno));
-	if (access(cfg->cert, R_OK) == -1 || access(cfg->key, R_OK) == -1)
-		log_warn("%s or %s: not readable by user %s (%s): a reload "
-		    "keeps the certificate in use, and cannot load a new one "
-		    "until they are", cfg->cert, cfg->key, cfg->user,
-		    strerror(errno));
-}
-
-/* Landlock and seccomp, once root is gone. */
-static int
-confine(const struct config *cfg, struct sandbox *sb)
-{
-	struct sandbox_report report;
-	char err[512];
-
-	if (sandbox_confine(sb, &report, err, sizeof(err)) == -1) {
-		log_error("%s", err);
-		return -1;
-	}
-	if (report.landlock_abi > 0)
-		log_info("landlock: ABI %d: reading only the capsule and the "
-		    "config's, certificate's and key's directories; writing only "
-		    "%s; no outgoing connections", report.landlock_abi,
-		    cfg->access_log[0] == '/' ? "the access log's directory" :
-		    "to what is open");
-	else
-		log_warn("landlock: not available (%s): files outside the "
-		    "capsule are kept out by openat2 and the user's permissions "
-		    "only", report.landlock_why);
-	if (report.seccomp_calls > 0)
-		log_info("seccomp: %d system calls allowed; any other stops "
-		    "the server", report.seccomp_calls);
-	else
-		log_warn("seccomp: not available (%s): serving without a "
-		    "system call filter", report.seccomp_why);
-	return 0;
-}
-
 /*
  * Every connection is a descriptor: raise the soft limit to fit
  * max_connections (plus listeners, log, libmagic), as far as the hard limit
@@ -603,7 +510,7 @@ server_run(struct site *site, int inherited)
 	struct sandbox *sb = NULL;
 	struct live *live = NULL;
 	struct watch *watch;
-	char err[512], status[512];
+	char status[512];
 	int i, inited = 0, started = 0, rc = 0;
 
 	/* srv.site is the current site's hold; the caller's hold keeps the
@@ -650,23 +557,8 @@ server_run(struct site *site, int inherited)
 		live = live_new(watch, rebuild_articles, &srv);
 	/* Everything that needed root is done: listeners bound, key loaded,
 	 * articles read, capsule root and libmagic opened, log open. */
-	if ((sb = prepare_sandbox(cfg)) == NULL) {
-		rc = -1;
-		goto out;
-	}
-	switch (sandbox_drop_privileges(cfg->user, err, sizeof(err))) {
-	case -1:
-		log_error("%s", err);
-		rc = -1;
-		goto out;
-	case 1:
-		log_info("serving as user %s", cfg->user);
-		warn_unreadable(cfg);
-		break;
-	default:
-		break;
-	}
-	if (confine(cfg, sb) == -1) {
+	if ((sb = confine_prepare(cfg)) == NULL ||
+	    confine_drop_privileges(cfg) == -1 || confine_apply(cfg, sb) == -1) {
 		rc = -1;
 		goto out;
 	}
