@@ -9,10 +9,11 @@
  * one short function (and kizuna convert), and these steps, with their
  * messages, would take it past 500 lines.
  *
- * Called once everything that needs root is done (the listeners bound,
- * the key loaded, the articles read, the capsule root, libmagic and the
- * log open) and before any thread starts, in this order: confine_prepare,
- * confine_drop_privileges, confine_apply.
+ * Called by main once everything that needs root is done (the key loaded,
+ * the articles read, the log open, then server_prepare: the listeners
+ * bound, the capsule root and libmagic open) and before any thread starts
+ * (server_serve), in this order: confine_prepare, confine_drop_privileges,
+ * confine_apply.
  */
 #ifndef KIZUNA_CONFINE_H
 #define KIZUNA_CONFINE_H

@@ -1,5 +1,6 @@
 /*
- * server.c - listeners, worker threads, accept, limits, shutdown.
+ * server.c - worker threads, accept, limits, reload, shutdown: set up
+ * with root (server_prepare), run once confined (server_serve).
  */
 #define _GNU_SOURCE
 #include "server.h"
@@ -18,13 +19,11 @@
 #include <unistd.h>
 
 #include "capsule.h"
-#include "confine.h"
 #include "conn.h"
 #include "ev.h"
 #include "listen.h"
 #include "live.h"
 #include "log.h"
-#include "sandbox.h"
 #include "site.h"
 #include "systemd.h"
 
@@ -62,8 +61,10 @@ struct worker {
 };
 
 struct server {
-	/* The configuration as at start: what only a restart changes
-	 * (listeners, workers, user, root, access log) is read from here. */
+	/* The site as at start, and its configuration: what only a restart
+	 * changes (listeners, workers, user, root, access log) is read from
+	 * here. */
+	struct site *boot;
 	const struct config *cfg;
 	/* The current site, which new connections get; a reload replaces it
 	 * and bumps site_gen, and each worker then takes the new one. */
@@ -75,7 +76,8 @@ struct server {
 	pthread_mutex_t build_lock;
 	struct worker *workers;
 	int nworkers;
-	int started;               /* workers running */
+	int inited;                /* workers set up (server_prepare) */
+	int started;               /* workers running (server_serve) */
 	atomic_int open;           /* connections of all workers */
 	struct admission *admission;     /* max_per_ip, rate_limit */
 	atomic_int stop;
@@ -83,6 +85,7 @@ struct server {
 	 * manager, at SYSTEMD_LISTEN_FDS_START on; 0: bind [server] address. */
 	int inherited;
 	int port;                  /* the port requests must name */
+	struct live *live;         /* live updates, or NULL */
 };
 
 static void
@@ -502,109 +505,124 @@ raise_fd_limit(const struct config *cfg)
 		    cfg->max_connections);
 }
 
-int
-server_run(struct site *site, int inherited)
+struct server *
+server_prepare(struct site *site, int inherited)
 {
 	const struct config *cfg = &site->cfg;
-	struct server srv = { .cfg = cfg, .site = site, .port = cfg->port };
-	struct sandbox *sb = NULL;
-	struct live *live = NULL;
+	struct server *srv;
 	struct watch *watch;
-	char status[512];
-	int i, inited = 0, started = 0, rc = 0;
 
-	/* srv.site is the current site's hold; the caller's hold keeps the
-	 * boot site (and srv.cfg, which points into it) until we return. */
-	site_hold(site);
-	pthread_mutex_init(&srv.site_lock, NULL);
-	pthread_mutex_init(&srv.build_lock, NULL);
-	atomic_init(&srv.site_gen, 0);
-	atomic_init(&srv.open, 0);
-	atomic_init(&srv.stop, 0);
-	if (inherited > 0) {
-		if ((srv.port = listen_inherited(inherited, cfg->port)) == -1) {
-			rc = -1;
-			goto out;
-		}
-		srv.inherited = inherited;
-	}
-	site->policy.port = srv.port;
-	raise_fd_limit(cfg);
-	srv.nworkers = cfg->workers;
-	if ((srv.workers = calloc((size_t)srv.nworkers,
-	    sizeof(*srv.workers))) == NULL) {
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		log_error("out of memory");
-		rc = -1;
-		goto out;
+		return NULL;
+	}
+	/* Two holds: the boot site keeps srv->cfg, which points into it,
+	 * until server_free; srv->site is the current one, which a reload
+	 * replaces. */
+	srv->boot = site_hold(site);
+	srv->cfg = cfg;
+	srv->site = site_hold(site);
+	srv->port = cfg->port;
+	pthread_mutex_init(&srv->site_lock, NULL);
+	pthread_mutex_init(&srv->build_lock, NULL);
+	atomic_init(&srv->site_gen, 0);
+	atomic_init(&srv->open, 0);
+	atomic_init(&srv->stop, 0);
+	if (inherited > 0) {
+		if ((srv->port = listen_inherited(inherited, cfg->port)) == -1)
+			goto fail;
+		srv->inherited = inherited;
+	}
+	site->policy.port = srv->port;
+	raise_fd_limit(cfg);
+	srv->nworkers = cfg->workers;
+	if ((srv->workers = calloc((size_t)srv->nworkers,
+	    sizeof(*srv->workers))) == NULL) {
+		log_error("out of memory");
+		goto fail;
 	}
 	/* Sized for max_connections, which only a restart changes. */
-	if ((srv.admission = admission_new(cfg->max_connections)) == NULL) {
+	if ((srv->admission = admission_new(cfg->max_connections)) == NULL) {
 		log_error("per-address table: %s", errno == ENOMEM ?
 		    "out of memory" : "no randomness for its key");
-		rc = -1;
-		goto out;
+		goto fail;
 	}
-	for (inited = 0; inited < srv.nworkers; inited++) {
-		if (worker_init(&srv, &srv.workers[inited], inited) == -1) {
-			worker_destroy(&srv.workers[inited]);
-			rc = -1;
-			goto out;
+	for (srv->inited = 0; srv->inited < srv->nworkers; srv->inited++) {
+		if (worker_init(srv, &srv->workers[srv->inited],
+		    srv->inited) == -1) {
+			worker_destroy(&srv->workers[srv->inited]);
+			goto fail;
 		}
 	}
 	/* Live updates: inotify and the thread's loop are set up now, as
 	 * root, since the seccomp filter refuses both afterwards. */
 	if ((watch = watch_open(cfg->root, cfg->articles)) != NULL)
-		live = live_new(watch, rebuild_articles, &srv);
-	/* Everything that needed root is done: listeners bound, key loaded,
-	 * articles read, capsule root and libmagic opened, log open. */
-	if ((sb = confine_prepare(cfg)) == NULL ||
-	    confine_drop_privileges(cfg) == -1 || confine_apply(cfg, sb) == -1) {
-		rc = -1;
-		goto out;
-	}
-	for (i = 0; srv.inherited == 0 && i < cfg->naddresses; i++)
+		srv->live = live_new(watch, rebuild_articles, srv);
+	return srv;
+fail:
+	server_free(srv);
+	return NULL;
+}
+
+int
+server_serve(struct server *srv)
+{
+	const struct config *cfg = srv->cfg;
+	char status[512];
+	int i, started, rc = 0;
+
+	for (i = 0; srv->inherited == 0 && i < cfg->naddresses; i++)
 		log_info("listening on %s port %d", cfg->addresses[i],
 		    cfg->port);
 	log_info("serving %s as gemini://%s/ with %d worker%s", cfg->root,
-	    cfg->hostname, srv.nworkers, srv.nworkers == 1 ? "" : "s");
-	for (started = 0; started < srv.nworkers; started++) {
-		if (pthread_create(&srv.workers[started].thread, NULL,
-		    worker_main, &srv.workers[started]) != 0) {
+	    cfg->hostname, srv->nworkers, srv->nworkers == 1 ? "" : "s");
+	for (started = 0; started < srv->nworkers; started++) {
+		if (pthread_create(&srv->workers[started].thread, NULL,
+		    worker_main, &srv->workers[started]) != 0) {
 			log_error("cannot start worker %d", started);
 			rc = -1;
 			break;
 		}
 	}
-	srv.started = started;
-	if (rc == 0 && live != NULL && live_start(live) == 0)
+	srv->started = started;
+	if (rc == 0 && srv->live != NULL && live_start(srv->live) == 0)
 		log_info("watching %s/%s: articles change as they are saved",
 		    cfg->root, cfg->articles);
 	if (rc == 0) {
 		snprintf(status, sizeof(status), "READY=1\nSTATUS=serving "
 		    "gemini://%s/ with %d worker%s", cfg->hostname,
-		    srv.nworkers, srv.nworkers == 1 ? "" : "s");
+		    srv->nworkers, srv->nworkers == 1 ? "" : "s");
 		if (systemd_notify(status) == -1)
 			log_warn("cannot notify the service manager: %s",
 			    strerror(errno));
-		wait_for_stop(&srv);
+		wait_for_stop(srv);
 		systemd_notify("STOPPING=1");
 	}
 	/* Before the workers go: a rebuild under way wakes them. */
-	live_free(live);
-	live = NULL;
-	atomic_store(&srv.stop, 1);
-	wake_workers(&srv, started);
+	live_free(srv->live);
+	srv->live = NULL;
+	atomic_store(&srv->stop, 1);
+	wake_workers(srv, started);
 	for (i = 0; i < started; i++)
-		pthread_join(srv.workers[i].thread, NULL);
-out:
-	live_free(live);
-	for (i = 0; i < inited; i++)
-		worker_destroy(&srv.workers[i]);
-	free(srv.workers);
-	admission_free(srv.admission);
-	sandbox_free(sb);
-	site_release(srv.site);
-	pthread_mutex_destroy(&srv.site_lock);
-	pthread_mutex_destroy(&srv.build_lock);
+		pthread_join(srv->workers[i].thread, NULL);
 	return rc;
+}
+
+void
+server_free(struct server *srv)
+{
+	int i;
+
+	if (srv == NULL)
+		return;
+	live_free(srv->live);
+	for (i = 0; i < srv->inited; i++)
+		worker_destroy(&srv->workers[i]);
+	free(srv->workers);
+	admission_free(srv->admission);
+	site_release(srv->site);
+	site_release(srv->boot);
+	pthread_mutex_destroy(&srv->site_lock);
+	pthread_mutex_destroy(&srv->build_lock);
+	free(srv);
 }
