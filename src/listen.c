@@ -1,6 +1,6 @@
 /*
- * listen.c - listening sockets and the options the sockets they accept
- * inherit (see listen.h).
+ * listen.c - listening sockets, our own or the service manager's, and the
+ * options the sockets they accept inherit (see listen.h).
  */
 #include "listen.h"
 
@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "log.h"
+#include "systemd.h"
 
 /*
  * Refuses a port another process holds: with SO_REUSEPORT, a second server
@@ -105,4 +108,46 @@ listen_open(const char *addr, int port, int probe)
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * Requests must name the port the sockets listen on when they share one;
+ * with several ports (1965 and a redirected one, say), [server] port still
+ * decides.
+ */
+int
+listen_inherited(int n, int port)
+{
+	char addr[64];
+	int i, fd, fd_port, first = -1, v6only, mixed = 0;
+	socklen_t len;
+
+	log_info("socket activation: %d socket%s from the service manager; "
+	    "[server] address and port are not bound", n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		fd = SYSTEMD_LISTEN_FDS_START + i;
+		if (systemd_socket_address(fd, addr, sizeof(addr), &fd_port) ==
+		    -1 || listen_set_accepted_options(fd) == -1) {
+			log_error("socket %d from the service manager: %s", fd,
+			    strerror(errno));
+			return -1;
+		}
+		log_info("listening on %s port %d (from the service manager)",
+		    addr, fd_port);
+		len = sizeof(v6only);
+		if (strchr(addr, ':') != NULL && getsockopt(fd, IPPROTO_IPV6,
+		    IPV6_V6ONLY, &v6only, &len) == 0 && !v6only)
+			log_warn("%s port %d also takes IPv4, whose clients then "
+			    "look like ::ffff:a.b.c.d and share one max_per_ip "
+			    "count: set BindIPv6Only=ipv6-only in kizuna.socket",
+			    addr, fd_port);
+		if (first == -1)
+			first = fd_port;
+		else if (fd_port != first)
+			mixed = 1;
+	}
+	if (mixed)
+		log_info("the sockets listen on several ports: requests must "
+		    "name port %d ([server] port)", port);
+	return mixed ? port : first;
 }

@@ -22,9 +22,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "confine.h"
 #include "export.h"
 #include "log.h"
 #include "pages.h"
+#include "sandbox.h"
 #include "server.h"
 #include "site.h"
 #include "systemd.h"
@@ -161,10 +163,19 @@ warn_if_log_stays_roots(const struct config *cfg)
 	    cfg->access_log, cfg->user, cfg->user);
 }
 
+/*
+ * Serving, from start to exit: the order is the point. First whatever may
+ * need root (a certificate created, the log opened, the key and articles
+ * read, the listeners bound); then root given up and the process confined
+ * (sandbox.h's order: prepare, drop, confine); only then do threads start,
+ * so that every one of them is confined too.
+ */
 static int
 serve(const struct config *cfg)
 {
 	struct owner_ids owner = generated_files_owner(cfg), log_owner;
+	struct server *srv = NULL;
+	struct sandbox *sb = NULL;
 	struct site *site;
 	char err[1024];
 	int rc, inherited;
@@ -206,11 +217,27 @@ serve(const struct config *cfg)
 	/* A client that resets mid-response must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
 	server_block_signals();
-	rc = server_run(site, inherited);
+	rc = EXIT_RUNTIME;
+	/* The last of what needs root: listeners bound, each worker's loop
+	 * and capsule (libmagic) made, the articles folder watched. */
+	if ((srv = server_prepare(site, inherited)) == NULL)
+		goto out;
+	/* What Landlock leaves reachable is opened while still root; then the
+	 * drop; then Landlock and seccomp, in force from here on. */
+	if ((sb = confine_prepare(cfg)) == NULL ||
+	    confine_drop_privileges(cfg) == -1 ||
+	    confine_apply(cfg, sb) == -1)
+		goto out;
+	/* Workers and the live-update thread, until SIGTERM or SIGINT. */
+	if (server_serve(srv) == 0)
+		rc = 0;
+out:
+	server_free(srv);
+	sandbox_free(sb);
 	site_release(site);
 	log_close();
 	systemd_notify_close();
-	return rc == 0 ? 0 : EXIT_RUNTIME;
+	return rc;
 }
 
 /*

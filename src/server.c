@@ -1,13 +1,12 @@
 /*
- * server.c - listeners, worker threads, accept, limits, shutdown.
+ * server.c - worker threads, accept, limits, reload, shutdown: set up
+ * with root (server_prepare), run once confined (server_serve).
  */
 #define _GNU_SOURCE
 #include "server.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -25,7 +24,6 @@
 #include "listen.h"
 #include "live.h"
 #include "log.h"
-#include "sandbox.h"
 #include "site.h"
 #include "systemd.h"
 
@@ -63,8 +61,10 @@ struct worker {
 };
 
 struct server {
-	/* The configuration as at start: what only a restart changes
-	 * (listeners, workers, user, root, access log) is read from here. */
+	/* The site as at start, and its configuration: what only a restart
+	 * changes (listeners, workers, user, root, access log) is read from
+	 * here. */
+	struct site *boot;
 	const struct config *cfg;
 	/* The current site, which new connections get; a reload replaces it
 	 * and bumps site_gen, and each worker then takes the new one. */
@@ -76,7 +76,8 @@ struct server {
 	pthread_mutex_t build_lock;
 	struct worker *workers;
 	int nworkers;
-	int started;               /* workers running */
+	int inited;                /* workers set up (server_prepare) */
+	int started;               /* workers running (server_serve) */
 	atomic_int open;           /* connections of all workers */
 	struct admission *admission;     /* max_per_ip, rate_limit */
 	atomic_int stop;
@@ -84,6 +85,7 @@ struct server {
 	 * manager, at SYSTEMD_LISTEN_FDS_START on; 0: bind [server] address. */
 	int inherited;
 	int port;                  /* the port requests must name */
+	struct live *live;         /* live updates, or NULL */
 };
 
 static void
@@ -482,99 +484,6 @@ wait_for_stop(struct server *srv)
 	}
 }
 
-/* The directory part of path ("." for a bare name), into out. */
-static const char *
-dir_of(const char *path, char *out, size_t outsize)
-{
-	const char *slash = strrchr(path, '/');
-	size_t len;
-
-	if (slash == NULL)
-		return ".";
-	len = slash == path ? 1 : (size_t)(slash - path);
-	if (len >= outsize)
-		len = outsize - 1;
-	memcpy(out, path, len);
-	out[len] = '\0';
-	return out;
-}
-
-/*
- * What Landlock will leave reachable: reading the capsule and what a
- * reload reads again (config, certificate, key); writing only in the
- * access log's directory. Opened now, while still root.
- */
-static struct sandbox *
-prepare_sandbox(const struct config *cfg)
-{
-	static char dirs[4][PATH_MAX];
-	struct sandbox_rules rules = { .nread_dirs = 0 };
-	struct sandbox *sb;
-	char err[512];
-
-	rules.read_dirs[rules.nread_dirs++] = cfg->root;
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->path, dirs[0],
-	    sizeof(dirs[0]));
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->cert, dirs[1],
-	    sizeof(dirs[1]));
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->key, dirs[2],
-	    sizeof(dirs[2]));
-	if (cfg->access_log[0] == '/')
-		rules.write_dir = dir_of(cfg->access_log, dirs[3],
-		    sizeof(dirs[3]));
-	if ((sb = sandbox_prepare(&rules, err, sizeof(err))) == NULL)
-		log_error("%s", err);
-	return sb;
-}
-
-/*
- * A reload reads the config, certificate and key again as the service
- * user: say at start, not at the first SIGHUP, when it will not be able to.
- */
-static void
-warn_unreadable(const struct config *cfg)
-{
-	if (access(cfg->path, R_OK) == -1)
-		log_warn("%s: not readable by user %s (%s): a reload (SIGHUP) "
-		    "will be refused until it is", cfg->path, cfg->user,
-		    strerror(errno));
-	if (access(cfg->cert, R_OK) == -1 || access(cfg->key, R_OK) == -1)
-		log_warn("%s or %s: not readable by user %s (%s): a reload "
-		    "keeps the certificate in use, and cannot load a new one "
-		    "until they are", cfg->cert, cfg->key, cfg->user,
-		    strerror(errno));
-}
-
-/* Landlock and seccomp, once root is gone. */
-static int
-confine(const struct config *cfg, struct sandbox *sb)
-{
-	struct sandbox_report report;
-	char err[512];
-
-	if (sandbox_confine(sb, &report, err, sizeof(err)) == -1) {
-		log_error("%s", err);
-		return -1;
-	}
-	if (report.landlock_abi > 0)
-		log_info("landlock: ABI %d: reading only the capsule and the "
-		    "config's, certificate's and key's directories; writing only "
-		    "%s; no outgoing connections", report.landlock_abi,
-		    cfg->access_log[0] == '/' ? "the access log's directory" :
-		    "to what is open");
-	else
-		log_warn("landlock: not available (%s): files outside the "
-		    "capsule are kept out by openat2 and the user's permissions "
-		    "only", report.landlock_why);
-	if (report.seccomp_calls > 0)
-		log_info("seccomp: %d system calls allowed; any other stops "
-		    "the server", report.seccomp_calls);
-	else
-		log_warn("seccomp: not available (%s): serving without a "
-		    "system call filter", report.seccomp_why);
-	return 0;
-}
-
 /*
  * Every connection is a descriptor: raise the soft limit to fit
  * max_connections (plus listeners, log, libmagic), as far as the hard limit
@@ -596,166 +505,124 @@ raise_fd_limit(const struct config *cfg)
 		    cfg->max_connections);
 }
 
-/*
- * Socket activation: the manager's sockets replace [server] address and
- * port. Requests must name the port they listen on when they share one;
- * with several ports (1965 and a redirected one, say), [server] port still
- * decides. Returns 0, or -1 (logged).
- */
-static int
-use_inherited(struct server *srv, int n)
-{
-	char addr[64];
-	int i, fd, port, first = -1, v6only, mixed = 0;
-	socklen_t len;
-
-	log_info("socket activation: %d socket%s from the service manager; "
-	    "[server] address and port are not bound", n, n == 1 ? "" : "s");
-	for (i = 0; i < n; i++) {
-		fd = SYSTEMD_LISTEN_FDS_START + i;
-		if (systemd_socket_address(fd, addr, sizeof(addr), &port) == -1 ||
-		    listen_set_accepted_options(fd) == -1) {
-			log_error("socket %d from the service manager: %s", fd,
-			    strerror(errno));
-			return -1;
-		}
-		log_info("listening on %s port %d (from the service manager)",
-		    addr, port);
-		len = sizeof(v6only);
-		if (strchr(addr, ':') != NULL && getsockopt(fd, IPPROTO_IPV6,
-		    IPV6_V6ONLY, &v6only, &len) == 0 && !v6only)
-			log_warn("%s port %d also takes IPv4, whose clients then "
-			    "look like ::ffff:a.b.c.d and share one max_per_ip "
-			    "count: set BindIPv6Only=ipv6-only in kizuna.socket",
-			    addr, port);
-		if (first == -1)
-			first = port;
-		else if (port != first)
-			mixed = 1;
-	}
-	srv->inherited = n;
-	srv->port = mixed ? srv->cfg->port : first;
-	if (mixed)
-		log_info("the sockets listen on several ports: requests must "
-		    "name port %d ([server] port)", srv->port);
-	return 0;
-}
-
-int
-server_run(struct site *site, int inherited)
+struct server *
+server_prepare(struct site *site, int inherited)
 {
 	const struct config *cfg = &site->cfg;
-	struct server srv = { .cfg = cfg, .site = site, .port = cfg->port };
-	struct sandbox *sb = NULL;
-	struct live *live = NULL;
+	struct server *srv;
 	struct watch *watch;
-	char err[512], status[512];
-	int i, inited = 0, started = 0, rc = 0;
 
-	/* srv.site is the current site's hold; the caller's hold keeps the
-	 * boot site (and srv.cfg, which points into it) until we return. */
-	site_hold(site);
-	pthread_mutex_init(&srv.site_lock, NULL);
-	pthread_mutex_init(&srv.build_lock, NULL);
-	atomic_init(&srv.site_gen, 0);
-	atomic_init(&srv.open, 0);
-	atomic_init(&srv.stop, 0);
-	if (inherited > 0 && use_inherited(&srv, inherited) == -1) {
-		rc = -1;
-		goto out;
-	}
-	site->policy.port = srv.port;
-	raise_fd_limit(cfg);
-	srv.nworkers = cfg->workers;
-	if ((srv.workers = calloc((size_t)srv.nworkers,
-	    sizeof(*srv.workers))) == NULL) {
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		log_error("out of memory");
-		rc = -1;
-		goto out;
+		return NULL;
+	}
+	/* Two holds: the boot site keeps srv->cfg, which points into it,
+	 * until server_free; srv->site is the current one, which a reload
+	 * replaces. */
+	srv->boot = site_hold(site);
+	srv->cfg = cfg;
+	srv->site = site_hold(site);
+	srv->port = cfg->port;
+	pthread_mutex_init(&srv->site_lock, NULL);
+	pthread_mutex_init(&srv->build_lock, NULL);
+	atomic_init(&srv->site_gen, 0);
+	atomic_init(&srv->open, 0);
+	atomic_init(&srv->stop, 0);
+	if (inherited > 0) {
+		if ((srv->port = listen_inherited(inherited, cfg->port)) == -1)
+			goto fail;
+		srv->inherited = inherited;
+	}
+	site->policy.port = srv->port;
+	raise_fd_limit(cfg);
+	srv->nworkers = cfg->workers;
+	if ((srv->workers = calloc((size_t)srv->nworkers,
+	    sizeof(*srv->workers))) == NULL) {
+		log_error("out of memory");
+		goto fail;
 	}
 	/* Sized for max_connections, which only a restart changes. */
-	if ((srv.admission = admission_new(cfg->max_connections)) == NULL) {
+	if ((srv->admission = admission_new(cfg->max_connections)) == NULL) {
 		log_error("per-address table: %s", errno == ENOMEM ?
 		    "out of memory" : "no randomness for its key");
-		rc = -1;
-		goto out;
+		goto fail;
 	}
-	for (inited = 0; inited < srv.nworkers; inited++) {
-		if (worker_init(&srv, &srv.workers[inited], inited) == -1) {
-			worker_destroy(&srv.workers[inited]);
-			rc = -1;
-			goto out;
+	for (srv->inited = 0; srv->inited < srv->nworkers; srv->inited++) {
+		if (worker_init(srv, &srv->workers[srv->inited],
+		    srv->inited) == -1) {
+			worker_destroy(&srv->workers[srv->inited]);
+			goto fail;
 		}
 	}
 	/* Live updates: inotify and the thread's loop are set up now, as
 	 * root, since the seccomp filter refuses both afterwards. */
 	if ((watch = watch_open(cfg->root, cfg->articles)) != NULL)
-		live = live_new(watch, rebuild_articles, &srv);
-	/* Everything that needed root is done: listeners bound, key loaded,
-	 * articles read, capsule root and libmagic opened, log open. */
-	if ((sb = prepare_sandbox(cfg)) == NULL) {
-		rc = -1;
-		goto out;
-	}
-	switch (sandbox_drop_privileges(cfg->user, err, sizeof(err))) {
-	case -1:
-		log_error("%s", err);
-		rc = -1;
-		goto out;
-	case 1:
-		log_info("serving as user %s", cfg->user);
-		warn_unreadable(cfg);
-		break;
-	default:
-		break;
-	}
-	if (confine(cfg, sb) == -1) {
-		rc = -1;
-		goto out;
-	}
-	for (i = 0; srv.inherited == 0 && i < cfg->naddresses; i++)
+		srv->live = live_new(watch, rebuild_articles, srv);
+	return srv;
+fail:
+	server_free(srv);
+	return NULL;
+}
+
+int
+server_serve(struct server *srv)
+{
+	const struct config *cfg = srv->cfg;
+	char status[512];
+	int i, started, rc = 0;
+
+	for (i = 0; srv->inherited == 0 && i < cfg->naddresses; i++)
 		log_info("listening on %s port %d", cfg->addresses[i],
 		    cfg->port);
 	log_info("serving %s as gemini://%s/ with %d worker%s", cfg->root,
-	    cfg->hostname, srv.nworkers, srv.nworkers == 1 ? "" : "s");
-	for (started = 0; started < srv.nworkers; started++) {
-		if (pthread_create(&srv.workers[started].thread, NULL,
-		    worker_main, &srv.workers[started]) != 0) {
+	    cfg->hostname, srv->nworkers, srv->nworkers == 1 ? "" : "s");
+	for (started = 0; started < srv->nworkers; started++) {
+		if (pthread_create(&srv->workers[started].thread, NULL,
+		    worker_main, &srv->workers[started]) != 0) {
 			log_error("cannot start worker %d", started);
 			rc = -1;
 			break;
 		}
 	}
-	srv.started = started;
-	if (rc == 0 && live != NULL && live_start(live) == 0)
+	srv->started = started;
+	if (rc == 0 && srv->live != NULL && live_start(srv->live) == 0)
 		log_info("watching %s/%s: articles change as they are saved",
 		    cfg->root, cfg->articles);
 	if (rc == 0) {
 		snprintf(status, sizeof(status), "READY=1\nSTATUS=serving "
 		    "gemini://%s/ with %d worker%s", cfg->hostname,
-		    srv.nworkers, srv.nworkers == 1 ? "" : "s");
+		    srv->nworkers, srv->nworkers == 1 ? "" : "s");
 		if (systemd_notify(status) == -1)
 			log_warn("cannot notify the service manager: %s",
 			    strerror(errno));
-		wait_for_stop(&srv);
+		wait_for_stop(srv);
 		systemd_notify("STOPPING=1");
 	}
 	/* Before the workers go: a rebuild under way wakes them. */
-	live_free(live);
-	live = NULL;
-	atomic_store(&srv.stop, 1);
-	wake_workers(&srv, started);
+	live_free(srv->live);
+	srv->live = NULL;
+	atomic_store(&srv->stop, 1);
+	wake_workers(srv, started);
 	for (i = 0; i < started; i++)
-		pthread_join(srv.workers[i].thread, NULL);
-out:
-	live_free(live);
-	for (i = 0; i < inited; i++)
-		worker_destroy(&srv.workers[i]);
-	free(srv.workers);
-	admission_free(srv.admission);
-	sandbox_free(sb);
-	site_release(srv.site);
-	pthread_mutex_destroy(&srv.site_lock);
-	pthread_mutex_destroy(&srv.build_lock);
+		pthread_join(srv->workers[i].thread, NULL);
 	return rc;
+}
+
+void
+server_free(struct server *srv)
+{
+	int i;
+
+	if (srv == NULL)
+		return;
+	live_free(srv->live);
+	for (i = 0; i < srv->inited; i++)
+		worker_destroy(&srv->workers[i]);
+	free(srv->workers);
+	admission_free(srv->admission);
+	site_release(srv->site);
+	site_release(srv->boot);
+	pthread_mutex_destroy(&srv->site_lock);
+	pthread_mutex_destroy(&srv->build_lock);
+	free(srv);
 }

@@ -1,0 +1,120 @@
+/*
+ * confine.c - the sandbox's rules drawn from the config, the privilege
+ * drop, and what the start-up log says of both (see confine.h).
+ */
+#include "confine.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* The directory part of path ("." for a bare name), into out. */
+static const char *
+dir_of(const char *path, char *out, size_t outsize)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len;
+
+	if (slash == NULL)
+		return ".";
+	len = slash == path ? 1 : (size_t)(slash - path);
+	if (len >= outsize)
+		len = outsize - 1;
+	memcpy(out, path, len);
+	out[len] = '\0';
+	return out;
+}
+
+struct sandbox *
+confine_prepare(const struct config *cfg)
+{
+	static char dirs[4][PATH_MAX];
+	struct sandbox_rules rules = { .nread_dirs = 0 };
+	struct sandbox *sb;
+	char err[512];
+
+	rules.read_dirs[rules.nread_dirs++] = cfg->root;
+	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->path, dirs[0],
+	    sizeof(dirs[0]));
+	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->cert, dirs[1],
+	    sizeof(dirs[1]));
+	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->key, dirs[2],
+	    sizeof(dirs[2]));
+	if (cfg->access_log[0] == '/')
+		rules.write_dir = dir_of(cfg->access_log, dirs[3],
+		    sizeof(dirs[3]));
+	if ((sb = sandbox_prepare(&rules, err, sizeof(err))) == NULL)
+		log_error("%s", err);
+	return sb;
+}
+
+/*
+ * A reload reads the config, certificate and key again as the service
+ * user: say at start, not at the first SIGHUP, when it will not be able to.
+ * Asked once the user is that user, so access(2) answers for it.
+ */
+static void
+warn_unreadable(const struct config *cfg)
+{
+	if (access(cfg->path, R_OK) == -1)
+		log_warn("%s: not readable by user %s (%s): a reload (SIGHUP) "
+		    "will be refused until it is", cfg->path, cfg->user,
+		    strerror(errno));
+	if (access(cfg->cert, R_OK) == -1 || access(cfg->key, R_OK) == -1)
+		log_warn("%s or %s: not readable by user %s (%s): a reload "
+		    "keeps the certificate in use, and cannot load a new one "
+		    "until they are", cfg->cert, cfg->key, cfg->user,
+		    strerror(errno));
+}
+
+int
+confine_drop_privileges(const struct config *cfg)
+{
+	char err[512];
+
+	switch (sandbox_drop_privileges(cfg->user, err, sizeof(err))) {
+	case -1:
+		log_error("%s", err);
+		return -1;
+	case 1:
+		log_info("serving as user %s", cfg->user);
+		warn_unreadable(cfg);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Landlock and seccomp, once root is gone. */
+int
+confine_apply(const struct config *cfg, struct sandbox *sb)
+{
+	struct sandbox_report report;
+	char err[512];
+
+	if (sandbox_confine(sb, &report, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return -1;
+	}
+	if (report.landlock_abi > 0)
+		log_info("landlock: ABI %d: reading only the capsule and the "
+		    "config's, certificate's and key's directories; writing only "
+		    "%s; no outgoing connections", report.landlock_abi,
+		    cfg->access_log[0] == '/' ? "the access log's directory" :
+		    "to what is open");
+	else
+		log_warn("landlock: not available (%s): files outside the "
+		    "capsule are kept out by openat2 and the user's permissions "
+		    "only", report.landlock_why);
+	if (report.seccomp_calls > 0)
+		log_info("seccomp: %d system calls allowed; any other stops "
+		    "the server", report.seccomp_calls);
+	else
+		log_warn("seccomp: not available (%s): serving without a "
+		    "system call filter", report.seccomp_why);
+	return 0;
+}
