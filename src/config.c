@@ -1,6 +1,11 @@
 /*
  * config.c - INI file -> struct config, through inih.
  *
+ * Every key is one row of the table `keys` below: its section and name,
+ * how its value is written, its range, its default, whether a change needs
+ * a restart, and where it is stored. The defaults, the parser, its errors
+ * and the restart check all read that table, so a new key is one new row.
+ *
  * inih hands us one key at a time but not its line number, and it silently
  * splits lines longer than its buffer. So we feed it through our own line
  * reader (ini_parse_stream): the reader counts lines, so every error names
@@ -22,14 +27,126 @@
 
 #include <ini.h>
 
+/* How a value is written, and so how it is read and checked. */
+enum key_type {
+	KEY_INT,        /* a whole decimal number in [min, max] */
+	KEY_SWITCH,     /* on | off */
+	KEY_HOSTNAME,   /* letters, digits, '-', '.', ':'; stored lowercased */
+	KEY_ADDRESSES,  /* numeric IPv4/IPv6 addresses, comma-separated */
+	KEY_PATH,       /* resolved against the config file's folder */
+	KEY_DIR,        /* a KEY_PATH that names an existing directory */
+	KEY_INSIDE,     /* a relative folder with no ".." segment */
+	KEY_LANG,       /* BCP 47 tags, comma-separated */
+	KEY_USER,       /* a user name */
+	KEY_LOG_LEVEL,  /* error | warn | info | debug */
+	KEY_ACCESS_LOG, /* stderr | off | a KEY_PATH */
+};
+
+/* When a change to a key takes effect. */
+enum key_apply {
+	ON_RELOAD,      /* SIGHUP applies it */
+	ON_RESTART,     /* fixed at start: listeners, sandbox, privilege drop */
+};
+
+/* Whose setting a key is. */
+enum key_scope {
+	SERVER_WIDE,    /* the server's: listening, limits, logging */
+	PER_HOST,       /* the capsule's: its name, certificate, folder, lang */
+};
+
+/* One configuration key. */
+struct key {
+	const char *section;
+	const char *name;
+	enum key_type type;
+	long min, max;          /* KEY_INT: the range; KEY_ADDRESSES: max items */
+	const char *def;        /* the default, as the file would write it */
+	enum key_apply apply;
+	enum key_scope scope;
+	const char *what;       /* a bad value "V" is reported as: "V" is not WHAT */
+	size_t offset, size;    /* the field in struct config */
+	size_t count;           /* KEY_ADDRESSES: offset of its int count */
+};
+
+#define FIELD(f) offsetof(struct config, f), sizeof(((struct config *)0)->f), 0
+#define LIST(f, n) offsetof(struct config, f), \
+	sizeof(((struct config *)0)->f), offsetof(struct config, n)
+
+/*
+ * Every key of config.ini (kizuna.ini(5) describes each). The restart
+ * check lists changed keys in this order.
+ */
+static const struct key keys[] = {
+	{ "server", "hostname", KEY_HOSTNAME, 0, 0, "localhost",
+	  ON_RELOAD, PER_HOST, "a host name", FIELD(hostname) },
+	{ "server", "address", KEY_ADDRESSES, 0, CONFIG_MAX_ADDRESSES,
+	  "0.0.0.0, ::", ON_RESTART, SERVER_WIDE,
+	  "a numeric IPv4 or IPv6 address", LIST(addresses, naddresses) },
+	{ "server", "port", KEY_INT, 1, 65535, "1965",
+	  ON_RESTART, SERVER_WIDE, "a port (1-65535)", FIELD(port) },
+	{ "server", "workers", KEY_INT, 0, 256, "0", ON_RESTART, SERVER_WIDE,
+	  "a number of workers (0-256, 0 = one per core)", FIELD(workers) },
+	{ "server", "handshake_timeout", KEY_INT, 1, 3600, "5",
+	  ON_RELOAD, SERVER_WIDE, "a number of seconds (1-3600)",
+	  FIELD(handshake_timeout) },
+	{ "server", "timeout", KEY_INT, 1, 3600, "10",
+	  ON_RELOAD, SERVER_WIDE, "a number of seconds (1-3600)",
+	  FIELD(timeout) },
+	/* Unset, it follows timeout (config_load). */
+	{ "server", "write_timeout", KEY_INT, 1, 3600, "10",
+	  ON_RELOAD, SERVER_WIDE, "a number of seconds (1-3600)",
+	  FIELD(write_timeout) },
+	{ "server", "min_rate", KEY_INT, 1, 1048576, "16",
+	  ON_RELOAD, SERVER_WIDE, "a rate in KiB/s (1-1048576)",
+	  FIELD(min_rate) },
+	{ "server", "max_connections", KEY_INT, 1, 1000000, "10000",
+	  ON_RESTART, SERVER_WIDE, "a connection count (1-1000000)",
+	  FIELD(max_connections) },
+	{ "server", "max_per_ip", KEY_INT, 0, 1000000, "128",
+	  ON_RELOAD, SERVER_WIDE,
+	  "a connection count (0-1000000, 0 = no limit)", FIELD(max_per_ip) },
+	{ "server", "rate_limit", KEY_INT, 0, 1000000, "0",
+	  ON_RELOAD, SERVER_WIDE,
+	  "a number of requests a minute (0-1000000, 0 = no limit)",
+	  FIELD(rate_limit) },
+	{ "server", "rate_burst", KEY_INT, 1, 1000000, "10",
+	  ON_RELOAD, SERVER_WIDE, "a number of requests (1-1000000)",
+	  FIELD(rate_burst) },
+	{ "server", "proxy_protocol", KEY_SWITCH, 0, 0, "off",
+	  ON_RELOAD, SERVER_WIDE, "on or off", FIELD(proxy_protocol) },
+	{ "server", "user", KEY_USER, 0, 0, "nobody",
+	  ON_RESTART, SERVER_WIDE, "a user name", FIELD(user) },
+
+	{ "tls", "cert", KEY_PATH, 0, 0, "certs/cert.pem",
+	  ON_RELOAD, PER_HOST, "a usable path", FIELD(cert) },
+	{ "tls", "key", KEY_PATH, 0, 0, "certs/key.pem",
+	  ON_RELOAD, PER_HOST, "a usable path", FIELD(key) },
+
+	{ "capsule", "root", KEY_DIR, 0, 0, "capsule",
+	  ON_RESTART, PER_HOST, "a usable path", FIELD(root) },
+	{ "capsule", "articles", KEY_INSIDE, 0, 0, "articles",
+	  ON_RELOAD, PER_HOST, "a folder inside the root", FIELD(articles) },
+	{ "capsule", "lang", KEY_LANG, 0, 0, "ja",
+	  ON_RELOAD, PER_HOST, "a BCP 47 language tag", FIELD(lang) },
+
+	{ "log", "access", KEY_ACCESS_LOG, 0, 0, "stderr",
+	  ON_RESTART, SERVER_WIDE, "stderr, off or a path", FIELD(access_log) },
+	{ "log", "level", KEY_LOG_LEVEL, 0, 0, "info",
+	  ON_RELOAD, SERVER_WIDE, "error, warn, info or debug",
+	  FIELD(log_level) },
+	{ "log", "log_ip", KEY_SWITCH, 0, 0, "on",
+	  ON_RELOAD, SERVER_WIDE, "on or off", FIELD(log_ip) },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
 /* Everything the inih callbacks need while one file is read. */
 struct parse_state {
 	struct config *cfg;
 	FILE *file;
-	char dir[PATH_MAX];     /* the config file's directory */
+	char dir[PATH_MAX];     /* the config file's directory; "": none */
 	int lineno;             /* line most recently handed to inih */
-	char seen[32][48];      /* "section.key" already set, to refuse repeats */
-	int nseen;
+	int seen[NKEYS];        /* line each key was set on, 0 = not set */
 	char err[512];          /* first error, without the FILE:LINE prefix */
 	int errline;
 };
@@ -58,37 +175,8 @@ copy(char *dst, size_t dstsize, const char *src)
 	return 0;
 }
 
-void
-config_defaults(struct config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	copy(cfg->hostname, sizeof(cfg->hostname), "localhost");
-	copy(cfg->addresses[0], sizeof(cfg->addresses[0]), "0.0.0.0");
-	copy(cfg->addresses[1], sizeof(cfg->addresses[1]), "::");
-	cfg->naddresses = 2;
-	cfg->port = 1965;
-	cfg->workers = 0;
-	cfg->handshake_timeout = 5;
-	cfg->timeout = 10;
-	cfg->write_timeout = 10;
-	cfg->min_rate = 16;
-	cfg->max_connections = 10000;
-	cfg->max_per_ip = 128;
-	cfg->rate_limit = 0;
-	cfg->rate_burst = 10;
-	cfg->proxy_protocol = 0;
-	copy(cfg->user, sizeof(cfg->user), "nobody");
-	copy(cfg->cert, sizeof(cfg->cert), "certs/cert.pem");
-	copy(cfg->key, sizeof(cfg->key), "certs/key.pem");
-	copy(cfg->root, sizeof(cfg->root), "capsule");
-	copy(cfg->articles, sizeof(cfg->articles), "articles");
-	copy(cfg->lang, sizeof(cfg->lang), "ja");
-	copy(cfg->access_log, sizeof(cfg->access_log), "stderr");
-	cfg->log_level = CONFIG_LOG_INFO;
-	cfg->log_ip = 1;
-}
-
-/* Records the first error only: later ones are often its consequences. */
+/* Records the first error only: later ones are often its consequences.
+ * Returns -1, so that a check can end with `return fail(...)`. */
 static int
 fail(struct parse_state *st, const char *section, const char *key,
     const char *fmt, ...)
@@ -97,7 +185,7 @@ fail(struct parse_state *st, const char *section, const char *key,
 	int n;
 
 	if (st->err[0] != '\0')
-		return 0;
+		return -1;
 	n = snprintf(st->err, sizeof(st->err), "[%s] %s: ", section, key);
 	if (n < 0 || (size_t)n >= sizeof(st->err))
 		n = 0;
@@ -105,7 +193,7 @@ fail(struct parse_state *st, const char *section, const char *key,
 	vsnprintf(st->err + n, sizeof(st->err) - n, fmt, ap);
 	va_end(ap);
 	st->errline = st->lineno;
-	return 0;
+	return -1;
 }
 
 /* Parses a whole decimal integer in [min, max]. Returns 0 or -1. */
@@ -138,14 +226,17 @@ parse_switch(const char *s, int *out)
 	return 0;
 }
 
-/* Resolves a path from the file against the config file's directory. */
+/*
+ * Resolves a path from the file against the config file's directory;
+ * with no directory (config_defaults), keeps it as written.
+ */
 static int
 resolve_path(const struct parse_state *st, const char *value, char *dst,
     size_t dstsize)
 {
 	int n;
 
-	if (value[0] == '/')
+	if (value[0] == '/' || st->dir[0] == '\0')
 		return copy(dst, dstsize, value);
 	n = snprintf(dst, dstsize, "%s/%s", st->dir, value);
 	return (n < 0 || (size_t)n >= dstsize) ? -1 : 0;
@@ -184,182 +275,6 @@ is_lang(const char *s)
 	return 1;
 }
 
-static char *
-trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
-
-static int
-set_addresses(struct parse_state *st, const char *value)
-{
-	struct config *cfg = st->cfg;
-	char list[512], *item, *save = NULL;
-	unsigned char bin[16];
-
-	if (copy(list, sizeof(list), value) == -1)
-		return fail(st, "server", "address", "list too long");
-	cfg->naddresses = 0;
-	for (item = strtok_r(list, ",", &save); item != NULL;
-	    item = strtok_r(NULL, ",", &save)) {
-		item = trim(item);
-		if (*item == '\0')
-			continue;
-		if (inet_pton(AF_INET, item, bin) != 1 &&
-		    inet_pton(AF_INET6, item, bin) != 1)
-			return fail(st, "server", "address",
-			    "\"%s\" is not a numeric IPv4 or IPv6 address",
-			    item);
-		if (cfg->naddresses == CONFIG_MAX_ADDRESSES)
-			return fail(st, "server", "address",
-			    "more than %d addresses", CONFIG_MAX_ADDRESSES);
-		copy(cfg->addresses[cfg->naddresses++],
-		    sizeof(cfg->addresses[0]), item);
-	}
-	if (cfg->naddresses == 0)
-		return fail(st, "server", "address", "no address given");
-	return 1;
-}
-
-static int
-set_server(struct parse_state *st, const char *key, const char *value)
-{
-	struct config *cfg = st->cfg;
-	char *p;
-
-	if (strcmp(key, "hostname") == 0) {
-		if (!is_hostname(value) ||
-		    copy(cfg->hostname, sizeof(cfg->hostname), value) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a host name", value);
-		for (p = cfg->hostname; *p != '\0'; p++)
-			*p = (char)tolower((unsigned char)*p);
-		return 1;
-	}
-	if (strcmp(key, "address") == 0)
-		return set_addresses(st, value);
-	if (strcmp(key, "port") == 0) {
-		if (parse_int(value, 1, 65535, &cfg->port) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a port (1-65535)", value);
-		return 1;
-	}
-	if (strcmp(key, "workers") == 0) {
-		if (parse_int(value, 0, 256, &cfg->workers) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of workers (0-256, 0 = one per core)",
-			    value);
-		return 1;
-	}
-	if (strcmp(key, "timeout") == 0) {
-		if (parse_int(value, 1, 3600, &cfg->timeout) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of seconds (1-3600)", value);
-		return 1;
-	}
-	if (strcmp(key, "handshake_timeout") == 0) {
-		if (parse_int(value, 1, 3600, &cfg->handshake_timeout) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of seconds (1-3600)", value);
-		return 1;
-	}
-	if (strcmp(key, "write_timeout") == 0) {
-		if (parse_int(value, 1, 3600, &cfg->write_timeout) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of seconds (1-3600)", value);
-		return 1;
-	}
-	if (strcmp(key, "min_rate") == 0) {
-		if (parse_int(value, 1, 1048576, &cfg->min_rate) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a rate in KiB/s (1-1048576)", value);
-		return 1;
-	}
-	if (strcmp(key, "max_per_ip") == 0) {
-		if (parse_int(value, 0, 1000000, &cfg->max_per_ip) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a connection count (0-1000000, "
-			    "0 = no limit)", value);
-		return 1;
-	}
-	if (strcmp(key, "rate_limit") == 0) {
-		if (parse_int(value, 0, 1000000, &cfg->rate_limit) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of requests a minute "
-			    "(0-1000000, 0 = no limit)", value);
-		return 1;
-	}
-	if (strcmp(key, "rate_burst") == 0) {
-		if (parse_int(value, 1, 1000000, &cfg->rate_burst) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of requests (1-1000000)",
-			    value);
-		return 1;
-	}
-	if (strcmp(key, "max_connections") == 0) {
-		if (parse_int(value, 1, 1000000, &cfg->max_connections) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a connection count (1-1000000)",
-			    value);
-		return 1;
-	}
-	if (strcmp(key, "proxy_protocol") == 0) {
-		if (parse_switch(value, &cfg->proxy_protocol) == -1)
-			return fail(st, "server", key, "\"%s\" is not on or off",
-			    value);
-		return 1;
-	}
-	if (strcmp(key, "user") == 0) {
-		if (*value == '\0' ||
-		    copy(cfg->user, sizeof(cfg->user), value) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a user name", value);
-		return 1;
-	}
-	return fail(st, "server", key, "unknown key");
-}
-
-static int
-set_tls(struct parse_state *st, const char *key, const char *value)
-{
-	struct config *cfg = st->cfg;
-	char *dst;
-	size_t dstsize;
-
-	if (strcmp(key, "cert") == 0) {
-		dst = cfg->cert;
-		dstsize = sizeof(cfg->cert);
-	} else if (strcmp(key, "key") == 0) {
-		dst = cfg->key;
-		dstsize = sizeof(cfg->key);
-	} else
-		return fail(st, "tls", key, "unknown key");
-	if (*value == '\0' || resolve_path(st, value, dst, dstsize) == -1)
-		return fail(st, "tls", key, "\"%s\" is not a usable path", value);
-	return 1;
-}
-
-static int
-check_root(struct parse_state *st)
-{
-	struct stat sb;
-
-	if (stat(st->cfg->root, &sb) == -1)
-		return fail(st, "capsule", "root", "%s: %s", st->cfg->root,
-		    strerror(errno));
-	if (!S_ISDIR(sb.st_mode))
-		return fail(st, "capsule", "root", "%s is not a directory",
-		    st->cfg->root);
-	return 1;
-}
-
 /* The articles folder is named inside the root and may not leave it. */
 static int
 is_inside_path(const char *s)
@@ -379,98 +294,240 @@ is_inside_path(const char *s)
 	}
 }
 
-static int
-set_capsule(struct parse_state *st, const char *key, const char *value)
+static void
+lowercase(char *s)
 {
-	struct config *cfg = st->cfg;
+	for (; *s != '\0'; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
 
-	if (strcmp(key, "root") == 0) {
-		if (*value == '\0' ||
-		    resolve_path(st, value, cfg->root, sizeof(cfg->root)) == -1)
-			return fail(st, "capsule", key,
-			    "\"%s\" is not a usable path", value);
-		return check_root(st);
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* The field a key is stored in, within cfg. */
+static void *
+field_of(const struct key *k, struct config *cfg)
+{
+	return (char *)cfg + k->offset;
+}
+
+static const void *
+const_field_of(const struct key *k, const struct config *cfg)
+{
+	return (const char *)cfg + k->offset;
+}
+
+/* A list is k->max fields of equal size, then an int count. */
+static int
+set_addresses(struct parse_state *st, const struct key *k, const char *value)
+{
+	char *addr = field_of(k, st->cfg);
+	size_t each = k->size / (size_t)k->max;
+	int *count = (int *)((char *)st->cfg + k->count);
+	char list[512], *item, *save = NULL;
+	unsigned char bin[16];
+
+	if (copy(list, sizeof(list), value) == -1)
+		return fail(st, k->section, k->name, "list too long");
+	*count = 0;
+	for (item = strtok_r(list, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		item = trim(item);
+		if (*item == '\0')
+			continue;
+		if (inet_pton(AF_INET, item, bin) != 1 &&
+		    inet_pton(AF_INET6, item, bin) != 1)
+			return fail(st, k->section, k->name,
+			    "\"%s\" is not %s", item, k->what);
+		if (*count == k->max)
+			return fail(st, k->section, k->name,
+			    "more than %ld addresses", k->max);
+		copy(addr + each * (size_t)*count, each, item);
+		(*count)++;
 	}
-	if (strcmp(key, "articles") == 0) {
-		if (!is_inside_path(value) ||
-		    copy(cfg->articles, sizeof(cfg->articles), value) == -1)
-			return fail(st, "capsule", key,
-			    "\"%s\" is not a folder inside the root", value);
-		return 1;
-	}
-	if (strcmp(key, "lang") == 0) {
-		if (!is_lang(value) ||
-		    copy(cfg->lang, sizeof(cfg->lang), value) == -1)
-			return fail(st, "capsule", key,
-			    "\"%s\" is not a BCP 47 language tag", value);
-		return 1;
-	}
-	return fail(st, "capsule", key, "unknown key");
+	if (*count == 0)
+		return fail(st, k->section, k->name, "no address given");
+	return 0;
 }
 
 static int
-set_log(struct parse_state *st, const char *key, const char *value)
+set_log_level(enum config_log_level *level, const char *value)
 {
-	struct config *cfg = st->cfg;
 	size_t i;
 
-	if (strcmp(key, "access") == 0) {
-		if (strcmp(value, "stderr") == 0 || strcmp(value, "off") == 0) {
-			copy(cfg->access_log, sizeof(cfg->access_log), value);
-			return 1;
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (strcmp(value, level_names[i]) == 0) {
+			*level = (enum config_log_level)i;
+			return 0;
 		}
-		if (*value == '\0' || resolve_path(st, value, cfg->access_log,
-		    sizeof(cfg->access_log)) == -1)
-			return fail(st, "log", key,
-			    "\"%s\" is not stderr, off or a path", value);
-		return 1;
-	}
-	if (strcmp(key, "level") == 0) {
-		for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
-			if (strcmp(value, level_names[i]) == 0) {
-				cfg->log_level = (enum config_log_level)i;
-				return 1;
-			}
-		return fail(st, "log", key,
-		    "\"%s\" is not error, warn, info or debug", value);
-	}
-	if (strcmp(key, "log_ip") == 0) {
-		if (parse_switch(value, &cfg->log_ip) == -1)
-			return fail(st, "log", key, "\"%s\" is not on or off",
-			    value);
-		return 1;
-	}
-	return fail(st, "log", key, "unknown key");
+	return -1;
 }
 
-/* inih callback: one "key = value" of one section. Nonzero is success. */
+/*
+ * Checks value as k's type writes it and stores it in st->cfg. Returns 0,
+ * or -1 with the error recorded.
+ */
+static int
+set_value(struct parse_state *st, const struct key *k, const char *value)
+{
+	char *field = field_of(k, st->cfg);
+	int bad = 0;
+
+	switch (k->type) {
+	case KEY_INT:
+		bad = parse_int(value, k->min, k->max, (int *)field) == -1;
+		break;
+	case KEY_SWITCH:
+		bad = parse_switch(value, (int *)field) == -1;
+		break;
+	case KEY_HOSTNAME:
+		bad = !is_hostname(value) || copy(field, k->size, value) == -1;
+		if (!bad)
+			lowercase(field);
+		break;
+	case KEY_ADDRESSES:
+		return set_addresses(st, k, value);
+	case KEY_PATH:
+	case KEY_DIR:
+		bad = *value == '\0' ||
+		    resolve_path(st, value, field, k->size) == -1;
+		break;
+	case KEY_INSIDE:
+		bad = !is_inside_path(value) ||
+		    copy(field, k->size, value) == -1;
+		break;
+	case KEY_LANG:
+		bad = !is_lang(value) || copy(field, k->size, value) == -1;
+		break;
+	case KEY_USER:
+		bad = *value == '\0' || copy(field, k->size, value) == -1;
+		break;
+	case KEY_LOG_LEVEL:
+		bad = set_log_level((enum config_log_level *)field, value) == -1;
+		break;
+	case KEY_ACCESS_LOG:
+		if (strcmp(value, "stderr") == 0 || strcmp(value, "off") == 0)
+			bad = copy(field, k->size, value) == -1;
+		else
+			bad = *value == '\0' ||
+			    resolve_path(st, value, field, k->size) == -1;
+		break;
+	}
+	if (bad)
+		return fail(st, k->section, k->name, "\"%s\" is not %s", value,
+		    k->what);
+	return 0;
+}
+
+/* A KEY_DIR must name a directory that exists now. */
+static int
+check_dir(struct parse_state *st, const struct key *k)
+{
+	const char *dir = field_of(k, st->cfg);
+	struct stat sb;
+
+	if (stat(dir, &sb) == -1)
+		return fail(st, k->section, k->name, "%s: %s", dir,
+		    strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return fail(st, k->section, k->name, "%s is not a directory",
+		    dir);
+	return 0;
+}
+
+/* Sets every key to its default, paths resolved as st->dir says. */
+static int
+apply_defaults(struct parse_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (set_value(st, &keys[i], keys[i].def) == -1)
+			return -1;
+	return 0;
+}
+
+void
+config_defaults(struct config *cfg)
+{
+	struct parse_state st;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(&st, 0, sizeof(st));
+	st.cfg = cfg;
+	/* Cannot fail: without a directory no path grows, and every
+	 * default fits its field (test_defaults_from_empty_file). */
+	(void)apply_defaults(&st);
+}
+
+/* The row of [section] name, or NULL. */
+static const struct key *
+find_key(const char *section, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, section) == 0 &&
+		    strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int
+is_section(const char *section)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, section) == 0)
+			return 1;
+	return 0;
+}
+
+/* One "key = value" of one section. Returns 0 or -1. */
+static int
+read_key(struct parse_state *st, const char *section, const char *name,
+    const char *value)
+{
+	const struct key *k = find_key(section, name);
+	size_t i;
+
+	if (k == NULL) {
+		if (is_section(section))
+			return fail(st, section, name, "unknown key");
+		if (*section == '\0')
+			return fail(st, "", name, "key outside any section");
+		return fail(st, section, name, "unknown section");
+	}
+	i = (size_t)(k - keys);
+	if (st->seen[i] != 0)
+		return fail(st, section, name, "set twice");
+	st->seen[i] = st->lineno;
+	if (set_value(st, k, value) == -1)
+		return -1;
+	if (k->type == KEY_DIR)
+		return check_dir(st, k);
+	return 0;
+}
+
+/*
+ * inih's callback, and the one place its convention (nonzero is success)
+ * is spoken.
+ */
 static int
 on_key(void *user, const char *section, const char *key, const char *value)
 {
-	struct parse_state *st = user;
-	char id[sizeof(st->seen[0])];
-	int i, n;
-
-	n = snprintf(id, sizeof(id), "%s.%s", section, key);
-	if (n < 0 || (size_t)n >= sizeof(id))
-		return fail(st, section, key, "unknown key");
-	for (i = 0; i < st->nseen; i++)
-		if (strcmp(st->seen[i], id) == 0)
-			return fail(st, section, key, "set twice");
-	if (st->nseen < (int)(sizeof(st->seen) / sizeof(st->seen[0])))
-		copy(st->seen[st->nseen++], sizeof(st->seen[0]), id);
-
-	if (strcmp(section, "server") == 0)
-		return set_server(st, key, value);
-	if (strcmp(section, "tls") == 0)
-		return set_tls(st, key, value);
-	if (strcmp(section, "capsule") == 0)
-		return set_capsule(st, key, value);
-	if (strcmp(section, "log") == 0)
-		return set_log(st, key, value);
-	if (*section == '\0')
-		return fail(st, "", key, "key outside any section");
-	return fail(st, section, key, "unknown section");
+	return read_key(user, section, key, value) == 0;
 }
 
 /*
@@ -480,8 +537,7 @@ on_key(void *user, const char *section, const char *key, const char *value)
 static void
 check_section_line(struct parse_state *st, const char *line)
 {
-	static const char *known[] = { "server", "tls", "capsule", "log" };
-	char name[64];
+	char name[64], known[128] = "";
 	const char *end;
 	size_t i, n;
 
@@ -497,15 +553,18 @@ check_section_line(struct parse_state *st, const char *line)
 		n = sizeof(name) - 1;
 	memcpy(name, line + 1, n);
 	name[n] = '\0';
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(name, known[i]) == 0)
-			return;
-	if (st->err[0] == '\0') {
-		snprintf(st->err, sizeof(st->err),
-		    "[%s]: unknown section (known: server, tls, capsule, log)",
-		    name);
-		st->errline = st->lineno;
-	}
+	if (is_section(name) || st->err[0] != '\0')
+		return;
+	/* The sections of the table, in its order, each once. */
+	for (i = 0; i < NKEYS; i++)
+		if (i == 0 || strcmp(keys[i].section, keys[i - 1].section) != 0) {
+			n = strlen(known);
+			snprintf(known + n, sizeof(known) - n, "%s%s",
+			    n > 0 ? ", " : "", keys[i].section);
+		}
+	snprintf(st->err, sizeof(st->err), "[%s]: unknown section (known: %s)",
+	    name, known);
+	st->errline = st->lineno;
 }
 
 /*
@@ -569,50 +628,24 @@ dir_of(const char *path, char *dir, size_t dirsize)
 		snprintf(dir, dirsize, "%.*s", (int)(slash - path), path);
 }
 
-/* Makes the defaults' relative paths relative to the config file too. */
-static int
-resolve_defaults(struct parse_state *st)
-{
-	struct config *cfg = st->cfg;
-	char tmp[PATH_MAX];
-
-	copy(tmp, sizeof(tmp), cfg->cert);
-	if (resolve_path(st, tmp, cfg->cert, sizeof(cfg->cert)) == -1)
-		return -1;
-	copy(tmp, sizeof(tmp), cfg->key);
-	if (resolve_path(st, tmp, cfg->key, sizeof(cfg->key)) == -1)
-		return -1;
-	copy(tmp, sizeof(tmp), cfg->root);
-	return resolve_path(st, tmp, cfg->root, sizeof(cfg->root));
-}
-
-static int
-was_seen(const struct parse_state *st, const char *id)
-{
-	int i;
-
-	for (i = 0; i < st->nseen; i++)
-		if (strcmp(st->seen[i], id) == 0)
-			return 1;
-	return 0;
-}
-
 int
 config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 {
 	struct parse_state st;
 	int rc;
 	long ncpu;
+	size_t i;
 
 	memset(&st, 0, sizeof(st));
-	config_defaults(cfg);
+	memset(cfg, 0, sizeof(*cfg));
 	st.cfg = cfg;
 	if (copy(cfg->path, sizeof(cfg->path), path) == -1) {
 		snprintf(err, errsize, "%s: path too long", path);
 		return -1;
 	}
 	dir_of(path, st.dir, sizeof(st.dir));
-	if (resolve_defaults(&st) == -1) {
+	/* The defaults' relative paths are relative to the file too. */
+	if (apply_defaults(&st) == -1) {
 		snprintf(err, errsize, "%s: directory path too long", path);
 		return -1;
 	}
@@ -633,10 +666,11 @@ config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 	}
 	if (st.err[0] == '\0' && rc < 0)
 		snprintf(st.err, sizeof(st.err), "cannot be read");
-	if (st.err[0] == '\0' && !was_seen(&st, "capsule.root")) {
-		st.lineno = 0;   /* the default is on no line of the file */
-		check_root(&st);
-	}
+	/* A default folder must exist too; it is on no line of the file. */
+	st.lineno = 0;
+	for (i = 0; i < NKEYS && st.err[0] == '\0'; i++)
+		if (keys[i].type == KEY_DIR && st.seen[i] == 0)
+			check_dir(&st, &keys[i]);
 	if (st.err[0] != '\0') {
 		if (st.errline > 0)
 			snprintf(err, errsize, "%s:%d: %s", path, st.errline,
@@ -646,11 +680,69 @@ config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 		return -1;
 	}
 	/* Unset, a stalled reader gets what a stalled sender gets. */
-	if (!was_seen(&st, "server.write_timeout"))
+	if (st.seen[find_key("server", "write_timeout") - keys] == 0)
 		cfg->write_timeout = cfg->timeout;
 	if (cfg->workers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		cfg->workers = ncpu > 0 ? (int)ncpu : 1;
 	}
 	return 0;
+}
+
+/* Whether k holds the same value in a and b. */
+static int
+same_value(const struct key *k, const struct config *a,
+    const struct config *b)
+{
+	const char *fa = const_field_of(k, a), *fb = const_field_of(k, b);
+	const int *na, *nb;
+	size_t i, each;
+
+	switch (k->type) {
+	case KEY_INT:
+	case KEY_SWITCH:
+		return *(const int *)fa == *(const int *)fb;
+	case KEY_LOG_LEVEL:
+		return *(const enum config_log_level *)fa ==
+		    *(const enum config_log_level *)fb;
+	case KEY_ADDRESSES:
+		na = (const int *)((const char *)a + k->count);
+		nb = (const int *)((const char *)b + k->count);
+		if (*na != *nb)
+			return 0;
+		each = k->size / (size_t)k->max;
+		for (i = 0; i < (size_t)*na; i++)
+			if (strcmp(fa + i * each, fb + i * each) != 0)
+				return 0;
+		return 1;
+	case KEY_HOSTNAME:
+	case KEY_PATH:
+	case KEY_DIR:
+	case KEY_INSIDE:
+	case KEY_LANG:
+	case KEY_USER:
+	case KEY_ACCESS_LOG:
+		return strcmp(fa, fb) == 0;
+	}
+	return 0;
+}
+
+int
+config_restart_needed(const struct config *old, const struct config *new,
+    char *what, size_t size)
+{
+	size_t i, len;
+	int n = 0;
+
+	what[0] = '\0';
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].apply != ON_RESTART ||
+		    same_value(&keys[i], old, new))
+			continue;
+		n++;
+		len = strlen(what);
+		snprintf(what + len, size - len, "%s[%s] %s",
+		    len > 0 ? ", " : "", keys[i].section, keys[i].name);
+	}
+	return n;
 }

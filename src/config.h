@@ -71,4 +71,14 @@ int config_load(const char *path, struct config *cfg, char *err,
 /* The name of a log level as written in the config ("info"). */
 const char *config_log_level_name(enum config_log_level level);
 
+/*
+ * The settings that only a restart can change: where to listen, how many
+ * workers, which user, the capsule root, the access log (Landlock and the
+ * privilege drop fixed them at start). Writes the names of those that
+ * differ between old and new to what, comma-separated and truncated to
+ * size ("[server] port, [capsule] root"). Returns how many differ.
+ */
+int config_restart_needed(const struct config *old, const struct config *new,
+    char *what, size_t size);
+
 #endif

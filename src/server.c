@@ -416,7 +416,7 @@ reload(struct server *srv)
 		log_error("reload refused, still serving as before: %s", err);
 		goto out;
 	}
-	if ((n = site_restart_needed(srv->cfg, cfg, what, sizeof(what))) > 0) {
+	if ((n = config_restart_needed(srv->cfg, cfg, what, sizeof(what))) > 0) {
 		log_error("reload refused, still serving as before: %s: "
 		    "changed, and only a restart can apply %s (listeners, "
 		    "workers, the user and the sandbox are set up at start)",

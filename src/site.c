@@ -169,38 +169,3 @@ site_release(struct site *site)
 	tls_ctx_free(site->tls);
 	free(site);
 }
-
-/* Appends name to what, comma-separated. */
-static void
-add_name(char *what, size_t size, const char *name)
-{
-	size_t len = strlen(what);
-
-	snprintf(what + len, size - len, "%s%s", len > 0 ? ", " : "", name);
-}
-
-int
-site_restart_needed(const struct config *old, const struct config *new,
-    char *what, size_t size)
-{
-	int n = 0, i, same = old->naddresses == new->naddresses;
-
-	what[0] = '\0';
-	for (i = 0; same && i < old->naddresses; i++)
-		same = strcmp(old->addresses[i], new->addresses[i]) == 0;
-	if (!same && ++n)
-		add_name(what, size, "[server] address");
-	if (old->port != new->port && ++n)
-		add_name(what, size, "[server] port");
-	if (old->workers != new->workers && ++n)
-		add_name(what, size, "[server] workers");
-	if (old->max_connections != new->max_connections && ++n)
-		add_name(what, size, "[server] max_connections");
-	if (strcmp(old->user, new->user) != 0 && ++n)
-		add_name(what, size, "[server] user");
-	if (strcmp(old->root, new->root) != 0 && ++n)
-		add_name(what, size, "[capsule] root");
-	if (strcmp(old->access_log, new->access_log) != 0 && ++n)
-		add_name(what, size, "[log] access");
-	return n;
-}

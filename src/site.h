@@ -64,14 +64,4 @@ struct site *site_hold(struct site *site);
 /* Lets go of one hold; the last one frees the site. Any thread. */
 void site_release(struct site *site);
 
-/*
- * The settings that only a restart can change: where to listen, how many
- * workers, which user, the capsule root, the access log (Landlock and the
- * privilege drop fixed them at start). Writes the names of those that
- * differ between old and new to what ("[server] port, [capsule] root").
- * Returns how many differ.
- */
-int site_restart_needed(const struct config *old, const struct config *new,
-    char *what, size_t size);
-
 #endif
