@@ -569,16 +569,21 @@ check_section_line(struct parse_state *st, const char *line)
 
 /*
  * inih's line source (fgets contract). Counting here is what gives every
- * error its line number: with multi-line values off, inih calls on_key for
- * a line before it asks for the next one. A line that does not fit inih's
- * buffer ends the parse with an error rather than being split in two.
+ * error its line number: inih calls on_key for a line before it asks for
+ * the next one. A line that does not fit inih's buffer ends the parse with
+ * an error rather than being split in two.
+ *
+ * Leading blanks are removed before inih sees the line: inih reads an
+ * indented line as the continuation of the value above it (when built
+ * with multi-line values, as it is by default), which would silently glue
+ * it onto that value. Stripped, an indented "key = value" is a key.
  */
 static char *
 read_line(char *buf, int size, void *user)
 {
 	struct parse_state *st = user;
 	const char *why = NULL;
-	int c, n = 0;
+	int c, n = 0, blanks = 0;
 
 	/* getc, not fgets: a NUL byte must not hide the rest of its line. */
 	while (n < size - 1 && (c = getc(st->file)) != EOF) {
@@ -611,6 +616,10 @@ read_line(char *buf, int size, void *user)
 		}
 		return NULL;
 	}
+	/* inih's own test for a blank (isspace), so that none is left. */
+	while (blanks < n && isspace((unsigned char)buf[blanks]))
+		blanks++;
+	memmove(buf, buf + blanks, (size_t)(n - blanks) + 1);
 	check_section_line(st, buf);
 	return buf;
 }
@@ -653,8 +662,6 @@ config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* A continuation line would silently glue itself onto a value. */
-	ini_allow_multiline = false;
 	rc = ini_parse_stream(read_line, &st, on_key, &st);
 	fclose(st.file);
 

@@ -300,6 +300,29 @@ test_nul_and_bom_cannot_hide_anything(void **state)
 	assert_non_null(strstr(err, "bogus"));
 }
 
+/* inih reads an indented line as more of the value above it: config.c
+ * takes the indent off first, so an indented key is a key of its own and
+ * an indented word is refused, never glued onto the value before it. */
+static void
+test_indented_line_is_not_a_continuation(void **state)
+{
+	struct config cfg;
+	char err[512], where[160];
+
+	(void)state;
+	write_config("[server]\nhostname = a.example\n  port = 1966\n"
+	    "\tuser = gemini\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.hostname, "a.example");
+	assert_int_equal(cfg.port, 1966);
+	assert_string_equal(cfg.user, "gemini");
+
+	write_config("[capsule]\nlang = ja\n  en\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	snprintf(where, sizeof(where), "%s:3: not a [section]", path);
+	assert_memory_equal(err, where, strlen(where));
+}
+
 static void
 test_missing_default_root_is_an_error(void **state)
 {
@@ -342,6 +365,7 @@ main(void)
 		cmocka_unit_test(test_bad_values_name_file_and_line),
 		cmocka_unit_test(test_over_long_line_is_refused_not_split),
 		cmocka_unit_test(test_nul_and_bom_cannot_hide_anything),
+		cmocka_unit_test(test_indented_line_is_not_a_continuation),
 		cmocka_unit_test(test_missing_default_root_is_an_error),
 		cmocka_unit_test(test_missing_file_is_an_error),
 	};
