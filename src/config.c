@@ -3,8 +3,13 @@
  *
  * Every key is one row of the table `keys` below: its section and name,
  * how its value is written, its range, its default, whether a change needs
- * a restart, and where it is stored. The defaults, the parser, its errors
- * and the restart check all read that table, so a new key is one new row.
+ * a restart, whose setting it is (the server's or a host's), and where it
+ * is stored. The defaults, the parser, its errors and the restart check
+ * all read that table, so a new key is one new row.
+ *
+ * A host's keys are read in two places: in [server] hostname, [tls] and
+ * [capsule] for the one host of a file without [host "NAME"] sections,
+ * and in each [host "NAME"] section.
  *
  * inih hands us one key at a time but not its line number, and it silently
  * splits lines longer than its buffer. So we feed it through our own line
@@ -33,6 +38,7 @@ enum key_type {
 	KEY_SWITCH,     /* on | off */
 	KEY_HOSTNAME,   /* letters, digits, '-', '.', ':'; stored lowercased */
 	KEY_ADDRESSES,  /* numeric IPv4/IPv6 addresses, comma-separated */
+	KEY_ALIASES,    /* host names and IP addresses, comma-separated */
 	KEY_PATH,       /* resolved against the config file's folder */
 	KEY_DIR,        /* a KEY_PATH that names an existing directory */
 	KEY_INSIDE,     /* a relative folder with no ".." segment */
@@ -40,6 +46,7 @@ enum key_type {
 	KEY_USER,       /* a user name */
 	KEY_LOG_LEVEL,  /* error | warn | info | debug */
 	KEY_ACCESS_LOG, /* stderr | off | a KEY_PATH */
+	KEY_DEFAULT,    /* on | off: this host is the one without SNI */
 };
 
 /* When a change to a key takes effect. */
@@ -48,10 +55,18 @@ enum key_apply {
 	ON_RESTART,     /* fixed at start: listeners, sandbox, privilege drop */
 };
 
-/* Whose setting a key is. */
+/*
+ * Whose setting a key is: a field of struct config, or of struct
+ * config_host, and then where it may be written.
+ */
 enum key_scope {
 	SERVER_WIDE,    /* the server's: listening, limits, logging */
-	PER_HOST,       /* the capsule's: its name, certificate, folder, lang */
+	HOST_NAME,      /* the one host's name; a [host] is named by its header */
+	HOST_OWN,       /* a [host] key; in its own section, the one host's,
+	                   refused beside [host] sections */
+	HOST_DEFAULT,   /* a [host] key; in its own section, the default of
+	                   every host */
+	HOST_ONLY,      /* a [host] key only */
 };
 
 /* One configuration key. */
@@ -59,83 +74,102 @@ struct key {
 	const char *section;
 	const char *name;
 	enum key_type type;
-	long min, max;          /* KEY_INT: the range; KEY_ADDRESSES: max items */
+	long min, max;          /* KEY_INT: the range; lists: the most items */
 	const char *def;        /* the default, as the file would write it */
+	const char *host_def;   /* HOST_OWN: a [host]'s default file in
+	                           certs/NAME/, or NULL: the key is required */
 	enum key_apply apply;
 	enum key_scope scope;
 	const char *what;       /* a bad value "V" is reported as: "V" is not WHAT */
-	size_t offset, size;    /* the field in struct config */
-	size_t count;           /* KEY_ADDRESSES: offset of its int count */
+	size_t offset, size;    /* the field in struct config or config_host */
+	size_t count;           /* lists: offset of their int count */
 };
 
-#define FIELD(f) offsetof(struct config, f), sizeof(((struct config *)0)->f), 0
-#define LIST(f, n) offsetof(struct config, f), \
+#define CFG(f) offsetof(struct config, f), \
+	sizeof(((struct config *)0)->f), 0
+#define CFG_LIST(f, n) offsetof(struct config, f), \
 	sizeof(((struct config *)0)->f), offsetof(struct config, n)
+#define HOST(f) offsetof(struct config_host, f), \
+	sizeof(((struct config_host *)0)->f), 0
+#define HOST_LIST(f, n) offsetof(struct config_host, f), \
+	sizeof(((struct config_host *)0)->f), offsetof(struct config_host, n)
+
+/* What a missing required key of a [host] is. */
+#define ROOT_ABOUT "the folder this capsule is served from"
 
 /*
  * Every key of config.ini (kizuna.ini(5) describes each). The restart
- * check lists changed keys in this order.
+ * check lists changed keys in this order. Only server-wide keys may be
+ * ON_RESTART: a reload may add, remove or change hosts.
  */
 static const struct key keys[] = {
-	{ "server", "hostname", KEY_HOSTNAME, 0, 0, "localhost",
-	  ON_RELOAD, PER_HOST, "a host name", FIELD(hostname) },
+	{ "server", "hostname", KEY_HOSTNAME, 0, 0, "localhost", NULL,
+	  ON_RELOAD, HOST_NAME, "a host name", HOST(name) },
 	{ "server", "address", KEY_ADDRESSES, 0, CONFIG_MAX_ADDRESSES,
-	  "0.0.0.0, ::", ON_RESTART, SERVER_WIDE,
-	  "a numeric IPv4 or IPv6 address", LIST(addresses, naddresses) },
-	{ "server", "port", KEY_INT, 1, 65535, "1965",
-	  ON_RESTART, SERVER_WIDE, "a port (1-65535)", FIELD(port) },
-	{ "server", "workers", KEY_INT, 0, 256, "0", ON_RESTART, SERVER_WIDE,
-	  "a number of workers (0-256, 0 = one per core)", FIELD(workers) },
-	{ "server", "handshake_timeout", KEY_INT, 1, 3600, "5",
+	  "0.0.0.0, ::", NULL, ON_RESTART, SERVER_WIDE,
+	  "a numeric IPv4 or IPv6 address", CFG_LIST(addresses, naddresses) },
+	{ "server", "port", KEY_INT, 1, 65535, "1965", NULL,
+	  ON_RESTART, SERVER_WIDE, "a port (1-65535)", CFG(port) },
+	{ "server", "workers", KEY_INT, 0, 256, "0", NULL,
+	  ON_RESTART, SERVER_WIDE,
+	  "a number of workers (0-256, 0 = one per core)", CFG(workers) },
+	{ "server", "handshake_timeout", KEY_INT, 1, 3600, "5", NULL,
 	  ON_RELOAD, SERVER_WIDE, "a number of seconds (1-3600)",
-	  FIELD(handshake_timeout) },
-	{ "server", "timeout", KEY_INT, 1, 3600, "10",
+	  CFG(handshake_timeout) },
+	{ "server", "timeout", KEY_INT, 1, 3600, "10", NULL,
 	  ON_RELOAD, SERVER_WIDE, "a number of seconds (1-3600)",
-	  FIELD(timeout) },
+	  CFG(timeout) },
 	/* Unset, it follows timeout (config_load). */
-	{ "server", "write_timeout", KEY_INT, 1, 3600, "10",
+	{ "server", "write_timeout", KEY_INT, 1, 3600, "10", NULL,
 	  ON_RELOAD, SERVER_WIDE, "a number of seconds (1-3600)",
-	  FIELD(write_timeout) },
-	{ "server", "min_rate", KEY_INT, 1, 1048576, "16",
+	  CFG(write_timeout) },
+	{ "server", "min_rate", KEY_INT, 1, 1048576, "16", NULL,
 	  ON_RELOAD, SERVER_WIDE, "a rate in KiB/s (1-1048576)",
-	  FIELD(min_rate) },
-	{ "server", "max_connections", KEY_INT, 1, 1000000, "10000",
+	  CFG(min_rate) },
+	{ "server", "max_connections", KEY_INT, 1, 1000000, "10000", NULL,
 	  ON_RESTART, SERVER_WIDE, "a connection count (1-1000000)",
-	  FIELD(max_connections) },
-	{ "server", "max_per_ip", KEY_INT, 0, 1000000, "128",
+	  CFG(max_connections) },
+	{ "server", "max_per_ip", KEY_INT, 0, 1000000, "128", NULL,
 	  ON_RELOAD, SERVER_WIDE,
-	  "a connection count (0-1000000, 0 = no limit)", FIELD(max_per_ip) },
-	{ "server", "rate_limit", KEY_INT, 0, 1000000, "0",
+	  "a connection count (0-1000000, 0 = no limit)", CFG(max_per_ip) },
+	{ "server", "rate_limit", KEY_INT, 0, 1000000, "0", NULL,
 	  ON_RELOAD, SERVER_WIDE,
 	  "a number of requests a minute (0-1000000, 0 = no limit)",
-	  FIELD(rate_limit) },
-	{ "server", "rate_burst", KEY_INT, 1, 1000000, "10",
+	  CFG(rate_limit) },
+	{ "server", "rate_burst", KEY_INT, 1, 1000000, "10", NULL,
 	  ON_RELOAD, SERVER_WIDE, "a number of requests (1-1000000)",
-	  FIELD(rate_burst) },
-	{ "server", "proxy_protocol", KEY_SWITCH, 0, 0, "off",
-	  ON_RELOAD, SERVER_WIDE, "on or off", FIELD(proxy_protocol) },
-	{ "server", "user", KEY_USER, 0, 0, "nobody",
-	  ON_RESTART, SERVER_WIDE, "a user name", FIELD(user) },
+	  CFG(rate_burst) },
+	{ "server", "proxy_protocol", KEY_SWITCH, 0, 0, "off", NULL,
+	  ON_RELOAD, SERVER_WIDE, "on or off", CFG(proxy_protocol) },
+	{ "server", "user", KEY_USER, 0, 0, "nobody", NULL,
+	  ON_RESTART, SERVER_WIDE, "a user name", CFG(user) },
 
-	{ "tls", "cert", KEY_PATH, 0, 0, "certs/cert.pem",
-	  ON_RELOAD, PER_HOST, "a usable path", FIELD(cert) },
-	{ "tls", "key", KEY_PATH, 0, 0, "certs/key.pem",
-	  ON_RELOAD, PER_HOST, "a usable path", FIELD(key) },
+	{ "tls", "cert", KEY_PATH, 0, 0, "certs/cert.pem", "cert.pem",
+	  ON_RELOAD, HOST_OWN, "a usable path", HOST(cert) },
+	{ "tls", "key", KEY_PATH, 0, 0, "certs/key.pem", "key.pem",
+	  ON_RELOAD, HOST_OWN, "a usable path", HOST(key) },
 
-	{ "capsule", "root", KEY_DIR, 0, 0, "capsule",
-	  ON_RESTART, PER_HOST, "a usable path", FIELD(root) },
-	{ "capsule", "articles", KEY_INSIDE, 0, 0, "articles",
-	  ON_RELOAD, PER_HOST, "a folder inside the root", FIELD(articles) },
-	{ "capsule", "lang", KEY_LANG, 0, 0, "ja",
-	  ON_RELOAD, PER_HOST, "a BCP 47 language tag", FIELD(lang) },
+	{ "capsule", "root", KEY_DIR, 0, 0, "capsule", NULL,
+	  ON_RELOAD, HOST_OWN, "a usable path", HOST(root) },
+	{ "capsule", "articles", KEY_INSIDE, 0, 0, "articles", NULL,
+	  ON_RELOAD, HOST_DEFAULT, "a folder inside the root", HOST(articles) },
+	{ "capsule", "lang", KEY_LANG, 0, 0, "ja", NULL,
+	  ON_RELOAD, HOST_DEFAULT, "a BCP 47 language tag", HOST(lang) },
 
-	{ "log", "access", KEY_ACCESS_LOG, 0, 0, "stderr",
-	  ON_RESTART, SERVER_WIDE, "stderr, off or a path", FIELD(access_log) },
-	{ "log", "level", KEY_LOG_LEVEL, 0, 0, "info",
+	{ "log", "access", KEY_ACCESS_LOG, 0, 0, "stderr", NULL,
+	  ON_RESTART, SERVER_WIDE, "stderr, off or a path", CFG(access_log) },
+	{ "log", "level", KEY_LOG_LEVEL, 0, 0, "info", NULL,
 	  ON_RELOAD, SERVER_WIDE, "error, warn, info or debug",
-	  FIELD(log_level) },
-	{ "log", "log_ip", KEY_SWITCH, 0, 0, "on",
-	  ON_RELOAD, SERVER_WIDE, "on or off", FIELD(log_ip) },
+	  CFG(log_level) },
+	{ "log", "log_ip", KEY_SWITCH, 0, 0, "on", NULL,
+	  ON_RELOAD, SERVER_WIDE, "on or off", CFG(log_ip) },
+
+	/* No default: a host has no aliases, and the first is the default. */
+	{ "host", "aliases", KEY_ALIASES, 0, CONFIG_MAX_ALIASES, NULL, NULL,
+	  ON_RELOAD, HOST_ONLY, "a host name or IP address",
+	  HOST_LIST(aliases, naliases) },
+	{ "host", "default", KEY_DEFAULT, 0, 0, NULL, NULL,
+	  ON_RELOAD, HOST_ONLY, "on or off", 0, 0, 0 },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -146,7 +180,14 @@ struct parse_state {
 	FILE *file;
 	char dir[PATH_MAX];     /* the config file's directory; "": none */
 	int lineno;             /* line most recently handed to inih */
-	int seen[NKEYS];        /* line each key was set on, 0 = not set */
+	/* The host of [server] hostname, [tls] and [capsule]: the one host
+	 * of a file without [host] sections, else the [capsule] defaults. */
+	struct config_host base;
+	int host;               /* index of the [host] being read, or -1 */
+	/* Line each key was set on, 0 = not set: [0] in the plain sections,
+	 * [1 + i] in the section of host i. */
+	int seen[1 + CONFIG_MAX_HOSTS][NKEYS];
+	int default_line;       /* of the "default = on" read, 0 = none yet */
 	char err[512];          /* first error, without the FILE:LINE prefix */
 	int errline;
 };
@@ -175,24 +216,53 @@ copy(char *dst, size_t dstsize, const char *src)
 	return 0;
 }
 
-/* Records the first error only: later ones are often its consequences.
- * Returns -1, so that a check can end with `return fail(...)`. */
-static int
-fail(struct parse_state *st, const char *section, const char *key,
-    const char *fmt, ...)
+/*
+ * Records the first error only: later ones are often its consequences.
+ * "[section] key: ...", or "[section]: ..." without a key. Returns -1, so
+ * that a check can end with `return fail(...)`.
+ */
+static int __attribute__((format(printf, 5, 0)))
+vfail(struct parse_state *st, int line, const char *section, const char *key,
+    const char *fmt, va_list ap)
 {
-	va_list ap;
 	int n;
 
 	if (st->err[0] != '\0')
 		return -1;
-	n = snprintf(st->err, sizeof(st->err), "[%s] %s: ", section, key);
+	if (key != NULL)
+		n = snprintf(st->err, sizeof(st->err), "[%s] %s: ", section, key);
+	else
+		n = snprintf(st->err, sizeof(st->err), "[%s]: ", section);
 	if (n < 0 || (size_t)n >= sizeof(st->err))
 		n = 0;
-	va_start(ap, fmt);
 	vsnprintf(st->err + n, sizeof(st->err) - n, fmt, ap);
+	st->errline = line;
+	return -1;
+}
+
+/* An error on the line being read. */
+static int __attribute__((format(printf, 4, 5)))
+fail(struct parse_state *st, const char *section, const char *key,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(st, st->lineno, section, key, fmt, ap);
 	va_end(ap);
-	st->errline = st->lineno;
+	return -1;
+}
+
+/* An error on an earlier line (0: on none). */
+static int __attribute__((format(printf, 5, 6)))
+fail_line(struct parse_state *st, int line, const char *section,
+    const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(st, line, section, key, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -242,6 +312,14 @@ resolve_path(const struct parse_state *st, const char *value, char *dst,
 	return (n < 0 || (size_t)n >= dstsize) ? -1 : 0;
 }
 
+static void
+lowercase(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/* [server] hostname, as it has always been read. */
 static int
 is_hostname(const char *s)
 {
@@ -256,6 +334,43 @@ is_hostname(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * A name a [host] answers to (grammar):
+ *   name = IPv6address / dns-name        ; RFC 4291 text form, inet_pton
+ *   dns-name = 1*253( ALPHA / DIGIT / "-" / "." )   ; IPv4 is one too
+ * and, where brackets are allowed, "[" IPv6address "]" as in a URL.
+ * Writes it lowercased and without brackets to out (CONFIG_NAME_MAX
+ * bytes). Returns 0 or -1.
+ */
+static int
+parse_host_name(const char *s, int brackets, char *out)
+{
+	unsigned char bin[16];
+	size_t n = strlen(s);
+	const char *p;
+
+	if (brackets && n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		if (n - 2 >= CONFIG_NAME_MAX)
+			return -1;
+		memcpy(out, s + 1, n - 2);
+		out[n - 2] = '\0';
+		if (inet_pton(AF_INET6, out, bin) != 1)
+			return -1;
+	} else if (inet_pton(AF_INET6, s, bin) == 1) {
+		copy(out, CONFIG_NAME_MAX, s);
+	} else {
+		if (n == 0 || n > 253)
+			return -1;
+		for (p = s; *p != '\0'; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-' &&
+			    *p != '.')
+				return -1;
+		copy(out, CONFIG_NAME_MAX, s);
+	}
+	lowercase(out);
+	return 0;
 }
 
 /* BCP 47 tags are letters, digits and '-'; several are comma-separated. */
@@ -294,13 +409,6 @@ is_inside_path(const char *s)
 	}
 }
 
-static void
-lowercase(char *s)
-{
-	for (; *s != '\0'; s++)
-		*s = (char)tolower((unsigned char)*s);
-}
-
 static char *
 trim(char *s)
 {
@@ -314,49 +422,134 @@ trim(char *s)
 	return s;
 }
 
-/* The field a key is stored in, within cfg. */
+/* A key's field within obj: the struct config, or a struct config_host. */
 static void *
-field_of(const struct key *k, struct config *cfg)
+field_of(const struct key *k, void *obj)
 {
-	return (char *)cfg + k->offset;
+	return (char *)obj + k->offset;
 }
 
-static const void *
-const_field_of(const struct key *k, const struct config *cfg)
-{
-	return (const char *)cfg + k->offset;
-}
-
-/* A list is k->max fields of equal size, then an int count. */
+/*
+ * Whether two stored names name the same host: equal, or one IPv6
+ * address written two ways ("::1", "0::1"), which a request matches
+ * alike. An IPv4 address has one spelling: inet_pton refuses "01".
+ */
 static int
-set_addresses(struct parse_state *st, const struct key *k, const char *value)
+same_name(const char *a, const char *b)
 {
-	char *addr = field_of(k, st->cfg);
-	size_t each = k->size / (size_t)k->max;
-	int *count = (int *)((char *)st->cfg + k->count);
-	char list[512], *item, *save = NULL;
+	unsigned char x[16], y[16];
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (inet_pton(AF_INET6, a, x) == 1)
+		return inet_pton(AF_INET6, b, y) == 1 && memcmp(x, y, 16) == 0;
+	return 0;
+}
+
+/* The host that already answers to name (its name or an alias), or -1. */
+static int
+owner_of(const struct config *cfg, const char *name)
+{
+	int i, a;
+
+	for (i = 0; i < cfg->nhosts; i++) {
+		if (same_name(cfg->hosts[i].name, name))
+			return i;
+		for (a = 0; a < cfg->hosts[i].naliases; a++)
+			if (same_name(cfg->hosts[i].aliases[a], name))
+				return i;
+	}
+	return -1;
+}
+
+/* Checks one item of a list, and writes it as stored to out. */
+static int
+list_item(struct parse_state *st, const struct key *k, const char *section,
+    const char *item, char *out, size_t outsize)
+{
+	const struct config_host *other;
 	unsigned char bin[16];
+	int i;
+
+	if (k->type == KEY_ADDRESSES) {
+		if ((inet_pton(AF_INET, item, bin) != 1 &&
+		    inet_pton(AF_INET6, item, bin) != 1) ||
+		    copy(out, outsize, item) == -1)
+			return fail(st, section, k->name, "\"%s\" is not %s",
+			    item, k->what);
+		return 0;
+	}
+	if (parse_host_name(item, 1, out) == -1)
+		return fail(st, section, k->name, "\"%s\" is not %s", item,
+		    k->what);
+	if ((i = owner_of(st->cfg, out)) != -1) {
+		other = &st->cfg->hosts[i];
+		return fail(st, section, k->name,
+		    "\"%s\" is already a name of [host \"%s\"] (line %d)", out,
+		    other->name, other->line);
+	}
+	return 0;
+}
+
+/* A comma-separated list into k->max fields of equal size, and a count. */
+static int
+set_list(struct parse_state *st, const struct key *k, void *obj,
+    const char *section, const char *value)
+{
+	const char *one = k->type == KEY_ADDRESSES ? "address" : "alias";
+	const char *many = k->type == KEY_ADDRESSES ? "addresses" : "aliases";
+	char *items = field_of(k, obj);
+	size_t each = k->size / (size_t)k->max;
+	int *count = (int *)((char *)obj + k->count);
+	char list[512], *item, *save = NULL;
 
 	if (copy(list, sizeof(list), value) == -1)
-		return fail(st, k->section, k->name, "list too long");
+		return fail(st, section, k->name, "list too long");
 	*count = 0;
 	for (item = strtok_r(list, ",", &save); item != NULL;
 	    item = strtok_r(NULL, ",", &save)) {
+		char stored[CONFIG_NAME_MAX];
+
 		item = trim(item);
 		if (*item == '\0')
 			continue;
-		if (inet_pton(AF_INET, item, bin) != 1 &&
-		    inet_pton(AF_INET6, item, bin) != 1)
-			return fail(st, k->section, k->name,
-			    "\"%s\" is not %s", item, k->what);
+		if (list_item(st, k, section, item, stored,
+		    sizeof(stored)) == -1)
+			return -1;
 		if (*count == k->max)
-			return fail(st, k->section, k->name,
-			    "more than %ld addresses", k->max);
-		copy(addr + each * (size_t)*count, each, item);
+			return fail(st, section, k->name, "more than %ld %s",
+			    k->max, many);
+		/* Counted as it is stored: a later item that repeats it is
+		 * seen by owner_of. */
+		copy(items + each * (size_t)*count, each, stored);
 		(*count)++;
 	}
 	if (*count == 0)
-		return fail(st, k->section, k->name, "no address given");
+		return fail(st, section, k->name, "no %s given", one);
+	return 0;
+}
+
+/* "default = on" in [host] st->host: at most one host says so. */
+static int
+set_default(struct parse_state *st, const struct key *k, const char *section,
+    const char *value)
+{
+	const struct config_host *other;
+	int on;
+
+	if (parse_switch(value, &on) == -1)
+		return fail(st, section, k->name, "\"%s\" is not %s", value,
+		    k->what);
+	if (!on)
+		return 0;
+	if (st->default_line != 0) {
+		other = &st->cfg->hosts[st->cfg->default_host];
+		return fail(st, section, k->name,
+		    "[host \"%s\"] is the default already (line %d)",
+		    other->name, st->default_line);
+	}
+	st->default_line = st->lineno;
+	st->cfg->default_host = st->host;
 	return 0;
 }
 
@@ -374,13 +567,15 @@ set_log_level(enum config_log_level *level, const char *value)
 }
 
 /*
- * Checks value as k's type writes it and stores it in st->cfg. Returns 0,
- * or -1 with the error recorded.
+ * Checks value as k's type writes it and stores it in k's field of obj
+ * (st->cfg, or a host); errors name [section] k. Returns 0, or -1 with
+ * the error recorded.
  */
 static int
-set_value(struct parse_state *st, const struct key *k, const char *value)
+set_value(struct parse_state *st, const struct key *k, void *obj,
+    const char *section, const char *value)
 {
-	char *field = field_of(k, st->cfg);
+	char *field = field_of(k, obj);
 	int bad = 0;
 
 	switch (k->type) {
@@ -396,7 +591,8 @@ set_value(struct parse_state *st, const struct key *k, const char *value)
 			lowercase(field);
 		break;
 	case KEY_ADDRESSES:
-		return set_addresses(st, k, value);
+	case KEY_ALIASES:
+		return set_list(st, k, obj, section, value);
 	case KEY_PATH:
 	case KEY_DIR:
 		bad = *value == '\0' ||
@@ -422,38 +618,47 @@ set_value(struct parse_state *st, const struct key *k, const char *value)
 			bad = *value == '\0' ||
 			    resolve_path(st, value, field, k->size) == -1;
 		break;
+	case KEY_DEFAULT:
+		return set_default(st, k, section, value);
 	}
 	if (bad)
-		return fail(st, k->section, k->name, "\"%s\" is not %s", value,
+		return fail(st, section, k->name, "\"%s\" is not %s", value,
 		    k->what);
 	return 0;
 }
 
 /* A KEY_DIR must name a directory that exists now. */
 static int
-check_dir(struct parse_state *st, const struct key *k)
+check_dir(struct parse_state *st, const struct key *k, void *obj,
+    const char *section)
 {
-	const char *dir = field_of(k, st->cfg);
+	const char *dir = field_of(k, obj);
 	struct stat sb;
 
 	if (stat(dir, &sb) == -1)
-		return fail(st, k->section, k->name, "%s: %s", dir,
+		return fail(st, section, k->name, "%s: %s", dir,
 		    strerror(errno));
 	if (!S_ISDIR(sb.st_mode))
-		return fail(st, k->section, k->name, "%s is not a directory",
-		    dir);
+		return fail(st, section, k->name, "%s is not a directory", dir);
 	return 0;
 }
 
-/* Sets every key to its default, paths resolved as st->dir says. */
+/* Sets every key to its default, paths resolved as st->dir says; a
+ * host's keys go to st->base. */
 static int
 apply_defaults(struct parse_state *st)
 {
-	size_t i;
+	const struct key *k;
+	void *obj;
 
-	for (i = 0; i < NKEYS; i++)
-		if (set_value(st, &keys[i], keys[i].def) == -1)
+	for (k = keys; k < keys + NKEYS; k++) {
+		if (k->def == NULL)
+			continue;
+		obj = k->scope == SERVER_WIDE ? (void *)st->cfg :
+		    (void *)&st->base;
+		if (set_value(st, k, obj, k->section, k->def) == -1)
 			return -1;
+	}
 	return 0;
 }
 
@@ -468,30 +673,59 @@ config_defaults(struct config *cfg)
 	/* Cannot fail: without a directory no path grows, and every
 	 * default fits its field (test_defaults_from_empty_file). */
 	(void)apply_defaults(&st);
+	cfg->hosts[0] = st.base;
+	cfg->nhosts = 1;
 }
 
-/* The row of [section] name, or NULL. */
+/* The row of [section] name, outside [host] sections, or NULL. */
 static const struct key *
 find_key(const char *section, const char *name)
 {
-	size_t i;
+	const struct key *k;
 
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(keys[i].section, section) == 0 &&
-		    strcmp(keys[i].name, name) == 0)
-			return &keys[i];
+	for (k = keys; k < keys + NKEYS; k++)
+		if (k->scope != HOST_ONLY && strcmp(k->section, section) == 0 &&
+		    strcmp(k->name, name) == 0)
+			return k;
 	return NULL;
 }
 
+/* The row of name in a [host] section, or NULL. */
+static const struct key *
+find_host_key(const char *name)
+{
+	const struct key *k;
+
+	for (k = keys; k < keys + NKEYS; k++)
+		if ((k->scope == HOST_OWN || k->scope == HOST_DEFAULT ||
+		    k->scope == HOST_ONLY) && strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* Whether [section] is one of the plain sections. */
 static int
 is_section(const char *section)
 {
-	size_t i;
+	const struct key *k;
 
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(keys[i].section, section) == 0)
+	for (k = keys; k < keys + NKEYS; k++)
+		if (k->scope != HOST_ONLY && strcmp(k->section, section) == 0)
 			return 1;
 	return 0;
+}
+
+/* Refuses a key of the one host in a file with [host] sections. */
+static int
+refuse_beside_hosts(struct parse_state *st, const struct key *k, int line)
+{
+	if (k->scope == HOST_NAME)
+		return fail_line(st, line, k->section, k->name,
+		    "with [host] sections, each host is named by its "
+		    "section: move it into one");
+	return fail_line(st, line, k->section, k->name,
+	    "with [host] sections, each host has its own %s: move it into "
+	    "its [host] section", k->name);
 }
 
 /* One "key = value" of one section. Returns 0 or -1. */
@@ -499,24 +733,42 @@ static int
 read_key(struct parse_state *st, const char *section, const char *name,
     const char *value)
 {
-	const struct key *k = find_key(section, name);
-	size_t i;
+	struct config *cfg = st->cfg;
+	char host_section[CONFIG_NAME_MAX + 8];
+	const struct key *k;
+	int *seen;
+	void *obj;
 
-	if (k == NULL) {
-		if (is_section(section))
+	if (st->host >= 0) {
+		snprintf(host_section, sizeof(host_section), "host \"%s\"",
+		    cfg->hosts[st->host].name);
+		section = host_section;
+		if ((k = find_host_key(name)) == NULL)
 			return fail(st, section, name, "unknown key");
-		if (*section == '\0')
-			return fail(st, "", name, "key outside any section");
-		return fail(st, section, name, "unknown section");
+		seen = st->seen[1 + st->host];
+		obj = &cfg->hosts[st->host];
+	} else {
+		if ((k = find_key(section, name)) == NULL) {
+			if (is_section(section))
+				return fail(st, section, name, "unknown key");
+			if (*section == '\0')
+				return fail(st, "", name,
+				    "key outside any section");
+			return fail(st, section, name, "unknown section");
+		}
+		if (cfg->has_host_sections &&
+		    (k->scope == HOST_NAME || k->scope == HOST_OWN))
+			return refuse_beside_hosts(st, k, st->lineno);
+		seen = st->seen[0];
+		obj = k->scope == SERVER_WIDE ? (void *)cfg : (void *)&st->base;
 	}
-	i = (size_t)(k - keys);
-	if (st->seen[i] != 0)
+	if (seen[k - keys] != 0)
 		return fail(st, section, name, "set twice");
-	st->seen[i] = st->lineno;
-	if (set_value(st, k, value) == -1)
+	seen[k - keys] = st->lineno;
+	if (set_value(st, k, obj, section, value) == -1)
 		return -1;
 	if (k->type == KEY_DIR)
-		return check_dir(st, k);
+		return check_dir(st, k, obj, section);
 	return 0;
 }
 
@@ -531,15 +783,106 @@ on_key(void *user, const char *section, const char *key, const char *value)
 }
 
 /*
+ * The first [host] header: keys of the one host read before it are
+ * refused, at the first of their lines.
+ */
+static int
+refuse_earlier_host_keys(struct parse_state *st)
+{
+	const struct key *k, *first = NULL;
+
+	for (k = keys; k < keys + NKEYS; k++)
+		if ((k->scope == HOST_NAME || k->scope == HOST_OWN) &&
+		    st->seen[0][k - keys] != 0 && (first == NULL ||
+		    st->seen[0][k - keys] < st->seen[0][first - keys]))
+			first = k;
+	if (first == NULL)
+		return 0;
+	return refuse_beside_hosts(st, first, st->seen[0][first - keys]);
+}
+
+/*
+ * A [host "NAME"] header; text is what lies between "[" and "]":
+ *   host-header = "host" *( SP / HTAB ) DQUOTE name DQUOTE
+ * (name as parse_host_name reads it, without brackets: inih ends a
+ * section at the first "]"). Makes the host the one being read.
+ */
+static void
+open_host(struct parse_state *st, const char *text)
+{
+	struct config *cfg = st->cfg;
+	struct config_host *h;
+	char quoted[CONFIG_NAME_MAX], name[CONFIG_NAME_MAX];
+	const char *p = text + strlen("host"), *end;
+	int other;
+
+	p += strspn(p, " \t");
+	if (*p != '"' || (end = strchr(p + 1, '"')) == NULL ||
+	    end[1] != '\0' || (size_t)(end - p - 1) >= sizeof(quoted)) {
+		fail(st, text, NULL, "a host section is written "
+		    "[host \"NAME\"], NAME a host name or IP address "
+		    "(without brackets)");
+		return;
+	}
+	memcpy(quoted, p + 1, (size_t)(end - p - 1));
+	quoted[end - p - 1] = '\0';
+	if (parse_host_name(quoted, 0, name) == -1) {
+		fail(st, text, NULL, "\"%s\" is not a host name or IP address",
+		    quoted);
+		return;
+	}
+	if (cfg->nhosts == CONFIG_MAX_HOSTS) {
+		fail(st, text, NULL, "more than %d hosts", CONFIG_MAX_HOSTS);
+		return;
+	}
+	if ((other = owner_of(cfg, name)) != -1) {
+		fail(st, text, NULL,
+		    "\"%s\" is already a name of [host \"%s\"] (line %d)", name,
+		    cfg->hosts[other].name, cfg->hosts[other].line);
+		return;
+	}
+	if (!cfg->has_host_sections) {
+		cfg->has_host_sections = 1;
+		if (refuse_earlier_host_keys(st) == -1)
+			return;
+	}
+	h = &cfg->hosts[cfg->nhosts];
+	memset(h, 0, sizeof(*h));
+	copy(h->name, sizeof(h->name), name);
+	h->line = st->lineno;
+	st->host = cfg->nhosts++;
+}
+
+/* The section names for the "unknown section" error, in table order. */
+static void
+known_sections(char *dst, size_t size)
+{
+	const struct key *k;
+	size_t n;
+
+	dst[0] = '\0';
+	for (k = keys; k < keys + NKEYS; k++) {
+		if (k != keys && strcmp(k->section, k[-1].section) == 0)
+			continue;
+		n = strlen(dst);
+		snprintf(dst + n, size - n, "%s%s%s", n > 0 ? ", " : "",
+		    k->section, k->scope == HOST_ONLY ? " \"NAME\"" : "");
+	}
+}
+
+/*
  * inih reports a section only through the keys inside it, so an unknown
- * "[section]" with no keys would pass unnoticed: look at headers here.
+ * "[section]" with no keys would pass unnoticed, and a [host] without a
+ * key would not be a host: look at headers here. inih calls on_key for
+ * each key before it asks for the next line, so the host opened here is
+ * the one the following keys belong to.
  */
 static void
 check_section_line(struct parse_state *st, const char *line)
 {
-	char name[64], known[128] = "";
+	char name[CONFIG_NAME_MAX], known[128];
 	const char *end;
-	size_t i, n;
+	size_t n;
 
 	/* inih skips a UTF-8 BOM before the first line: so do we. */
 	if (st->lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
@@ -553,18 +896,15 @@ check_section_line(struct parse_state *st, const char *line)
 		n = sizeof(name) - 1;
 	memcpy(name, line + 1, n);
 	name[n] = '\0';
-	if (is_section(name) || st->err[0] != '\0')
+	st->host = -1;
+	if (strncmp(name, "host", 4) == 0 && strchr(" \t\"", name[4]) != NULL) {
+		open_host(st, name);   /* strchr finds the NUL of "host" too */
 		return;
-	/* The sections of the table, in its order, each once. */
-	for (i = 0; i < NKEYS; i++)
-		if (i == 0 || strcmp(keys[i].section, keys[i - 1].section) != 0) {
-			n = strlen(known);
-			snprintf(known + n, sizeof(known) - n, "%s%s",
-			    n > 0 ? ", " : "", keys[i].section);
-		}
-	snprintf(st->err, sizeof(st->err), "[%s]: unknown section (known: %s)",
-	    name, known);
-	st->errline = st->lineno;
+	}
+	if (is_section(name))
+		return;
+	known_sections(known, sizeof(known));
+	fail(st, name, NULL, "unknown section (known: %s)", known);
 }
 
 /*
@@ -637,62 +977,133 @@ dir_of(const char *path, char *dir, size_t dirsize)
 		snprintf(dir, dirsize, "%.*s", (int)(slash - path), path);
 }
 
+/* The line a plain section's key was set on, 0 when it was not. */
+static int
+line_of(const struct parse_state *st, const char *section, const char *name)
+{
+	return st->seen[0][find_key(section, name) - keys];
+}
+
+/*
+ * Host i of a file with [host] sections gets what it did not set: the
+ * [capsule] defaults, its certificate in certs/NAME/. Its root it must
+ * set.
+ */
+static int
+finish_host(struct parse_state *st, int i)
+{
+	struct config_host *h = &st->cfg->hosts[i];
+	char section[CONFIG_NAME_MAX + 8], path[PATH_MAX];
+	const struct key *k;
+	int n;
+
+	snprintf(section, sizeof(section), "host \"%s\"", h->name);
+	st->lineno = h->line;
+	for (k = keys; k < keys + NKEYS; k++) {
+		if ((k->scope != HOST_OWN && k->scope != HOST_DEFAULT) ||
+		    st->seen[1 + i][k - keys] != 0)
+			continue;
+		if (k->scope == HOST_DEFAULT) {
+			memcpy(field_of(k, h), field_of(k, &st->base), k->size);
+			continue;
+		}
+		if (k->host_def == NULL)
+			return fail(st, section, NULL, "no %s (%s)", k->name,
+			    ROOT_ABOUT);
+		n = snprintf(path, sizeof(path), "certs/%s/%s", h->name,
+		    k->host_def);
+		if (n < 0 || (size_t)n >= sizeof(path) ||
+		    set_value(st, k, h, section, path) == -1)
+			return fail(st, section, k->name,
+			    "certs/%s/%s is not a usable path", h->name,
+			    k->host_def);
+	}
+	return 0;
+}
+
+/* After the last line: every host complete, or the one host made. */
+static int
+finish_hosts(struct parse_state *st)
+{
+	struct config *cfg = st->cfg;
+	const struct key *k;
+	int i;
+
+	if (cfg->has_host_sections) {
+		/* default_host is set by "default = on", else 0: the first */
+		for (i = 0; i < cfg->nhosts; i++)
+			if (finish_host(st, i) == -1)
+				return -1;
+		return 0;
+	}
+	cfg->hosts[0] = st->base;
+	cfg->nhosts = 1;
+	cfg->default_host = 0;
+	/* A default folder must exist too; it is on no line of the file. */
+	st->lineno = 0;
+	for (k = keys; k < keys + NKEYS; k++)
+		if (k->type == KEY_DIR && st->seen[0][k - keys] == 0 &&
+		    check_dir(st, k, &cfg->hosts[0], k->section) == -1)
+			return -1;
+	return 0;
+}
+
 int
 config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 {
-	struct parse_state st;
+	struct parse_state state, *st = &state;   /* about 26 KB */
 	int rc;
 	long ncpu;
-	size_t i;
 
-	memset(&st, 0, sizeof(st));
+	memset(st, 0, sizeof(*st));
 	memset(cfg, 0, sizeof(*cfg));
-	st.cfg = cfg;
+	st->cfg = cfg;
+	st->host = -1;
 	if (copy(cfg->path, sizeof(cfg->path), path) == -1) {
 		snprintf(err, errsize, "%s: path too long", path);
 		return -1;
 	}
-	dir_of(path, st.dir, sizeof(st.dir));
+	dir_of(path, st->dir, sizeof(st->dir));
 	/* The defaults' relative paths are relative to the file too. */
-	if (apply_defaults(&st) == -1) {
+	if (apply_defaults(st) == -1) {
 		snprintf(err, errsize, "%s: directory path too long", path);
 		return -1;
 	}
-	if ((st.file = fopen(path, "r")) == NULL) {
+	if ((st->file = fopen(path, "r")) == NULL) {
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	rc = ini_parse_stream(read_line, &st, on_key, &st);
-	fclose(st.file);
+	rc = ini_parse_stream(read_line, st, on_key, st);
+	fclose(st->file);
 
-	if (st.err[0] == '\0' && rc > 0) {
+	if (st->err[0] == '\0' && rc > 0) {
 		/* inih itself refused the line: no '=' or an unclosed '['. */
-		snprintf(st.err, sizeof(st.err),
+		snprintf(st->err, sizeof(st->err),
 		    "not a [section] or key = value line");
-		st.errline = rc;
+		st->errline = rc;
 	}
-	if (st.err[0] == '\0' && rc < 0)
-		snprintf(st.err, sizeof(st.err), "cannot be read");
-	/* A default folder must exist too; it is on no line of the file. */
-	st.lineno = 0;
-	for (i = 0; i < NKEYS && st.err[0] == '\0'; i++)
-		if (keys[i].type == KEY_DIR && st.seen[i] == 0)
-			check_dir(&st, &keys[i]);
-	if (st.err[0] != '\0') {
-		if (st.errline > 0)
-			snprintf(err, errsize, "%s:%d: %s", path, st.errline,
-			    st.err);
+	if (st->err[0] == '\0' && rc < 0)
+		snprintf(st->err, sizeof(st->err), "cannot be read");
+	if (st->err[0] == '\0')
+		finish_hosts(st);
+	if (st->err[0] != '\0') {
+		if (st->errline > 0)
+			snprintf(err, errsize, "%s:%d: %s", path, st->errline,
+			    st->err);
 		else
-			snprintf(err, errsize, "%s: %s", path, st.err);
+			snprintf(err, errsize, "%s: %s", path, st->err);
 		return -1;
 	}
 	/* Unset, a stalled reader gets what a stalled sender gets. */
-	if (st.seen[find_key("server", "write_timeout") - keys] == 0)
+	if (line_of(st, "server", "write_timeout") == 0)
 		cfg->write_timeout = cfg->timeout;
 	if (cfg->workers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		cfg->workers = ncpu > 0 ? (int)ncpu : 1;
 	}
+	cfg->user_line = line_of(st, "server", "user");
+	cfg->port_line = line_of(st, "server", "port");
+	cfg->access_line = line_of(st, "log", "access");
 	return 0;
 }
 
@@ -701,7 +1112,8 @@ static int
 same_value(const struct key *k, const struct config *a,
     const struct config *b)
 {
-	const char *fa = const_field_of(k, a), *fb = const_field_of(k, b);
+	const char *fa = (const char *)a + k->offset;
+	const char *fb = (const char *)b + k->offset;
 	const int *na, *nb;
 	size_t i, each;
 
@@ -713,6 +1125,7 @@ same_value(const struct key *k, const struct config *a,
 		return *(const enum config_log_level *)fa ==
 		    *(const enum config_log_level *)fb;
 	case KEY_ADDRESSES:
+	case KEY_ALIASES:
 		na = (const int *)((const char *)a + k->count);
 		nb = (const int *)((const char *)b + k->count);
 		if (*na != *nb)
@@ -730,6 +1143,8 @@ same_value(const struct key *k, const struct config *a,
 	case KEY_USER:
 	case KEY_ACCESS_LOG:
 		return strcmp(fa, fb) == 0;
+	case KEY_DEFAULT:
+		return 1;   /* no field: cfg->default_host */
 	}
 	return 0;
 }
@@ -743,7 +1158,10 @@ config_restart_needed(const struct config *old, const struct config *new,
 
 	what[0] = '\0';
 	for (i = 0; i < NKEYS; i++) {
+		/* A host's key is never ON_RESTART: its offset is not into
+		 * struct config. */
 		if (keys[i].apply != ON_RESTART ||
+		    keys[i].scope != SERVER_WIDE ||
 		    same_value(&keys[i], old, new))
 			continue;
 		n++;

@@ -284,6 +284,7 @@ static int
 worker_init(struct server *srv, struct worker *w, int id)
 {
 	const struct config *cfg = srv->cfg;
+	const char *root = cfg->hosts[cfg->default_host].root;
 	char err[512];
 	int i, fd, nlisten;
 
@@ -295,7 +296,7 @@ worker_init(struct server *srv, struct worker *w, int id)
 		log_error("epoll: %s", strerror(errno));
 		return -1;
 	}
-	if ((w->host.capsule = capsule_open(cfg->root, err,
+	if ((w->host.capsule = capsule_open(root, err,
 	    sizeof(err))) == NULL) {
 		log_error("%s", err);
 		return -1;
@@ -401,8 +402,10 @@ static void
 reload(struct server *srv)
 {
 	struct config *cfg;
+	const struct config_host *host, *old;
 	struct site *site;
 	char err[1024], what[256];
+	size_t len;
 	int n;
 
 	log_info("SIGHUP: reloading %s", srv->cfg->path);
@@ -416,7 +419,17 @@ reload(struct server *srv)
 		log_error("reload refused, still serving as before: %s", err);
 		goto out;
 	}
-	if ((n = config_restart_needed(srv->cfg, cfg, what, sizeof(what))) > 0) {
+	host = &cfg->hosts[cfg->default_host];
+	old = &srv->cfg->hosts[srv->cfg->default_host];
+	n = config_restart_needed(srv->cfg, cfg, what, sizeof(what));
+	/* XXX: the workers serve the root they opened at start, and the
+	 * sandbox reads no other, until each host has its own capsule. */
+	if (strcmp(host->root, old->root) != 0 && ++n) {
+		len = strlen(what);
+		snprintf(what + len, sizeof(what) - len, "%s[capsule] root",
+		    len > 0 ? ", " : "");
+	}
+	if (n > 0) {
 		log_error("reload refused, still serving as before: %s: "
 		    "changed, and only a restart can apply %s (listeners, "
 		    "workers, the user and the sandbox are set up at start)",
@@ -430,13 +443,13 @@ reload(struct server *srv)
 		goto out;
 	}
 	install_site(srv, site);
-	if (strcmp(cfg->articles, srv->cfg->articles) != 0)
+	if (strcmp(host->articles, old->articles) != 0)
 		log_warn("[capsule] articles changed: live updates still "
 		    "watch %s until a restart; %s changes on reload",
-		    srv->cfg->articles, cfg->articles);
+		    old->articles, host->articles);
 	log_set_level(cfg->log_level);
 	log_info("reloaded: gemini://%s/, %zu articles, %zu pages, certificate "
-	    "SHA-256 fingerprint %s", cfg->hostname, pages_articles(site->pages),
+	    "SHA-256 fingerprint %s", host->name, pages_articles(site->pages),
 	    pages_count(site->pages), site->fingerprint);
 	pthread_mutex_unlock(&srv->build_lock);
 out:
@@ -508,16 +521,17 @@ static struct sandbox *
 prepare_sandbox(const struct config *cfg)
 {
 	static char dirs[4][PATH_MAX];
+	const struct config_host *host = &cfg->hosts[cfg->default_host];
 	struct sandbox_rules rules = { .nread_dirs = 0 };
 	struct sandbox *sb;
 	char err[512];
 
-	rules.read_dirs[rules.nread_dirs++] = cfg->root;
+	rules.read_dirs[rules.nread_dirs++] = host->root;
 	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->path, dirs[0],
 	    sizeof(dirs[0]));
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->cert, dirs[1],
+	rules.read_dirs[rules.nread_dirs++] = dir_of(host->cert, dirs[1],
 	    sizeof(dirs[1]));
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->key, dirs[2],
+	rules.read_dirs[rules.nread_dirs++] = dir_of(host->key, dirs[2],
 	    sizeof(dirs[2]));
 	if (cfg->access_log[0] == '/')
 		rules.write_dir = dir_of(cfg->access_log, dirs[3],
@@ -534,14 +548,16 @@ prepare_sandbox(const struct config *cfg)
 static void
 warn_unreadable(const struct config *cfg)
 {
+	const struct config_host *host = &cfg->hosts[cfg->default_host];
+
 	if (access(cfg->path, R_OK) == -1)
 		log_warn("%s: not readable by user %s (%s): a reload (SIGHUP) "
 		    "will be refused until it is", cfg->path, cfg->user,
 		    strerror(errno));
-	if (access(cfg->cert, R_OK) == -1 || access(cfg->key, R_OK) == -1)
+	if (access(host->cert, R_OK) == -1 || access(host->key, R_OK) == -1)
 		log_warn("%s or %s: not readable by user %s (%s): a reload "
 		    "keeps the certificate in use, and cannot load a new one "
-		    "until they are", cfg->cert, cfg->key, cfg->user,
+		    "until they are", host->cert, host->key, cfg->user,
 		    strerror(errno));
 }
 
@@ -645,6 +661,7 @@ int
 server_run(struct site *site, int inherited)
 {
 	const struct config *cfg = &site->cfg;
+	const struct config_host *host = &cfg->hosts[cfg->default_host];
 	struct server srv = { .cfg = cfg, .site = site, .port = cfg->port };
 	struct sandbox *sb = NULL;
 	struct live *live = NULL;
@@ -689,7 +706,7 @@ server_run(struct site *site, int inherited)
 	}
 	/* Live updates: inotify and the thread's loop are set up now, as
 	 * root, since the seccomp filter refuses both afterwards. */
-	if ((watch = watch_open(cfg->root, cfg->articles)) != NULL)
+	if ((watch = watch_open(host->root, host->articles)) != NULL)
 		live = live_new(watch, rebuild_articles, &srv);
 	/* Everything that needed root is done: listeners bound, key loaded,
 	 * articles read, capsule root and libmagic opened, log open. */
@@ -716,8 +733,8 @@ server_run(struct site *site, int inherited)
 	for (i = 0; srv.inherited == 0 && i < cfg->naddresses; i++)
 		log_info("listening on %s port %d", cfg->addresses[i],
 		    cfg->port);
-	log_info("serving %s as gemini://%s/ with %d worker%s", cfg->root,
-	    cfg->hostname, srv.nworkers, srv.nworkers == 1 ? "" : "s");
+	log_info("serving %s as gemini://%s/ with %d worker%s", host->root,
+	    host->name, srv.nworkers, srv.nworkers == 1 ? "" : "s");
 	for (started = 0; started < srv.nworkers; started++) {
 		if (pthread_create(&srv.workers[started].thread, NULL,
 		    worker_main, &srv.workers[started]) != 0) {
@@ -729,10 +746,10 @@ server_run(struct site *site, int inherited)
 	srv.started = started;
 	if (rc == 0 && live != NULL && live_start(live) == 0)
 		log_info("watching %s/%s: articles change as they are saved",
-		    cfg->root, cfg->articles);
+		    host->root, host->articles);
 	if (rc == 0) {
 		snprintf(status, sizeof(status), "READY=1\nSTATUS=serving "
-		    "gemini://%s/ with %d worker%s", cfg->hostname,
+		    "gemini://%s/ with %d worker%s", host->name,
 		    srv.nworkers, srv.nworkers == 1 ? "" : "s");
 		if (systemd_notify(status) == -1)
 			log_warn("cannot notify the service manager: %s",

@@ -39,7 +39,7 @@ struct site {
 	struct site_file_id cert_id, key_id;
 	struct pages *pages;
 	char fingerprint[TLS_FINGERPRINT_SIZE];   /* of the certificate */
-	char lang[40];                  /* cfg.lang, quoted when several */
+	char lang[40];                  /* the host's lang, quoted when several */
 	struct request_policy policy;   /* points into cfg */
 	struct capsule_content content; /* points into pages, cfg, lang */
 };

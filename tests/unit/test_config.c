@@ -59,13 +59,13 @@ write_config(const char *text)
 static void
 test_defaults_from_empty_file(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], want[256];
 
 	(void)state;
 	write_config("; nothing set\n");
 	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
-	assert_string_equal(cfg.hostname, "localhost");
+	assert_string_equal(cfg.hosts[0].name, "localhost");
 	assert_int_equal(cfg.port, 1965);
 	assert_int_equal(cfg.naddresses, 2);
 	assert_string_equal(cfg.addresses[0], "0.0.0.0");
@@ -82,23 +82,23 @@ test_defaults_from_empty_file(void **state)
 	assert_int_equal(cfg.log_ip, 1);
 	assert_true(cfg.workers >= 1);   /* 0 in the file = one per core */
 	assert_string_equal(cfg.user, "nobody");
-	assert_string_equal(cfg.lang, "ja");
-	assert_string_equal(cfg.articles, "articles");
+	assert_string_equal(cfg.hosts[0].lang, "ja");
+	assert_string_equal(cfg.hosts[0].articles, "articles");
 	assert_string_equal(cfg.access_log, "stderr");
 	assert_int_equal(cfg.log_level, CONFIG_LOG_INFO);
 	/* Relative paths resolve against the config file's directory. */
 	snprintf(want, sizeof(want), "%s/capsule", dir);
-	assert_string_equal(cfg.root, want);
+	assert_string_equal(cfg.hosts[0].root, want);
 	snprintf(want, sizeof(want), "%s/certs/cert.pem", dir);
-	assert_string_equal(cfg.cert, want);
+	assert_string_equal(cfg.hosts[0].cert, want);
 	snprintf(want, sizeof(want), "%s/certs/key.pem", dir);
-	assert_string_equal(cfg.key, want);
+	assert_string_equal(cfg.hosts[0].key, want);
 }
 
 static void
 test_write_timeout_follows_timeout_unless_set(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512];
 
 	(void)state;
@@ -113,7 +113,7 @@ test_write_timeout_follows_timeout_unless_set(void **state)
 static void
 test_values_are_read(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], want[256];
 
 	(void)state;
@@ -144,7 +144,7 @@ test_values_are_read(void **state)
 	    "level = debug\n"
 	    "log_ip = off\n");
 	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
-	assert_string_equal(cfg.hostname, "example.org");
+	assert_string_equal(cfg.hosts[0].name, "example.org");
 	assert_int_equal(cfg.naddresses, 2);
 	assert_string_equal(cfg.addresses[0], "127.0.0.1");
 	assert_string_equal(cfg.addresses[1], "::1");
@@ -160,11 +160,11 @@ test_values_are_read(void **state)
 	assert_int_equal(cfg.max_connections, 50);
 	assert_int_equal(cfg.proxy_protocol, 1);
 	assert_string_equal(cfg.user, "gemini");
-	assert_string_equal(cfg.cert, "/etc/kizuna/c.pem");
+	assert_string_equal(cfg.hosts[0].cert, "/etc/kizuna/c.pem");
 	snprintf(want, sizeof(want), "%s/k.pem", dir);
-	assert_string_equal(cfg.key, want);
-	assert_string_equal(cfg.articles, "texts/ja");
-	assert_string_equal(cfg.lang, "ja,en");
+	assert_string_equal(cfg.hosts[0].key, want);
+	assert_string_equal(cfg.hosts[0].articles, "texts/ja");
+	assert_string_equal(cfg.hosts[0].lang, "ja,en");
 	assert_string_equal(cfg.access_log, "off");
 	assert_int_equal(cfg.log_level, CONFIG_LOG_DEBUG);
 	assert_int_equal(cfg.log_ip, 0);
@@ -174,7 +174,7 @@ test_values_are_read(void **state)
 static void
 test_switches_on_and_off(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512];
 
 	(void)state;
@@ -240,7 +240,7 @@ static const struct bad_case bad_cases[] = {
 static void
 test_bad_values_name_file_and_line(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], where[160];
 	size_t i;
 
@@ -263,7 +263,7 @@ test_bad_values_name_file_and_line(void **state)
 static void
 test_over_long_line_is_refused_not_split(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char text[1024], err[512], where[160];
 
 	(void)state;
@@ -282,7 +282,7 @@ test_nul_and_bom_cannot_hide_anything(void **state)
 {
 	static const char nul_text[] = "[capsule]\nroot = /\n; x\0yy\n"
 	    "[server]\nport = 80\n";
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], where[160];
 	FILE *f;
 
@@ -306,14 +306,14 @@ test_nul_and_bom_cannot_hide_anything(void **state)
 static void
 test_indented_line_is_not_a_continuation(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], where[160];
 
 	(void)state;
 	write_config("[server]\nhostname = a.example\n  port = 1966\n"
 	    "\tuser = gemini\n");
 	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
-	assert_string_equal(cfg.hostname, "a.example");
+	assert_string_equal(cfg.hosts[0].name, "a.example");
 	assert_int_equal(cfg.port, 1966);
 	assert_string_equal(cfg.user, "gemini");
 
@@ -326,7 +326,7 @@ test_indented_line_is_not_a_continuation(void **state)
 static void
 test_missing_default_root_is_an_error(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], capsule[160];
 
 	(void)state;
@@ -345,7 +345,7 @@ test_missing_default_root_is_an_error(void **state)
 static void
 test_missing_file_is_an_error(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512];
 
 	(void)state;
