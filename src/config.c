@@ -1,15 +1,16 @@
 /*
  * config.c - INI file -> struct config, through inih.
  *
- * Every key is one row of the table `keys` below: its section and name,
- * how its value is written, its range, its default, whether a change needs
- * a restart, whose setting it is (the server's or a host's), and where it
- * is stored. The defaults, the parser, its errors and the restart check
- * all read that table, so a new key is one new row.
+ * Every key is one row of the table config_keys below: its section and
+ * name, how its value is written, its range, its default, whether a
+ * change needs a restart, whose setting it is (the server's or a host's),
+ * and where it is stored. The defaults, the parser, its errors and the
+ * restart check all read that table, so a new key is one new row. How
+ * values are written is config_value.c's.
  *
  * A host's keys are read in two places: in [server] hostname, [tls] and
  * [capsule] for the one host of a file without [host "NAME"] sections,
- * and in each [host "NAME"] section.
+ * and in each [host "NAME"] section, whose rules are config_hosts.c's.
  *
  * inih hands us one key at a time but not its line number, and it silently
  * splits lines longer than its buffer. So we feed it through our own line
@@ -17,12 +18,10 @@
  * FILE:LINE, and it refuses an over-long line instead of letting it be cut.
  */
 #define _GNU_SOURCE
-#include "config.h"
+#include "config_internal.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,58 +31,7 @@
 
 #include <ini.h>
 
-/* How a value is written, and so how it is read and checked. */
-enum key_type {
-	KEY_INT,        /* a whole decimal number in [min, max] */
-	KEY_SWITCH,     /* on | off */
-	KEY_HOSTNAME,   /* letters, digits, '-', '.', ':'; stored lowercased */
-	KEY_ADDRESSES,  /* numeric IPv4/IPv6 addresses, comma-separated */
-	KEY_ALIASES,    /* host names and IP addresses, comma-separated */
-	KEY_PATH,       /* resolved against the config file's folder */
-	KEY_DIR,        /* a KEY_PATH that names an existing directory */
-	KEY_INSIDE,     /* a relative folder with no ".." segment */
-	KEY_LANG,       /* BCP 47 tags, comma-separated */
-	KEY_USER,       /* a user name */
-	KEY_LOG_LEVEL,  /* error | warn | info | debug */
-	KEY_ACCESS_LOG, /* stderr | off | a KEY_PATH */
-	KEY_DEFAULT,    /* on | off: this host is the one without SNI */
-};
-
-/* When a change to a key takes effect. */
-enum key_apply {
-	ON_RELOAD,      /* SIGHUP applies it */
-	ON_RESTART,     /* fixed at start: listeners, sandbox, privilege drop */
-};
-
-/*
- * Whose setting a key is: a field of struct config, or of struct
- * config_host, and then where it may be written.
- */
-enum key_scope {
-	SERVER_WIDE,    /* the server's: listening, limits, logging */
-	HOST_NAME,      /* the one host's name; a [host] is named by its header */
-	HOST_OWN,       /* a [host] key; in its own section, the one host's,
-	                   refused beside [host] sections */
-	HOST_DEFAULT,   /* a [host] key; in its own section, the default of
-	                   every host */
-	HOST_ONLY,      /* a [host] key only */
-};
-
-/* One configuration key. */
-struct key {
-	const char *section;
-	const char *name;
-	enum key_type type;
-	long min, max;          /* KEY_INT: the range; lists: the most items */
-	const char *def;        /* the default, as the file would write it */
-	const char *host_def;   /* HOST_OWN: a [host]'s default file in
-	                           certs/NAME/, or NULL: the key is required */
-	enum key_apply apply;
-	enum key_scope scope;
-	const char *what;       /* a bad value "V" is reported as: "V" is not WHAT */
-	size_t offset, size;    /* the field in struct config or config_host */
-	size_t count;           /* lists: offset of their int count */
-};
+#include "config_value.h"
 
 #define CFG(f) offsetof(struct config, f), \
 	sizeof(((struct config *)0)->f), 0
@@ -94,15 +42,12 @@ struct key {
 #define HOST_LIST(f, n) offsetof(struct config_host, f), \
 	sizeof(((struct config_host *)0)->f), offsetof(struct config_host, n)
 
-/* What a missing required key of a [host] is. */
-#define ROOT_ABOUT "the folder this capsule is served from"
-
 /*
  * Every key of config.ini (kizuna.ini(5) describes each). The restart
  * check lists changed keys in this order. Only server-wide keys may be
  * ON_RESTART: a reload may add, remove or change hosts.
  */
-static const struct key keys[] = {
+const struct key config_keys[] = {
 	{ "server", "hostname", KEY_HOSTNAME, 0, 0, "localhost", NULL,
 	  ON_RELOAD, HOST_NAME, "a host name", HOST(name) },
 	{ "server", "address", KEY_ADDRESSES, 0, CONFIG_MAX_ADDRESSES,
@@ -172,25 +117,8 @@ static const struct key keys[] = {
 	  ON_RELOAD, HOST_ONLY, "on or off", 0, 0, 0 },
 };
 
-#define NKEYS (sizeof(keys) / sizeof(keys[0]))
-
-/* Everything the inih callbacks need while one file is read. */
-struct parse_state {
-	struct config *cfg;
-	FILE *file;
-	char dir[PATH_MAX];     /* the config file's directory; "": none */
-	int lineno;             /* line most recently handed to inih */
-	/* The host of [server] hostname, [tls] and [capsule]: the one host
-	 * of a file without [host] sections, else the [capsule] defaults. */
-	struct config_host base;
-	int host;               /* index of the [host] being read, or -1 */
-	/* Line each key was set on, 0 = not set: [0] in the plain sections,
-	 * [1 + i] in the section of host i. */
-	int seen[1 + CONFIG_MAX_HOSTS][NKEYS];
-	int default_line;       /* of the "default = on" read, 0 = none yet */
-	char err[512];          /* first error, without the FILE:LINE prefix */
-	int errline;
-};
+_Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) == CONFIG_NKEYS,
+    "CONFIG_NKEYS counts the rows of config_keys");
 
 static const char *level_names[] = {
 	[CONFIG_LOG_ERROR] = "error",
@@ -205,22 +133,7 @@ config_log_level_name(enum config_log_level level)
 	return level_names[level];
 }
 
-static int
-copy(char *dst, size_t dstsize, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= dstsize)
-		return -1;
-	memcpy(dst, src, n + 1);
-	return 0;
-}
-
-/*
- * Records the first error only: later ones are often its consequences.
- * "[section] key: ...", or "[section]: ..." without a key. Returns -1, so
- * that a check can end with `return fail(...)`.
- */
+/* config_fail's and config_fail_line's one body (config_internal.h). */
 static int __attribute__((format(printf, 5, 0)))
 vfail(struct parse_state *st, int line, const char *section, const char *key,
     const char *fmt, va_list ap)
@@ -230,7 +143,8 @@ vfail(struct parse_state *st, int line, const char *section, const char *key,
 	if (st->err[0] != '\0')
 		return -1;
 	if (key != NULL)
-		n = snprintf(st->err, sizeof(st->err), "[%s] %s: ", section, key);
+		n = snprintf(st->err, sizeof(st->err), "[%s] %s: ", section,
+		    key);
 	else
 		n = snprintf(st->err, sizeof(st->err), "[%s]: ", section);
 	if (n < 0 || (size_t)n >= sizeof(st->err))
@@ -240,9 +154,8 @@ vfail(struct parse_state *st, int line, const char *section, const char *key,
 	return -1;
 }
 
-/* An error on the line being read. */
-static int __attribute__((format(printf, 4, 5)))
-fail(struct parse_state *st, const char *section, const char *key,
+int
+config_fail(struct parse_state *st, const char *section, const char *key,
     const char *fmt, ...)
 {
 	va_list ap;
@@ -253,9 +166,8 @@ fail(struct parse_state *st, const char *section, const char *key,
 	return -1;
 }
 
-/* An error on an earlier line (0: on none). */
-static int __attribute__((format(printf, 5, 6)))
-fail_line(struct parse_state *st, int line, const char *section,
+int
+config_fail_line(struct parse_state *st, int line, const char *section,
     const char *key, const char *fmt, ...)
 {
 	va_list ap;
@@ -264,36 +176,6 @@ fail_line(struct parse_state *st, int line, const char *section,
 	vfail(st, line, section, key, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/* Parses a whole decimal integer in [min, max]. Returns 0 or -1. */
-static int
-parse_int(const char *s, long min, long max, int *out)
-{
-	char *end;
-	long v;
-
-	if (*s == '\0')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-/* A switch: exactly "on" or "off". Returns 0 or -1. */
-static int
-parse_switch(const char *s, int *out)
-{
-	if (strcmp(s, "on") == 0)
-		*out = 1;
-	else if (strcmp(s, "off") == 0)
-		*out = 0;
-	else
-		return -1;
-	return 0;
 }
 
 /*
@@ -307,159 +189,15 @@ resolve_path(const struct parse_state *st, const char *value, char *dst,
 	int n;
 
 	if (value[0] == '/' || st->dir[0] == '\0')
-		return copy(dst, dstsize, value);
+		return config_value_copy(dst, dstsize, value);
 	n = snprintf(dst, dstsize, "%s/%s", st->dir, value);
 	return (n < 0 || (size_t)n >= dstsize) ? -1 : 0;
 }
 
-static void
-lowercase(char *s)
-{
-	for (; *s != '\0'; s++)
-		*s = (char)tolower((unsigned char)*s);
-}
-
-/* [server] hostname, as it has always been read. */
-static int
-is_hostname(const char *s)
-{
-	const char *p;
-
-	if (*s == '\0' || strlen(s) > 253)
-		return 0;
-	for (p = s; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (!isalnum(c) && c != '-' && c != '.' && c != ':')
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * A name a [host] answers to (grammar):
- *   name = IPv6address / dns-name        ; RFC 4291 text form, inet_pton
- *   dns-name = 1*253( ALPHA / DIGIT / "-" / "." )   ; IPv4 is one too
- * and, where brackets are allowed, "[" IPv6address "]" as in a URL.
- * Writes it lowercased and without brackets to out (CONFIG_NAME_MAX
- * bytes). Returns 0 or -1.
- */
-static int
-parse_host_name(const char *s, int brackets, char *out)
-{
-	unsigned char bin[16];
-	size_t n = strlen(s);
-	const char *p;
-
-	if (brackets && n >= 2 && s[0] == '[' && s[n - 1] == ']') {
-		if (n - 2 >= CONFIG_NAME_MAX)
-			return -1;
-		memcpy(out, s + 1, n - 2);
-		out[n - 2] = '\0';
-		if (inet_pton(AF_INET6, out, bin) != 1)
-			return -1;
-	} else if (inet_pton(AF_INET6, s, bin) == 1) {
-		copy(out, CONFIG_NAME_MAX, s);
-	} else {
-		if (n == 0 || n > 253)
-			return -1;
-		for (p = s; *p != '\0'; p++)
-			if (!isalnum((unsigned char)*p) && *p != '-' &&
-			    *p != '.')
-				return -1;
-		copy(out, CONFIG_NAME_MAX, s);
-	}
-	lowercase(out);
-	return 0;
-}
-
-/* BCP 47 tags are letters, digits and '-'; several are comma-separated. */
-static int
-is_lang(const char *s)
-{
-	const char *p;
-
-	if (*s == '\0')
-		return 0;
-	for (p = s; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (!isalnum(c) && c != '-' && c != ',')
-			return 0;
-	}
-	return 1;
-}
-
-/* The articles folder is named inside the root and may not leave it. */
-static int
-is_inside_path(const char *s)
-{
-	const char *seg = s;
-
-	if (*s == '\0' || *s == '/')
-		return 0;
-	for (;;) {
-		size_t n = strcspn(seg, "/");
-
-		if ((n == 2 && seg[0] == '.' && seg[1] == '.'))
-			return 0;
-		if (seg[n] == '\0')
-			return 1;
-		seg += n + 1;
-	}
-}
-
-static char *
-trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
-
-/* A key's field within obj: the struct config, or a struct config_host. */
-static void *
-field_of(const struct key *k, void *obj)
+void *
+config_field(const struct key *k, void *obj)
 {
 	return (char *)obj + k->offset;
-}
-
-/*
- * Whether two stored names name the same host: equal, or one IPv6
- * address written two ways ("::1", "0::1"), which a request matches
- * alike. An IPv4 address has one spelling: inet_pton refuses "01".
- */
-static int
-same_name(const char *a, const char *b)
-{
-	unsigned char x[16], y[16];
-
-	if (strcmp(a, b) == 0)
-		return 1;
-	if (inet_pton(AF_INET6, a, x) == 1)
-		return inet_pton(AF_INET6, b, y) == 1 && memcmp(x, y, 16) == 0;
-	return 0;
-}
-
-/* The host that already answers to name (its name or an alias), or -1. */
-static int
-owner_of(const struct config *cfg, const char *name)
-{
-	int i, a;
-
-	for (i = 0; i < cfg->nhosts; i++) {
-		if (same_name(cfg->hosts[i].name, name))
-			return i;
-		for (a = 0; a < cfg->hosts[i].naliases; a++)
-			if (same_name(cfg->hosts[i].aliases[a], name))
-				return i;
-	}
-	return -1;
 }
 
 /* Checks one item of a list, and writes it as stored to out. */
@@ -467,27 +205,12 @@ static int
 list_item(struct parse_state *st, const struct key *k, const char *section,
     const char *item, char *out, size_t outsize)
 {
-	const struct config_host *other;
-	unsigned char bin[16];
-	int i;
-
-	if (k->type == KEY_ADDRESSES) {
-		if ((inet_pton(AF_INET, item, bin) != 1 &&
-		    inet_pton(AF_INET6, item, bin) != 1) ||
-		    copy(out, outsize, item) == -1)
-			return fail(st, section, k->name, "\"%s\" is not %s",
-			    item, k->what);
-		return 0;
-	}
-	if (parse_host_name(item, 1, out) == -1)
-		return fail(st, section, k->name, "\"%s\" is not %s", item,
-		    k->what);
-	if ((i = owner_of(st->cfg, out)) != -1) {
-		other = &st->cfg->hosts[i];
-		return fail(st, section, k->name,
-		    "\"%s\" is already a name of [host \"%s\"] (line %d)", out,
-		    other->name, other->line);
-	}
+	if (k->type == KEY_ALIASES)
+		return config_hosts_alias(st, k, section, item, out);
+	if (!config_value_is_address(item) ||
+	    config_value_copy(out, outsize, item) == -1)
+		return config_fail(st, section, k->name, "\"%s\" is not %s",
+		    item, k->what);
 	return 0;
 }
 
@@ -498,58 +221,34 @@ set_list(struct parse_state *st, const struct key *k, void *obj,
 {
 	const char *one = k->type == KEY_ADDRESSES ? "address" : "alias";
 	const char *many = k->type == KEY_ADDRESSES ? "addresses" : "aliases";
-	char *items = field_of(k, obj);
+	char *items = config_field(k, obj);
 	size_t each = k->size / (size_t)k->max;
 	int *count = (int *)((char *)obj + k->count);
 	char list[512], *item, *save = NULL;
 
-	if (copy(list, sizeof(list), value) == -1)
-		return fail(st, section, k->name, "list too long");
+	if (config_value_copy(list, sizeof(list), value) == -1)
+		return config_fail(st, section, k->name, "list too long");
 	*count = 0;
 	for (item = strtok_r(list, ",", &save); item != NULL;
 	    item = strtok_r(NULL, ",", &save)) {
 		char stored[CONFIG_NAME_MAX];
 
-		item = trim(item);
+		item = config_value_trim(item);
 		if (*item == '\0')
 			continue;
 		if (list_item(st, k, section, item, stored,
 		    sizeof(stored)) == -1)
 			return -1;
 		if (*count == k->max)
-			return fail(st, section, k->name, "more than %ld %s",
-			    k->max, many);
-		/* Counted as it is stored: a later item that repeats it is
-		 * seen by owner_of. */
-		copy(items + each * (size_t)*count, each, stored);
+			return config_fail(st, section, k->name,
+			    "more than %ld %s", k->max, many);
+		/* Counted as it is stored: an alias repeated later in the
+		 * list is a name the host already has. */
+		config_value_copy(items + each * (size_t)*count, each, stored);
 		(*count)++;
 	}
 	if (*count == 0)
-		return fail(st, section, k->name, "no %s given", one);
-	return 0;
-}
-
-/* "default = on" in [host] st->host: at most one host says so. */
-static int
-set_default(struct parse_state *st, const struct key *k, const char *section,
-    const char *value)
-{
-	const struct config_host *other;
-	int on;
-
-	if (parse_switch(value, &on) == -1)
-		return fail(st, section, k->name, "\"%s\" is not %s", value,
-		    k->what);
-	if (!on)
-		return 0;
-	if (st->default_line != 0) {
-		other = &st->cfg->hosts[st->cfg->default_host];
-		return fail(st, section, k->name,
-		    "[host \"%s\"] is the default already (line %d)",
-		    other->name, st->default_line);
-	}
-	st->default_line = st->lineno;
-	st->cfg->default_host = st->host;
+		return config_fail(st, section, k->name, "no %s given", one);
 	return 0;
 }
 
@@ -566,29 +265,23 @@ set_log_level(enum config_log_level *level, const char *value)
 	return -1;
 }
 
-/*
- * Checks value as k's type writes it and stores it in k's field of obj
- * (st->cfg, or a host); errors name [section] k. Returns 0, or -1 with
- * the error recorded.
- */
-static int
-set_value(struct parse_state *st, const struct key *k, void *obj,
+int
+config_set_value(struct parse_state *st, const struct key *k, void *obj,
     const char *section, const char *value)
 {
-	char *field = field_of(k, obj);
+	char *field = config_field(k, obj);
 	int bad = 0;
 
 	switch (k->type) {
 	case KEY_INT:
-		bad = parse_int(value, k->min, k->max, (int *)field) == -1;
+		bad = config_value_int(value, k->min, k->max,
+		    (int *)field) == -1;
 		break;
 	case KEY_SWITCH:
-		bad = parse_switch(value, (int *)field) == -1;
+		bad = config_value_switch(value, (int *)field) == -1;
 		break;
 	case KEY_HOSTNAME:
-		bad = !is_hostname(value) || copy(field, k->size, value) == -1;
-		if (!bad)
-			lowercase(field);
+		bad = config_value_hostname(value, field, k->size) == -1;
 		break;
 	case KEY_ADDRESSES:
 	case KEY_ALIASES:
@@ -599,47 +292,50 @@ set_value(struct parse_state *st, const struct key *k, void *obj,
 		    resolve_path(st, value, field, k->size) == -1;
 		break;
 	case KEY_INSIDE:
-		bad = !is_inside_path(value) ||
-		    copy(field, k->size, value) == -1;
+		bad = !config_value_is_inside(value) ||
+		    config_value_copy(field, k->size, value) == -1;
 		break;
 	case KEY_LANG:
-		bad = !is_lang(value) || copy(field, k->size, value) == -1;
+		bad = !config_value_is_lang(value) ||
+		    config_value_copy(field, k->size, value) == -1;
 		break;
 	case KEY_USER:
-		bad = *value == '\0' || copy(field, k->size, value) == -1;
+		bad = *value == '\0' ||
+		    config_value_copy(field, k->size, value) == -1;
 		break;
 	case KEY_LOG_LEVEL:
-		bad = set_log_level((enum config_log_level *)field, value) == -1;
+		bad = set_log_level((enum config_log_level *)field,
+		    value) == -1;
 		break;
 	case KEY_ACCESS_LOG:
 		if (strcmp(value, "stderr") == 0 || strcmp(value, "off") == 0)
-			bad = copy(field, k->size, value) == -1;
+			bad = config_value_copy(field, k->size, value) == -1;
 		else
 			bad = *value == '\0' ||
 			    resolve_path(st, value, field, k->size) == -1;
 		break;
 	case KEY_DEFAULT:
-		return set_default(st, k, section, value);
+		return config_hosts_default(st, k, section, value);
 	}
 	if (bad)
-		return fail(st, section, k->name, "\"%s\" is not %s", value,
-		    k->what);
+		return config_fail(st, section, k->name, "\"%s\" is not %s",
+		    value, k->what);
 	return 0;
 }
 
-/* A KEY_DIR must name a directory that exists now. */
-static int
-check_dir(struct parse_state *st, const struct key *k, void *obj,
+int
+config_check_dir(struct parse_state *st, const struct key *k, void *obj,
     const char *section)
 {
-	const char *dir = field_of(k, obj);
+	const char *dir = config_field(k, obj);
 	struct stat sb;
 
 	if (stat(dir, &sb) == -1)
-		return fail(st, section, k->name, "%s: %s", dir,
+		return config_fail(st, section, k->name, "%s: %s", dir,
 		    strerror(errno));
 	if (!S_ISDIR(sb.st_mode))
-		return fail(st, section, k->name, "%s is not a directory", dir);
+		return config_fail(st, section, k->name,
+		    "%s is not a directory", dir);
 	return 0;
 }
 
@@ -651,12 +347,12 @@ apply_defaults(struct parse_state *st)
 	const struct key *k;
 	void *obj;
 
-	for (k = keys; k < keys + NKEYS; k++) {
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++) {
 		if (k->def == NULL)
 			continue;
 		obj = k->scope == SERVER_WIDE ? (void *)st->cfg :
 		    (void *)&st->base;
-		if (set_value(st, k, obj, k->section, k->def) == -1)
+		if (config_set_value(st, k, obj, k->section, k->def) == -1)
 			return -1;
 	}
 	return 0;
@@ -683,7 +379,7 @@ find_key(const char *section, const char *name)
 {
 	const struct key *k;
 
-	for (k = keys; k < keys + NKEYS; k++)
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++)
 		if (k->scope != HOST_ONLY && strcmp(k->section, section) == 0 &&
 		    strcmp(k->name, name) == 0)
 			return k;
@@ -696,7 +392,7 @@ find_host_key(const char *name)
 {
 	const struct key *k;
 
-	for (k = keys; k < keys + NKEYS; k++)
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++)
 		if ((k->scope == HOST_OWN || k->scope == HOST_DEFAULT ||
 		    k->scope == HOST_ONLY) && strcmp(k->name, name) == 0)
 			return k;
@@ -709,23 +405,10 @@ is_section(const char *section)
 {
 	const struct key *k;
 
-	for (k = keys; k < keys + NKEYS; k++)
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++)
 		if (k->scope != HOST_ONLY && strcmp(k->section, section) == 0)
 			return 1;
 	return 0;
-}
-
-/* Refuses a key of the one host in a file with [host] sections. */
-static int
-refuse_beside_hosts(struct parse_state *st, const struct key *k, int line)
-{
-	if (k->scope == HOST_NAME)
-		return fail_line(st, line, k->section, k->name,
-		    "with [host] sections, each host is named by its "
-		    "section: move it into one");
-	return fail_line(st, line, k->section, k->name,
-	    "with [host] sections, each host has its own %s: move it into "
-	    "its [host] section", k->name);
 }
 
 /* One "key = value" of one section. Returns 0 or -1. */
@@ -744,31 +427,33 @@ read_key(struct parse_state *st, const char *section, const char *name,
 		    cfg->hosts[st->host].name);
 		section = host_section;
 		if ((k = find_host_key(name)) == NULL)
-			return fail(st, section, name, "unknown key");
+			return config_fail(st, section, name, "unknown key");
 		seen = st->seen[1 + st->host];
 		obj = &cfg->hosts[st->host];
 	} else {
 		if ((k = find_key(section, name)) == NULL) {
 			if (is_section(section))
-				return fail(st, section, name, "unknown key");
+				return config_fail(st, section, name,
+				    "unknown key");
 			if (*section == '\0')
-				return fail(st, "", name,
+				return config_fail(st, "", name,
 				    "key outside any section");
-			return fail(st, section, name, "unknown section");
+			return config_fail(st, section, name,
+			    "unknown section");
 		}
 		if (cfg->has_host_sections &&
 		    (k->scope == HOST_NAME || k->scope == HOST_OWN))
-			return refuse_beside_hosts(st, k, st->lineno);
+			return config_hosts_refuse(st, k, st->lineno);
 		seen = st->seen[0];
 		obj = k->scope == SERVER_WIDE ? (void *)cfg : (void *)&st->base;
 	}
-	if (seen[k - keys] != 0)
-		return fail(st, section, name, "set twice");
-	seen[k - keys] = st->lineno;
-	if (set_value(st, k, obj, section, value) == -1)
+	if (seen[k - config_keys] != 0)
+		return config_fail(st, section, name, "set twice");
+	seen[k - config_keys] = st->lineno;
+	if (config_set_value(st, k, obj, section, value) == -1)
 		return -1;
 	if (k->type == KEY_DIR)
-		return check_dir(st, k, obj, section);
+		return config_check_dir(st, k, obj, section);
 	return 0;
 }
 
@@ -782,77 +467,6 @@ on_key(void *user, const char *section, const char *key, const char *value)
 	return read_key(user, section, key, value) == 0;
 }
 
-/*
- * The first [host] header: keys of the one host read before it are
- * refused, at the first of their lines.
- */
-static int
-refuse_earlier_host_keys(struct parse_state *st)
-{
-	const struct key *k, *first = NULL;
-
-	for (k = keys; k < keys + NKEYS; k++)
-		if ((k->scope == HOST_NAME || k->scope == HOST_OWN) &&
-		    st->seen[0][k - keys] != 0 && (first == NULL ||
-		    st->seen[0][k - keys] < st->seen[0][first - keys]))
-			first = k;
-	if (first == NULL)
-		return 0;
-	return refuse_beside_hosts(st, first, st->seen[0][first - keys]);
-}
-
-/*
- * A [host "NAME"] header; text is what lies between "[" and "]":
- *   host-header = "host" *( SP / HTAB ) DQUOTE name DQUOTE
- * (name as parse_host_name reads it, without brackets: inih ends a
- * section at the first "]"). Makes the host the one being read.
- */
-static void
-open_host(struct parse_state *st, const char *text)
-{
-	struct config *cfg = st->cfg;
-	struct config_host *h;
-	char quoted[CONFIG_NAME_MAX], name[CONFIG_NAME_MAX];
-	const char *p = text + strlen("host"), *end;
-	int other;
-
-	p += strspn(p, " \t");
-	if (*p != '"' || (end = strchr(p + 1, '"')) == NULL ||
-	    end[1] != '\0' || (size_t)(end - p - 1) >= sizeof(quoted)) {
-		fail(st, text, NULL, "a host section is written "
-		    "[host \"NAME\"], NAME a host name or IP address "
-		    "(without brackets)");
-		return;
-	}
-	memcpy(quoted, p + 1, (size_t)(end - p - 1));
-	quoted[end - p - 1] = '\0';
-	if (parse_host_name(quoted, 0, name) == -1) {
-		fail(st, text, NULL, "\"%s\" is not a host name or IP address",
-		    quoted);
-		return;
-	}
-	if (cfg->nhosts == CONFIG_MAX_HOSTS) {
-		fail(st, text, NULL, "more than %d hosts", CONFIG_MAX_HOSTS);
-		return;
-	}
-	if ((other = owner_of(cfg, name)) != -1) {
-		fail(st, text, NULL,
-		    "\"%s\" is already a name of [host \"%s\"] (line %d)", name,
-		    cfg->hosts[other].name, cfg->hosts[other].line);
-		return;
-	}
-	if (!cfg->has_host_sections) {
-		cfg->has_host_sections = 1;
-		if (refuse_earlier_host_keys(st) == -1)
-			return;
-	}
-	h = &cfg->hosts[cfg->nhosts];
-	memset(h, 0, sizeof(*h));
-	copy(h->name, sizeof(h->name), name);
-	h->line = st->lineno;
-	st->host = cfg->nhosts++;
-}
-
 /* The section names for the "unknown section" error, in table order. */
 static void
 known_sections(char *dst, size_t size)
@@ -861,8 +475,8 @@ known_sections(char *dst, size_t size)
 	size_t n;
 
 	dst[0] = '\0';
-	for (k = keys; k < keys + NKEYS; k++) {
-		if (k != keys && strcmp(k->section, k[-1].section) == 0)
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++) {
+		if (k != config_keys && strcmp(k->section, k[-1].section) == 0)
 			continue;
 		n = strlen(dst);
 		snprintf(dst + n, size - n, "%s%s%s", n > 0 ? ", " : "",
@@ -898,13 +512,14 @@ check_section_line(struct parse_state *st, const char *line)
 	name[n] = '\0';
 	st->host = -1;
 	if (strncmp(name, "host", 4) == 0 && strchr(" \t\"", name[4]) != NULL) {
-		open_host(st, name);   /* strchr finds the NUL of "host" too */
+		/* (strchr finds the NUL of a bare "host" too) */
+		config_hosts_header(st, name);
 		return;
 	}
 	if (is_section(name))
 		return;
 	known_sections(known, sizeof(known));
-	fail(st, name, NULL, "unknown section (known: %s)", known);
+	config_fail(st, name, NULL, "unknown section (known: %s)", known);
 }
 
 /*
@@ -970,9 +585,9 @@ dir_of(const char *path, char *dir, size_t dirsize)
 	const char *slash = strrchr(path, '/');
 
 	if (slash == NULL)
-		copy(dir, dirsize, ".");
+		config_value_copy(dir, dirsize, ".");
 	else if (slash == path)
-		copy(dir, dirsize, "/");
+		config_value_copy(dir, dirsize, "/");
 	else
 		snprintf(dir, dirsize, "%.*s", (int)(slash - path), path);
 }
@@ -981,71 +596,7 @@ dir_of(const char *path, char *dir, size_t dirsize)
 static int
 line_of(const struct parse_state *st, const char *section, const char *name)
 {
-	return st->seen[0][find_key(section, name) - keys];
-}
-
-/*
- * Host i of a file with [host] sections gets what it did not set: the
- * [capsule] defaults, its certificate in certs/NAME/. Its root it must
- * set.
- */
-static int
-finish_host(struct parse_state *st, int i)
-{
-	struct config_host *h = &st->cfg->hosts[i];
-	char section[CONFIG_NAME_MAX + 8], path[PATH_MAX];
-	const struct key *k;
-	int n;
-
-	snprintf(section, sizeof(section), "host \"%s\"", h->name);
-	st->lineno = h->line;
-	for (k = keys; k < keys + NKEYS; k++) {
-		if ((k->scope != HOST_OWN && k->scope != HOST_DEFAULT) ||
-		    st->seen[1 + i][k - keys] != 0)
-			continue;
-		if (k->scope == HOST_DEFAULT) {
-			memcpy(field_of(k, h), field_of(k, &st->base), k->size);
-			continue;
-		}
-		if (k->host_def == NULL)
-			return fail(st, section, NULL, "no %s (%s)", k->name,
-			    ROOT_ABOUT);
-		n = snprintf(path, sizeof(path), "certs/%s/%s", h->name,
-		    k->host_def);
-		if (n < 0 || (size_t)n >= sizeof(path) ||
-		    set_value(st, k, h, section, path) == -1)
-			return fail(st, section, k->name,
-			    "certs/%s/%s is not a usable path", h->name,
-			    k->host_def);
-	}
-	return 0;
-}
-
-/* After the last line: every host complete, or the one host made. */
-static int
-finish_hosts(struct parse_state *st)
-{
-	struct config *cfg = st->cfg;
-	const struct key *k;
-	int i;
-
-	if (cfg->has_host_sections) {
-		/* default_host is set by "default = on", else 0: the first */
-		for (i = 0; i < cfg->nhosts; i++)
-			if (finish_host(st, i) == -1)
-				return -1;
-		return 0;
-	}
-	cfg->hosts[0] = st->base;
-	cfg->nhosts = 1;
-	cfg->default_host = 0;
-	/* A default folder must exist too; it is on no line of the file. */
-	st->lineno = 0;
-	for (k = keys; k < keys + NKEYS; k++)
-		if (k->type == KEY_DIR && st->seen[0][k - keys] == 0 &&
-		    check_dir(st, k, &cfg->hosts[0], k->section) == -1)
-			return -1;
-	return 0;
+	return st->seen[0][find_key(section, name) - config_keys];
 }
 
 int
@@ -1059,7 +610,7 @@ config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 	memset(cfg, 0, sizeof(*cfg));
 	st->cfg = cfg;
 	st->host = -1;
-	if (copy(cfg->path, sizeof(cfg->path), path) == -1) {
+	if (config_value_copy(cfg->path, sizeof(cfg->path), path) == -1) {
 		snprintf(err, errsize, "%s: path too long", path);
 		return -1;
 	}
@@ -1085,7 +636,7 @@ config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 	if (st->err[0] == '\0' && rc < 0)
 		snprintf(st->err, sizeof(st->err), "cannot be read");
 	if (st->err[0] == '\0')
-		finish_hosts(st);
+		config_hosts_finish(st);
 	if (st->err[0] != '\0') {
 		if (st->errline > 0)
 			snprintf(err, errsize, "%s:%d: %s", path, st->errline,
@@ -1157,17 +708,18 @@ config_restart_needed(const struct config *old, const struct config *new,
 	int n = 0;
 
 	what[0] = '\0';
-	for (i = 0; i < NKEYS; i++) {
+	for (i = 0; i < CONFIG_NKEYS; i++) {
 		/* A host's key is never ON_RESTART: its offset is not into
 		 * struct config. */
-		if (keys[i].apply != ON_RESTART ||
-		    keys[i].scope != SERVER_WIDE ||
-		    same_value(&keys[i], old, new))
+		if (config_keys[i].apply != ON_RESTART ||
+		    config_keys[i].scope != SERVER_WIDE ||
+		    same_value(&config_keys[i], old, new))
 			continue;
 		n++;
 		len = strlen(what);
 		snprintf(what + len, size - len, "%s[%s] %s",
-		    len > 0 ? ", " : "", keys[i].section, keys[i].name);
+		    len > 0 ? ", " : "", config_keys[i].section,
+		    config_keys[i].name);
 	}
 	return n;
 }

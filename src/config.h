@@ -29,15 +29,19 @@ enum config_log_level {
  * Every name and alias is unique among all the hosts of a config.
  */
 struct config_host {
-	char name[CONFIG_NAME_MAX];   /* lowercased host name, or IP literal (no brackets) */
-	char aliases[CONFIG_MAX_ALIASES][CONFIG_NAME_MAX]; /* lowercased names, IP literals without brackets */
+	/* lowercased host name, or IP literal (no brackets) */
+	char name[CONFIG_NAME_MAX];
+	/* lowercased names, IP literals without brackets */
+	char aliases[CONFIG_MAX_ALIASES][CONFIG_NAME_MAX];
 	int naliases;
 	char root[PATH_MAX];      /* absolute, an existing directory */
-	char articles[PATH_MAX];  /* relative to root, no "..", no leading '/' */
+	char articles[PATH_MAX];  /* relative to root, no "..", no '/' first */
 	char lang[36];            /* BCP 47 tag(s), comma-separated */
 	char cert[PATH_MAX];      /* absolute */
 	char key[PATH_MAX];       /* absolute */
-	int line;                 /* line of its [host "NAME"] header; 0 for the host made from [server]/[tls]/[capsule] */
+	/* line of its [host "NAME"] header; 0 for the host made from
+	 * [server]/[tls]/[capsule] */
+	int line;
 };
 
 /*
@@ -68,7 +72,7 @@ struct config {
 	/* The capsules served */
 	struct config_host hosts[CONFIG_MAX_HOSTS];
 	int nhosts;               /* >= 1 once loaded */
-	int default_host;         /* index into hosts: the host for clients without SNI */
+	int default_host;         /* index into hosts: for clients without SNI */
 	int has_host_sections;    /* 1: hosts come from [host "NAME"] sections */
 
 	/* [log] */
