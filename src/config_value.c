@@ -102,7 +102,8 @@ config_value_hostname(const char *s, char *out, size_t size)
  *   dns-name = 1*253( ALPHA / DIGIT / "-" / "." )   ; IPv4 is one too
  * IPv6address as inet_pton reads it (RFC 4291's text forms); the
  * bracketed form, as in a URL (RFC 3986), only where brackets are
- * allowed.
+ * allowed. One final "." (a DNS name's absolute form) is dropped: a
+ * request's host is compared without it (request.c).
  */
 int
 config_value_name(const char *s, int brackets, char *out, size_t size)
@@ -122,14 +123,16 @@ config_value_name(const char *s, int brackets, char *out, size_t size)
 		if (config_value_copy(out, size, s) == -1)
 			return -1;
 	} else {
-		if (n == 0 || n > 253)
+		if (n > 1 && s[n - 1] == '.')
+			n--;
+		if (n == 0 || n > 253 || n >= size)
 			return -1;
 		for (p = s; *p != '\0'; p++)
 			if (!isalnum((unsigned char)*p) && *p != '-' &&
 			    *p != '.')
 				return -1;
-		if (config_value_copy(out, size, s) == -1)
-			return -1;
+		memcpy(out, s, n);
+		out[n] = '\0';
 	}
 	lowercase(out);
 	return 0;

@@ -34,7 +34,8 @@ int config_value_hostname(const char *s, char *out, size_t size);
 /*
  * A name a [host] answers to: an IP address, or letters, digits, '-'
  * and '.' (1 to 253); with brackets allowed, also "[IPv6]". Writes it
- * lowercased and without brackets to out (size bytes). Returns 0 or -1.
+ * lowercased, without brackets and without a final '.' to out (size
+ * bytes). Returns 0 or -1.
  */
 int config_value_name(const char *s, int brackets, char *out, size_t size);
 
