@@ -155,7 +155,7 @@ has_dotdot_segment(const char *s)
 	}
 }
 
-/* A name a host answers to: non-empty, lowercased, terminated. */
+/* A name a host answers to: non-empty, lowercased, no brackets. */
 static void
 check_name(const char *name, size_t size)
 {
@@ -163,7 +163,25 @@ check_name(const char *name, size_t size)
 
 	CHECK(memchr(name, '\0', size) != NULL && name[0] != '\0');
 	for (p = name; *p != '\0'; p++)
-		CHECK(!(*p >= 'A' && *p <= 'Z'));
+		CHECK(!(*p >= 'A' && *p <= 'Z') && *p != '[' && *p != ']');
+}
+
+/* Every name and alias of all hosts once: two hosts never answer to the
+ * same name. */
+static void
+check_names_unique(const struct config *cfg)
+{
+	const char *names[CONFIG_MAX_HOSTS * (1 + CONFIG_MAX_ALIASES)];
+	int i, a, j, n = 0;
+
+	for (i = 0; i < cfg->nhosts; i++) {
+		names[n++] = cfg->hosts[i].name;
+		for (a = 0; a < cfg->hosts[i].naliases; a++)
+			names[n++] = cfg->hosts[i].aliases[a];
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			CHECK(strcmp(names[i], names[j]) != 0);
 }
 
 /* A loaded host: complete, its paths resolved. */
@@ -201,6 +219,7 @@ check_config(const struct config *cfg, const char *path)
 		check_host(&cfg->hosts[i]);
 		CHECK((cfg->hosts[i].line > 0) == cfg->has_host_sections);
 	}
+	check_names_unique(cfg);
 	CHECK(cfg->naddresses >= 1 &&
 	    cfg->naddresses <= CONFIG_MAX_ADDRESSES);
 	for (i = 0; i < CONFIG_MAX_ADDRESSES; i++)
