@@ -40,7 +40,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
-SRCS = main.c config.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
+SRCS = main.c config.c config_hosts.c config_value.c server.c conn.c ev.c tls.c request.c url.c utf8.c \
        article_lines.c article_style.c article_decor.c article_heading.c \
        article_blocks.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
@@ -56,6 +56,9 @@ MARKDOWN_OBJS = $(BUILD)/markdown.o $(BUILD)/markdown_build.o $(ARTICLE_OBJS) $(
 MARKDOWN_SRCS = src/markdown.c src/markdown_build.c src/article.c src/article_lines.c \
                 src/article_style.c src/article_decor.c src/article_heading.c \
                 src/article_blocks.c src/utf8.c
+# The configuration: the file and its keys, [host] sections, values.
+CONFIG_OBJS = $(addprefix $(BUILD)/,config.o config_hosts.o config_value.o)
+CONFIG_SRCS = src/config.c src/config_hosts.c src/config_value.c
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
@@ -140,7 +143,7 @@ $(BUILD)/tests/%.o: tests/unit/%.c | test-deps
 $(BUILD)/tests/test_utf8: $(BUILD)/tests/test_utf8.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_url: $(BUILD)/tests/test_url.o $(BUILD)/url.o
 $(BUILD)/tests/test_request: $(BUILD)/tests/test_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
-$(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(BUILD)/config.o
+$(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(CONFIG_OBJS)
 $(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimit.o
 $(BUILD)/tests/test_siphash: $(BUILD)/tests/test_siphash.o $(BUILD)/siphash.o
 $(BUILD)/tests/test_admission: $(BUILD)/tests/test_admission.o $(BUILD)/admission.o $(BUILD)/siphash.o $(BUILD)/ratelimit.o
@@ -148,7 +151,7 @@ $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
 $(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
-$(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(BUILD)/config.o
+$(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(CONFIG_OBJS)
 $(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
 $(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/gemtext.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
@@ -165,7 +168,7 @@ $(BUILD)/fuzz/%.o: tests/fuzz/%.c | deps
 $(BUILD)/fuzz/replay_request: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_article: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_article.o $(ARTICLE_OBJS) $(BUILD)/gemtext.o $(BUILD)/feed.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_path: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_path.o $(BUILD)/url.o $(BUILD)/utf8.o
-$(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o $(BUILD)/config.o
+$(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o $(CONFIG_OBJS)
 $(BUILD)/fuzz/replay_proxy: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_proxy.o $(BUILD)/proxy.o
 $(BUILD)/fuzz/replay_pem: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_pem.o $(BUILD)/pem.o
 $(BUILD)/fuzz/replay_markdown: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_markdown.o $(MARKDOWN_OBJS) $(BUILD)/gemtext.o
@@ -338,7 +341,7 @@ $(BUILD)/bench/%.o: tests/bench/%.c | deps
 
 $(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(BUILD)/source.o \
     $(MARKDOWN_OBJS) $(BUILD)/gemtext.o $(BUILD)/feed.o $(BUILD)/date.o \
-    $(BUILD)/url.o $(BUILD)/log.o $(BUILD)/config.o $(BUILD)/beneath.o
+    $(BUILD)/url.o $(BUILD)/log.o $(CONFIG_OBJS) $(BUILD)/beneath.o
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench/loadgen: $(BUILD)/bench/loadgen.o
@@ -359,7 +362,7 @@ FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
 build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c src/utf8.c
 build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/article_lines.c src/article_style.c src/article_decor.c src/article_heading.c src/article_blocks.c src/gemtext.c src/feed.c src/utf8.c
 build/fuzz/fuzz_path: tests/fuzz/fuzz_path.c src/url.c src/utf8.c
-build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c src/config.c
+build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_SRCS)
 build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c
 build/fuzz/fuzz_pem: tests/fuzz/fuzz_pem.c src/pem.c
 build/fuzz/fuzz_markdown: tests/fuzz/fuzz_markdown.c $(MARKDOWN_SRCS) src/gemtext.c

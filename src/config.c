@@ -1,18 +1,27 @@
 /*
  * config.c - INI file -> struct config, through inih.
  *
+ * Every key is one row of the table config_keys below: its section and
+ * name, how its value is written, its range, its default, whether a
+ * change needs a restart, whose setting it is (the server's or a host's),
+ * and where it is stored. The defaults, the parser, its errors and the
+ * restart check all read that table, so a new key is one new row. How
+ * values are written is config_value.c's.
+ *
+ * A host's keys are read in two places: in [server] hostname, [tls] and
+ * [capsule] for the one host of a file without [host "NAME"] sections,
+ * and in each [host "NAME"] section, whose rules are config_hosts.c's.
+ *
  * inih hands us one key at a time but not its line number, and it silently
  * splits lines longer than its buffer. So we feed it through our own line
  * reader (ini_parse_stream): the reader counts lines, so every error names
  * FILE:LINE, and it refuses an over-long line instead of letting it be cut.
  */
 #define _GNU_SOURCE
-#include "config.h"
+#include "config_internal.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,17 +31,94 @@
 
 #include <ini.h>
 
-/* Everything the inih callbacks need while one file is read. */
-struct parse_state {
-	struct config *cfg;
-	FILE *file;
-	char dir[PATH_MAX];     /* the config file's directory */
-	int lineno;             /* line most recently handed to inih */
-	char seen[32][48];      /* "section.key" already set, to refuse repeats */
-	int nseen;
-	char err[512];          /* first error, without the FILE:LINE prefix */
-	int errline;
+#include "config_value.h"
+
+#define CFG(f) offsetof(struct config, f), \
+	sizeof(((struct config *)0)->f), 0
+#define CFG_LIST(f, n) offsetof(struct config, f), \
+	sizeof(((struct config *)0)->f), offsetof(struct config, n)
+#define HOST(f) offsetof(struct config_host, f), \
+	sizeof(((struct config_host *)0)->f), 0
+#define HOST_LIST(f, n) offsetof(struct config_host, f), \
+	sizeof(((struct config_host *)0)->f), offsetof(struct config_host, n)
+
+/*
+ * Every key of config.ini (kizuna.ini(5) describes each). The restart
+ * check lists changed keys in this order. Only server-wide keys may be
+ * ON_RESTART: a reload may add, remove or change hosts.
+ */
+const struct key config_keys[] = {
+	{ "server", "hostname", KEY_HOSTNAME, 0, 0, "localhost", NULL,
+	  ON_RELOAD, HOST_NAME, "a host name", HOST(name) },
+	{ "server", "address", KEY_ADDRESSES, 0, CONFIG_MAX_ADDRESSES,
+	  "0.0.0.0, ::", NULL, ON_RESTART, SERVER_WIDE,
+	  "a numeric IPv4 or IPv6 address", CFG_LIST(addresses, naddresses) },
+	{ "server", "port", KEY_INT, 1, 65535, "1965", NULL,
+	  ON_RESTART, SERVER_WIDE, "a port (1-65535)", CFG(port) },
+	{ "server", "workers", KEY_INT, 0, 256, "0", NULL,
+	  ON_RESTART, SERVER_WIDE,
+	  "a number of workers (0-256, 0 = one per core)", CFG(workers) },
+	{ "server", "handshake_timeout", KEY_INT, 1, 3600, "5", NULL,
+	  ON_RELOAD, SERVER_WIDE, "a number of seconds (1-3600)",
+	  CFG(handshake_timeout) },
+	{ "server", "timeout", KEY_INT, 1, 3600, "10", NULL,
+	  ON_RELOAD, SERVER_WIDE, "a number of seconds (1-3600)",
+	  CFG(timeout) },
+	/* Unset, it follows timeout (config_load). */
+	{ "server", "write_timeout", KEY_INT, 1, 3600, "10", NULL,
+	  ON_RELOAD, SERVER_WIDE, "a number of seconds (1-3600)",
+	  CFG(write_timeout) },
+	{ "server", "min_rate", KEY_INT, 1, 1048576, "16", NULL,
+	  ON_RELOAD, SERVER_WIDE, "a rate in KiB/s (1-1048576)",
+	  CFG(min_rate) },
+	{ "server", "max_connections", KEY_INT, 1, 1000000, "10000", NULL,
+	  ON_RESTART, SERVER_WIDE, "a connection count (1-1000000)",
+	  CFG(max_connections) },
+	{ "server", "max_per_ip", KEY_INT, 0, 1000000, "128", NULL,
+	  ON_RELOAD, SERVER_WIDE,
+	  "a connection count (0-1000000, 0 = no limit)", CFG(max_per_ip) },
+	{ "server", "rate_limit", KEY_INT, 0, 1000000, "0", NULL,
+	  ON_RELOAD, SERVER_WIDE,
+	  "a number of requests a minute (0-1000000, 0 = no limit)",
+	  CFG(rate_limit) },
+	{ "server", "rate_burst", KEY_INT, 1, 1000000, "10", NULL,
+	  ON_RELOAD, SERVER_WIDE, "a number of requests (1-1000000)",
+	  CFG(rate_burst) },
+	{ "server", "proxy_protocol", KEY_SWITCH, 0, 0, "off", NULL,
+	  ON_RELOAD, SERVER_WIDE, "on or off", CFG(proxy_protocol) },
+	{ "server", "user", KEY_USER, 0, 0, "nobody", NULL,
+	  ON_RESTART, SERVER_WIDE, "a user name", CFG(user) },
+
+	{ "tls", "cert", KEY_PATH, 0, 0, "certs/cert.pem", "cert.pem",
+	  ON_RELOAD, HOST_OWN, "a usable path", HOST(cert) },
+	{ "tls", "key", KEY_PATH, 0, 0, "certs/key.pem", "key.pem",
+	  ON_RELOAD, HOST_OWN, "a usable path", HOST(key) },
+
+	{ "capsule", "root", KEY_DIR, 0, 0, "capsule", NULL,
+	  ON_RELOAD, HOST_OWN, "a usable path", HOST(root) },
+	{ "capsule", "articles", KEY_INSIDE, 0, 0, "articles", NULL,
+	  ON_RELOAD, HOST_DEFAULT, "a folder inside the root", HOST(articles) },
+	{ "capsule", "lang", KEY_LANG, 0, 0, "ja", NULL,
+	  ON_RELOAD, HOST_DEFAULT, "a BCP 47 language tag", HOST(lang) },
+
+	{ "log", "access", KEY_ACCESS_LOG, 0, 0, "stderr", NULL,
+	  ON_RESTART, SERVER_WIDE, "stderr, off or a path", CFG(access_log) },
+	{ "log", "level", KEY_LOG_LEVEL, 0, 0, "info", NULL,
+	  ON_RELOAD, SERVER_WIDE, "error, warn, info or debug",
+	  CFG(log_level) },
+	{ "log", "log_ip", KEY_SWITCH, 0, 0, "on", NULL,
+	  ON_RELOAD, SERVER_WIDE, "on or off", CFG(log_ip) },
+
+	/* No default: a host has no aliases, and the first is the default. */
+	{ "host", "aliases", KEY_ALIASES, 0, CONFIG_MAX_ALIASES, NULL, NULL,
+	  ON_RELOAD, HOST_ONLY, "a host name or IP address",
+	  HOST_LIST(aliases, naliases) },
+	{ "host", "default", KEY_DEFAULT, 0, 0, NULL, NULL,
+	  ON_RELOAD, HOST_ONLY, "on or off", 0, 0, 0 },
 };
+
+_Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) == CONFIG_NKEYS,
+    "CONFIG_NKEYS counts the rows of config_keys");
 
 static const char *level_names[] = {
 	[CONFIG_LOG_ERROR] = "error",
@@ -47,443 +133,370 @@ config_log_level_name(enum config_log_level level)
 	return level_names[level];
 }
 
-static int
-copy(char *dst, size_t dstsize, const char *src)
+/* config_fail's and config_fail_line's one body (config_internal.h). */
+static int __attribute__((format(printf, 5, 0)))
+vfail(struct parse_state *st, int line, const char *section, const char *key,
+    const char *fmt, va_list ap)
 {
-	size_t n = strlen(src);
-
-	if (n >= dstsize)
-		return -1;
-	memcpy(dst, src, n + 1);
-	return 0;
-}
-
-void
-config_defaults(struct config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	copy(cfg->hostname, sizeof(cfg->hostname), "localhost");
-	copy(cfg->addresses[0], sizeof(cfg->addresses[0]), "0.0.0.0");
-	copy(cfg->addresses[1], sizeof(cfg->addresses[1]), "::");
-	cfg->naddresses = 2;
-	cfg->port = 1965;
-	cfg->workers = 0;
-	cfg->handshake_timeout = 5;
-	cfg->timeout = 10;
-	cfg->write_timeout = 10;
-	cfg->min_rate = 16;
-	cfg->max_connections = 10000;
-	cfg->max_per_ip = 128;
-	cfg->rate_limit = 0;
-	cfg->rate_burst = 10;
-	cfg->proxy_protocol = 0;
-	copy(cfg->user, sizeof(cfg->user), "nobody");
-	copy(cfg->cert, sizeof(cfg->cert), "certs/cert.pem");
-	copy(cfg->key, sizeof(cfg->key), "certs/key.pem");
-	copy(cfg->root, sizeof(cfg->root), "capsule");
-	copy(cfg->articles, sizeof(cfg->articles), "articles");
-	copy(cfg->lang, sizeof(cfg->lang), "ja");
-	copy(cfg->access_log, sizeof(cfg->access_log), "stderr");
-	cfg->log_level = CONFIG_LOG_INFO;
-	cfg->log_ip = 1;
-}
-
-/* Records the first error only: later ones are often its consequences. */
-static int
-fail(struct parse_state *st, const char *section, const char *key,
-    const char *fmt, ...)
-{
-	va_list ap;
 	int n;
 
 	if (st->err[0] != '\0')
-		return 0;
-	n = snprintf(st->err, sizeof(st->err), "[%s] %s: ", section, key);
+		return -1;
+	if (key != NULL)
+		n = snprintf(st->err, sizeof(st->err), "[%s] %s: ", section,
+		    key);
+	else
+		n = snprintf(st->err, sizeof(st->err), "[%s]: ", section);
 	if (n < 0 || (size_t)n >= sizeof(st->err))
 		n = 0;
-	va_start(ap, fmt);
 	vsnprintf(st->err + n, sizeof(st->err) - n, fmt, ap);
+	st->errline = line;
+	return -1;
+}
+
+int
+config_fail(struct parse_state *st, const char *section, const char *key,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(st, st->lineno, section, key, fmt, ap);
 	va_end(ap);
-	st->errline = st->lineno;
-	return 0;
+	return -1;
 }
 
-/* Parses a whole decimal integer in [min, max]. Returns 0 or -1. */
-static int
-parse_int(const char *s, long min, long max, int *out)
+int
+config_fail_line(struct parse_state *st, int line, const char *section,
+    const char *key, const char *fmt, ...)
 {
-	char *end;
-	long v;
+	va_list ap;
 
-	if (*s == '\0')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
+	va_start(ap, fmt);
+	vfail(st, line, section, key, fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
-/* A switch: exactly "on" or "off". Returns 0 or -1. */
-static int
-parse_switch(const char *s, int *out)
-{
-	if (strcmp(s, "on") == 0)
-		*out = 1;
-	else if (strcmp(s, "off") == 0)
-		*out = 0;
-	else
-		return -1;
-	return 0;
-}
-
-/* Resolves a path from the file against the config file's directory. */
+/*
+ * Resolves a path from the file against the config file's directory;
+ * with no directory (config_defaults), keeps it as written.
+ */
 static int
 resolve_path(const struct parse_state *st, const char *value, char *dst,
     size_t dstsize)
 {
 	int n;
 
-	if (value[0] == '/')
-		return copy(dst, dstsize, value);
+	if (value[0] == '/' || st->dir[0] == '\0')
+		return config_value_copy(dst, dstsize, value);
 	n = snprintf(dst, dstsize, "%s/%s", st->dir, value);
 	return (n < 0 || (size_t)n >= dstsize) ? -1 : 0;
 }
 
-static int
-is_hostname(const char *s)
+void *
+config_field(const struct key *k, void *obj)
 {
-	const char *p;
-
-	if (*s == '\0' || strlen(s) > 253)
-		return 0;
-	for (p = s; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (!isalnum(c) && c != '-' && c != '.' && c != ':')
-			return 0;
-	}
-	return 1;
+	return (char *)obj + k->offset;
 }
 
-/* BCP 47 tags are letters, digits and '-'; several are comma-separated. */
+/* Checks one item of a list, and writes it as stored to out. */
 static int
-is_lang(const char *s)
+list_item(struct parse_state *st, const struct key *k, const char *section,
+    const char *item, char *out, size_t outsize)
 {
-	const char *p;
-
-	if (*s == '\0')
-		return 0;
-	for (p = s; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (!isalnum(c) && c != '-' && c != ',')
-			return 0;
-	}
-	return 1;
+	if (k->type == KEY_ALIASES)
+		return config_hosts_alias(st, k, section, item, out);
+	if (!config_value_is_address(item) ||
+	    config_value_copy(out, outsize, item) == -1)
+		return config_fail(st, section, k->name, "\"%s\" is not %s",
+		    item, k->what);
+	return 0;
 }
 
-static char *
-trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
-
+/* A comma-separated list into k->max fields of equal size, and a count. */
 static int
-set_addresses(struct parse_state *st, const char *value)
+set_list(struct parse_state *st, const struct key *k, void *obj,
+    const char *section, const char *value)
 {
-	struct config *cfg = st->cfg;
+	const char *one = k->type == KEY_ADDRESSES ? "address" : "alias";
+	const char *many = k->type == KEY_ADDRESSES ? "addresses" : "aliases";
+	char *items = config_field(k, obj);
+	size_t each = k->size / (size_t)k->max;
+	int *count = (int *)((char *)obj + k->count);
 	char list[512], *item, *save = NULL;
-	unsigned char bin[16];
 
-	if (copy(list, sizeof(list), value) == -1)
-		return fail(st, "server", "address", "list too long");
-	cfg->naddresses = 0;
+	if (config_value_copy(list, sizeof(list), value) == -1)
+		return config_fail(st, section, k->name, "list too long");
+	*count = 0;
 	for (item = strtok_r(list, ",", &save); item != NULL;
 	    item = strtok_r(NULL, ",", &save)) {
-		item = trim(item);
+		char stored[CONFIG_NAME_MAX];
+
+		item = config_value_trim(item);
 		if (*item == '\0')
 			continue;
-		if (inet_pton(AF_INET, item, bin) != 1 &&
-		    inet_pton(AF_INET6, item, bin) != 1)
-			return fail(st, "server", "address",
-			    "\"%s\" is not a numeric IPv4 or IPv6 address",
-			    item);
-		if (cfg->naddresses == CONFIG_MAX_ADDRESSES)
-			return fail(st, "server", "address",
-			    "more than %d addresses", CONFIG_MAX_ADDRESSES);
-		copy(cfg->addresses[cfg->naddresses++],
-		    sizeof(cfg->addresses[0]), item);
+		if (list_item(st, k, section, item, stored,
+		    sizeof(stored)) == -1)
+			return -1;
+		if (*count == k->max)
+			return config_fail(st, section, k->name,
+			    "more than %ld %s", k->max, many);
+		/* Counted as it is stored: an alias repeated later in the
+		 * list is a name the host already has. */
+		config_value_copy(items + each * (size_t)*count, each, stored);
+		(*count)++;
 	}
-	if (cfg->naddresses == 0)
-		return fail(st, "server", "address", "no address given");
-	return 1;
+	if (*count == 0)
+		return config_fail(st, section, k->name, "no %s given", one);
+	return 0;
 }
 
 static int
-set_server(struct parse_state *st, const char *key, const char *value)
+set_log_level(enum config_log_level *level, const char *value)
 {
-	struct config *cfg = st->cfg;
-	char *p;
-
-	if (strcmp(key, "hostname") == 0) {
-		if (!is_hostname(value) ||
-		    copy(cfg->hostname, sizeof(cfg->hostname), value) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a host name", value);
-		for (p = cfg->hostname; *p != '\0'; p++)
-			*p = (char)tolower((unsigned char)*p);
-		return 1;
-	}
-	if (strcmp(key, "address") == 0)
-		return set_addresses(st, value);
-	if (strcmp(key, "port") == 0) {
-		if (parse_int(value, 1, 65535, &cfg->port) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a port (1-65535)", value);
-		return 1;
-	}
-	if (strcmp(key, "workers") == 0) {
-		if (parse_int(value, 0, 256, &cfg->workers) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of workers (0-256, 0 = one per core)",
-			    value);
-		return 1;
-	}
-	if (strcmp(key, "timeout") == 0) {
-		if (parse_int(value, 1, 3600, &cfg->timeout) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of seconds (1-3600)", value);
-		return 1;
-	}
-	if (strcmp(key, "handshake_timeout") == 0) {
-		if (parse_int(value, 1, 3600, &cfg->handshake_timeout) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of seconds (1-3600)", value);
-		return 1;
-	}
-	if (strcmp(key, "write_timeout") == 0) {
-		if (parse_int(value, 1, 3600, &cfg->write_timeout) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of seconds (1-3600)", value);
-		return 1;
-	}
-	if (strcmp(key, "min_rate") == 0) {
-		if (parse_int(value, 1, 1048576, &cfg->min_rate) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a rate in KiB/s (1-1048576)", value);
-		return 1;
-	}
-	if (strcmp(key, "max_per_ip") == 0) {
-		if (parse_int(value, 0, 1000000, &cfg->max_per_ip) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a connection count (0-1000000, "
-			    "0 = no limit)", value);
-		return 1;
-	}
-	if (strcmp(key, "rate_limit") == 0) {
-		if (parse_int(value, 0, 1000000, &cfg->rate_limit) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of requests a minute "
-			    "(0-1000000, 0 = no limit)", value);
-		return 1;
-	}
-	if (strcmp(key, "rate_burst") == 0) {
-		if (parse_int(value, 1, 1000000, &cfg->rate_burst) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a number of requests (1-1000000)",
-			    value);
-		return 1;
-	}
-	if (strcmp(key, "max_connections") == 0) {
-		if (parse_int(value, 1, 1000000, &cfg->max_connections) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a connection count (1-1000000)",
-			    value);
-		return 1;
-	}
-	if (strcmp(key, "proxy_protocol") == 0) {
-		if (parse_switch(value, &cfg->proxy_protocol) == -1)
-			return fail(st, "server", key, "\"%s\" is not on or off",
-			    value);
-		return 1;
-	}
-	if (strcmp(key, "user") == 0) {
-		if (*value == '\0' ||
-		    copy(cfg->user, sizeof(cfg->user), value) == -1)
-			return fail(st, "server", key,
-			    "\"%s\" is not a user name", value);
-		return 1;
-	}
-	return fail(st, "server", key, "unknown key");
-}
-
-static int
-set_tls(struct parse_state *st, const char *key, const char *value)
-{
-	struct config *cfg = st->cfg;
-	char *dst;
-	size_t dstsize;
-
-	if (strcmp(key, "cert") == 0) {
-		dst = cfg->cert;
-		dstsize = sizeof(cfg->cert);
-	} else if (strcmp(key, "key") == 0) {
-		dst = cfg->key;
-		dstsize = sizeof(cfg->key);
-	} else
-		return fail(st, "tls", key, "unknown key");
-	if (*value == '\0' || resolve_path(st, value, dst, dstsize) == -1)
-		return fail(st, "tls", key, "\"%s\" is not a usable path", value);
-	return 1;
-}
-
-static int
-check_root(struct parse_state *st)
-{
-	struct stat sb;
-
-	if (stat(st->cfg->root, &sb) == -1)
-		return fail(st, "capsule", "root", "%s: %s", st->cfg->root,
-		    strerror(errno));
-	if (!S_ISDIR(sb.st_mode))
-		return fail(st, "capsule", "root", "%s is not a directory",
-		    st->cfg->root);
-	return 1;
-}
-
-/* The articles folder is named inside the root and may not leave it. */
-static int
-is_inside_path(const char *s)
-{
-	const char *seg = s;
-
-	if (*s == '\0' || *s == '/')
-		return 0;
-	for (;;) {
-		size_t n = strcspn(seg, "/");
-
-		if ((n == 2 && seg[0] == '.' && seg[1] == '.'))
-			return 0;
-		if (seg[n] == '\0')
-			return 1;
-		seg += n + 1;
-	}
-}
-
-static int
-set_capsule(struct parse_state *st, const char *key, const char *value)
-{
-	struct config *cfg = st->cfg;
-
-	if (strcmp(key, "root") == 0) {
-		if (*value == '\0' ||
-		    resolve_path(st, value, cfg->root, sizeof(cfg->root)) == -1)
-			return fail(st, "capsule", key,
-			    "\"%s\" is not a usable path", value);
-		return check_root(st);
-	}
-	if (strcmp(key, "articles") == 0) {
-		if (!is_inside_path(value) ||
-		    copy(cfg->articles, sizeof(cfg->articles), value) == -1)
-			return fail(st, "capsule", key,
-			    "\"%s\" is not a folder inside the root", value);
-		return 1;
-	}
-	if (strcmp(key, "lang") == 0) {
-		if (!is_lang(value) ||
-		    copy(cfg->lang, sizeof(cfg->lang), value) == -1)
-			return fail(st, "capsule", key,
-			    "\"%s\" is not a BCP 47 language tag", value);
-		return 1;
-	}
-	return fail(st, "capsule", key, "unknown key");
-}
-
-static int
-set_log(struct parse_state *st, const char *key, const char *value)
-{
-	struct config *cfg = st->cfg;
 	size_t i;
 
-	if (strcmp(key, "access") == 0) {
-		if (strcmp(value, "stderr") == 0 || strcmp(value, "off") == 0) {
-			copy(cfg->access_log, sizeof(cfg->access_log), value);
-			return 1;
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (strcmp(value, level_names[i]) == 0) {
+			*level = (enum config_log_level)i;
+			return 0;
 		}
-		if (*value == '\0' || resolve_path(st, value, cfg->access_log,
-		    sizeof(cfg->access_log)) == -1)
-			return fail(st, "log", key,
-			    "\"%s\" is not stderr, off or a path", value);
-		return 1;
-	}
-	if (strcmp(key, "level") == 0) {
-		for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
-			if (strcmp(value, level_names[i]) == 0) {
-				cfg->log_level = (enum config_log_level)i;
-				return 1;
-			}
-		return fail(st, "log", key,
-		    "\"%s\" is not error, warn, info or debug", value);
-	}
-	if (strcmp(key, "log_ip") == 0) {
-		if (parse_switch(value, &cfg->log_ip) == -1)
-			return fail(st, "log", key, "\"%s\" is not on or off",
-			    value);
-		return 1;
-	}
-	return fail(st, "log", key, "unknown key");
+	return -1;
 }
 
-/* inih callback: one "key = value" of one section. Nonzero is success. */
+int
+config_set_value(struct parse_state *st, const struct key *k, void *obj,
+    const char *section, const char *value)
+{
+	char *field = config_field(k, obj);
+	int bad = 0;
+
+	switch (k->type) {
+	case KEY_INT:
+		bad = config_value_int(value, k->min, k->max,
+		    (int *)field) == -1;
+		break;
+	case KEY_SWITCH:
+		bad = config_value_switch(value, (int *)field) == -1;
+		break;
+	case KEY_HOSTNAME:
+		bad = config_value_hostname(value, field, k->size) == -1;
+		break;
+	case KEY_ADDRESSES:
+	case KEY_ALIASES:
+		return set_list(st, k, obj, section, value);
+	case KEY_PATH:
+	case KEY_DIR:
+		bad = *value == '\0' ||
+		    resolve_path(st, value, field, k->size) == -1;
+		break;
+	case KEY_INSIDE:
+		bad = !config_value_is_inside(value) ||
+		    config_value_copy(field, k->size, value) == -1;
+		break;
+	case KEY_LANG:
+		bad = !config_value_is_lang(value) ||
+		    config_value_copy(field, k->size, value) == -1;
+		break;
+	case KEY_USER:
+		bad = *value == '\0' ||
+		    config_value_copy(field, k->size, value) == -1;
+		break;
+	case KEY_LOG_LEVEL:
+		bad = set_log_level((enum config_log_level *)field,
+		    value) == -1;
+		break;
+	case KEY_ACCESS_LOG:
+		if (strcmp(value, "stderr") == 0 || strcmp(value, "off") == 0)
+			bad = config_value_copy(field, k->size, value) == -1;
+		else
+			bad = *value == '\0' ||
+			    resolve_path(st, value, field, k->size) == -1;
+		break;
+	case KEY_DEFAULT:
+		return config_hosts_default(st, k, section, value);
+	}
+	if (bad)
+		return config_fail(st, section, k->name, "\"%s\" is not %s",
+		    value, k->what);
+	return 0;
+}
+
+int
+config_check_dir(struct parse_state *st, const struct key *k, void *obj,
+    const char *section)
+{
+	const char *dir = config_field(k, obj);
+	struct stat sb;
+
+	if (stat(dir, &sb) == -1)
+		return config_fail(st, section, k->name, "%s: %s", dir,
+		    strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return config_fail(st, section, k->name,
+		    "%s is not a directory", dir);
+	return 0;
+}
+
+/* Sets every key to its default, paths resolved as st->dir says; a
+ * host's keys go to st->base. */
+static int
+apply_defaults(struct parse_state *st)
+{
+	const struct key *k;
+	void *obj;
+
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++) {
+		if (k->def == NULL)
+			continue;
+		obj = k->scope == SERVER_WIDE ? (void *)st->cfg :
+		    (void *)&st->base;
+		if (config_set_value(st, k, obj, k->section, k->def) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+config_defaults(struct config *cfg)
+{
+	struct parse_state st;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(&st, 0, sizeof(st));
+	st.cfg = cfg;
+	/* Cannot fail: without a directory no path grows, and every
+	 * default fits its field (test_defaults_from_empty_file). */
+	(void)apply_defaults(&st);
+	cfg->hosts[0] = st.base;
+	cfg->nhosts = 1;
+}
+
+/* The row of [section] name, outside [host] sections, or NULL. */
+static const struct key *
+find_key(const char *section, const char *name)
+{
+	const struct key *k;
+
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++)
+		if (k->scope != HOST_ONLY && strcmp(k->section, section) == 0 &&
+		    strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* The row of name in a [host] section, or NULL. */
+static const struct key *
+find_host_key(const char *name)
+{
+	const struct key *k;
+
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++)
+		if ((k->scope == HOST_OWN || k->scope == HOST_DEFAULT ||
+		    k->scope == HOST_ONLY) && strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* Whether [section] is one of the plain sections. */
+static int
+is_section(const char *section)
+{
+	const struct key *k;
+
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++)
+		if (k->scope != HOST_ONLY && strcmp(k->section, section) == 0)
+			return 1;
+	return 0;
+}
+
+/* One "key = value" of one section. Returns 0 or -1. */
+static int
+read_key(struct parse_state *st, const char *section, const char *name,
+    const char *value)
+{
+	struct config *cfg = st->cfg;
+	char host_section[CONFIG_NAME_MAX + 8];
+	const struct key *k;
+	int *seen;
+	void *obj;
+
+	if (st->host >= 0) {
+		snprintf(host_section, sizeof(host_section), "host \"%s\"",
+		    cfg->hosts[st->host].name);
+		section = host_section;
+		if ((k = find_host_key(name)) == NULL)
+			return config_fail(st, section, name, "unknown key");
+		seen = st->seen[1 + st->host];
+		obj = &cfg->hosts[st->host];
+	} else {
+		if ((k = find_key(section, name)) == NULL) {
+			if (is_section(section))
+				return config_fail(st, section, name,
+				    "unknown key");
+			if (*section == '\0')
+				return config_fail(st, "", name,
+				    "key outside any section");
+			return config_fail(st, section, name,
+			    "unknown section");
+		}
+		if (cfg->has_host_sections &&
+		    (k->scope == HOST_NAME || k->scope == HOST_OWN))
+			return config_hosts_refuse(st, k, st->lineno);
+		seen = st->seen[0];
+		obj = k->scope == SERVER_WIDE ? (void *)cfg : (void *)&st->base;
+	}
+	if (seen[k - config_keys] != 0)
+		return config_fail(st, section, name, "set twice");
+	seen[k - config_keys] = st->lineno;
+	if (config_set_value(st, k, obj, section, value) == -1)
+		return -1;
+	if (k->type == KEY_DIR)
+		return config_check_dir(st, k, obj, section);
+	return 0;
+}
+
+/*
+ * inih's callback, and the one place its convention (nonzero is success)
+ * is spoken.
+ */
 static int
 on_key(void *user, const char *section, const char *key, const char *value)
 {
-	struct parse_state *st = user;
-	char id[sizeof(st->seen[0])];
-	int i, n;
+	return read_key(user, section, key, value) == 0;
+}
 
-	n = snprintf(id, sizeof(id), "%s.%s", section, key);
-	if (n < 0 || (size_t)n >= sizeof(id))
-		return fail(st, section, key, "unknown key");
-	for (i = 0; i < st->nseen; i++)
-		if (strcmp(st->seen[i], id) == 0)
-			return fail(st, section, key, "set twice");
-	if (st->nseen < (int)(sizeof(st->seen) / sizeof(st->seen[0])))
-		copy(st->seen[st->nseen++], sizeof(st->seen[0]), id);
+/* The section names for the "unknown section" error, in table order. */
+static void
+known_sections(char *dst, size_t size)
+{
+	const struct key *k;
+	size_t n;
 
-	if (strcmp(section, "server") == 0)
-		return set_server(st, key, value);
-	if (strcmp(section, "tls") == 0)
-		return set_tls(st, key, value);
-	if (strcmp(section, "capsule") == 0)
-		return set_capsule(st, key, value);
-	if (strcmp(section, "log") == 0)
-		return set_log(st, key, value);
-	if (*section == '\0')
-		return fail(st, "", key, "key outside any section");
-	return fail(st, section, key, "unknown section");
+	dst[0] = '\0';
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++) {
+		if (k != config_keys && strcmp(k->section, k[-1].section) == 0)
+			continue;
+		n = strlen(dst);
+		snprintf(dst + n, size - n, "%s%s%s", n > 0 ? ", " : "",
+		    k->section, k->scope == HOST_ONLY ? " \"NAME\"" : "");
+	}
 }
 
 /*
  * inih reports a section only through the keys inside it, so an unknown
- * "[section]" with no keys would pass unnoticed: look at headers here.
+ * "[section]" with no keys would pass unnoticed, and a [host] without a
+ * key would not be a host: look at headers here. inih calls on_key for
+ * each key before it asks for the next line, so the host opened here is
+ * the one the following keys belong to.
  */
 static void
 check_section_line(struct parse_state *st, const char *line)
 {
-	static const char *known[] = { "server", "tls", "capsule", "log" };
-	char name[64];
+	char name[CONFIG_NAME_MAX], known[128];
 	const char *end;
-	size_t i, n;
+	size_t n;
 
 	/* inih skips a UTF-8 BOM before the first line: so do we. */
 	if (st->lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
@@ -497,29 +510,35 @@ check_section_line(struct parse_state *st, const char *line)
 		n = sizeof(name) - 1;
 	memcpy(name, line + 1, n);
 	name[n] = '\0';
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(name, known[i]) == 0)
-			return;
-	if (st->err[0] == '\0') {
-		snprintf(st->err, sizeof(st->err),
-		    "[%s]: unknown section (known: server, tls, capsule, log)",
-		    name);
-		st->errline = st->lineno;
+	st->host = -1;
+	if (strncmp(name, "host", 4) == 0 && strchr(" \t\"", name[4]) != NULL) {
+		/* (strchr finds the NUL of a bare "host" too) */
+		config_hosts_header(st, name);
+		return;
 	}
+	if (is_section(name))
+		return;
+	known_sections(known, sizeof(known));
+	config_fail(st, name, NULL, "unknown section (known: %s)", known);
 }
 
 /*
  * inih's line source (fgets contract). Counting here is what gives every
- * error its line number: with multi-line values off, inih calls on_key for
- * a line before it asks for the next one. A line that does not fit inih's
- * buffer ends the parse with an error rather than being split in two.
+ * error its line number: inih calls on_key for a line before it asks for
+ * the next one. A line that does not fit inih's buffer ends the parse with
+ * an error rather than being split in two.
+ *
+ * Leading blanks are removed before inih sees the line: inih reads an
+ * indented line as the continuation of the value above it (when built
+ * with multi-line values, as it is by default), which would silently glue
+ * it onto that value. Stripped, an indented "key = value" is a key.
  */
 static char *
 read_line(char *buf, int size, void *user)
 {
 	struct parse_state *st = user;
 	const char *why = NULL;
-	int c, n = 0;
+	int c, n = 0, blanks = 0;
 
 	/* getc, not fgets: a NUL byte must not hide the rest of its line. */
 	while (n < size - 1 && (c = getc(st->file)) != EOF) {
@@ -552,6 +571,10 @@ read_line(char *buf, int size, void *user)
 		}
 		return NULL;
 	}
+	/* inih's own test for a blank (isspace), so that none is left. */
+	while (blanks < n && isspace((unsigned char)buf[blanks]))
+		blanks++;
+	memmove(buf, buf + blanks, (size_t)(n - blanks) + 1);
 	check_section_line(st, buf);
 	return buf;
 }
@@ -562,95 +585,141 @@ dir_of(const char *path, char *dir, size_t dirsize)
 	const char *slash = strrchr(path, '/');
 
 	if (slash == NULL)
-		copy(dir, dirsize, ".");
+		config_value_copy(dir, dirsize, ".");
 	else if (slash == path)
-		copy(dir, dirsize, "/");
+		config_value_copy(dir, dirsize, "/");
 	else
 		snprintf(dir, dirsize, "%.*s", (int)(slash - path), path);
 }
 
-/* Makes the defaults' relative paths relative to the config file too. */
+/* The line a plain section's key was set on, 0 when it was not. */
 static int
-resolve_defaults(struct parse_state *st)
+line_of(const struct parse_state *st, const char *section, const char *name)
 {
-	struct config *cfg = st->cfg;
-	char tmp[PATH_MAX];
-
-	copy(tmp, sizeof(tmp), cfg->cert);
-	if (resolve_path(st, tmp, cfg->cert, sizeof(cfg->cert)) == -1)
-		return -1;
-	copy(tmp, sizeof(tmp), cfg->key);
-	if (resolve_path(st, tmp, cfg->key, sizeof(cfg->key)) == -1)
-		return -1;
-	copy(tmp, sizeof(tmp), cfg->root);
-	return resolve_path(st, tmp, cfg->root, sizeof(cfg->root));
-}
-
-static int
-was_seen(const struct parse_state *st, const char *id)
-{
-	int i;
-
-	for (i = 0; i < st->nseen; i++)
-		if (strcmp(st->seen[i], id) == 0)
-			return 1;
-	return 0;
+	return st->seen[0][find_key(section, name) - config_keys];
 }
 
 int
 config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 {
-	struct parse_state st;
+	struct parse_state state, *st = &state;   /* about 26 KB */
 	int rc;
 	long ncpu;
 
-	memset(&st, 0, sizeof(st));
-	config_defaults(cfg);
-	st.cfg = cfg;
-	if (copy(cfg->path, sizeof(cfg->path), path) == -1) {
+	memset(st, 0, sizeof(*st));
+	memset(cfg, 0, sizeof(*cfg));
+	st->cfg = cfg;
+	st->host = -1;
+	if (config_value_copy(cfg->path, sizeof(cfg->path), path) == -1) {
 		snprintf(err, errsize, "%s: path too long", path);
 		return -1;
 	}
-	dir_of(path, st.dir, sizeof(st.dir));
-	if (resolve_defaults(&st) == -1) {
+	dir_of(path, st->dir, sizeof(st->dir));
+	/* The defaults' relative paths are relative to the file too. */
+	if (apply_defaults(st) == -1) {
 		snprintf(err, errsize, "%s: directory path too long", path);
 		return -1;
 	}
-	if ((st.file = fopen(path, "r")) == NULL) {
+	if ((st->file = fopen(path, "r")) == NULL) {
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* A continuation line would silently glue itself onto a value. */
-	ini_allow_multiline = false;
-	rc = ini_parse_stream(read_line, &st, on_key, &st);
-	fclose(st.file);
+	rc = ini_parse_stream(read_line, st, on_key, st);
+	fclose(st->file);
 
-	if (st.err[0] == '\0' && rc > 0) {
+	if (st->err[0] == '\0' && rc > 0) {
 		/* inih itself refused the line: no '=' or an unclosed '['. */
-		snprintf(st.err, sizeof(st.err),
+		snprintf(st->err, sizeof(st->err),
 		    "not a [section] or key = value line");
-		st.errline = rc;
+		st->errline = rc;
 	}
-	if (st.err[0] == '\0' && rc < 0)
-		snprintf(st.err, sizeof(st.err), "cannot be read");
-	if (st.err[0] == '\0' && !was_seen(&st, "capsule.root")) {
-		st.lineno = 0;   /* the default is on no line of the file */
-		check_root(&st);
-	}
-	if (st.err[0] != '\0') {
-		if (st.errline > 0)
-			snprintf(err, errsize, "%s:%d: %s", path, st.errline,
-			    st.err);
+	if (st->err[0] == '\0' && rc < 0)
+		snprintf(st->err, sizeof(st->err), "cannot be read");
+	if (st->err[0] == '\0')
+		config_hosts_finish(st);
+	if (st->err[0] != '\0') {
+		if (st->errline > 0)
+			snprintf(err, errsize, "%s:%d: %s", path, st->errline,
+			    st->err);
 		else
-			snprintf(err, errsize, "%s: %s", path, st.err);
+			snprintf(err, errsize, "%s: %s", path, st->err);
 		return -1;
 	}
 	/* Unset, a stalled reader gets what a stalled sender gets. */
-	if (!was_seen(&st, "server.write_timeout"))
+	if (line_of(st, "server", "write_timeout") == 0)
 		cfg->write_timeout = cfg->timeout;
 	if (cfg->workers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		cfg->workers = ncpu > 0 ? (int)ncpu : 1;
 	}
+	cfg->user_line = line_of(st, "server", "user");
+	cfg->port_line = line_of(st, "server", "port");
+	cfg->access_line = line_of(st, "log", "access");
 	return 0;
+}
+
+/* Whether k holds the same value in a and b. */
+static int
+same_value(const struct key *k, const struct config *a,
+    const struct config *b)
+{
+	const char *fa = (const char *)a + k->offset;
+	const char *fb = (const char *)b + k->offset;
+	const int *na, *nb;
+	size_t i, each;
+
+	switch (k->type) {
+	case KEY_INT:
+	case KEY_SWITCH:
+		return *(const int *)fa == *(const int *)fb;
+	case KEY_LOG_LEVEL:
+		return *(const enum config_log_level *)fa ==
+		    *(const enum config_log_level *)fb;
+	case KEY_ADDRESSES:
+	case KEY_ALIASES:
+		na = (const int *)((const char *)a + k->count);
+		nb = (const int *)((const char *)b + k->count);
+		if (*na != *nb)
+			return 0;
+		each = k->size / (size_t)k->max;
+		for (i = 0; i < (size_t)*na; i++)
+			if (strcmp(fa + i * each, fb + i * each) != 0)
+				return 0;
+		return 1;
+	case KEY_HOSTNAME:
+	case KEY_PATH:
+	case KEY_DIR:
+	case KEY_INSIDE:
+	case KEY_LANG:
+	case KEY_USER:
+	case KEY_ACCESS_LOG:
+		return strcmp(fa, fb) == 0;
+	case KEY_DEFAULT:
+		return 1;   /* no field: cfg->default_host */
+	}
+	return 0;
+}
+
+int
+config_restart_needed(const struct config *old, const struct config *new,
+    char *what, size_t size)
+{
+	size_t i, len;
+	int n = 0;
+
+	what[0] = '\0';
+	for (i = 0; i < CONFIG_NKEYS; i++) {
+		/* A host's key is never ON_RESTART: its offset is not into
+		 * struct config. */
+		if (config_keys[i].apply != ON_RESTART ||
+		    config_keys[i].scope != SERVER_WIDE ||
+		    same_value(&config_keys[i], old, new))
+			continue;
+		n++;
+		len = strlen(what);
+		snprintf(what + len, size - len, "%s[%s] %s",
+		    len > 0 ? ", " : "", config_keys[i].section,
+		    config_keys[i].name);
+	}
+	return n;
 }

@@ -12,6 +12,9 @@
 #include <stddef.h>
 
 #define CONFIG_MAX_ADDRESSES 8
+#define CONFIG_MAX_HOSTS 32
+#define CONFIG_MAX_ALIASES 8
+#define CONFIG_NAME_MAX 256   /* a host name or IP literal and its NUL */
 
 enum config_log_level {
 	CONFIG_LOG_ERROR,
@@ -20,11 +23,35 @@ enum config_log_level {
 	CONFIG_LOG_DEBUG,
 };
 
+/*
+ * One capsule and the names it answers to. A file without [host "NAME"]
+ * sections has one, made from [server] hostname, [tls] and [capsule].
+ * Every name and alias is unique among all the hosts of a config.
+ */
+struct config_host {
+	/* lowercased host name, or IP literal (no brackets) */
+	char name[CONFIG_NAME_MAX];
+	/* lowercased names, IP literals without brackets */
+	char aliases[CONFIG_MAX_ALIASES][CONFIG_NAME_MAX];
+	int naliases;
+	char root[PATH_MAX];      /* absolute, an existing directory */
+	char articles[PATH_MAX];  /* relative to root, no "..", no '/' first */
+	char lang[36];            /* BCP 47 tag(s), comma-separated */
+	char cert[PATH_MAX];      /* absolute */
+	char key[PATH_MAX];       /* absolute */
+	/* line of its [host "NAME"] header; 0 for the host made from
+	 * [server]/[tls]/[capsule] */
+	int line;
+};
+
+/*
+ * A loaded configuration. It is large (the hosts' paths, about 600 KB):
+ * keep it static or on the heap, never on a thread's stack.
+ */
 struct config {
 	char path[PATH_MAX];      /* the file as named on the command line */
 
 	/* [server] */
-	char hostname[256];       /* lowercased */
 	char addresses[CONFIG_MAX_ADDRESSES][64]; /* numeric IPv4/IPv6 */
 	int naddresses;
 	int port;                 /* 1..65535 */
@@ -39,23 +66,26 @@ struct config {
 	int rate_burst;           /* requests at once before rate_limit bites */
 	int proxy_protocol;       /* 1: each connection opens with a PROXY header */
 	char user[64];
+	int user_line;            /* line of [server] user, 0 when the default */
+	int port_line;            /* line of [server] port, 0 when the default */
 
-	/* [tls]: absolute paths */
-	char cert[PATH_MAX];
-	char key[PATH_MAX];
-
-	/* [capsule] */
-	char root[PATH_MAX];      /* absolute, an existing directory */
-	char articles[PATH_MAX];  /* relative to root, no ".." and no leading '/' */
-	char lang[36];            /* BCP 47 tag(s), comma-separated */
+	/* The capsules served */
+	struct config_host hosts[CONFIG_MAX_HOSTS];
+	int nhosts;               /* >= 1 once loaded */
+	int default_host;         /* index into hosts: for clients without SNI */
+	int has_host_sections;    /* 1: hosts come from [host "NAME"] sections */
 
 	/* [log] */
 	char access_log[PATH_MAX]; /* "stderr", "off", or an absolute path */
 	enum config_log_level log_level;
 	int log_ip;               /* 0: "-" instead of client addresses */
+	int access_line;          /* line of [log] access, 0 when the default */
 };
 
-/* Fills *cfg with every default (paths relative to the current directory). */
+/*
+ * Fills *cfg with every default (paths relative to the current directory):
+ * one host, hosts[0], named localhost.
+ */
 void config_defaults(struct config *cfg);
 
 /*
@@ -63,12 +93,26 @@ void config_defaults(struct config *cfg);
  * Relative paths in the file resolve against the file's directory.
  * Returns 0, or -1 with a message in err (errsize bytes) of the form
  * "FILE:LINE: [section] key: what is wrong" (without LINE when the problem
- * is not on one line, such as a default root that does not exist).
+ * is not on one line, such as a default root that does not exist; a
+ * [host "NAME"] section's own problems, such as a missing root, name its
+ * header's line: "FILE:LINE: [host "NAME"]: what is wrong").
  */
 int config_load(const char *path, struct config *cfg, char *err,
     size_t errsize);
 
 /* The name of a log level as written in the config ("info"). */
 const char *config_log_level_name(enum config_log_level level);
+
+/*
+ * The settings that only a restart can change: where to listen, how many
+ * workers, which user, the access log (the listeners, the privilege drop
+ * and the sandbox fixed them at start). Hosts, their roots included, are
+ * not among them: a reload may add, remove or change hosts. Writes the
+ * names of those that differ between old and new to what, comma-separated
+ * and truncated to size ("[server] port, [log] access"). Returns how many
+ * differ.
+ */
+int config_restart_needed(const struct config *old, const struct config *new,
+    char *what, size_t size);
 
 #endif

@@ -28,46 +28,74 @@ dir_of(const char *path, char *out, size_t outsize)
 	return out;
 }
 
+/* Adds dir to the rules unless it is there already. */
+static void
+add_read_dir(struct sandbox_rules *rules, const char *dir)
+{
+	int i;
+
+	for (i = 0; i < rules->nread_dirs; i++)
+		if (strcmp(rules->read_dirs[i], dir) == 0)
+			return;
+	if (rules->nread_dirs < SANDBOX_MAX_READ_DIRS)
+		rules->read_dirs[rules->nread_dirs++] = dir;
+}
+
 struct sandbox *
 confine_prepare(const struct config *cfg)
 {
-	static char dirs[4][PATH_MAX];
+	/* Borrowed by the rules until sandbox_confine: static. */
+	static char dirs[2 * CONFIG_MAX_HOSTS + 2][PATH_MAX];
 	struct sandbox_rules rules = { .nread_dirs = 0 };
 	struct sandbox *sb;
 	char err[512];
+	int i, n = 0;
 
-	rules.read_dirs[rules.nread_dirs++] = cfg->root;
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->path, dirs[0],
-	    sizeof(dirs[0]));
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->cert, dirs[1],
-	    sizeof(dirs[1]));
-	rules.read_dirs[rules.nread_dirs++] = dir_of(cfg->key, dirs[2],
-	    sizeof(dirs[2]));
+	add_read_dir(&rules, dir_of(cfg->path, dirs[n], sizeof(dirs[n])));
+	n++;
+	for (i = 0; i < cfg->nhosts; i++) {
+		const struct config_host *host = &cfg->hosts[i];
+
+		add_read_dir(&rules, host->root);
+		add_read_dir(&rules, dir_of(host->cert, dirs[n],
+		    sizeof(dirs[n])));
+		n++;
+		add_read_dir(&rules, dir_of(host->key, dirs[n],
+		    sizeof(dirs[n])));
+		n++;
+	}
 	if (cfg->access_log[0] == '/')
-		rules.write_dir = dir_of(cfg->access_log, dirs[3],
-		    sizeof(dirs[3]));
+		rules.write_dir = dir_of(cfg->access_log, dirs[n],
+		    sizeof(dirs[n]));
 	if ((sb = sandbox_prepare(&rules, err, sizeof(err))) == NULL)
 		log_error("%s", err);
 	return sb;
 }
 
 /*
- * A reload reads the config, certificate and key again as the service
+ * A reload reads the config, certificates and keys again as the service
  * user: say at start, not at the first SIGHUP, when it will not be able to.
  * Asked once the user is that user, so access(2) answers for it.
  */
 static void
 warn_unreadable(const struct config *cfg)
 {
+	int i;
+
 	if (access(cfg->path, R_OK) == -1)
 		log_warn("%s: not readable by user %s (%s): a reload (SIGHUP) "
 		    "will be refused until it is", cfg->path, cfg->user,
 		    strerror(errno));
-	if (access(cfg->cert, R_OK) == -1 || access(cfg->key, R_OK) == -1)
-		log_warn("%s or %s: not readable by user %s (%s): a reload "
-		    "keeps the certificate in use, and cannot load a new one "
-		    "until they are", cfg->cert, cfg->key, cfg->user,
-		    strerror(errno));
+	for (i = 0; i < cfg->nhosts; i++) {
+		const struct config_host *host = &cfg->hosts[i];
+
+		if (access(host->cert, R_OK) == -1 ||
+		    access(host->key, R_OK) == -1)
+			log_warn("%s or %s: not readable by user %s (%s): a "
+			    "reload keeps the certificate in use, and cannot "
+			    "load a new one until they are", host->cert,
+			    host->key, cfg->user, strerror(errno));
+	}
 }
 
 int

@@ -73,26 +73,28 @@ exists(const char *path)
 static int
 check(const struct config *cfg)
 {
+	const struct config_host *host = &cfg->hosts[cfg->default_host];
 	struct tls_ctx *tls;
 	char err[1024], fp[TLS_FINGERPRINT_SIZE];
-	int have_cert = exists(cfg->cert), have_key = exists(cfg->key);
+	int have_cert = exists(host->cert), have_key = exists(host->key);
 
 	if (have_cert != have_key) {
-		log_error("%s exists but %s does not", have_cert ? cfg->cert :
-		    cfg->key, have_cert ? cfg->key : cfg->cert);
+		log_error("%s exists but %s does not", have_cert ? host->cert :
+		    host->key, have_cert ? host->key : host->cert);
 		return EXIT_CONFIG;
 	}
 	if (have_cert) {
-		if ((tls = tls_ctx_new(cfg->cert, cfg->key, fp, err,
+		if ((tls = tls_ctx_new(host->cert, host->key, fp, err,
 		    sizeof(err))) == NULL) {
 			log_error("%s", err);
 			return EXIT_CONFIG;
 		}
 		tls_ctx_free(tls);
-		log_info("certificate %s: SHA-256 fingerprint %s", cfg->cert, fp);
+		log_info("certificate %s: SHA-256 fingerprint %s", host->cert,
+		    fp);
 	} else
 		log_info("no certificate yet: one will be created for %s at "
-		    "start", cfg->hostname);
+		    "start", host->name);
 	log_info("%s: configuration is valid", cfg->path);
 	return 0;
 }
@@ -173,6 +175,7 @@ warn_if_log_stays_roots(const struct config *cfg)
 static int
 serve(const struct config *cfg)
 {
+	const struct config_host *host = &cfg->hosts[cfg->default_host];
 	struct owner_ids owner = generated_files_owner(cfg), log_owner;
 	struct server *srv = NULL;
 	struct sandbox *sb = NULL;
@@ -190,7 +193,7 @@ serve(const struct config *cfg)
 		log_error("%s", err);
 		return EXIT_CONFIG;
 	}
-	rc = tls_ensure_certificate(cfg->cert, cfg->key, cfg->hostname,
+	rc = tls_ensure_certificate(host->cert, host->key, host->name,
 	    owner.uid, owner.gid, err, sizeof(err));
 	if (rc == -1) {
 		log_error("%s", err);
@@ -198,7 +201,7 @@ serve(const struct config *cfg)
 	}
 	if (rc == 1)
 		log_info("created a self-signed certificate for %s: %s (key %s)",
-		    cfg->hostname, cfg->cert, cfg->key);
+		    host->name, host->cert, host->key);
 	log_owner = access_log_owner(cfg);
 	if (log_init(cfg->log_level, cfg->access_log, log_owner.uid,
 	    log_owner.gid) == -1)
@@ -212,7 +215,7 @@ serve(const struct config *cfg)
 	/* Readers pin this on first use (TOFU): publish it. */
 	log_info("certificate SHA-256 fingerprint: %s", site->fingerprint);
 	log_info("articles: %zu in %s/%s, %zu pages",
-	    pages_articles(site->pages), cfg->root, cfg->articles,
+	    pages_articles(site->pages), host->root, host->articles,
 	    pages_count(site->pages));
 	/* A client that resets mid-response must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);

@@ -20,7 +20,7 @@
  */
 int sandbox_drop_privileges(const char *user, char *err, size_t errsize);
 
-#define SANDBOX_MAX_READ_DIRS 8
+#define SANDBOX_MAX_READ_DIRS 128
 
 /* What the confined process may still reach on the file system. */
 struct sandbox_rules {

@@ -286,6 +286,7 @@ static int
 worker_init(struct server *srv, struct worker *w, int id)
 {
 	const struct config *cfg = srv->cfg;
+	const char *root = cfg->hosts[cfg->default_host].root;
 	char err[512];
 	int i, fd, nlisten;
 
@@ -297,7 +298,7 @@ worker_init(struct server *srv, struct worker *w, int id)
 		log_error("epoll: %s", strerror(errno));
 		return -1;
 	}
-	if ((w->host.capsule = capsule_open(cfg->root, err,
+	if ((w->host.capsule = capsule_open(root, err,
 	    sizeof(err))) == NULL) {
 		log_error("%s", err);
 		return -1;
@@ -403,8 +404,10 @@ static void
 reload(struct server *srv)
 {
 	struct config *cfg;
+	const struct config_host *host, *old;
 	struct site *site;
 	char err[1024], what[256];
+	size_t len;
 	int n;
 
 	log_info("SIGHUP: reloading %s", srv->cfg->path);
@@ -418,7 +421,17 @@ reload(struct server *srv)
 		log_error("reload refused, still serving as before: %s", err);
 		goto out;
 	}
-	if ((n = site_restart_needed(srv->cfg, cfg, what, sizeof(what))) > 0) {
+	host = &cfg->hosts[cfg->default_host];
+	old = &srv->cfg->hosts[srv->cfg->default_host];
+	n = config_restart_needed(srv->cfg, cfg, what, sizeof(what));
+	/* XXX: the workers serve the root they opened at start, and the
+	 * sandbox reads no other, until each host has its own capsule. */
+	if (strcmp(host->root, old->root) != 0 && ++n) {
+		len = strlen(what);
+		snprintf(what + len, sizeof(what) - len, "%s[capsule] root",
+		    len > 0 ? ", " : "");
+	}
+	if (n > 0) {
 		log_error("reload refused, still serving as before: %s: "
 		    "changed, and only a restart can apply %s (listeners, "
 		    "workers, the user and the sandbox are set up at start)",
@@ -432,13 +445,13 @@ reload(struct server *srv)
 		goto out;
 	}
 	install_site(srv, site);
-	if (strcmp(cfg->articles, srv->cfg->articles) != 0)
+	if (strcmp(host->articles, old->articles) != 0)
 		log_warn("[capsule] articles changed: live updates still "
 		    "watch %s until a restart; %s changes on reload",
-		    srv->cfg->articles, cfg->articles);
+		    old->articles, host->articles);
 	log_set_level(cfg->log_level);
 	log_info("reloaded: gemini://%s/, %zu articles, %zu pages, certificate "
-	    "SHA-256 fingerprint %s", cfg->hostname, pages_articles(site->pages),
+	    "SHA-256 fingerprint %s", host->name, pages_articles(site->pages),
 	    pages_count(site->pages), site->fingerprint);
 	pthread_mutex_unlock(&srv->build_lock);
 out:
@@ -509,6 +522,7 @@ struct server *
 server_prepare(struct site *site, int inherited)
 {
 	const struct config *cfg = &site->cfg;
+	const struct config_host *host = &cfg->hosts[cfg->default_host];
 	struct server *srv;
 	struct watch *watch;
 
@@ -556,7 +570,7 @@ server_prepare(struct site *site, int inherited)
 	}
 	/* Live updates: inotify and the thread's loop are set up now, as
 	 * root, since the seccomp filter refuses both afterwards. */
-	if ((watch = watch_open(cfg->root, cfg->articles)) != NULL)
+	if ((watch = watch_open(host->root, host->articles)) != NULL)
 		srv->live = live_new(watch, rebuild_articles, srv);
 	return srv;
 fail:
@@ -568,14 +582,15 @@ int
 server_serve(struct server *srv)
 {
 	const struct config *cfg = srv->cfg;
+	const struct config_host *host = &cfg->hosts[cfg->default_host];
 	char status[512];
 	int i, started, rc = 0;
 
 	for (i = 0; srv->inherited == 0 && i < cfg->naddresses; i++)
 		log_info("listening on %s port %d", cfg->addresses[i],
 		    cfg->port);
-	log_info("serving %s as gemini://%s/ with %d worker%s", cfg->root,
-	    cfg->hostname, srv->nworkers, srv->nworkers == 1 ? "" : "s");
+	log_info("serving %s as gemini://%s/ with %d worker%s", host->root,
+	    host->name, srv->nworkers, srv->nworkers == 1 ? "" : "s");
 	for (started = 0; started < srv->nworkers; started++) {
 		if (pthread_create(&srv->workers[started].thread, NULL,
 		    worker_main, &srv->workers[started]) != 0) {
@@ -587,10 +602,10 @@ server_serve(struct server *srv)
 	srv->started = started;
 	if (rc == 0 && srv->live != NULL && live_start(srv->live) == 0)
 		log_info("watching %s/%s: articles change as they are saved",
-		    cfg->root, cfg->articles);
+		    host->root, host->articles);
 	if (rc == 0) {
 		snprintf(status, sizeof(status), "READY=1\nSTATUS=serving "
-		    "gemini://%s/ with %d worker%s", cfg->hostname,
+		    "gemini://%s/ with %d worker%s", host->name,
 		    srv->nworkers, srv->nworkers == 1 ? "" : "s");
 		if (systemd_notify(status) == -1)
 			log_warn("cannot notify the service manager: %s",

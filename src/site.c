@@ -11,6 +11,16 @@
 #include "log.h"
 
 
+/*
+ * The host a site serves: for now the one for clients without SNI
+ * (several hosts are served once SNI picks among them).
+ */
+static const struct config_host *
+served(const struct config *cfg)
+{
+	return &cfg->hosts[cfg->default_host];
+}
+
 /* Returns 0, or -1 with errno set. */
 static int
 identify(const char *path, struct site_file_id *id)
@@ -43,21 +53,22 @@ same_file(const struct site_file_id *a, const struct site_file_id *b)
 static int
 keep_certificate(struct site *site, const struct site *prev)
 {
+	const struct config_host *host = served(&site->cfg);
 	struct site_file_id cert, key;
 	int cert_ok, key_ok;
 
-	if (prev == NULL || strcmp(site->cfg.cert, prev->cfg.cert) != 0 ||
-	    strcmp(site->cfg.key, prev->cfg.key) != 0)
+	if (prev == NULL || strcmp(host->cert, served(&prev->cfg)->cert) != 0 ||
+	    strcmp(host->key, served(&prev->cfg)->key) != 0)
 		return 0;
-	cert_ok = identify(site->cfg.cert, &cert) == 0;
-	key_ok = identify(site->cfg.key, &key) == 0;
+	cert_ok = identify(host->cert, &cert) == 0;
+	key_ok = identify(host->key, &key) == 0;
 	if (cert_ok && key_ok)
 		return same_file(&cert, &prev->cert_id) &&
 		    same_file(&key, &prev->key_id);
 	if (errno != EACCES)
 		return 0;   /* gone, say: loading it reports that */
 	log_warn("cannot see whether %s or %s changed (%s): keeping the "
-	    "certificate in use", site->cfg.cert, site->cfg.key,
+	    "certificate in use", host->cert, host->key,
 	    strerror(errno));
 	return 1;
 }
@@ -66,6 +77,8 @@ static int
 load_certificate(struct site *site, const struct site *prev, char *err,
     size_t errsize)
 {
+	const struct config_host *host = served(&site->cfg);
+
 	if (keep_certificate(site, prev)) {
 		if ((site->tls = tls_ctx_share(prev->tls)) == NULL) {
 			snprintf(err, errsize, "out of memory");
@@ -79,11 +92,11 @@ load_certificate(struct site *site, const struct site *prev, char *err,
 	}
 	/* Identified first: a file replaced between the two steps is then
 	 * seen as changed on the next reload, never missed. */
-	if (identify(site->cfg.cert, &site->cert_id) == -1)
+	if (identify(host->cert, &site->cert_id) == -1)
 		memset(&site->cert_id, 0, sizeof(site->cert_id));
-	if (identify(site->cfg.key, &site->key_id) == -1)
+	if (identify(host->key, &site->key_id) == -1)
 		memset(&site->key_id, 0, sizeof(site->key_id));
-	site->tls = tls_ctx_new(site->cfg.cert, site->cfg.key,
+	site->tls = tls_ctx_new(host->cert, host->key,
 	    site->fingerprint, err, errsize);
 	return site->tls == NULL ? -1 : 0;
 }
@@ -95,12 +108,13 @@ load_certificate(struct site *site, const struct site *prev, char *err,
 static void
 capsule_url(const struct config *cfg, char *dst, size_t size)
 {
-	const char *lb = strchr(cfg->hostname, ':') != NULL ? "[" : "";
+	const char *name = served(cfg)->name;
+	const char *lb = strchr(name, ':') != NULL ? "[" : "";
 	char port[16] = "";
 
 	if (cfg->port != 1965)
 		snprintf(port, sizeof(port), ":%d", cfg->port);
-	snprintf(dst, size, "gemini://%s%s%s%s/", lb, cfg->hostname,
+	snprintf(dst, size, "gemini://%s%s%s%s/", lb, name,
 	    lb[0] != '\0' ? "]" : "", port);
 }
 
@@ -108,6 +122,7 @@ struct site *
 site_new(const struct config *cfg, const struct site *prev, char *err,
     size_t errsize)
 {
+	const struct config_host *host;
 	struct pages_options opt;
 	char url[512];
 	struct site *site;
@@ -119,21 +134,23 @@ site_new(const struct config *cfg, const struct site *prev, char *err,
 	}
 	atomic_init(&site->refs, 1);
 	site->cfg = *cfg;
+	host = served(&site->cfg);
 	if (load_certificate(site, prev, err, errsize) == -1) {
 		free(site);
 		return NULL;
 	}
 	/* An article that cannot be read now keeps prev's pages, when
 	 * prev read the same folder. */
-	same_folder = prev != NULL && strcmp(prev->cfg.root, cfg->root) == 0 &&
-	    strcmp(prev->cfg.articles, cfg->articles) == 0;
+	same_folder = prev != NULL &&
+	    strcmp(served(&prev->cfg)->root, host->root) == 0 &&
+	    strcmp(served(&prev->cfg)->articles, host->articles) == 0;
 	capsule_url(&site->cfg, url, sizeof(url));
 	memset(&opt, 0, sizeof(opt));
-	opt.lang = site->cfg.lang;
+	opt.lang = host->lang;
 	opt.url = url;
-	opt.host = site->cfg.hostname;
+	opt.host = host->name;
 	opt.prev = same_folder ? prev->pages : NULL;
-	site->pages = pages_load_dir(site->cfg.root, site->cfg.articles, &opt);
+	site->pages = pages_load_dir(host->root, host->articles, &opt);
 	if (site->pages == NULL) {
 		snprintf(err, errsize, "out of memory reading the articles");
 		tls_ctx_free(site->tls);
@@ -142,12 +159,12 @@ site_new(const struct config *cfg, const struct site *prev, char *err,
 	}
 	/* Several language tags must be quoted (gemtext specification). */
 	snprintf(site->lang, sizeof(site->lang),
-	    strchr(site->cfg.lang, ',') != NULL ? "\"%s\"" : "%s",
-	    site->cfg.lang);
-	site->policy.hostname = site->cfg.hostname;
+	    strchr(host->lang, ',') != NULL ? "\"%s\"" : "%s",
+	    host->lang);
+	site->policy.hostname = host->name;
 	site->policy.port = site->cfg.port;
 	site->content.pages = site->pages;
-	site->content.hostname = site->cfg.hostname;
+	site->content.hostname = host->name;
 	site->content.lang = site->lang;
 	return site;
 }
@@ -168,39 +185,4 @@ site_release(struct site *site)
 	pages_free(site->pages);
 	tls_ctx_free(site->tls);
 	free(site);
-}
-
-/* Appends name to what, comma-separated. */
-static void
-add_name(char *what, size_t size, const char *name)
-{
-	size_t len = strlen(what);
-
-	snprintf(what + len, size - len, "%s%s", len > 0 ? ", " : "", name);
-}
-
-int
-site_restart_needed(const struct config *old, const struct config *new,
-    char *what, size_t size)
-{
-	int n = 0, i, same = old->naddresses == new->naddresses;
-
-	what[0] = '\0';
-	for (i = 0; same && i < old->naddresses; i++)
-		same = strcmp(old->addresses[i], new->addresses[i]) == 0;
-	if (!same && ++n)
-		add_name(what, size, "[server] address");
-	if (old->port != new->port && ++n)
-		add_name(what, size, "[server] port");
-	if (old->workers != new->workers && ++n)
-		add_name(what, size, "[server] workers");
-	if (old->max_connections != new->max_connections && ++n)
-		add_name(what, size, "[server] max_connections");
-	if (strcmp(old->user, new->user) != 0 && ++n)
-		add_name(what, size, "[server] user");
-	if (strcmp(old->root, new->root) != 0 && ++n)
-		add_name(what, size, "[capsule] root");
-	if (strcmp(old->access_log, new->access_log) != 0 && ++n)
-		add_name(what, size, "[log] access");
-	return n;
 }

@@ -39,7 +39,7 @@ struct site {
 	struct site_file_id cert_id, key_id;
 	struct pages *pages;
 	char fingerprint[TLS_FINGERPRINT_SIZE];   /* of the certificate */
-	char lang[40];                  /* cfg.lang, quoted when several */
+	char lang[40];                  /* the host's lang, quoted when several */
 	struct request_policy policy;   /* points into cfg */
 	struct capsule_content content; /* points into pages, cfg, lang */
 };
@@ -63,15 +63,5 @@ struct site *site_hold(struct site *site);
 
 /* Lets go of one hold; the last one frees the site. Any thread. */
 void site_release(struct site *site);
-
-/*
- * The settings that only a restart can change: where to listen, how many
- * workers, which user, the capsule root, the access log (Landlock and the
- * privilege drop fixed them at start). Writes the names of those that
- * differ between old and new to what ("[server] port, [capsule] root").
- * Returns how many differ.
- */
-int site_restart_needed(const struct config *old, const struct config *new,
-    char *what, size_t size);
 
 #endif

@@ -72,6 +72,20 @@ check_error(const char *path, const char *err, size_t errsize, long lines)
 	CHECK(p[0] == ' ' && p[1] != '\0');
 }
 
+/* Returns 1 when name[0..n) is host, blanks, then a quoted name. */
+static int
+is_host_section(const uint8_t *name, size_t n)
+{
+	size_t i = 4;
+
+	if (n < 4 || memcmp(name, "host", 4) != 0)
+		return 0;
+	while (i < n && (name[i] == ' ' || name[i] == '\t'))
+		i++;
+	return n - i >= 3 && name[i] == '"' && name[n - 1] == '"' &&
+	    memchr(name + i + 1, '"', n - i - 2) == NULL;
+}
+
 /* Returns 1 when name[0..n) is a section config.c reads. */
 static int
 is_known_section(const uint8_t *name, size_t n)
@@ -82,7 +96,7 @@ is_known_section(const uint8_t *name, size_t n)
 	for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
 		if (n == strlen(known[k]) && memcmp(name, known[k], n) == 0)
 			return 1;
-	return 0;
+	return is_host_section(name, n);
 }
 
 /*
@@ -141,19 +155,71 @@ has_dotdot_segment(const char *s)
 	}
 }
 
+/* A name a host answers to: non-empty, lowercased, no brackets. */
+static void
+check_name(const char *name, size_t size)
+{
+	const char *p;
+
+	CHECK(memchr(name, '\0', size) != NULL && name[0] != '\0');
+	for (p = name; *p != '\0'; p++)
+		CHECK(!(*p >= 'A' && *p <= 'Z') && *p != '[' && *p != ']');
+}
+
+/* Every name and alias of all hosts once: two hosts never answer to the
+ * same name. */
+static void
+check_names_unique(const struct config *cfg)
+{
+	const char *names[CONFIG_MAX_HOSTS * (1 + CONFIG_MAX_ALIASES)];
+	int i, a, j, n = 0;
+
+	for (i = 0; i < cfg->nhosts; i++) {
+		names[n++] = cfg->hosts[i].name;
+		for (a = 0; a < cfg->hosts[i].naliases; a++)
+			names[n++] = cfg->hosts[i].aliases[a];
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			CHECK(strcmp(names[i], names[j]) != 0);
+}
+
+/* A loaded host: complete, its paths resolved. */
+static void
+check_host(const struct config_host *h)
+{
+	int a;
+
+	check_name(h->name, sizeof(h->name));
+	CHECK(h->naliases >= 0 && h->naliases <= CONFIG_MAX_ALIASES);
+	for (a = 0; a < h->naliases; a++)
+		check_name(h->aliases[a], sizeof(h->aliases[a]));
+	CHECK(TERMINATED(h->cert) && is_absolute(h->cert));
+	CHECK(TERMINATED(h->key) && is_absolute(h->key));
+	CHECK(TERMINATED(h->root) && is_absolute(h->root));
+	CHECK(TERMINATED(h->articles) && h->articles[0] != '\0' &&
+	    h->articles[0] != '/');
+	CHECK(!has_dotdot_segment(h->articles));
+	CHECK(TERMINATED(h->lang) && h->lang[0] != '\0');
+}
+
 /* A loaded config: every value in the range config.h gives it. */
 static void
 check_config(const struct config *cfg, const char *path)
 {
 	unsigned char bin[16];
-	const char *p;
 	int i;
 
 	CHECK(TERMINATED(cfg->path) && strcmp(cfg->path, path) == 0);
 
-	CHECK(TERMINATED(cfg->hostname) && cfg->hostname[0] != '\0');
-	for (p = cfg->hostname; *p != '\0'; p++)
-		CHECK(!(*p >= 'A' && *p <= 'Z'));
+	CHECK(cfg->nhosts >= 1 && cfg->nhosts <= CONFIG_MAX_HOSTS);
+	CHECK(cfg->default_host >= 0 && cfg->default_host < cfg->nhosts);
+	CHECK(cfg->has_host_sections || cfg->nhosts == 1);
+	for (i = 0; i < cfg->nhosts; i++) {
+		check_host(&cfg->hosts[i]);
+		CHECK((cfg->hosts[i].line > 0) == cfg->has_host_sections);
+	}
+	check_names_unique(cfg);
 	CHECK(cfg->naddresses >= 1 &&
 	    cfg->naddresses <= CONFIG_MAX_ADDRESSES);
 	for (i = 0; i < CONFIG_MAX_ADDRESSES; i++)
@@ -172,15 +238,6 @@ check_config(const struct config *cfg, const char *path)
 	CHECK(cfg->proxy_protocol == 0 || cfg->proxy_protocol == 1);
 	CHECK(cfg->log_ip == 0 || cfg->log_ip == 1);
 	CHECK(TERMINATED(cfg->user) && cfg->user[0] != '\0');
-
-	CHECK(TERMINATED(cfg->cert) && is_absolute(cfg->cert));
-	CHECK(TERMINATED(cfg->key) && is_absolute(cfg->key));
-
-	CHECK(TERMINATED(cfg->root) && is_absolute(cfg->root));
-	CHECK(TERMINATED(cfg->articles) && cfg->articles[0] != '\0' &&
-	    cfg->articles[0] != '/');
-	CHECK(!has_dotdot_segment(cfg->articles));
-	CHECK(TERMINATED(cfg->lang) && cfg->lang[0] != '\0');
 
 	CHECK(TERMINATED(cfg->access_log));
 	CHECK(strcmp(cfg->access_log, "stderr") == 0 ||

@@ -1,8 +1,9 @@
 /*
- * test_config.c - config.c: defaults, values, and errors naming FILE:LINE.
+ * test_config.c - config.c: defaults, values, and errors naming FILE:LINE;
+ * [host "NAME"] sections and their rules; what needs a restart.
  *
- * Each case writes a real file into a temporary directory (with a capsule
- * folder next to it) and loads it, as the server would.
+ * Each case writes a real file into a temporary directory (with folders
+ * capsule, a and b next to it) and loads it, as the server would.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -25,15 +26,21 @@ static char path[128];
 static int
 setup(void **state)
 {
-	char capsule[128];
+	static const char *const folders[] = { "capsule", "a", "b" };
+	char folder[128];
+	size_t i;
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/kizuna-test-config-XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	snprintf(capsule, sizeof(capsule), "%s/capsule", dir);
 	snprintf(path, sizeof(path), "%s/config.ini", dir);
-	return mkdir(capsule, 0755);
+	for (i = 0; i < sizeof(folders) / sizeof(folders[0]); i++) {
+		snprintf(folder, sizeof(folder), "%s/%s", dir, folders[i]);
+		if (mkdir(folder, 0755) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static int
@@ -59,13 +66,13 @@ write_config(const char *text)
 static void
 test_defaults_from_empty_file(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], want[256];
 
 	(void)state;
 	write_config("; nothing set\n");
 	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
-	assert_string_equal(cfg.hostname, "localhost");
+	assert_string_equal(cfg.hosts[0].name, "localhost");
 	assert_int_equal(cfg.port, 1965);
 	assert_int_equal(cfg.naddresses, 2);
 	assert_string_equal(cfg.addresses[0], "0.0.0.0");
@@ -82,23 +89,23 @@ test_defaults_from_empty_file(void **state)
 	assert_int_equal(cfg.log_ip, 1);
 	assert_true(cfg.workers >= 1);   /* 0 in the file = one per core */
 	assert_string_equal(cfg.user, "nobody");
-	assert_string_equal(cfg.lang, "ja");
-	assert_string_equal(cfg.articles, "articles");
+	assert_string_equal(cfg.hosts[0].lang, "ja");
+	assert_string_equal(cfg.hosts[0].articles, "articles");
 	assert_string_equal(cfg.access_log, "stderr");
 	assert_int_equal(cfg.log_level, CONFIG_LOG_INFO);
 	/* Relative paths resolve against the config file's directory. */
 	snprintf(want, sizeof(want), "%s/capsule", dir);
-	assert_string_equal(cfg.root, want);
+	assert_string_equal(cfg.hosts[0].root, want);
 	snprintf(want, sizeof(want), "%s/certs/cert.pem", dir);
-	assert_string_equal(cfg.cert, want);
+	assert_string_equal(cfg.hosts[0].cert, want);
 	snprintf(want, sizeof(want), "%s/certs/key.pem", dir);
-	assert_string_equal(cfg.key, want);
+	assert_string_equal(cfg.hosts[0].key, want);
 }
 
 static void
 test_write_timeout_follows_timeout_unless_set(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512];
 
 	(void)state;
@@ -113,7 +120,7 @@ test_write_timeout_follows_timeout_unless_set(void **state)
 static void
 test_values_are_read(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], want[256];
 
 	(void)state;
@@ -144,7 +151,7 @@ test_values_are_read(void **state)
 	    "level = debug\n"
 	    "log_ip = off\n");
 	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
-	assert_string_equal(cfg.hostname, "example.org");
+	assert_string_equal(cfg.hosts[0].name, "example.org");
 	assert_int_equal(cfg.naddresses, 2);
 	assert_string_equal(cfg.addresses[0], "127.0.0.1");
 	assert_string_equal(cfg.addresses[1], "::1");
@@ -160,11 +167,11 @@ test_values_are_read(void **state)
 	assert_int_equal(cfg.max_connections, 50);
 	assert_int_equal(cfg.proxy_protocol, 1);
 	assert_string_equal(cfg.user, "gemini");
-	assert_string_equal(cfg.cert, "/etc/kizuna/c.pem");
+	assert_string_equal(cfg.hosts[0].cert, "/etc/kizuna/c.pem");
 	snprintf(want, sizeof(want), "%s/k.pem", dir);
-	assert_string_equal(cfg.key, want);
-	assert_string_equal(cfg.articles, "texts/ja");
-	assert_string_equal(cfg.lang, "ja,en");
+	assert_string_equal(cfg.hosts[0].key, want);
+	assert_string_equal(cfg.hosts[0].articles, "texts/ja");
+	assert_string_equal(cfg.hosts[0].lang, "ja,en");
 	assert_string_equal(cfg.access_log, "off");
 	assert_int_equal(cfg.log_level, CONFIG_LOG_DEBUG);
 	assert_int_equal(cfg.log_ip, 0);
@@ -174,7 +181,7 @@ test_values_are_read(void **state)
 static void
 test_switches_on_and_off(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512];
 
 	(void)state;
@@ -240,7 +247,7 @@ static const struct bad_case bad_cases[] = {
 static void
 test_bad_values_name_file_and_line(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], where[160];
 	size_t i;
 
@@ -263,7 +270,7 @@ test_bad_values_name_file_and_line(void **state)
 static void
 test_over_long_line_is_refused_not_split(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char text[1024], err[512], where[160];
 
 	(void)state;
@@ -282,7 +289,7 @@ test_nul_and_bom_cannot_hide_anything(void **state)
 {
 	static const char nul_text[] = "[capsule]\nroot = /\n; x\0yy\n"
 	    "[server]\nport = 80\n";
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], where[160];
 	FILE *f;
 
@@ -300,10 +307,33 @@ test_nul_and_bom_cannot_hide_anything(void **state)
 	assert_non_null(strstr(err, "bogus"));
 }
 
+/* inih reads an indented line as more of the value above it: config.c
+ * takes the indent off first, so an indented key is a key of its own and
+ * an indented word is refused, never glued onto the value before it. */
+static void
+test_indented_line_is_not_a_continuation(void **state)
+{
+	static struct config cfg;   /* large: not on the stack */
+	char err[512], where[160];
+
+	(void)state;
+	write_config("[server]\nhostname = a.example\n  port = 1966\n"
+	    "\tuser = gemini\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.hosts[0].name, "a.example");
+	assert_int_equal(cfg.port, 1966);
+	assert_string_equal(cfg.user, "gemini");
+
+	write_config("[capsule]\nlang = ja\n  en\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	snprintf(where, sizeof(where), "%s:3: not a [section]", path);
+	assert_memory_equal(err, where, strlen(where));
+}
+
 static void
 test_missing_default_root_is_an_error(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512], capsule[160];
 
 	(void)state;
@@ -322,13 +352,424 @@ test_missing_default_root_is_an_error(void **state)
 static void
 test_missing_file_is_an_error(void **state)
 {
-	struct config cfg;
+	static struct config cfg;   /* large: not on the stack */
 	char err[512];
 
 	(void)state;
 	assert_int_equal(config_load("/nonexistent/kizuna.ini", &cfg, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/kizuna.ini"));
+}
+
+/* ---- [host "NAME"] sections ------------------------------------------- */
+
+/* "DIR/rel", the absolute form of a path the config names relatively. */
+static const char *
+in_dir(const char *rel)
+{
+	static char buf[4][256];
+	static int next;
+	char *b = buf[next++ % 4];
+
+	snprintf(b, sizeof(buf[0]), "%s/%s", dir, rel);
+	return b;
+}
+
+/* A config without [host] sections is one host, as it always was. */
+static void
+test_no_host_sections_is_one_host(void **state)
+{
+	static struct config cfg;
+	char err[512];
+
+	(void)state;
+	write_config("[server]\nhostname = Example.ORG\nport = 1966\n"
+	    "user = gemini\n[capsule]\nroot = a\nlang = en\n"
+	    "[log]\naccess = off\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nhosts, 1);
+	assert_int_equal(cfg.default_host, 0);
+	assert_int_equal(cfg.has_host_sections, 0);
+	assert_int_equal(cfg.hosts[0].line, 0);
+	assert_string_equal(cfg.hosts[0].name, "example.org");
+	assert_int_equal(cfg.hosts[0].naliases, 0);
+	assert_string_equal(cfg.hosts[0].root, in_dir("a"));
+	assert_string_equal(cfg.hosts[0].articles, "articles");
+	assert_string_equal(cfg.hosts[0].lang, "en");
+	assert_string_equal(cfg.hosts[0].cert, in_dir("certs/cert.pem"));
+	assert_string_equal(cfg.hosts[0].key, in_dir("certs/key.pem"));
+	assert_int_equal(cfg.port_line, 3);
+	assert_int_equal(cfg.user_line, 4);
+	assert_int_equal(cfg.access_line, 9);
+
+	write_config("; nothing set\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nhosts, 1);
+	assert_int_equal(cfg.port_line, 0);
+	assert_int_equal(cfg.user_line, 0);
+	assert_int_equal(cfg.access_line, 0);
+}
+
+/* Two hosts: what each sets, and what each gets when it does not say. */
+static void
+test_two_hosts_keys_and_defaults(void **state)
+{
+	static struct config cfg;
+	const struct config_host *a, *b;
+	char err[512];
+
+	(void)state;
+	write_config(
+	    "[server]\n"                        /* 1 */
+	    "port = 1966\n"
+	    "\n"
+	    "[host \"A.Example\"]\n"            /* 4 */
+	    "root = a\n"
+	    "aliases = www.a.example\n"
+	    "lang = fr\n"
+	    "key = /etc/kizuna/a.key\n"
+	    "\n"
+	    "[host  \t\"b.example\"]\n"         /* 10 */
+	    "root = b\n"
+	    "cert = b.pem\n"
+	    "articles = texts\n"
+	    "\n"
+	    "; the defaults of every host, read after them\n"
+	    "[capsule]\n"
+	    "lang = en\n"
+	    "articles = posts\n");
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.has_host_sections, 1);
+	assert_int_equal(cfg.nhosts, 2);
+	assert_int_equal(cfg.default_host, 0);   /* none says: the first */
+	assert_int_equal(cfg.port, 1966);
+	a = &cfg.hosts[0];
+	b = &cfg.hosts[1];
+	assert_string_equal(a->name, "a.example");
+	assert_int_equal(a->line, 4);
+	assert_int_equal(a->naliases, 1);
+	assert_string_equal(a->aliases[0], "www.a.example");
+	assert_string_equal(a->root, in_dir("a"));
+	assert_string_equal(a->articles, "posts");
+	assert_string_equal(a->lang, "fr");
+	assert_string_equal(a->cert, in_dir("certs/a.example/cert.pem"));
+	assert_string_equal(a->key, "/etc/kizuna/a.key");
+	assert_string_equal(b->name, "b.example");
+	assert_int_equal(b->line, 10);
+	assert_int_equal(b->naliases, 0);
+	assert_string_equal(b->root, in_dir("b"));
+	assert_string_equal(b->articles, "texts");
+	assert_string_equal(b->lang, "en");
+	assert_string_equal(b->cert, in_dir("b.pem"));
+	assert_string_equal(b->key, in_dir("certs/b.example/key.pem"));
+
+	/* Without [capsule], the usual defaults. */
+	write_config("[host \"a.example\"]\nroot = a\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nhosts, 1);
+	assert_string_equal(cfg.hosts[0].articles, "articles");
+	assert_string_equal(cfg.hosts[0].lang, "ja");
+	assert_int_equal(cfg.hosts[0].line, 1);
+}
+
+/* The host for clients without SNI: the one that says so, else the first. */
+static void
+test_default_host(void **state)
+{
+	static const struct {
+		const char *text;
+		int want;
+	} cases[] = {
+		{ "[host \"a\"]\nroot = a\n[host \"b\"]\nroot = b\n", 0 },
+		{ "[host \"a\"]\nroot = a\n[host \"b\"]\nroot = b\n"
+		  "default = on\n", 1 },
+		{ "[host \"a\"]\nroot = a\ndefault = off\n[host \"b\"]\n"
+		  "root = b\ndefault = off\n", 0 },
+		{ "[host \"a\"]\nroot = a\ndefault = off\n[host \"b\"]\n"
+		  "root = b\n[host \"c\"]\nroot = a\ndefault = on\n", 2 },
+	};
+	static struct config cfg;
+	char err[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_config(cases[i].text);
+		if (config_load(path, &cfg, err, sizeof(err)) == -1)
+			fail_msg("case %zu: %s", i, err);
+		if (cfg.default_host != cases[i].want)
+			fail_msg("case %zu: default host %d, not %d", i,
+			    cfg.default_host, cases[i].want);
+	}
+}
+
+/* Aliases as written, and as stored: lowercased, IPv6 without brackets. */
+static void
+test_aliases_are_stored_plain(void **state)
+{
+	static const struct {
+		const char *written;
+		const char *stored;
+	} cases[] = {
+		{ "WWW.Example.ORG", "www.example.org" },
+		{ "192.0.2.1", "192.0.2.1" },
+		{ "2001:DB8::1", "2001:db8::1" },
+		{ "[2001:db8::2]", "2001:db8::2" },
+		{ "[::FFFF:192.0.2.9]", "::ffff:192.0.2.9" },
+		{ "gemini-1.example.", "gemini-1.example" },
+		{ "localhost", "localhost" },
+	};
+	static struct config cfg;
+	char text[1024], err[512];
+	size_t i, n;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text),
+	    "[host \"example.org\"]\nroot = a\naliases =");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s %s",
+		    i > 0 ? "," : "", cases[i].written);
+	snprintf(text + n, sizeof(text) - n, "\n");
+	write_config(text);
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.hosts[0].naliases,
+	    (int)(sizeof(cases) / sizeof(cases[0])));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_string_equal(cfg.hosts[0].aliases[i], cases[i].stored);
+
+	/* A host may be named by an IP address. */
+	write_config("[host \"2001:DB8::7\"]\nroot = a\n"
+	    "[host \"192.0.2.7\"]\nroot = b\naliases = [::1]\n");
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_string_equal(cfg.hosts[0].name, "2001:db8::7");
+	assert_string_equal(cfg.hosts[1].name, "192.0.2.7");
+	assert_string_equal(cfg.hosts[1].aliases[0], "::1");
+}
+
+/* A bad file, the line its error must name, and the message after it. */
+struct host_case {
+	const char *text;
+	int line;
+	const char *message;
+};
+
+static const struct host_case host_cases[] = {
+	/* Each host says where it is served from. */
+	{ "[host \"a.example\"]\nroot = a\n\n[host \"b.example\"]\n"
+	  "lang = en\n", 4,
+	  "[host \"b.example\"]: no root (the folder this capsule is served "
+	  "from)" },
+	{ "[host \"a.example\"]\n[capsule]\nlang = en\n", 1,
+	  "[host \"a.example\"]: no root (the folder this capsule is served "
+	  "from)" },
+	/* Every name and alias once, in all hosts. */
+	{ "[host \"a.example\"]\nroot = a\n[host \"A.EXAMPLE\"]\nroot = b\n",
+	  3, "[host \"A.EXAMPLE\"]: \"a.example\" is already a name of "
+	  "[host \"a.example\"] (line 1)" },
+	{ "[host \"a.example\"]\nroot = a\naliases = b.example\n"
+	  "[host \"b.example\"]\nroot = b\n", 4,
+	  "[host \"b.example\"]: \"b.example\" is already a name of "
+	  "[host \"a.example\"] (line 1)" },
+	{ "[host \"a.example\"]\nroot = a\n[host \"b.example\"]\nroot = b\n"
+	  "aliases = www.b.example, A.example\n", 5,
+	  "[host \"b.example\"] aliases: \"a.example\" is already a name of "
+	  "[host \"a.example\"] (line 1)" },
+	{ "[host \"a.example\"]\nroot = a\naliases = w.example, w.example\n",
+	  3, "[host \"a.example\"] aliases: \"w.example\" is already a name of "
+	  "[host \"a.example\"] (line 1)" },
+	{ "[host \"a.example\"]\nroot = a\naliases = A.example.\n", 3,
+	  "[host \"a.example\"] aliases: \"a.example\" is already a name of "
+	  "[host \"a.example\"] (line 1)" },
+	{ "[host \"a.example\"]\nroot = a\naliases = ::1\n"
+	  "[host \"b.example\"]\nroot = b\naliases = [0:0::1]\n", 6,
+	  "[host \"b.example\"] aliases: \"0:0::1\" is already a name of "
+	  "[host \"a.example\"] (line 1)" },
+	{ "[host \"a.example\"]\nroot = a\naliases = a1, a2, a3, a4, a5, a6, "
+	  "a7, a8, a9\n", 3,
+	  "[host \"a.example\"] aliases: more than 8 aliases" },
+	{ "[host \"a.example\"]\nroot = a\naliases = ,\n", 3,
+	  "[host \"a.example\"] aliases: no alias given" },
+	{ "[host \"a.example\"]\nroot = a\naliases = a_b.example\n", 3,
+	  "[host \"a.example\"] aliases: \"a_b.example\" is not a host name "
+	  "or IP address" },
+	{ "[host \"a.example\"]\nroot = a\naliases = [192.0.2.1]\n", 3,
+	  "[host \"a.example\"] aliases: \"[192.0.2.1]\" is not a host name "
+	  "or IP address" },
+	/* At most one default. */
+	{ "[host \"a.example\"]\nroot = a\ndefault = on\n[host \"b.example\"]\n"
+	  "root = b\ndefault = on\n", 6,
+	  "[host \"b.example\"] default: [host \"a.example\"] is the default "
+	  "already (line 3)" },
+	{ "[host \"a.example\"]\nroot = a\ndefault = yes\n", 3,
+	  "[host \"a.example\"] default: \"yes\" is not on or off" },
+	/* What each host has its own of is not the one host's any more,
+	 * whether written before the first [host] or after. */
+	{ "[server]\nhostname = example.org\n[host \"a.example\"]\nroot = a\n",
+	  2, "[server] hostname: with [host] sections, each host is named by "
+	  "its section: move it into one" },
+	{ "[host \"a.example\"]\nroot = a\n[server]\nport = 1966\n"
+	  "hostname = example.org\n", 5,
+	  "[server] hostname: with [host] sections, each host is named by "
+	  "its section: move it into one" },
+	{ "[tls]\nkey = k.pem\ncert = c.pem\n[host \"a.example\"]\nroot = a\n",
+	  2, "[tls] key: with [host] sections, each host has its own key: "
+	  "move it into its [host] section" },
+	{ "[host \"a.example\"]\nroot = a\n[tls]\ncert = c.pem\n", 4,
+	  "[tls] cert: with [host] sections, each host has its own cert: "
+	  "move it into its [host] section" },
+	{ "[capsule]\nlang = en\nroot = capsule\n[host \"a.example\"]\n"
+	  "root = a\n", 3,
+	  "[capsule] root: with [host] sections, each host has its own root: "
+	  "move it into its [host] section" },
+	/* Headers. */
+	{ "[host \"a b\"]\nroot = a\n", 1,
+	  "[host \"a b\"]: \"a b\" is not a host name or IP address" },
+	{ "[host \"\"]\nroot = a\n", 1,
+	  "[host \"\"]: \"\" is not a host name or IP address" },
+	{ "[host]\nroot = a\n", 1,
+	  "[host]: a host section is written [host \"NAME\"], NAME a host "
+	  "name or IP address (without brackets)" },
+	{ "[host a.example]\nroot = a\n", 1,
+	  "[host a.example]: a host section is written [host \"NAME\"], NAME "
+	  "a host name or IP address (without brackets)" },
+	{ "[host \"a.example\" ]\nroot = a\n", 1,
+	  "[host \"a.example\" ]: a host section is written [host \"NAME\"], "
+	  "NAME a host name or IP address (without brackets)" },
+	{ "[host \"[::1]\"]\nroot = a\n", 1,
+	  "[host \"[::1]: a host section is written [host \"NAME\"], NAME a "
+	  "host name or IP address (without brackets)" },
+	{ "[hosts]\n", 1,
+	  "[hosts]: unknown section (known: server, tls, capsule, log, "
+	  "host \"NAME\")" },
+	/* A host's keys. */
+	{ "[host \"a.example\"]\nroot = a\nport = 1966\n", 3,
+	  "[host \"a.example\"] port: unknown key" },
+	{ "[host \"a.example\"]\nroot = a\nhostname = a.example\n", 3,
+	  "[host \"a.example\"] hostname: unknown key" },
+	{ "[host \"a.example\"]\nroot = a\nlang = en\nlang = fr\n", 4,
+	  "[host \"a.example\"] lang: set twice" },
+	{ "[host \"a.example\"]\nroot = no-such-dir\n", 2, NULL },
+	{ "[host \"a.example\"]\nroot = a\narticles = ../b\n", 3,
+	  "[host \"a.example\"] articles: \"../b\" is not a folder inside the "
+	  "root" },
+	{ "[host \"a.example\"]\nroot = a\ncert =\n", 3,
+	  "[host \"a.example\"] cert: \"\" is not a usable path" },
+	{ "[server]\naliases = a.example\n", 2,
+	  "[server] aliases: unknown key" },
+	{ "[capsule]\ndefault = on\n", 2, "[capsule] default: unknown key" },
+};
+
+static void
+test_host_errors_name_file_and_line(void **state)
+{
+	static struct config cfg;
+	char err[512], want[768], nodir[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(host_cases) / sizeof(host_cases[0]); i++) {
+		write_config(host_cases[i].text);
+		if (config_load(path, &cfg, err, sizeof(err)) != -1)
+			fail_msg("case %zu loaded: %s", i, host_cases[i].text);
+		if (host_cases[i].message != NULL)
+			snprintf(want, sizeof(want), "%s:%d: %s", path,
+			    host_cases[i].line, host_cases[i].message);
+		else {
+			snprintf(nodir, sizeof(nodir), "%s/no-such-dir", dir);
+			snprintf(want, sizeof(want), "%s:%d: [host \"a.example\"] "
+			    "root: %s: No such file or directory", path,
+			    host_cases[i].line, nodir);
+		}
+		if (strcmp(err, want) != 0)
+			fail_msg("case %zu:\n got \"%s\"\nwant \"%s\"", i, err,
+			    want);
+	}
+}
+
+/* At most CONFIG_MAX_HOSTS hosts: the next one is refused at its header. */
+static void
+test_too_many_hosts(void **state)
+{
+	static struct config cfg;
+	static char text[8192];
+	char err[512], want[256];
+	size_t n = 0;
+	int i;
+
+	(void)state;
+	for (i = 0; i < CONFIG_MAX_HOSTS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "[host \"h%d.example\"]\nroot = a\n", i);
+	write_config(text);
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nhosts, CONFIG_MAX_HOSTS);
+	snprintf(text + n, sizeof(text) - n, "[host \"one-more.example\"]\n"
+	    "root = a\n");
+	write_config(text);
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:%d: [host \"one-more.example\"]: "
+	    "more than %d hosts", path, 2 * CONFIG_MAX_HOSTS + 1,
+	    CONFIG_MAX_HOSTS);
+	assert_string_equal(err, want);
+}
+
+/* What only a restart applies, by name, in the table's order. */
+static void
+test_restart_needed(void **state)
+{
+	static struct config old, new;
+	static const struct {
+		const char *text;
+		int n;
+		const char *what;
+	} cases[] = {
+		{ "[server]\ntimeout = 3\n[log]\nlevel = debug\n", 0, "" },
+		{ "[server]\nport = 1966\n[log]\naccess = off\n", 2,
+		  "[server] port, [log] access" },
+		{ "[server]\naddress = ::, 0.0.0.0\n", 1, "[server] address" },
+		{ "[server]\naddress = 0.0.0.0\n", 1, "[server] address" },
+		{ "[server]\nworkers = 7\nmax_connections = 5\nuser = gemini\n",
+		  3, "[server] workers, [server] max_connections, "
+		  "[server] user" },
+		/* Hosts may change on reload, roots included. */
+		{ "[capsule]\nroot = a\nlang = en\n[server]\n"
+		  "hostname = example.org\n", 0, "" },
+		{ "[host \"a.example\"]\nroot = a\n[host \"b.example\"]\n"
+		  "root = b\n", 0, "" },
+	};
+	char err[512], what[256];
+	size_t i;
+
+	(void)state;
+	write_config("[server]\nworkers = 2\n");
+	if (config_load(path, &old, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+
+		/* workers = 0 is one per core: keep the count fixed. */
+		snprintf(text, sizeof(text), "%s%s", cases[i].text,
+		    strstr(cases[i].text, "workers") != NULL ? "" :
+		    "[server]\nworkers = 2\n");
+		write_config(text);
+		if (config_load(path, &new, err, sizeof(err)) == -1)
+			fail_msg("case %zu: %s", i, err);
+		if (config_restart_needed(&old, &new, what,
+		    sizeof(what)) != cases[i].n ||
+		    strcmp(what, cases[i].what) != 0)
+			fail_msg("case %zu: \"%s\", want \"%s\"", i, what,
+			    cases[i].what);
+	}
+	/* Truncated to its size, never overrun. */
+	write_config("[server]\nport = 1966\nworkers = 3\n");
+	if (config_load(path, &new, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(config_restart_needed(&old, &new, what, 10), 2);
+	assert_string_equal(what, "[server] ");
 }
 
 int
@@ -342,8 +783,16 @@ main(void)
 		cmocka_unit_test(test_bad_values_name_file_and_line),
 		cmocka_unit_test(test_over_long_line_is_refused_not_split),
 		cmocka_unit_test(test_nul_and_bom_cannot_hide_anything),
+		cmocka_unit_test(test_indented_line_is_not_a_continuation),
 		cmocka_unit_test(test_missing_default_root_is_an_error),
 		cmocka_unit_test(test_missing_file_is_an_error),
+		cmocka_unit_test(test_no_host_sections_is_one_host),
+		cmocka_unit_test(test_two_hosts_keys_and_defaults),
+		cmocka_unit_test(test_default_host),
+		cmocka_unit_test(test_aliases_are_stored_plain),
+		cmocka_unit_test(test_host_errors_name_file_and_line),
+		cmocka_unit_test(test_too_many_hosts),
+		cmocka_unit_test(test_restart_needed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
