@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cert.h"
 #include "config.h"
 #include "export.h"
 #include "log.h"
@@ -179,8 +180,8 @@ serve(const struct config *cfg)
 		log_error("%s", err);
 		return EXIT_CONFIG;
 	}
-	rc = tls_ensure_certificate(cfg->cert, cfg->key, cfg->hostname,
-	    owner.uid, owner.gid, err, sizeof(err));
+	rc = cert_ensure(cfg->cert, cfg->key, cfg->hostname, owner.uid,
+	    owner.gid, err, sizeof(err));
 	if (rc == -1) {
 		log_error("%s", err);
 		return EXIT_CONFIG;

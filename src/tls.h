@@ -1,5 +1,8 @@
 /*
- * tls.h - TLS for the server: the only module that includes OpenSSL.
+ * tls.h - TLS for the server at run time: contexts and connections.
+ * OpenSSL is included by tls.c and cert.c only: tls.c holds what lives as
+ * long as the server and its connections, cert.c (cert.h) the credentials
+ * read at start-up and on reload.
  *
  * Callers see a context (certificate, key, settings, session tickets) and
  * per-connection objects driven over non-blocking sockets. Every call that
@@ -11,7 +14,8 @@
 #define KIZUNA_TLS_H
 
 #include <stddef.h>
-#include <sys/types.h>
+
+#include "cert.h"
 
 struct tls_ctx;
 struct tls_conn;
@@ -24,25 +28,13 @@ enum tls_result {
 	TLS_ERROR,    /* fatal: see tls_conn_error(); no close_notify follows */
 };
 
-/* "AB:CD:..." for a SHA-256 digest: 32 bytes as 95 characters + NUL. */
-#define TLS_FINGERPRINT_SIZE 96
+/* The certificate's SHA-256 fingerprint, as cert.h writes it. */
+#define TLS_FINGERPRINT_SIZE CERT_FINGERPRINT_SIZE
 
 /*
- * Makes sure a certificate and key exist. When neither file exists, creates
- * a self-signed ECDSA P-256 certificate for hostname (CN and
- * subjectAltName), valid for 30 years; the key file is created with mode
- * 0600 and its directory with 0700 when missing. What it creates belongs
- * to uid and gid, unless uid is (uid_t)-1: started as root, the files are
- * the service user's, who reads them again on reload. When exactly one
- * exists, refuses, so that a key is never overwritten silently.
- * Returns 1 when it created them, 0 when both existed, -1 with err set.
- */
-int tls_ensure_certificate(const char *cert, const char *key,
-    const char *hostname, uid_t uid, gid_t gid, char *err, size_t errsize);
-
-/*
- * Loads the certificate (chain) and key, checks that they match, and sets up
- * TLS 1.2+ (1.3 preferred, X25519 first) with stateless session tickets.
+ * Loads the certificate (chain) and key, checks that they match (cert_use,
+ * whose messages err gets), and sets up TLS 1.2+ (1.3 preferred, X25519
+ * first) with stateless session tickets.
  * Writes the certificate's SHA-256 fingerprint to fingerprint
  * (TLS_FINGERPRINT_SIZE bytes) when it is not NULL.
  * Returns a context owned by the caller (tls_ctx_free), or NULL with err set.
