@@ -208,10 +208,11 @@ write_pem(const char *path, mode_t mode, const struct owner *owner,
  * Reads the private key at path, leaving no copy of it behind: the file is
  * read into our own buffers (not stdio's), decoded there, and every buffer
  * is wiped. The key returned (the caller frees it) is then the only copy.
- * NULL with errno set, or with the reason in OpenSSL's queue.
+ * NULL with *why set when the PEM was refused (pem.h), else with errno
+ * set or the reason in OpenSSL's queue.
  */
 static EVP_PKEY *
-read_private_key(const char *path)
+read_private_key(const char *path, const char **why)
 {
 	unsigned char *buf = NULL;
 	const unsigned char *p;
@@ -219,10 +220,10 @@ read_private_key(const char *path)
 	struct stat sb;
 	size_t len = 0, size = 0;
 	ssize_t n;
-	const char *why;
 	long derlen;
 	int fd;
 
+	*why = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
 		return NULL;
 	if (fstat(fd, &sb) == -1)
@@ -244,12 +245,9 @@ read_private_key(const char *path)
 			break;
 		len += (size_t)n;
 	}
-	derlen = pem_key_to_der((const char *)buf, len, buf + size, size,
-	    &why);
-	if (derlen <= 0) {
-		ERR_raise_data(ERR_LIB_PEM, PEM_R_NO_START_LINE, "%s", why);
+	if ((derlen = pem_key_to_der((const char *)buf, len, buf + size, size,
+	    why)) <= 0)
 		goto out;
-	}
 	p = buf + size;
 	pkey = d2i_AutoPrivateKey(NULL, &p, derlen);
 out:
@@ -327,14 +325,19 @@ cert_use(struct ssl_ctx_st *s, const char *cert, const char *key,
     char *fingerprint, char *err, size_t errsize)
 {
 	EVP_PKEY *pkey;
+	const char *why;
 	int ok;
 
 	if (SSL_CTX_use_certificate_chain_file(s, cert) != 1) {
 		set_error(err, errsize, "cannot load the certificate", cert);
 		return -1;
 	}
-	if ((pkey = read_private_key(key)) == NULL) {
-		set_error(err, errsize, "cannot load the key", key);
+	if ((pkey = read_private_key(key, &why)) == NULL) {
+		if (why != NULL)
+			snprintf(err, errsize, "%s: cannot load the key: %s",
+			    key, why);
+		else
+			set_error(err, errsize, "cannot load the key", key);
 		return -1;
 	}
 	ok = SSL_CTX_use_PrivateKey(s, pkey);

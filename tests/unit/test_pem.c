@@ -83,9 +83,10 @@ static const char rsa512_der[] =
 	    "40a1a6ed2c81073c0e945503bb944781b663ceefbc20dd0125788083723b82";
 
 /* A certificate's block, as a chain file holds it (not read). */
-#define CERT_BLOCK "-----BEGIN CERTIFICATE-----\n" \
-	    "MIIBfTCCASOgAwIBAgIQXzv1AOWwBtR07bKQ01upKzAKBggqhkjOPQQDAjAUMRIw\n" \
-	    "-----END CERTIFICATE-----\n"
+#define CERT_BLOCK \
+	"-----BEGIN CERTIFICATE-----\n" \
+	"MIIBfTCCASOgAwIBAgIQXzv1AOWwBtR07bKQ01upKzAKBggqhkjOPQQDAjAUMRIw\n" \
+	"-----END CERTIFICATE-----\n"
 
 #define ED_BEGIN "-----BEGIN PRIVATE KEY-----"
 #define ED_BODY "MC4CAQAwBQYDK2VwBCIEILD+5VK/cAqHGspqlu5Bjm6CqP7OINmp5GkXJLdTpp5M"
@@ -180,7 +181,14 @@ static const struct pem_case cases[] = {
 	{ "PKCS #1 encrypted (RFC 1421 headers)",
 	  S("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
 	    "DEK-Info: AES-128-CBC,7791B644F6B7C47CB3D761D117C8B4E6\n\n"
-	    "YWJj\n-----END RSA PRIVATE KEY-----\n"), NULL, PLENTY, NULL },
+	    "YWJj\n-----END RSA PRIVATE KEY-----\n"), NULL, PLENTY,
+	  "encrypted" },
+	{ "SEC1 encrypted (RFC 1421 headers), CRLF",
+	  S(EC_PARAMS("\r\n") EC_BEGIN "\r\nProc-Type: 4,ENCRYPTED\r\n"
+	    "DEK-Info: AES-128-CBC,8AA5C386114D02086FE0FA293373B944\r\n\r\n"
+	    EC_LINE1 "\r\n" EC_END "\r\n"), NULL, PLENTY, "encrypted" },
+	{ "a header that is not Proc-Type", S(EC_BEGIN "\nComment: ENCRYPTED\n"
+	    EC_LINE1 "\n" EC_END "\n"), NULL, PLENTY, "not base64" },
 
 	/* Armour that does not close. */
 	{ "no END line", S(ED_BEGIN "\n" ED_BODY "\n"), NULL, PLENTY,
@@ -194,7 +202,8 @@ static const struct pem_case cases[] = {
 	/* A file cut short (a copy interrupted, a full disk). */
 	{ "cut inside BEGIN", S("-----BEGIN EC PRIV"), NULL, PLENTY,
 	  "no BEGIN" },
-	{ "cut after BEGIN", S("text\n" ED_BEGIN), NULL, PLENTY, "no END line" },
+	{ "cut after BEGIN", S("text\n" ED_BEGIN), NULL, PLENTY,
+	  "no END line" },
 	{ "cut after BEGIN's line end", S(EC_BEGIN "\n"), NULL, PLENTY,
 	  "no END line" },
 	{ "cut at a line end", S(EC_BEGIN "\n" EC_LINE1 "\n" EC_LINE2 "\n"),
