@@ -59,7 +59,7 @@ MARKDOWN_SRCS = src/markdown.c src/markdown_build.c src/article.c src/article_li
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
              test_admission test_pem test_watch test_markdown test_date \
-             test_feed
+             test_feed test_cert
 FUZZ_TARGETS = request article path config proxy pem markdown
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -147,6 +147,7 @@ $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
 $(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
+$(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(BUILD)/cert.o $(BUILD)/pem.o
 $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(BUILD)/config.o
 $(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
 $(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/gemtext.o $(BUILD)/utf8.o

@@ -16,17 +16,33 @@
 #define CERT_FINGERPRINT_SIZE 96
 
 /*
+ * The names one host answers to, as the configuration gives them: DNS
+ * names (lower case) and IPv4 or IPv6 literals (without brackets).
+ * Borrowed for the length of a call.
+ */
+struct cert_names {
+	const char *host;             /* the host's own name */
+	const char *const *aliases;   /* naliases more names; NULL when 0 */
+	size_t naliases;
+};
+
+/*
  * Makes sure a certificate and key exist. When neither file exists, creates
- * a self-signed ECDSA P-256 certificate for hostname (CN and
- * subjectAltName), valid for 30 years; the key file is created with mode
- * 0600 and its directory with 0700 when missing. What it creates belongs
- * to uid and gid, unless uid is (uid_t)-1: started as root, the files are
- * the service user's, who reads them again on reload. When exactly one
- * exists, refuses, so that a key is never overwritten silently.
+ * a self-signed ECDSA P-256 certificate for names, valid for 30 years:
+ * subjectAltName lists the host and each alias (a DNS entry for a name, an
+ * IP entry for an IPv4 or IPv6 literal), the CN is the host (left out when
+ * longer than a CN may be, 64 bytes), and a comment extension marks it as
+ * kizuna's (cert_check tells it apart by that). The key file is created
+ * with mode 0600; missing directories above either file (certs/NAME/) with
+ * 0700. What it creates belongs to uid and gid, unless uid is (uid_t)-1:
+ * started as root, the files are the service user's, who reads them again
+ * on reload. When exactly one file exists, refuses, so that a key is never
+ * overwritten silently.
  * Returns 1 when it created them, 0 when both existed, -1 with err set.
  */
-int cert_ensure(const char *cert, const char *key, const char *hostname,
-    uid_t uid, gid_t gid, char *err, size_t errsize);
+int cert_ensure(const char *cert, const char *key,
+    const struct cert_names *names, uid_t uid, gid_t gid, char *err,
+    size_t errsize);
 
 /*
  * For tls.c only, which owns the context: OpenSSL's SSL_CTX under its

@@ -166,6 +166,7 @@ static int
 serve(const struct config *cfg)
 {
 	struct owner_ids owner = generated_files_owner(cfg), log_owner;
+	const struct cert_names names = { cfg->hostname, NULL, 0 };
 	struct site *site;
 	char err[1024];
 	int rc, inherited;
@@ -180,8 +181,8 @@ serve(const struct config *cfg)
 		log_error("%s", err);
 		return EXIT_CONFIG;
 	}
-	rc = cert_ensure(cfg->cert, cfg->key, cfg->hostname, owner.uid,
-	    owner.gid, err, sizeof(err));
+	rc = cert_ensure(cfg->cert, cfg->key, &names, owner.uid, owner.gid,
+	    err, sizeof(err));
 	if (rc == -1) {
 		log_error("%s", err);
 		return EXIT_CONFIG;
