@@ -1,7 +1,8 @@
 /*
  * cert.h - a host's credentials: its certificate (chain) and private key,
- * generated, read, written and fingerprinted. OpenSSL at start-up and on
- * reload; tls.c has it at run time (contexts and connections).
+ * generated and written (cert_make.c), read and fingerprinted (cert.c).
+ * OpenSSL at start-up and on reload; tls.c has it at run time (contexts
+ * and connections).
  *
  * The private key is read into buffers this module wipes, never through
  * stdio (pem.h says why OpenSSL's PEM reader is not used for it).

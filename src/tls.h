@@ -1,8 +1,9 @@
 /*
  * tls.h - TLS for the server at run time: contexts and connections.
- * OpenSSL is included by tls.c and cert.c only: tls.c holds what lives as
- * long as the server and its connections, cert.c (cert.h) the credentials
- * read at start-up and on reload.
+ * OpenSSL is included by tls.c and cert.h's two files only: tls.c holds
+ * what lives as long as the server and its connections, cert.c and
+ * cert_make.c the credentials read, checked or made at start-up and on
+ * reload.
  *
  * Callers see a context (certificate, key, settings, session tickets) and
  * per-connection objects driven over non-blocking sockets. Every call that
