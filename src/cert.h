@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* "AB:CD:..." for a SHA-256 digest: 32 bytes as 95 characters + NUL. */
 #define CERT_FINGERPRINT_SIZE 96
@@ -44,6 +45,43 @@ struct cert_names {
 int cert_ensure(const char *cert, const char *key,
     const struct cert_names *names, uid_t uid, gid_t gid, char *err,
     size_t errsize);
+
+/* A certificate that expires within this many days earns a warning. */
+#define CERT_WARN_DAYS 30
+
+/* What cert_check learnt of a host's certificate (the first in its file). */
+struct cert_status {
+	int generated;      /* 1: kizuna generated it (cert_ensure's mark) */
+	int self_signed;    /* 1: it names itself as its issuer */
+	time_t not_after;   /* the last second it is valid */
+	char fingerprint[CERT_FINGERPRINT_SIZE];   /* SHA-256 */
+	/* "" or, like err, a message: it expires within CERT_WARN_DAYS. */
+	char warning[512];
+};
+
+/*
+ * Checks that the certificate at cert can serve the host names (at
+ * kizuna -t, at start and on reload), at time now:
+ *   - the file's certificates come in order, each issued (its issuer's
+ *     name and signature) by the next one;
+ *   - the first covers the host and every alias, as clients check it:
+ *     subjectAltName, else the CN when there is no subjectAltName; a
+ *     wildcard stands for one whole label; an IP literal is only covered
+ *     by an IP entry;
+ *   - it is already valid and has not expired;
+ *   - the private key at key is its key (key NULL: not checked, for a
+ *     caller that keeps a key it may no longer read).
+ * Returns 0 with *st filled; st->warning is set when it expires within
+ * CERT_WARN_DAYS. Returns -1 with err set to one message that names the
+ * host and the file and says how to fix it, by who made the certificate:
+ *   host "b.example": /p/cert.pem is for old.example, not b.example:
+ *   delete both files and kizuna makes a new one for b.example; readers
+ *   will be asked to trust it again
+ * (st is then filled as far as the file could be read). Nothing is kept.
+ */
+int cert_check(const char *cert, const char *key,
+    const struct cert_names *names, time_t now, struct cert_status *st,
+    char *err, size_t errsize);
 
 /*
  * For tls.c only, which owns the context: OpenSSL's SSL_CTX under its

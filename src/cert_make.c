@@ -284,7 +284,8 @@ cert_ensure(const char *cert, const char *key, const struct cert_names *names,
 	mkdir_parents(cert, &owner);
 	errno = 0;
 	if ((pkey = EVP_EC_gen("P-256")) == NULL) {
-		cert_set_error(err, errsize, "cannot generate a P-256 key", NULL);
+		cert_set_error(err, errsize, "cannot generate a P-256 key",
+		    NULL);
 		goto out;
 	}
 	if ((x = make_certificate(pkey, names)) == NULL) {
@@ -297,7 +298,8 @@ cert_ensure(const char *cert, const char *key, const struct cert_names *names,
 		goto out;
 	}
 	if (write_pem(cert, 0644, &owner, NULL, x) == -1) {
-		cert_set_error(err, errsize, "cannot write the certificate", cert);
+		cert_set_error(err, errsize, "cannot write the certificate",
+		    cert);
 		unlink(key);
 		goto out;
 	}
