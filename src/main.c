@@ -82,8 +82,8 @@ check(const struct config *cfg)
 		return EXIT_CONFIG;
 	}
 	if (have_cert) {
-		if ((tls = tls_ctx_new(cfg->cert, cfg->key, fp, err,
-		    sizeof(err))) == NULL) {
+		if ((tls = tls_ctx_new(cfg->cert, cfg->key, cfg->hostname, fp,
+		    err, sizeof(err))) == NULL) {
 			log_error("%s", err);
 			return EXIT_CONFIG;
 		}

@@ -84,7 +84,7 @@ load_certificate(struct site *site, const struct site *prev, char *err,
 	if (identify(site->cfg.key, &site->key_id) == -1)
 		memset(&site->key_id, 0, sizeof(site->key_id));
 	site->tls = tls_ctx_new(site->cfg.cert, site->cfg.key,
-	    site->fingerprint, err, errsize);
+	    site->cfg.hostname, site->fingerprint, err, errsize);
 	return site->tls == NULL ? -1 : 0;
 }
 

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/ssl.h>
 
 struct tls_ctx {
@@ -53,10 +55,10 @@ set_error(char *err, size_t errsize, const char *msg)
 }
 
 struct tls_ctx *
-tls_ctx_new(const char *cert, const char *key, char *fingerprint, char *err,
-    size_t errsize)
+tls_ctx_new(const char *cert, const char *key, const char *session_context,
+    char *fingerprint, char *err, size_t errsize)
 {
-	static const unsigned char session_id[] = "kizuna";
+	unsigned char sid_ctx[SHA256_DIGEST_LENGTH];
 	struct tls_ctx *ctx;
 	SSL_CTX *s;
 
@@ -113,8 +115,19 @@ tls_ctx_new(const char *cert, const char *key, char *fingerprint, char *err,
 	 * uses Nagle's algorithm holding its request back for a delayed ACK
 	 * (about 40 ms).
 	 */
-	SSL_CTX_set_session_id_context(s, session_id, sizeof(session_id) - 1);
 	SSL_CTX_set_num_tickets(s, 1);
+	/*
+	 * A session is resumed only in the context it was made in: under
+	 * SNI, a reader's session for one host never opens another. The
+	 * context is a digest, since a host name may be longer than the 32
+	 * bytes OpenSSL keeps (SSL_MAX_SID_CTX_LENGTH).
+	 */
+	if (EVP_Digest(session_context, strlen(session_context), sid_ctx, NULL,
+	    EVP_sha256(), NULL) != 1 ||
+	    SSL_CTX_set_session_id_context(s, sid_ctx, sizeof(sid_ctx)) != 1) {
+		set_error(err, errsize, "cannot set the session id context");
+		goto fail;
+	}
 	/*
 	 * Tickets carry the whole session, so the server-side cache is never
 	 * needed: without it no session is stored per handshake, and no lock

@@ -35,20 +35,24 @@ enum tls_result {
 /*
  * Loads the certificate (chain) and key, checks that they match (cert_use,
  * whose messages err gets), and sets up TLS 1.2+ (1.3 preferred, X25519
- * first) with stateless session tickets.
+ * first) with stateless session tickets. A session is only ever resumed
+ * by a context made with the same session_context (the host's name, so
+ * that under SNI a session made for one host never opens another).
  * Writes the certificate's SHA-256 fingerprint to fingerprint
  * (TLS_FINGERPRINT_SIZE bytes) when it is not NULL.
  * Returns a context owned by the caller (tls_ctx_free), or NULL with err set.
  */
 struct tls_ctx *tls_ctx_new(const char *cert, const char *key,
-    char *fingerprint, char *err, size_t errsize);
+    const char *session_context, char *fingerprint, char *err,
+    size_t errsize);
 void tls_ctx_free(struct tls_ctx *ctx);
 
 /*
- * The same context (certificate, key, settings, ticket keys) under a
- * second handle, freed on its own with tls_ctx_free: a reload that finds
- * the certificate and key unchanged keeps them, and with them the tickets
- * readers resume with. NULL when out of memory.
+ * The same context (certificate, key, settings, ticket keys, session
+ * context) under a second handle, freed on its own with tls_ctx_free: a
+ * reload that finds the same host's certificate and key unchanged keeps
+ * them, and with them the tickets readers resume with. NULL when out of
+ * memory.
  */
 struct tls_ctx *tls_ctx_share(struct tls_ctx *ctx);
 
