@@ -52,6 +52,8 @@ ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
                article_decor.o article_heading.o article_blocks.o)
 # And its Markdown reader, which reuses the front matter and language.
 MARKDOWN_OBJS = $(BUILD)/markdown.o $(BUILD)/markdown_build.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
+# A host's credentials: read and checked, made, the key's PEM decoded.
+CERT_OBJS = $(addprefix $(BUILD)/,cert.o cert_make.o pem.o)
 MARKDOWN_SRCS = src/markdown.c src/markdown_build.c src/article.c src/article_lines.c \
                 src/article_style.c src/article_decor.c src/article_heading.c \
                 src/article_blocks.c src/utf8.c
@@ -59,7 +61,7 @@ MARKDOWN_SRCS = src/markdown.c src/markdown_build.c src/article.c src/article_li
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
              test_admission test_pem test_watch test_markdown test_date \
-             test_feed test_cert test_sni
+             test_feed test_cert test_sni test_tls
 FUZZ_TARGETS = request article path config proxy pem markdown sni
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -148,7 +150,8 @@ $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
 $(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
 $(BUILD)/tests/test_sni: $(BUILD)/tests/test_sni.o $(BUILD)/sni.o
-$(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(BUILD)/cert.o $(BUILD)/cert_make.o $(BUILD)/pem.o
+$(BUILD)/tests/test_tls: $(BUILD)/tests/test_tls.o $(BUILD)/tls.o $(BUILD)/sni.o $(CERT_OBJS)
+$(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(CERT_OBJS)
 $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(BUILD)/config.o
 $(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
 $(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/gemtext.o $(BUILD)/utf8.o

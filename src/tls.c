@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "tls.h"
 #include "cert.h"
+#include "sni.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -39,6 +40,10 @@ struct tls_conn {
 	unsigned char head[HELLO_HEAD_SIZE];
 	size_t head_len;
 	int hello_refused;   /* the first message was over TLS_HELLO_MAX */
+	tls_select_fn select;   /* NULL: the context it was made with */
+	void *select_arg;
+	int selected;        /* select ran (once: a retried hello keeps it) */
+	const char *sni_refused;   /* why the server_name was malformed */
 };
 
 /* Fills err with msg and the reason OpenSSL queued, then clears the queue. */
@@ -52,6 +57,57 @@ set_error(char *err, size_t errsize, const char *msg)
 		why = errno != 0 ? strerror(errno) : "unknown error";
 	snprintf(err, errsize, "%s: %s", msg, why);
 	ERR_clear_error();
+}
+
+/*
+ * OpenSSL's ClientHello callback, on every context: the connection's
+ * selector picks the context it continues with. It runs before OpenSSL
+ * looks at the hello's other extensions, the session it would resume
+ * among them, so the chosen context's session id context decides
+ * resumption (the servername callback runs too late for that).
+ */
+static int
+client_hello(SSL *ssl, int *alert, void *arg)
+{
+	struct tls_conn *c = SSL_get_app_data(ssl);
+	char name[SNI_NAME_MAX + 1];
+	const unsigned char *ext;
+	struct tls_ctx *chosen;
+	size_t len;
+	int rc = 0;
+
+	(void)arg;
+	if (c == NULL || c->select == NULL || c->selected)
+		return SSL_CLIENT_HELLO_SUCCESS;
+	c->selected = 1;
+	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext,
+	    &len) == 1 && (rc = sni_host_name(ext, len, name, sizeof(name),
+	    &c->sni_refused)) == -1) {
+		*alert = SSL_AD_DECODE_ERROR;
+		return SSL_CLIENT_HELLO_ERROR;
+	}
+	chosen = c->select(c->select_arg, rc == 1 ? name : NULL);
+	if (chosen != NULL && SSL_set_SSL_CTX(ssl, chosen->ssl_ctx) == NULL) {
+		*alert = SSL_AD_INTERNAL_ERROR;
+		return SSL_CLIENT_HELLO_ERROR;
+	}
+	return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+/*
+ * OpenSSL's servername callback: a connection whose context was chosen
+ * by name acknowledges the name (RFC 6066: an empty server_name in the
+ * reply); one without a selector does not, as before selectors.
+ */
+static int
+servername_ack(SSL *ssl, int *alert, void *arg)
+{
+	struct tls_conn *c = SSL_get_app_data(ssl);
+
+	(void)alert;
+	(void)arg;
+	return c != NULL && c->select != NULL ? SSL_TLSEXT_ERR_OK :
+	    SSL_TLSEXT_ERR_NOACK;
 }
 
 struct tls_ctx *
@@ -134,6 +190,8 @@ tls_ctx_new(const char *cert, const char *key, const char *session_context,
 	 * is taken nor cache swept every 255 connections.
 	 */
 	SSL_CTX_set_session_cache_mode(s, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_client_hello_cb(s, client_hello, NULL);
+	SSL_CTX_set_tlsext_servername_callback(s, servername_ack);
 	return ctx;
 fail:
 	tls_ctx_free(ctx);
@@ -289,8 +347,16 @@ tls_conn_new(struct tls_ctx *ctx, int fd)
 	BIO_push(filter, sock);
 	/* The SSL owns the chain from here (one reference, both ways). */
 	SSL_set_bio(c->ssl, filter, filter);
+	SSL_set_app_data(c->ssl, c);
 	SSL_set_accept_state(c->ssl);
 	return c;
+}
+
+void
+tls_conn_set_selector(struct tls_conn *c, tls_select_fn select, void *arg)
+{
+	c->select = select;
+	c->select_arg = arg;
 }
 
 void
@@ -346,6 +412,8 @@ tls_handshake(struct tls_conn *c)
 	if (c->hello_refused)
 		c->error = "ClientHello over " HELLO_MAX_TEXT " bytes, or its "
 		    "header split: refused before it was read";
+	else if (c->sni_refused != NULL)
+		c->error = c->sni_refused;
 	return r;
 }
 

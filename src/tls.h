@@ -66,10 +66,37 @@ struct tls_ctx *tls_ctx_share(struct tls_ctx *ctx);
 
 /*
  * Starts server-side TLS on the connected, non-blocking socket fd, which
- * stays owned by the caller. Returns NULL when out of memory.
+ * stays owned by the caller, with ctx (its certificate, and the keys its
+ * session tickets are sealed with, even when a selector picks another
+ * context). Returns NULL when out of memory.
  */
 struct tls_conn *tls_conn_new(struct tls_ctx *ctx, int fd);
 void tls_conn_free(struct tls_conn *c);
+
+/*
+ * Virtual hosts: picks the context a connection continues with, from the
+ * name the client asked for (SNI, RFC 6066): ASCII letters in lower case;
+ * NULL when the client sent none, or a name no host could have (not
+ * printable ASCII). Returns the context to continue with, or NULL to keep
+ * the one the connection was made with. An unknown name is not refused
+ * here: the selector decides (and a request for a host not served is
+ * refused later, by the request's own host check).
+ * It is called once per connection, from tls_handshake, on the caller's
+ * thread, before any session is resumed: with contexts made for different
+ * hosts (tls_ctx_new's session_context), a session never crosses hosts.
+ * The context returned need only live until the selector returns: the
+ * connection takes its own hold on it. A malformed server_name extension
+ * fails the handshake before the selector is called.
+ */
+typedef struct tls_ctx *(*tls_select_fn)(void *arg, const char *servername);
+
+/*
+ * Sets c's selector, before its first tls_handshake; arg is passed to it
+ * and must outlive the handshake. Without one (the default), every client
+ * gets the context c was made with, whatever name it sends.
+ */
+void tls_conn_set_selector(struct tls_conn *c, tls_select_fn select,
+    void *arg);
 
 enum tls_result tls_handshake(struct tls_conn *c);
 
