@@ -1,6 +1,7 @@
 /*
  * cert.h - a host's credentials: its certificate (chain) and private key,
- * generated and written (cert_make.c), read and fingerprinted (cert.c).
+ * generated and written (cert_make.c), read, checked against the host's
+ * names and fingerprinted (cert.c).
  * OpenSSL at start-up and on reload; tls.c has it at run time (contexts
  * and connections).
  *
