@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cert.h"
 #include "config.h"
 #include "confine.h"
 #include "export.h"
@@ -84,8 +85,8 @@ check(const struct config *cfg)
 		return EXIT_CONFIG;
 	}
 	if (have_cert) {
-		if ((tls = tls_ctx_new(host->cert, host->key, fp, err,
-		    sizeof(err))) == NULL) {
+		if ((tls = tls_ctx_new(host->cert, host->key, host->name, fp,
+		    err, sizeof(err))) == NULL) {
 			log_error("%s", err);
 			return EXIT_CONFIG;
 		}
@@ -193,8 +194,12 @@ serve(const struct config *cfg)
 		log_error("%s", err);
 		return EXIT_CONFIG;
 	}
-	rc = tls_ensure_certificate(host->cert, host->key, host->name,
-	    owner.uid, owner.gid, err, sizeof(err));
+	{
+		const struct cert_names names = { host->name, NULL, 0 };
+
+		rc = cert_ensure(host->cert, host->key, &names, owner.uid,
+		    owner.gid, err, sizeof(err));
+	}
 	if (rc == -1) {
 		log_error("%s", err);
 		return EXIT_CONFIG;

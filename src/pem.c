@@ -10,6 +10,11 @@
 static const char begin_mark[] = "-----BEGIN ";
 static const char end_mark[] = "-----END ";
 static const char dashes[] = "-----";
+/* RFC 1421 section 4.6.1.1: the first header of an encrypted message. */
+static const char proc_type[] = "Proc-Type:";
+static const char encrypted[] = "the private key is encrypted: kizuna needs "
+    "an unencrypted key (openssl pkey -in KEY -out NEW writes one, asking "
+    "for the passphrase)";
 
 #define LEN(s) (sizeof(s) - 1)
 
@@ -39,6 +44,21 @@ is_key_label(const char *label, size_t n)
 
 	return n >= LEN(key) && memcmp(label + n - LEN(key), key,
 	    LEN(key)) == 0;
+}
+
+/*
+ * Whether the line at p is the header an old-style encrypted key (OpenSSL's
+ * "traditional" format) puts right after BEGIN: "Proc-Type: 4,ENCRYPTED".
+ */
+static int
+is_encrypted_header(const char *p, const char *stop)
+{
+	const char *eol = memchr(p, '\n', (size_t)(stop - p));
+	size_t n = (size_t)((eol != NULL ? eol : stop) - p);
+
+	return n >= LEN(proc_type) &&
+	    memcmp(p, proc_type, LEN(proc_type)) == 0 &&
+	    memmem(p, n, "ENCRYPTED", 9) != NULL;
 }
 
 /* The value of a base64 digit (RFC 4648, table 1), or -1. */
@@ -150,12 +170,15 @@ pem_key_to_der(const char *pem, size_t len, unsigned char *der,
 		    LEN(begin_mark), &label, &labellen) &&
 		    is_key_label(label, labellen)) {
 			if (memmem(label, labellen, "ENCRYPTED", 9) != NULL) {
-				*errstr = "the private key is encrypted "
-				    "(kizuna needs it without a passphrase)";
+				*errstr = encrypted;
 				return -1;
 			}
 			if (eol == stop) {
 				*errstr = "no END line";
+				return -1;
+			}
+			if (is_encrypted_header(eol + 1, stop)) {
+				*errstr = encrypted;
 				return -1;
 			}
 			return decode_body(eol + 1, stop, label, labellen,

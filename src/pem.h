@@ -15,7 +15,10 @@
  *                                     KEY"; the older "EC PRIVATE KEY",
  *                                     "RSA PRIVATE KEY"); one holding
  *                                     "ENCRYPTED" is refused (it needs a
- *                                     passphrase)
+ *                                     passphrase), and so is one followed
+ *                                     by "Proc-Type: 4,ENCRYPTED" (RFC
+ *                                     1421 headers, as OpenSSL's old
+ *                                     format encrypts a key)
  *   base64                            RFC 4648 section 4: groups of four
  *                                     characters, '=' only to pad the last
  *                                     group; spaces, tabs, CR and LF

@@ -96,7 +96,7 @@ load_certificate(struct site *site, const struct site *prev, char *err,
 		memset(&site->cert_id, 0, sizeof(site->cert_id));
 	if (identify(host->key, &site->key_id) == -1)
 		memset(&site->key_id, 0, sizeof(site->key_id));
-	site->tls = tls_ctx_new(host->cert, host->key,
+	site->tls = tls_ctx_new(host->cert, host->key, host->name,
 	    site->fingerprint, err, errsize);
 	return site->tls == NULL ? -1 : 0;
 }

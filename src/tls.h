@@ -1,5 +1,9 @@
 /*
- * tls.h - TLS for the server: the only module that includes OpenSSL.
+ * tls.h - TLS for the server at run time: contexts and connections.
+ * OpenSSL is included by tls.c and cert.h's two files only: tls.c holds
+ * what lives as long as the server and its connections, cert.c and
+ * cert_make.c the credentials read, checked or made at start-up and on
+ * reload.
  *
  * Callers see a context (certificate, key, settings, session tickets) and
  * per-connection objects driven over non-blocking sockets. Every call that
@@ -11,7 +15,8 @@
 #define KIZUNA_TLS_H
 
 #include <stddef.h>
-#include <sys/types.h>
+
+#include "cert.h"
 
 struct tls_ctx;
 struct tls_conn;
@@ -24,38 +29,30 @@ enum tls_result {
 	TLS_ERROR,    /* fatal: see tls_conn_error(); no close_notify follows */
 };
 
-/* "AB:CD:..." for a SHA-256 digest: 32 bytes as 95 characters + NUL. */
-#define TLS_FINGERPRINT_SIZE 96
+/* The certificate's SHA-256 fingerprint, as cert.h writes it. */
+#define TLS_FINGERPRINT_SIZE CERT_FINGERPRINT_SIZE
 
 /*
- * Makes sure a certificate and key exist. When neither file exists, creates
- * a self-signed ECDSA P-256 certificate for hostname (CN and
- * subjectAltName), valid for 30 years; the key file is created with mode
- * 0600 and its directory with 0700 when missing. What it creates belongs
- * to uid and gid, unless uid is (uid_t)-1: started as root, the files are
- * the service user's, who reads them again on reload. When exactly one
- * exists, refuses, so that a key is never overwritten silently.
- * Returns 1 when it created them, 0 when both existed, -1 with err set.
- */
-int tls_ensure_certificate(const char *cert, const char *key,
-    const char *hostname, uid_t uid, gid_t gid, char *err, size_t errsize);
-
-/*
- * Loads the certificate (chain) and key, checks that they match, and sets up
- * TLS 1.2+ (1.3 preferred, X25519 first) with stateless session tickets.
+ * Loads the certificate (chain) and key, checks that they match (cert_use,
+ * whose messages err gets), and sets up TLS 1.2+ (1.3 preferred, X25519
+ * first) with stateless session tickets. A session is only ever resumed
+ * by a context made with the same session_context (the host's name, so
+ * that under SNI a session made for one host never opens another).
  * Writes the certificate's SHA-256 fingerprint to fingerprint
  * (TLS_FINGERPRINT_SIZE bytes) when it is not NULL.
  * Returns a context owned by the caller (tls_ctx_free), or NULL with err set.
  */
 struct tls_ctx *tls_ctx_new(const char *cert, const char *key,
-    char *fingerprint, char *err, size_t errsize);
+    const char *session_context, char *fingerprint, char *err,
+    size_t errsize);
 void tls_ctx_free(struct tls_ctx *ctx);
 
 /*
- * The same context (certificate, key, settings, ticket keys) under a
- * second handle, freed on its own with tls_ctx_free: a reload that finds
- * the certificate and key unchanged keeps them, and with them the tickets
- * readers resume with. NULL when out of memory.
+ * The same context (certificate, key, settings, ticket keys, session
+ * context) under a second handle, freed on its own with tls_ctx_free: a
+ * reload that finds the same host's certificate and key unchanged keeps
+ * them, and with them the tickets readers resume with. NULL when out of
+ * memory.
  */
 struct tls_ctx *tls_ctx_share(struct tls_ctx *ctx);
 
@@ -69,10 +66,37 @@ struct tls_ctx *tls_ctx_share(struct tls_ctx *ctx);
 
 /*
  * Starts server-side TLS on the connected, non-blocking socket fd, which
- * stays owned by the caller. Returns NULL when out of memory.
+ * stays owned by the caller, with ctx (its certificate, and the keys its
+ * session tickets are sealed with, even when a selector picks another
+ * context). Returns NULL when out of memory.
  */
 struct tls_conn *tls_conn_new(struct tls_ctx *ctx, int fd);
 void tls_conn_free(struct tls_conn *c);
+
+/*
+ * Virtual hosts: picks the context a connection continues with, from the
+ * name the client asked for (SNI, RFC 6066): ASCII letters in lower case;
+ * NULL when the client sent none, or a name no host could have (not
+ * printable ASCII). Returns the context to continue with, or NULL to keep
+ * the one the connection was made with. An unknown name is not refused
+ * here: the selector decides (and a request for a host not served is
+ * refused later, by the request's own host check).
+ * It is called once per connection, from tls_handshake, on the caller's
+ * thread, before any session is resumed: with contexts made for different
+ * hosts (tls_ctx_new's session_context), a session never crosses hosts.
+ * The context returned need only live until the selector returns: the
+ * connection takes its own hold on it. A malformed server_name extension
+ * fails the handshake before the selector is called.
+ */
+typedef struct tls_ctx *(*tls_select_fn)(void *arg, const char *servername);
+
+/*
+ * Sets c's selector, before its first tls_handshake; arg is passed to it
+ * and must outlive the handshake. Without one (the default), every client
+ * gets the context c was made with, whatever name it sends.
+ */
+void tls_conn_set_selector(struct tls_conn *c, tls_select_fn select,
+    void *arg);
 
 enum tls_result tls_handshake(struct tls_conn *c);
 
