@@ -40,8 +40,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
-SRCS = main.c config.c config_hosts.c config_value.c server.c conn.c ev.c \
-       tls.c cert.c cert_make.c sni.c request.c url.c utf8.c \
+SRCS = main.c config.c config_hosts.c config_value.c server.c conn.c conn_proxy.c ev.c \
+       tls.c cert.c cert_make.c sni.c preflight.c request.c url.c utf8.c \
        article_lines.c article_style.c article_decor.c article_heading.c \
        article_blocks.c \
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \

@@ -19,13 +19,12 @@
 #include "url.h"
 
 struct capsule {
-	int rootfd;
 	int openat2_missing;   /* the kernel said ENOSYS once */
 	struct mime *mime;
 };
 
 struct capsule *
-capsule_open(const char *root, char *err, size_t errsize)
+capsule_open(char *err, size_t errsize)
 {
 	struct capsule *cap;
 
@@ -33,15 +32,7 @@ capsule_open(const char *root, char *err, size_t errsize)
 		snprintf(err, errsize, "out of memory");
 		return NULL;
 	}
-	cap->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cap->rootfd == -1) {
-		snprintf(err, errsize, "capsule root %s: %s", root,
-		    strerror(errno));
-		free(cap);
-		return NULL;
-	}
 	if ((cap->mime = mime_open(err, errsize)) == NULL) {
-		close(cap->rootfd);
 		free(cap);
 		return NULL;
 	}
@@ -54,7 +45,6 @@ capsule_close(struct capsule *cap)
 	if (cap == NULL)
 		return;
 	mime_close(cap->mime);
-	close(cap->rootfd);
 	free(cap);
 }
 
@@ -93,12 +83,12 @@ names_dotfile(const char *path)
  * O_NONBLOCK: opening a FIFO someone left in the capsule must not hang.
  */
 static int
-open_beneath(struct capsule *cap, const char *rel)
+open_beneath(struct capsule *cap, int rootfd, const char *rel)
 {
 	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, fd;
 	int walked = cap->openat2_missing;
 
-	fd = beneath_open(cap->rootfd, rel, flags, &cap->openat2_missing);
+	fd = beneath_open(rootfd, rel, flags, &cap->openat2_missing);
 	if (cap->openat2_missing && !walked)
 		log_warn("openat2 is not available (Linux < 5.6): opening files "
 		    "one path component at a time, and following no symbolic "
@@ -224,12 +214,12 @@ respond_file(struct capsule *cap, const struct capsule_content *content,
 
 /* Opens rel beneath the root and stats it; on failure answers resp. */
 static int
-open_and_stat(struct capsule *cap, const char *rel, struct stat *sb,
-    struct response *resp)
+open_and_stat(struct capsule *cap, const struct capsule_content *content,
+    const char *rel, struct stat *sb, struct response *resp)
 {
 	int fd;
 
-	if ((fd = open_beneath(cap, rel)) == -1) {
+	if ((fd = open_beneath(cap, content->rootfd, rel)) == -1) {
 		respond_open_error(resp, errno);
 		return -1;
 	}
@@ -261,7 +251,7 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 		return;
 	/* request_parse guarantees a leading '/' and no dot-segments. */
 	snprintf(rel, sizeof(rel), "%s", req->path + 1);
-	if ((fd = open_and_stat(cap, rel, &sb, resp)) == -1)
+	if ((fd = open_and_stat(cap, content, rel, &sb, resp)) == -1)
 		return;
 	if (S_ISDIR(sb.st_mode)) {
 		close(fd);
@@ -271,7 +261,7 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 			return;
 		}
 		strcat(rel, "index.gmi");
-		if ((fd = open_and_stat(cap, rel, &sb, resp)) == -1)
+		if ((fd = open_and_stat(cap, content, rel, &sb, resp)) == -1)
 			return;
 	}
 	if (!S_ISREG(sb.st_mode)) {

@@ -40,14 +40,17 @@ struct capsule_content {
 	const char *hostname;        /* for redirects */
 	const char *lang;            /* for text/gemini: "ja", or "\"ja,en\""
 	                                (several tags must be quoted) */
+	int rootfd;                  /* the capsule root, an open directory:
+	                                files are opened beneath it only */
 };
 
 /*
- * Opens the capsule root (a directory, opened once: the root cannot move
- * while serving) with its own MIME detector. One per worker: a capsule is
- * not thread-safe. Returns NULL with err set.
+ * A worker's file server: its own MIME detector (libmagic and its cache,
+ * keyed by the file's identity, so one serves every host's files). One
+ * per worker: a capsule is not thread-safe. The root comes with each
+ * request, in its content (one per host). Returns NULL with err set.
  */
-struct capsule *capsule_open(const char *root, char *err, size_t errsize);
+struct capsule *capsule_open(char *err, size_t errsize);
 void capsule_close(struct capsule *cap);
 
 /*

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "conn_internal.h"
 #include "log.h"
 #include "proxy.h"
 
@@ -26,58 +27,8 @@
  * the response away). */
 #define CONN_LINGER_MS 2000
 
-enum conn_state {
-	CONN_PROXY,          /* reading the PROXY header (proxy_protocol) */
-	CONN_HANDSHAKE,
-	CONN_READ_REQUEST,
-	CONN_WRITE_RESPONSE,
-	CONN_CLOSING,        /* sending close_notify */
-	CONN_LINGER,         /* write side shut; discarding input until EOF */
-	CONN_DEAD,           /* closed; freed by conn_reap */
-};
-
-struct conn {
-	struct ev_watch watch;       /* first: ev hands this pointer back */
-	struct conn_host *host;
-	struct site *site;           /* held: the rules it was accepted with */
-	struct conn *prev, *next;    /* in host->live, or host->dead */
-	enum conn_state state;
-	struct tls_conn *tls;
-	long long accepted_ms;
-	long long deadline_ms;       /* the earliest of the deadlines below */
-	long long write_by_ms;       /* the whole response, at min_rate */
-	struct admission_client peer; /* the socket's peer, as admission sees it */
-	int has_peer;                /* peer is set: an IPv4 or IPv6 socket */
-	int ticket;                  /* from admission_enter, or -1 */
-	enum admission_verdict verdict; /* over rate_limit: answer 44 */
-	int retry_after;             /* seconds, said in that 44 */
-	char address[INET6_ADDRSTRLEN];
-
-	/* The request line as read: the URL, CRLF, and at most one byte past
-	 * the limit, which is how an over-long URL is recognised. Before
-	 * TLS, it holds the PROXY header's bytes consumed so far: the two
-	 * are never needed at once. */
-	char line[URL_MAX + 2];
-	size_t line_len;
-	size_t url_len;              /* bytes of URL to log, once known */
-
-	struct response resp;
-	int responding;              /* a header was queued: resp is valid */
-	char *out;                   /* CONN_OUT_SIZE bytes while writing */
-	size_t out_len, out_off;     /* queued, and already written */
-	off_t body_queued;           /* body bytes copied into out so far */
-	int newline_queued;          /* resp.add_newline done */
-	int body_incomplete;         /* the file shrank: no close_notify */
-	unsigned long long bytes;    /* written to the client */
-	const char *reason;          /* why it ended, when not normally */
-};
-
 static void conn_event(struct ev_watch *w, unsigned revents);
-static void conn_close(struct conn *c, const char *reason);
-static void do_proxy(struct conn *c);
 
-_Static_assert(sizeof(((struct conn *)0)->line) >= PROXY_HEADER_MAX,
-    "the request line's buffer also holds a PROXY header");
 
 static void
 list_remove(struct conn **head, struct conn *c)
@@ -275,12 +226,14 @@ handle_request(struct conn *c, size_t linelen)
 		respond_status(c, 44, meta);
 		return;
 	}
-	status = request_parse(c->line, linelen, &c->site->policy, &req, &why);
+	status = request_parse(c->line, linelen, &c->site->hosts[c->vhost].policy,
+	    &req, &why);
 	if (status != 0) {
 		respond_status(c, status, why);
 		return;
 	}
-	capsule_respond(c->host->capsule, &c->site->content, &req, &c->resp);
+	capsule_respond(c->host->capsule, &c->site->hosts[c->vhost].content,
+	    &req, &c->resp);
 	start_response(c);
 }
 
@@ -324,8 +277,8 @@ do_read(struct conn *c)
 	}
 }
 
-static void
-do_handshake(struct conn *c)
+void
+conn_handshake(struct conn *c)
 {
 	enum tls_result r = tls_handshake(c->tls);
 
@@ -357,6 +310,8 @@ finish(struct conn *c)
 	struct conn_host *h = c->host;
 	struct log_access entry = {
 		.address = c->address,
+		.host = tls_conn_established(c->tls) ?
+		    c->site->hosts[c->vhost].cfg->name : NULL,
 		.url = c->url_len > 0 ? c->line : NULL,
 		.url_len = c->url_len,
 		.status = c->responding ? c->resp.status : 0,
@@ -443,7 +398,7 @@ do_linger(struct conn *c)
  * body that could not be completed (the file shrank, or the client stopped
  * reading or read too slowly): that one ends without close_notify.
  */
-static void
+void
 conn_close(struct conn *c, const char *reason)
 {
 	switch (c->state) {
@@ -483,10 +438,10 @@ conn_event(struct ev_watch *w, unsigned revents)
 	(void)revents;   /* each state's I/O call reports errors itself */
 	switch (c->state) {
 	case CONN_PROXY:
-		do_proxy(c);
+		conn_read_proxy(c);
 		return;
 	case CONN_HANDSHAKE:
-		do_handshake(c);
+		conn_handshake(c);
 		return;
 	case CONN_READ_REQUEST:
 		do_read(c);
@@ -515,8 +470,8 @@ conn_event(struct ev_watch *w, unsigned revents)
  * answer needs the handshake anyway, and waiting for the request keeps it
  * in the order a client expects).
  */
-static enum admission_verdict
-admit(struct conn_host *h, const struct site *site,
+enum admission_verdict
+conn_admit(struct conn_host *h, const struct site *site,
     const struct admission_client *cl, long long now_ms, int *ticket,
     int *retry_after)
 {
@@ -527,114 +482,23 @@ admit(struct conn_host *h, const struct site *site,
 	    retry_after);
 }
 
-/* Consumes n bytes that a peek saw waiting, into dst. Returns 0 or -1
- * (the connection is then closed). */
-static int
-consume(struct conn *c, unsigned char *dst, size_t n)
-{
-	ssize_t got;
-
-	while (n > 0) {
-		got = recv(c->watch.fd, dst, n, 0);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			conn_close(c, "socket error in the PROXY header");
-			return -1;
-		}
-		dst += got;
-		n -= (size_t)got;
-	}
-	return 0;
-}
-
-/* The header is read: its client is now the connection's client. */
-static void
-proxy_done(struct conn *c, const struct proxy_header *hdr)
-{
-	const struct sockaddr *client =
-	    (const struct sockaddr *)(const void *)&hdr->source;
-	const struct admission_client *who = c->has_peer ? &c->peer : NULL;
-	struct admission_client cl;
-
-	/* LOCAL and UNKNOWN keep the socket's peer, formatted at accept. */
-	if (hdr->has_source) {
-		log_format_address(c->site->cfg.log_ip ? client : NULL, c->address,
-		    sizeof(c->address));
-		who = admission_client_of(client, &cl) == 0 ? &cl : NULL;
-	}
-	log_debug("%s: PROXY v%d header, %zu bytes", c->address,
-	    hdr->version, hdr->length);
-	/* Only now is the client known: over max_per_ip, the connection
-	 * ends here, before TLS, and the balancer closes the reader's. */
-	c->verdict = admit(c->host, c->site, who, c->accepted_ms, &c->ticket,
-	    &c->retry_after);
-	if (c->verdict == ADMISSION_TOO_MANY_CONNECTIONS) {
-		conn_close(c, "over max_per_ip: closed after the PROXY header");
-		return;
-	}
-	c->line_len = 0;
-	c->state = CONN_HANDSHAKE;
-	/* The ClientHello may have come with the header. */
-	do_handshake(c);
-}
-
 /*
- * Reads the PROXY header from the raw socket, before TLS, consuming
- * exactly its bytes: what follows is the ClientHello, which must stay in
- * the socket for OpenSSL. So each read is a peek first. While the header
- * is still incomplete, every byte peeked is the header's, and is consumed
- * at once: left in the socket, it would keep the level-triggered watch
- * firing while we wait for the rest.
+ * The handshake's choice of host (tls.h): the one the client named, else
+ * the one whose aliases hold the address it connected to, else the
+ * default host (site_host_for).
  */
-static void
-do_proxy(struct conn *c)
+static struct tls_ctx *
+select_host(void *arg, const char *servername)
 {
-	unsigned char *buf = (unsigned char *)c->line;
-	struct proxy_header hdr;
-	const char *why = NULL;
-	ssize_t n;
+	struct conn *c = arg;
+	struct sockaddr_storage local;
+	socklen_t len = sizeof(local);
+	int named = getsockname(c->watch.fd, (struct sockaddr *)&local,
+	    &len) == 0;
 
-	for (;;) {
-		/* NEED_MORE leaves line_len < PROXY_HEADER_MAX: room for one
-		 * byte at least, so 0 below is always end of file. */
-		n = recv(c->watch.fd, buf + c->line_len,
-		    PROXY_HEADER_MAX - c->line_len, MSG_PEEK);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (ev_set(c->host->loop, &c->watch, EV_READ) == -1)
-				conn_close(c, "cannot watch the socket");
-			return;
-		}
-		if (n == -1) {
-			conn_close(c, "socket error in the PROXY header");
-			return;
-		}
-		if (n == 0) {
-			conn_close(c, c->line_len == 0 ? "no PROXY header" :
-			    "client closed during the PROXY header");
-			return;
-		}
-		switch (proxy_parse(buf, c->line_len + (size_t)n, &hdr, &why)) {
-		case PROXY_NEED_MORE:
-			if (consume(c, buf + c->line_len, (size_t)n) == -1)
-				return;
-			c->line_len += (size_t)n;
-			continue;
-		case PROXY_INVALID:
-			conn_close(c, why);
-			return;
-		case PROXY_OK:
-			/* The bytes consumed were a beginning (NEED_MORE), so
-			 * the header is longer than they are. */
-			if (consume(c, buf + c->line_len,
-			    hdr.length - c->line_len) == -1)
-				return;
-			proxy_done(c, &hdr);
-			return;
-		}
-	}
+	c->vhost = site_host_for(c->site, servername,
+	    named ? (const struct sockaddr *)&local : NULL);
+	return c->site->hosts[c->vhost].tls;
 }
 
 /* Closes fd, over max_per_ip at accept: one access line, nothing sent. */
@@ -668,7 +532,7 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	/* Decided before anything is allocated: with the PROXY protocol,
 	 * once the header names the client. */
 	if (!h->site->cfg.proxy_protocol) {
-		verdict = admit(h, h->site, has_peer ? &peer : NULL, now,
+		verdict = conn_admit(h, h->site, has_peer ? &peer : NULL, now,
 		    &ticket, &retry_after);
 		if (verdict == ADMISSION_TOO_MANY_CONNECTIONS) {
 			refuse_at_accept(h, fd, sa);
@@ -697,7 +561,12 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	c->has_peer = has_peer;
 	log_format_address(c->site->cfg.log_ip ? sa : NULL, c->address,
 	    sizeof(c->address));
-	if ((c->tls = tls_conn_new(c->site->tls, fd)) == NULL ||
+	/* Made with the default host's context, whose ticket keys seal the
+	 * sessions of every host; the ClientHello then picks the host. */
+	c->vhost = c->site->cfg.default_host;
+	if ((c->tls = tls_conn_new(c->site->hosts[c->vhost].tls, fd)) != NULL)
+		tls_conn_set_selector(c->tls, select_host, c);
+	if (c->tls == NULL ||
 	    ev_add(h->loop, &c->watch, EV_READ) == -1) {
 		tls_conn_free(c->tls);
 		site_release(c->site);
@@ -711,10 +580,10 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	/* The first bytes have usually arrived with the connection: read
 	 * them now rather than after another trip through epoll. */
 	if (c->state == CONN_PROXY) {
-		do_proxy(c);
+		conn_read_proxy(c);
 		return 0;
 	}
-	do_handshake(c);
+	conn_handshake(c);
 	return 0;
 }
 

@@ -259,7 +259,8 @@ log_access(const struct log_access *e)
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 
-	n = snprintf(line, sizeof(line), "%s %s ", when, e->address);
+	n = snprintf(line, sizeof(line), "%s %s %s ", when, e->address,
+	    e->host != NULL ? e->host : "-");
 	pos = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
 	if (e->url != NULL) {
 		line[pos++] = '"';

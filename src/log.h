@@ -61,6 +61,8 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One finished connection, as the access log records it. */
 struct log_access {
 	const char *address;  /* client address, printable */
+	const char *host;     /* the host the connection was made for (SNI),
+	                         or NULL before the handshake completed */
 	const char *url;      /* request line bytes, or NULL when none came */
 	size_t url_len;
 	int status;           /* 10..62, or 0 when no header was sent */

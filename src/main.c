@@ -27,6 +27,7 @@
 #include "export.h"
 #include "log.h"
 #include "pages.h"
+#include "preflight.h"
 #include "sandbox.h"
 #include "server.h"
 #include "site.h"
@@ -62,40 +63,12 @@ usage(FILE *out)
 	    DEFAULT_CONFIG);
 }
 
-static int
-exists(const char *path)
-{
-	struct stat sb;
-
-	return stat(path, &sb) == 0;
-}
-
-/* -t: the config, and the certificate and key if they are there. */
+/* -t: the config file, and what it names that a start would trip on. */
 static int
 check(const struct config *cfg)
 {
-	const struct config_host *host = &cfg->hosts[cfg->default_host];
-	struct tls_ctx *tls;
-	char err[1024], fp[TLS_FINGERPRINT_SIZE];
-	int have_cert = exists(host->cert), have_key = exists(host->key);
-
-	if (have_cert != have_key) {
-		log_error("%s exists but %s does not", have_cert ? host->cert :
-		    host->key, have_cert ? host->key : host->cert);
+	if (preflight_check(cfg) == -1)
 		return EXIT_CONFIG;
-	}
-	if (have_cert) {
-		if ((tls = tls_ctx_new(host->cert, host->key, host->name, fp,
-		    err, sizeof(err))) == NULL) {
-			log_error("%s", err);
-			return EXIT_CONFIG;
-		}
-		tls_ctx_free(tls);
-		log_info("certificate %s: SHA-256 fingerprint %s", host->cert,
-		    fp);
-	} else
-		log_info("no certificate yet: one will be created for %s at "
-		    "start", host->name);
 	log_info("%s: configuration is valid", cfg->path);
 	return 0;
 }
@@ -167,6 +140,41 @@ warn_if_log_stays_roots(const struct config *cfg)
 }
 
 /*
+ * A self-signed certificate for every host that has none yet (see
+ * cert_ensure: for its name and aliases). Returns 0, or -1 (logged).
+ */
+static int
+ensure_certificates(const struct config *cfg, struct owner_ids owner)
+{
+	const struct config_host *host;
+	char err[1024];
+	int i, rc;
+
+	for (i = 0; i < cfg->nhosts; i++) {
+		const char *aliases[CONFIG_MAX_ALIASES];
+		struct cert_names names;
+		int j;
+
+		host = &cfg->hosts[i];
+		for (j = 0; j < host->naliases; j++)
+			aliases[j] = host->aliases[j];
+		names.host = host->name;
+		names.aliases = aliases;
+		names.naliases = (size_t)host->naliases;
+		rc = cert_ensure(host->cert, host->key, &names, owner.uid,
+		    owner.gid, err, sizeof(err));
+		if (rc == -1) {
+			log_error("%s", err);
+			return -1;
+		}
+		if (rc == 1)
+			log_info("created a self-signed certificate for %s: %s "
+			    "(key %s)", host->name, host->cert, host->key);
+	}
+	return 0;
+}
+
+/*
  * Serving, from start to exit: the order is the point. First whatever may
  * need root (a certificate created, the log opened, the key and articles
  * read, the listeners bound); then root given up and the process confined
@@ -194,19 +202,8 @@ serve(const struct config *cfg)
 		log_error("%s", err);
 		return EXIT_CONFIG;
 	}
-	{
-		const struct cert_names names = { host->name, NULL, 0 };
-
-		rc = cert_ensure(host->cert, host->key, &names, owner.uid,
-		    owner.gid, err, sizeof(err));
-	}
-	if (rc == -1) {
-		log_error("%s", err);
+	if (ensure_certificates(cfg, owner) == -1)
 		return EXIT_CONFIG;
-	}
-	if (rc == 1)
-		log_info("created a self-signed certificate for %s: %s (key %s)",
-		    host->name, host->cert, host->key);
 	log_owner = access_log_owner(cfg);
 	if (log_init(cfg->log_level, cfg->access_log, log_owner.uid,
 	    log_owner.gid) == -1)
@@ -217,11 +214,16 @@ serve(const struct config *cfg)
 		log_close();
 		return EXIT_CONFIG;
 	}
-	/* Readers pin this on first use (TOFU): publish it. */
-	log_info("certificate SHA-256 fingerprint: %s", site->fingerprint);
-	log_info("articles: %zu in %s/%s, %zu pages",
-	    pages_articles(site->pages), host->root, host->articles,
-	    pages_count(site->pages));
+	/* Readers pin these on first use (TOFU): publish them. */
+	if (cfg->has_host_sections)
+		site_log_hosts(site);
+	else {
+		log_info("certificate SHA-256 fingerprint: %s",
+		    site->hosts[0].fingerprint);
+		log_info("articles: %zu in %s/%s, %zu pages",
+		    site_articles(site), host->root, host->articles,
+		    site_pages(site));
+	}
 	/* A client that resets mid-response must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
 	server_block_signals();

@@ -90,9 +90,8 @@ host_names(const char *host, const char *name)
 	return ascii_casecmp_n(host, n, name) == 0 || same_address(host, name);
 }
 
-/* The host is ours when it names the policy's host or one of its aliases. */
-static int
-host_is_ours(const char *host, const struct request_policy *policy)
+int
+request_names_host(const struct request_policy *policy, const char *host)
 {
 	size_t i;
 
@@ -189,7 +188,7 @@ request_parse(const char *line, size_t len,
 		*errstr = "missing host";
 		return 59;
 	}
-	if (!host_is_ours(u.host, policy)) {
+	if (!request_names_host(policy, u.host)) {
 		*errstr = "proxy request refused: unknown host";
 		return 53;
 	}

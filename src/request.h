@@ -56,6 +56,14 @@ enum request_scan request_scan(const char *buf, size_t len, size_t *linelen);
  * returns the Gemini status to answer (53 or 59) and sets *errstr to a
  * static, human-readable reason fit for the response's META.
  */
+/*
+ * 1 when host (a name, or an IP literal without brackets) is the policy's
+ * host name or one of its aliases, compared as request_parse compares a
+ * request's host; else 0.
+ */
+int request_names_host(const struct request_policy *policy,
+    const char *host);
+
 int request_parse(const char *line, size_t len,
     const struct request_policy *policy, struct request *req,
     const char **errstr);

@@ -86,6 +86,8 @@ struct server {
 	int inherited;
 	int port;                  /* the port requests must name */
 	struct live *live;         /* live updates, or NULL */
+	struct watch *watch;       /* the live updates' (owned by live):
+	                              a reload adds a new host's folder */
 };
 
 static void
@@ -286,7 +288,6 @@ static int
 worker_init(struct server *srv, struct worker *w, int id)
 {
 	const struct config *cfg = srv->cfg;
-	const char *root = cfg->hosts[cfg->default_host].root;
 	char err[512];
 	int i, fd, nlisten;
 
@@ -298,8 +299,7 @@ worker_init(struct server *srv, struct worker *w, int id)
 		log_error("epoll: %s", strerror(errno));
 		return -1;
 	}
-	if ((w->host.capsule = capsule_open(root, err,
-	    sizeof(err))) == NULL) {
+	if ((w->host.capsule = capsule_open(err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		return -1;
 	}
@@ -359,7 +359,7 @@ install_site(struct server *srv, struct site *site)
 {
 	struct site *old;
 
-	site->policy.port = srv->port;   /* the inherited sockets' port */
+	site_set_port(site, srv->port);   /* the inherited sockets' port */
 	pthread_mutex_lock(&srv->site_lock);
 	old = srv->site;
 	srv->site = site;
@@ -389,7 +389,7 @@ rebuild_articles(void *arg)
 	else {
 		install_site(srv, site);
 		log_info("articles changed: rebuilt, %zu articles, %zu pages",
-		    pages_articles(site->pages), pages_count(site->pages));
+		    site_articles(site), site_pages(site));
 	}
 	pthread_mutex_unlock(&srv->build_lock);
 }
@@ -404,11 +404,9 @@ static void
 reload(struct server *srv)
 {
 	struct config *cfg;
-	const struct config_host *host, *old;
 	struct site *site;
 	char err[1024], what[256];
-	size_t len;
-	int n;
+	int i, n;
 
 	log_info("SIGHUP: reloading %s", srv->cfg->path);
 	systemd_notify_reloading();
@@ -421,17 +419,8 @@ reload(struct server *srv)
 		log_error("reload refused, still serving as before: %s", err);
 		goto out;
 	}
-	host = &cfg->hosts[cfg->default_host];
-	old = &srv->cfg->hosts[srv->cfg->default_host];
-	n = config_restart_needed(srv->cfg, cfg, what, sizeof(what));
-	/* XXX: the workers serve the root they opened at start, and the
-	 * sandbox reads no other, until each host has its own capsule. */
-	if (strcmp(host->root, old->root) != 0 && ++n) {
-		len = strlen(what);
-		snprintf(what + len, sizeof(what) - len, "%s[capsule] root",
-		    len > 0 ? ", " : "");
-	}
-	if (n > 0) {
+	if ((n = config_restart_needed(srv->cfg, cfg, what,
+	    sizeof(what))) > 0) {
 		log_error("reload refused, still serving as before: %s: "
 		    "changed, and only a restart can apply %s (listeners, "
 		    "workers, the user and the sandbox are set up at start)",
@@ -445,14 +434,22 @@ reload(struct server *srv)
 		goto out;
 	}
 	install_site(srv, site);
-	if (strcmp(host->articles, old->articles) != 0)
-		log_warn("[capsule] articles changed: live updates still "
-		    "watch %s until a restart; %s changes on reload",
-		    old->articles, host->articles);
+	/* A host the reload brought, or an articles folder it moved: live
+	 * updates follow it too (inotify_add_watch is allowed confined). */
+	for (i = 0; srv->watch != NULL && i < cfg->nhosts; i++)
+		watch_add(srv->watch, cfg->hosts[i].root,
+		    cfg->hosts[i].articles);
 	log_set_level(cfg->log_level);
-	log_info("reloaded: gemini://%s/, %zu articles, %zu pages, certificate "
-	    "SHA-256 fingerprint %s", host->name, pages_articles(site->pages),
-	    pages_count(site->pages), site->fingerprint);
+	if (!cfg->has_host_sections)
+		log_info("reloaded: gemini://%s/, %zu articles, %zu pages, "
+		    "certificate SHA-256 fingerprint %s", site->hosts[0].cfg->name,
+		    site_articles(site), site_pages(site),
+		    site->hosts[0].fingerprint);
+	else {
+		log_info("reloaded: %d hosts, %zu articles, %zu pages",
+		    site->nhosts, site_articles(site), site_pages(site));
+		site_log_hosts(site);
+	}
 	pthread_mutex_unlock(&srv->build_lock);
 out:
 	free(cfg);
@@ -522,9 +519,9 @@ struct server *
 server_prepare(struct site *site, int inherited)
 {
 	const struct config *cfg = &site->cfg;
-	const struct config_host *host = &cfg->hosts[cfg->default_host];
 	struct server *srv;
 	struct watch *watch;
+	int i;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		log_error("out of memory");
@@ -547,7 +544,7 @@ server_prepare(struct site *site, int inherited)
 			goto fail;
 		srv->inherited = inherited;
 	}
-	site->policy.port = srv->port;
+	site_set_port(site, srv->port);
 	raise_fd_limit(cfg);
 	srv->nworkers = cfg->workers;
 	if ((srv->workers = calloc((size_t)srv->nworkers,
@@ -570,8 +567,14 @@ server_prepare(struct site *site, int inherited)
 	}
 	/* Live updates: inotify and the thread's loop are set up now, as
 	 * root, since the seccomp filter refuses both afterwards. */
-	if ((watch = watch_open(host->root, host->articles)) != NULL)
-		srv->live = live_new(watch, rebuild_articles, srv);
+	if ((watch = watch_new()) != NULL) {
+		for (i = 0; i < cfg->nhosts; i++)
+			watch_add(watch, cfg->hosts[i].root,
+			    cfg->hosts[i].articles);
+		if ((srv->live = live_new(watch, rebuild_articles, srv)) !=
+		    NULL)
+			srv->watch = watch;
+	}
 	return srv;
 fail:
 	server_free(srv);
@@ -589,8 +592,14 @@ server_serve(struct server *srv)
 	for (i = 0; srv->inherited == 0 && i < cfg->naddresses; i++)
 		log_info("listening on %s port %d", cfg->addresses[i],
 		    cfg->port);
-	log_info("serving %s as gemini://%s/ with %d worker%s", host->root,
-	    host->name, srv->nworkers, srv->nworkers == 1 ? "" : "s");
+	if (cfg->has_host_sections)
+		log_info("serving %d host%s with %d worker%s", cfg->nhosts,
+		    cfg->nhosts == 1 ? "" : "s", srv->nworkers,
+		    srv->nworkers == 1 ? "" : "s");
+	else
+		log_info("serving %s as gemini://%s/ with %d worker%s",
+		    host->root, host->name, srv->nworkers,
+		    srv->nworkers == 1 ? "" : "s");
 	for (started = 0; started < srv->nworkers; started++) {
 		if (pthread_create(&srv->workers[started].thread, NULL,
 		    worker_main, &srv->workers[started]) != 0) {
@@ -601,12 +610,20 @@ server_serve(struct server *srv)
 	}
 	srv->started = started;
 	if (rc == 0 && srv->live != NULL && live_start(srv->live) == 0)
-		log_info("watching %s/%s: articles change as they are saved",
-		    host->root, host->articles);
+		for (i = 0; i < cfg->nhosts; i++)
+			log_info("watching %s/%s: articles change as they are "
+			    "saved", cfg->hosts[i].root,
+			    cfg->hosts[i].articles);
 	if (rc == 0) {
-		snprintf(status, sizeof(status), "READY=1\nSTATUS=serving "
-		    "gemini://%s/ with %d worker%s", host->name,
-		    srv->nworkers, srv->nworkers == 1 ? "" : "s");
+		if (cfg->has_host_sections)
+			snprintf(status, sizeof(status), "READY=1\nSTATUS="
+			    "serving %d host%s with %d worker%s", cfg->nhosts,
+			    cfg->nhosts == 1 ? "" : "s", srv->nworkers,
+			    srv->nworkers == 1 ? "" : "s");
+		else
+			snprintf(status, sizeof(status), "READY=1\nSTATUS="
+			    "serving gemini://%s/ with %d worker%s", host->name,
+			    srv->nworkers, srv->nworkers == 1 ? "" : "s");
 		if (systemd_notify(status) == -1)
 			log_warn("cannot notify the service manager: %s",
 			    strerror(errno));

@@ -1,7 +1,8 @@
 /*
- * site.h - what a reload replaces, as one object: the configuration, the
- * TLS context (certificate and key), the article pages, and what requests
- * are checked against and answered with.
+ * site.h - what a reload replaces, as one object: the configuration and,
+ * for each host (capsule) it names, the TLS context (certificate and key),
+ * the article pages, and what requests are checked against and answered
+ * with.
  *
  * A site is shared and counted: the server holds the current one, each
  * worker the one it accepts with, each connection the one it was accepted
@@ -32,28 +33,43 @@ struct site_file_id {
 	struct timespec mtime;
 };
 
-struct site {
-	atomic_int refs;
-	struct config cfg;
+/* One capsule of the site: a [host "NAME"] section, or the only host. */
+struct site_host {
+	const struct config_host *cfg;  /* points into the site's cfg */
 	struct tls_ctx *tls;
 	struct site_file_id cert_id, key_id;
-	struct pages *pages;
 	char fingerprint[TLS_FINGERPRINT_SIZE];   /* of the certificate */
-	char lang[40];                  /* the host's lang, quoted when several */
+	struct pages *pages;
+	int rootfd;                     /* the root, opened at load: files are
+	                                   opened beneath it */
+	char lang[40];                  /* cfg->lang, quoted when several */
+	const char *aliases[CONFIG_MAX_ALIASES];  /* into cfg */
 	struct request_policy policy;   /* points into cfg */
 	struct capsule_content content; /* points into pages, cfg, lang */
 };
 
+struct site {
+	atomic_int refs;
+	struct config cfg;
+	int nhosts;                     /* cfg.nhosts */
+	struct site_host hosts[CONFIG_MAX_HOSTS];   /* in cfg's order */
+};
+
 /*
- * Loads the certificate and key (which must exist) and the articles that
- * cfg names, into a new site held once by the caller. cfg is copied.
- * With prev (a reload), the certificate and key are only read again when
- * they changed: the same paths naming the same, unmodified files keep
- * prev's TLS context. So a reload for an article needs no access to the
- * key, which a root-started server's user may rightly not have. An
- * article that cannot be read now keeps prev's pages when both read the
- * same folder (pages_load_dir).
- * Returns NULL with err set (the same messages as at start-up).
+ * Loads, for every host cfg names, its certificate and key (which must
+ * exist), opens its root and reads its articles, into a new site held
+ * once by the caller. cfg is copied.
+ * Each certificate is checked first (cert.h): it must cover the host's
+ * name and aliases, be valid now, match its key, and have its chain in
+ * order; an expiry within 30 days is logged as a warning.
+ * With prev (a reload), a host prev served under the same name keeps its
+ * TLS context when its certificate and key are the same paths naming the
+ * same, unmodified files and its names did not change: so a reload for an
+ * article needs no access to the key, which a root-started server's user
+ * may rightly not have. An article that cannot be read now keeps prev's
+ * pages when both read the same folder (pages_load_dir).
+ * Returns NULL with err set, naming the host when there are host
+ * sections (the same messages as at start-up).
  */
 struct site *site_new(const struct config *cfg, const struct site *prev,
     char *err, size_t errsize);
@@ -63,5 +79,36 @@ struct site *site_hold(struct site *site);
 
 /* Lets go of one hold; the last one frees the site. Any thread. */
 void site_release(struct site *site);
+
+/*
+ * The host that name (a host name, or an IP literal without brackets, as
+ * SNI and the local address give it) names among the hosts' names and
+ * aliases, compared as request.h compares a request's host; -1 when none.
+ */
+int site_host_named(const struct site *site, const char *name);
+
+/* Articles and pages of every host together, for the log. */
+size_t site_articles(const struct site *site);
+size_t site_pages(const struct site *site);
+
+/*
+ * Logs one line per host: its name (and whether it is the default), root,
+ * articles, pages and certificate fingerprint.
+ */
+void site_log_hosts(const struct site *site);
+
+struct sockaddr;
+
+/*
+ * The host a connection is for: the one servername (SNI, NULL when the
+ * client sent none) names; else the one whose aliases hold local, the
+ * address the client connected to (NULL: unknown); else the default host.
+ * Returns its index in site->hosts.
+ */
+int site_host_for(const struct site *site, const char *servername,
+    const struct sockaddr *local);
+
+/* Sets the port requests must name, for every host (socket activation). */
+void site_set_port(struct site *site, int port);
 
 #endif
