@@ -146,6 +146,16 @@ load_certificate(struct site_host *h, const struct site_host *prev,
 	}
 	/* Identified first: a file replaced between the two steps is then
 	 * seen as changed on the next reload, never missed. */
+	if (identify(host->cert, &h->cert_id) == -1 && errno == ENOENT &&
+	    identify(host->key, &h->key_id) == -1 && errno == ENOENT) {
+		/* Start-up makes them (cert_ensure) before any site; a reload
+		 * runs confined, as the service user, and cannot. */
+		snprintf(err, errsize, "host \"%s\": no certificate yet at %s: "
+		    "a reload cannot make one (it runs confined, as the "
+		    "service user): restart kizuna, which makes it, or put a "
+		    "certificate and key there", host->name, host->cert);
+		return -1;
+	}
 	if (identify(host->cert, &h->cert_id) == -1)
 		memset(&h->cert_id, 0, sizeof(h->cert_id));
 	if (identify(host->key, &h->key_id) == -1)

@@ -438,6 +438,22 @@ class StartAndReloadTests(unittest.TestCase):
             time.sleep(0.05)
         return srv.stderr_text()
 
+    def test_a_reload_cannot_make_a_new_hosts_certificate(self):
+        h = Hosts(self)
+        h.make_certs()
+        srv = h.start()
+        h.put("c/index.gmi", C_INDEX)
+        h.hosts["c.example"] = {"root": "c"}
+        h.write()
+        text = self.reload(srv, "reload refused")
+        refusal = text.split("reload refused")[-1]
+        self.assertIn("c.example", refusal)
+        self.assertIn(h.cert("c.example"), refusal)
+        self.assertIn("restart", refusal)
+        self.assertEqual(h.get("a.example", "a.example").status, 20)
+        self.assertEqual(h.get("c.example", "c.example").status, 53)
+        self.assertTrue(srv.running())
+
     def test_a_reload_with_a_bad_certificate_keeps_the_old_site(self):
         h = Hosts(self)
         h.make_certs()
@@ -503,6 +519,14 @@ class StartAndReloadTests(unittest.TestCase):
         self.assertIn(b"Capsule C", r.body)
         self.assertEqual(sha256_hex(r.peer_cert),
                          file_fingerprint(h.cert("c.example")))
+        # Its articles folder is watched too: a new article appears without
+        # a signal.
+        h.put("c/articles/news.txt", "Cの新着\n\n本文です。\n".encode())
+        deadline = time.monotonic() + 10
+        while b"news/" not in h.get("c.example", "c.example",
+                                    path="/articles/").body:
+            self.assertLess(time.monotonic(), deadline, srv.stderr_text())
+            time.sleep(0.2)
         # And a reload that removes it: c is gone, a and b stay.
         del h.hosts["c.example"]
         h.write()
