@@ -564,7 +564,8 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	/* Made with the default host's context, whose ticket keys seal the
 	 * sessions of every host; the ClientHello then picks the host. */
 	c->vhost = c->site->cfg.default_host;
-	if ((c->tls = tls_conn_new(c->site->hosts[c->vhost].tls, fd)) != NULL)
+	if ((c->tls = tls_conn_new(c->site->hosts[c->vhost].tls, fd)) != NULL &&
+	    c->site->nhosts > 1)
 		tls_conn_set_selector(c->tls, select_host, c);
 	if (c->tls == NULL ||
 	    ev_add(h->loop, &c->watch, EV_READ) == -1) {
