@@ -484,20 +484,21 @@ conn_admit(struct conn_host *h, const struct site *site,
 
 /*
  * The handshake's choice of host (tls.h): the one the client named, else
- * the one whose aliases hold the address it connected to, else the
- * default host (site_host_for).
+ * the one whose aliases hold the address it connected to (behind a
+ * balancer, the one its PROXY header names), else the default host
+ * (site_host_for).
  */
 static struct tls_ctx *
 select_host(void *arg, const char *servername)
 {
 	struct conn *c = arg;
-	struct sockaddr_storage local;
-	socklen_t len = sizeof(local);
-	int named = getsockname(c->watch.fd, (struct sockaddr *)&local,
-	    &len) == 0;
+	socklen_t len = sizeof(c->local);
 
+	if (!c->has_local)
+		c->has_local = getsockname(c->watch.fd,
+		    (struct sockaddr *)&c->local, &len) == 0;
 	c->vhost = site_host_for(c->site, servername,
-	    named ? (const struct sockaddr *)&local : NULL);
+	    c->has_local ? (const struct sockaddr *)&c->local : NULL);
 	return c->site->hosts[c->vhost].tls;
 }
 

@@ -46,6 +46,10 @@ struct conn {
 	enum admission_verdict verdict; /* over rate_limit: answer 44 */
 	int retry_after;             /* seconds, said in that 44 */
 	char address[INET6_ADDRSTRLEN];
+	/* With a PROXY header naming the client: the address it connected
+	 * to, the balancer's (else the socket's own is asked for). */
+	struct sockaddr_storage local;
+	int has_local;
 
 	/* The request line as read: the URL, CRLF, and at most one byte past
 	 * the limit, which is how an over-long URL is recognised. Before

@@ -45,6 +45,8 @@ proxy_done(struct conn *c, const struct proxy_header *hdr)
 	if (hdr->has_source) {
 		log_format_address(c->site->cfg.log_ip ? client : NULL, c->address,
 		    sizeof(c->address));
+		c->local = hdr->destination;
+		c->has_local = 1;
 		who = admission_client_of(client, &cl) == 0 ? &cl : NULL;
 	}
 	log_debug("%s: PROXY v%d header, %zu bytes", c->address,

@@ -34,35 +34,40 @@ invalid(const char **errstr, const char *why)
 	return PROXY_INVALID;
 }
 
+/* Sets *ss from a 4-byte IPv4 address and a port in network byte order. */
+static void
+set_v4(struct sockaddr_storage *ss, const unsigned char addr[4],
+    const unsigned char port[2])
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)(void *)ss;
+
+	sin->sin_family = AF_INET;
+	memcpy(&sin->sin_addr, addr, 4);
+	memcpy(&sin->sin_port, port, 2);
+}
+
 /*
- * Sets out->source from a 16-byte IPv6 address and a port in network byte
- * order. A dual-stack balancer sees its IPv4 clients as ::ffff:a.b.c.d:
- * kept as IPv6, every one of them would fall in the same /64 and share
- * one max_per_ip counter, so they are turned back into IPv4.
+ * Sets *ss from a 16-byte IPv6 address and a port in network byte order.
+ * A dual-stack balancer sees its IPv4 clients as ::ffff:a.b.c.d: kept as
+ * IPv6, every one of them would fall in the same /64 and share one
+ * max_per_ip counter, so they are turned back into IPv4.
  */
 static void
-set_source_v6(struct proxy_header *out, const unsigned char addr[16],
+set_v6(struct sockaddr_storage *ss, const unsigned char addr[16],
     const unsigned char port[2])
 {
 	static const unsigned char mapped[12] = {
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
 	};
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)(void *)ss;
 
-	out->has_source = 1;
 	if (memcmp(addr, mapped, sizeof(mapped)) == 0) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)(void *)&out->source;
-
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, addr + 12, 4);
-		memcpy(&sin->sin_port, port, 2);
-	} else {
-		struct sockaddr_in6 *sin6 =
-		    (struct sockaddr_in6 *)(void *)&out->source;
-
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, addr, 16);
-		memcpy(&sin6->sin6_port, port, 2);
+		set_v4(ss, addr + 12, port);
+		return;
 	}
+	sin6->sin6_family = AF_INET6;
+	memcpy(&sin6->sin6_addr, addr, 16);
+	memcpy(&sin6->sin6_port, port, 2);
 }
 
 /* --- version 1 ------------------------------------------------------------ */
@@ -182,7 +187,7 @@ v1_line(const unsigned char *s, size_t n, int whole, struct proxy_header *out,
 	unsigned char src[16], dst[16];
 	void *addrs[2] = { src, dst };
 	unsigned ports[2] = { 0, 0 };
-	unsigned char port_be[2];
+	unsigned char port_be[2], dport_be[2];
 	int field, last, ok;
 	size_t flen;
 
@@ -242,17 +247,18 @@ v1_line(const unsigned char *s, size_t n, int whole, struct proxy_header *out,
 	memset(out, 0, sizeof(*out));
 	out->version = 1;
 	out->length = n + 2;
+	out->has_source = 1;
 	port_be[0] = (unsigned char)(ports[0] >> 8);
 	port_be[1] = (unsigned char)(ports[0] & 0xff);
+	dport_be[0] = (unsigned char)(ports[1] >> 8);
+	dport_be[1] = (unsigned char)(ports[1] & 0xff);
 	if (family == V1_TCP4) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)(void *)&out->source;
-
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, src, 4);
-		memcpy(&sin->sin_port, port_be, 2);
-		out->has_source = 1;
-	} else
-		set_source_v6(out, src, port_be);
+		set_v4(&out->source, src, port_be);
+		set_v4(&out->destination, dst, dport_be);
+	} else {
+		set_v6(&out->source, src, port_be);
+		set_v6(&out->destination, dst, dport_be);
+	}
 	return PROXY_OK;
 }
 
@@ -376,14 +382,16 @@ parse_v2(const unsigned char *buf, size_t len, struct proxy_header *out,
 	 * them. UNSPEC, UDP and UNIX are read as UNSPEC (the specification
 	 * allows it): the connection's own peer is used. */
 	if (buf[13] == 0x11) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)(void *)&out->source;
-
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, buf + V2_FIXED, 4);
-		memcpy(&sin->sin_port, buf + V2_FIXED + 8, 2);
 		out->has_source = 1;
-	} else if (buf[13] == 0x21)
-		set_source_v6(out, buf + V2_FIXED, buf + V2_FIXED + 32);
+		set_v4(&out->source, buf + V2_FIXED, buf + V2_FIXED + 8);
+		set_v4(&out->destination, buf + V2_FIXED + 4,
+		    buf + V2_FIXED + 10);
+	} else if (buf[13] == 0x21) {
+		out->has_source = 1;
+		set_v6(&out->source, buf + V2_FIXED, buf + V2_FIXED + 32);
+		set_v6(&out->destination, buf + V2_FIXED + 16,
+		    buf + V2_FIXED + 34);
+	}
 	return PROXY_OK;
 }
 

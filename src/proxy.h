@@ -63,6 +63,10 @@ struct proxy_header {
 	 * cannot say; use the connection's own peer. */
 	int has_source;
 	struct sockaddr_storage source;
+	/* With has_source: the address (and port) the client connected to,
+	 * the balancer's; which capsule a client without SNI meant. An
+	 * IPv4-mapped address is given as IPv4, as for source. */
+	struct sockaddr_storage destination;
 };
 
 /*

@@ -34,9 +34,12 @@ check_header(const uint8_t *data, size_t len, const struct proxy_header *h)
 		CHECK(h->length >= 16);
 		CHECK(h->length == 16 + ((size_t)data[14] << 8 | data[15]));
 	}
-	if (h->has_source)
+	if (h->has_source) {
 		CHECK(h->source.ss_family == AF_INET ||
 		    h->source.ss_family == AF_INET6);
+		CHECK(h->destination.ss_family == AF_INET ||
+		    h->destination.ss_family == AF_INET6);
+	}
 }
 
 int

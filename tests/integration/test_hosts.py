@@ -17,7 +17,7 @@ import time
 import unittest
 
 from kizuna_harness import (KIZUNA_BIN, KizunaServer, client_context,
-                            connect_tls, request, sha256_hex)
+                            connect_tls, read_response, request, sha256_hex)
 
 A_INDEX = b"# Capsule A\n\nThis is the first capsule.\n"
 B_INDEX = b"# Capsule B\n\nThis is the second capsule.\n"
@@ -276,6 +276,32 @@ class SniTests(unittest.TestCase):
             self.assertTrue(any(fp in l for l in line), (name, text))
             self.assertTrue(any(os.path.join(self.h.dir, root) in l
                                 for l in line), (name, text))
+
+
+class ProxyProtocolTests(unittest.TestCase):
+
+    def test_no_sni_behind_a_balancer_gets_the_host_it_connected_to(self):
+        # The PROXY header's destination is the address the reader
+        # connected to at the balancer: it picks the capsule, not the
+        # balancer's own connection to kizuna.
+        from test_proxy import proxied_connect, proxy_v1
+        h = Hosts(self, addresses=("127.0.0.1",))
+        h.make_certs()
+        h.server["proxy_protocol"] = "on"
+        h.start()
+        fp_b = file_fingerprint(h.cert("b.example"))
+        for dst, want in (("127.0.0.2", b"Capsule B"),
+                          ("127.0.0.9", b"Capsule A")):
+            header = proxy_v1("203.0.113.7", dst, 40000, h.srv.port)
+            tls = proxied_connect(h.srv.port, [header], server_hostname=None)
+            host = "127.0.0.2" if want == b"Capsule B" else "a.example"
+            tls.sendall(("gemini://%s:%d/\r\n"
+                         % (host, h.srv.port)).encode())
+            r = read_response(tls)
+            self.assertEqual(r.status, 20, (dst, r))
+            self.assertIn(want, r.body)
+            self.assertEqual(sha256_hex(r.peer_cert) == fp_b,
+                             want == b"Capsule B")
 
 
 class ArticlesPerHostTests(unittest.TestCase):

@@ -35,48 +35,49 @@ struct good_case {
 	int version;
 	const char *address;   /* the source as text, or NULL: none given */
 	unsigned port;
+	const char *destination; /* the address connected to, with a source */
 };
 
 static const struct good_case good_cases[] = {
 	/* The specification's example, and HAProxy's send-proxy. */
 	{ "v1 tcp4", B("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n"),
-	  1, "192.168.0.1", 56324 },
+	  1, "192.168.0.1", 56324, "192.168.0.11" },
 	{ "v1 tcp4 documentation address",
 	  B("PROXY TCP4 203.0.113.7 127.0.0.1 40000 1965\r\n"),
-	  1, "203.0.113.7", 40000 },
+	  1, "203.0.113.7", 40000, "127.0.0.1" },
 	{ "v1 tcp6", B("PROXY TCP6 2001:db8::7 2001:db8::1 65535 1965\r\n"),
-	  1, "2001:db8::7", 65535 },
+	  1, "2001:db8::7", 65535, "2001:db8::1" },
 	{ "v1 tcp6 upper case",
-	  B("PROXY TCP6 2001:DB8::A 2001:db8::1 1 2\r\n"), 1, "2001:db8::a", 1 },
-	{ "v1 ports 0", B("PROXY TCP4 0.0.0.0 0.0.0.0 0 0\r\n"), 1, "0.0.0.0", 0 },
+	  B("PROXY TCP6 2001:DB8::A 2001:db8::1 1 2\r\n"), 1, "2001:db8::a", 1, "2001:db8::1" },
+	{ "v1 ports 0", B("PROXY TCP4 0.0.0.0 0.0.0.0 0 0\r\n"), 1, "0.0.0.0", 0, "0.0.0.0" },
 	{ "v1 tcp4 longest (56 bytes)",
 	  B("PROXY TCP4 255.255.255.255 255.255.255.255 65535 65535\r\n"),
-	  1, "255.255.255.255", 65535 },
+	  1, "255.255.255.255", 65535, "255.255.255.255" },
 	{ "v1 tcp6 longest (104 bytes)",
 	  B("PROXY TCP6 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
 	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff 65535 65535\r\n"),
-	  1, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 65535 },
+	  1, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 65535, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
 	/* A dual-stack balancer's IPv4 client: logged and limited as IPv4. */
 	{ "v1 tcp6 ipv4-mapped", B("PROXY TCP6 ::ffff:203.0.113.7 ::1 1 2\r\n"),
-	  1, "203.0.113.7", 1 },
-	{ "v1 unknown, short form", B("PROXY UNKNOWN\r\n"), 1, NULL, 0 },
+	  1, "203.0.113.7", 1, "::1" },
+	{ "v1 unknown, short form", B("PROXY UNKNOWN\r\n"), 1, NULL, 0, NULL },
 	/* "the receiver must ignore anything presented before the CRLF" */
 	{ "v1 unknown, worst case (107 bytes)",
 	  B("PROXY UNKNOWN ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
 	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff 65535 65535\r\n"),
-	  1, NULL, 0 },
-	{ "v1 unknown, anything", B("PROXY UNKNOWN x\x01y\r\n"), 1, NULL, 0 },
+	  1, NULL, 0, NULL },
+	{ "v1 unknown, anything", B("PROXY UNKNOWN x\x01y\r\n"), 1, NULL, 0, NULL },
 
 	/* Version 2: PROXY over TCP/IPv4, 203.0.113.7:40000 -> 127.0.0.1:1965 */
 	{ "v2 tcp4",
 	  B(SIG "\x21\x11\x00\x0c" "\xcb\x00\x71\x07" "\x7f\x00\x00\x01"
-	    "\x9c\x40" "\x07\xad"), 2, "203.0.113.7", 40000 },
+	    "\x9c\x40" "\x07\xad"), 2, "203.0.113.7", 40000, "127.0.0.1" },
 	/* 2001:db8::7 port 40000 -> ::1 port 1965 */
 	{ "v2 tcp6",
 	  B(SIG "\x21\x21\x00\x24"
 	    "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x07"
 	    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01" "\x9c\x40" "\x07\xad"),
-	  2, "2001:db8::7", 40000 },
+	  2, "2001:db8::7", 40000, "::1" },
 	/* TLVs after the addresses: NOOP, authority "localhost", CRC32C
 	 * (not checked), and an empty one. */
 	{ "v2 tcp4 with TLVs",
@@ -85,23 +86,23 @@ static const struct good_case good_cases[] = {
 	    "\x04\x00\x02" "\0\0"
 	    "\x02\x00\x09" "localhost"
 	    "\x03\x00\x04" "\x12\x34\x56\x78"
-	    "\x05\x00\x00"), 2, "203.0.113.7", 40000 },
+	    "\x05\x00\x00"), 2, "203.0.113.7", 40000, "127.0.0.1" },
 	{ "v2 tcp6 ipv4-mapped",
 	  B(SIG "\x21\x21\x00\x24"
 	    "\0\0\0\0\0\0\0\0\0\0\xff\xff\xcb\x00\x71\x07"
 	    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01" "\x9c\x40" "\x07\xad"),
-	  2, "203.0.113.7", 40000 },
+	  2, "203.0.113.7", 40000, "::1" },
 	/* LOCAL: a health check; the family and anything after are ignored. */
-	{ "v2 local", B(SIG "\x20\x00\x00\x00"), 2, NULL, 0 },
+	{ "v2 local", B(SIG "\x20\x00\x00\x00"), 2, NULL, 0, NULL },
 	{ "v2 local with addresses",
 	  B(SIG "\x20\x11\x00\x0c" "\x7f\x00\x00\x01" "\x7f\x00\x00\x01"
-	    "\x9c\x40" "\x07\xad"), 2, NULL, 0 },
-	{ "v2 local, family ignored", B(SIG "\x20\x99\x00\x01" "x"), 2, NULL, 0 },
+	    "\x9c\x40" "\x07\xad"), 2, NULL, 0, NULL },
+	{ "v2 local, family ignored", B(SIG "\x20\x99\x00\x01" "x"), 2, NULL, 0, NULL },
 	/* UNSPEC, UDP and UNIX fall back to the connection's peer. */
-	{ "v2 proxy unspec", B(SIG "\x21\x00\x00\x00"), 2, NULL, 0 },
+	{ "v2 proxy unspec", B(SIG "\x21\x00\x00\x00"), 2, NULL, 0, NULL },
 	{ "v2 proxy udp4",
 	  B(SIG "\x21\x12\x00\x0c" "\x7f\x00\x00\x01" "\x7f\x00\x00\x01"
-	    "\x9c\x40" "\x07\xad"), 2, NULL, 0 },
+	    "\x9c\x40" "\x07\xad"), 2, NULL, 0, NULL },
 };
 
 static void
@@ -134,6 +135,18 @@ check_source(const struct good_case *t, const struct proxy_header *h)
 	if (strcmp(text, t->address) != 0 || port != t->port)
 		fail_msg("%s: source %s port %u, want %s port %u", t->name,
 		    text, port, t->address, t->port);
+	if (h->destination.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    &h->destination)->sin_addr, text, sizeof(text));
+	else if (h->destination.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)
+		    &h->destination)->sin6_addr, text, sizeof(text));
+	else
+		snprintf(text, sizeof(text), "family %d",
+		    h->destination.ss_family);
+	if (t->destination == NULL || strcmp(text, t->destination) != 0)
+		fail_msg("%s: destination %s, want %s", t->name, text,
+		    t->destination ? t->destination : "(none)");
 }
 
 static void
