@@ -18,9 +18,20 @@
 #include "mime.h"
 #include "url.h"
 
+/* Hosts whose MIME cache a worker keeps at once; past it, the oldest
+ * host's cache is given to the next (the server has at most 32 hosts). */
+#define CAPSULE_CACHES 32
+
 struct capsule {
 	int openat2_missing;   /* the kernel said ENOSYS once */
 	struct mime *mime;
+	/* One MIME cache per host, by name: kept across reloads, which
+	 * leave a host's files as they were. */
+	struct {
+		char host[256];
+		struct mime_cache *cache;
+	} caches[CAPSULE_CACHES];
+	int ncaches, next_reused;
 };
 
 struct capsule *
@@ -42,10 +53,38 @@ capsule_open(char *err, size_t errsize)
 void
 capsule_close(struct capsule *cap)
 {
+	int i;
+
 	if (cap == NULL)
 		return;
+	for (i = 0; i < cap->ncaches; i++)
+		mime_cache_free(cap->caches[i].cache);
 	mime_close(cap->mime);
 	free(cap);
+}
+
+/* The MIME cache of host, made on its first file; NULL out of memory. */
+static struct mime_cache *
+cache_of(struct capsule *cap, const char *host)
+{
+	struct mime_cache *fresh;
+	int i;
+
+	for (i = 0; i < cap->ncaches; i++)
+		if (strcmp(cap->caches[i].host, host) == 0)
+			return cap->caches[i].cache;
+	if ((fresh = mime_cache_new()) == NULL)
+		return NULL;
+	if (cap->ncaches < CAPSULE_CACHES)
+		i = cap->ncaches++;
+	else {
+		i = cap->next_reused;
+		cap->next_reused = (i + 1) % CAPSULE_CACHES;
+		mime_cache_free(cap->caches[i].cache);
+	}
+	snprintf(cap->caches[i].host, sizeof(cap->caches[i].host), "%s", host);
+	cap->caches[i].cache = fresh;
+	return fresh;
 }
 
 void
@@ -202,8 +241,15 @@ static void
 respond_file(struct capsule *cap, const struct capsule_content *content,
     int fd, const struct stat *sb, const char *name, struct response *resp)
 {
-	const char *type = mime_of(cap->mime, fd, sb, name);
+	struct mime_cache *cache = cache_of(cap, content->hostname);
+	const char *type;
 
+	if (cache == NULL) {
+		close(fd);
+		set_status(resp, 40, "Temporary failure, try again");
+		return;
+	}
+	type = mime_of(cap->mime, cache, fd, sb, name);
 	resp->status = 20;
 	resp->fd = fd;
 	resp->size = sb->st_size;

@@ -45,10 +45,10 @@ struct capsule_content {
 };
 
 /*
- * A worker's file server: its own MIME detector (libmagic and its cache,
- * keyed by the file's identity, so one serves every host's files). One
- * per worker: a capsule is not thread-safe. The root comes with each
- * request, in its content (one per host). Returns NULL with err set.
+ * A worker's file server: its own MIME detector (libmagic) and a MIME
+ * cache per host, by the host's name (content's hostname). One per
+ * worker: a capsule is not thread-safe. The root comes with each request,
+ * in its content (one per host). Returns NULL with err set.
  */
 struct capsule *capsule_open(char *err, size_t errsize);
 void capsule_close(struct capsule *cap);

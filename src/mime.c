@@ -27,11 +27,26 @@ struct mime_entry {
 	char type[128];
 };
 
+struct mime_cache {
+	struct mime_entry slots[MIME_CACHE_SLOTS];
+};
+
 struct mime {
 	magic_t magic;
-	struct mime_entry cache[MIME_CACHE_SLOTS];
 	char result[160];
 };
+
+struct mime_cache *
+mime_cache_new(void)
+{
+	return calloc(1, sizeof(struct mime_cache));
+}
+
+void
+mime_cache_free(struct mime_cache *cache)
+{
+	free(cache);
+}
 
 struct mime *
 mime_open(char *err, size_t errsize)
@@ -141,9 +156,10 @@ same_file(const struct mime_entry *e, const struct stat *sb)
 }
 
 const char *
-mime_of(struct mime *m, int fd, const struct stat *sb, const char *name)
+mime_of(struct mime *m, struct mime_cache *cache, int fd,
+    const struct stat *sb, const char *name)
 {
-	struct mime_entry *e = &m->cache[slot_of(sb)];
+	struct mime_entry *e = &cache->slots[slot_of(sb)];
 	const char *result;
 
 	if (!same_file(e, sb)) {
