@@ -128,7 +128,13 @@ confine_apply(const struct config *cfg, struct sandbox *sb)
 		log_error("%s", err);
 		return -1;
 	}
-	if (report.landlock_abi > 0)
+	if (report.landlock_abi > 0 && cfg->nhosts > 1)
+		log_info("landlock: ABI %d: reading only the %d capsules and "
+		    "the config's, certificates' and keys' directories; writing "
+		    "only %s; no outgoing connections", report.landlock_abi,
+		    cfg->nhosts, cfg->access_log[0] == '/' ? "the access log's "
+		    "directory" : "to what is open");
+	else if (report.landlock_abi > 0)
 		log_info("landlock: ABI %d: reading only the capsule and the "
 		    "config's, certificate's and key's directories; writing only "
 		    "%s; no outgoing connections", report.landlock_abi,

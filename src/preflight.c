@@ -55,8 +55,9 @@ check_host(const struct config_host *host)
 	int i;
 
 	if (have_cert != have_key) {
-		log_error("%s exists but %s does not", have_cert ? host->cert :
-		    host->key, have_cert ? host->key : host->cert);
+		log_error("host \"%s\": %s exists but %s does not: kizuna "
+		    "makes both or uses both", host->name, have_cert ?
+		    host->cert : host->key, have_cert ? host->key : host->cert);
 		return -1;
 	}
 	if (!have_cert) {
@@ -64,14 +65,8 @@ check_host(const struct config_host *host)
 		    "start", host->name);
 		return 0;
 	}
-	/* Loading first: it says what is wrong with a file that cannot be
-	 * used at all (an encrypted key, say), as start-up would. */
-	if ((tls = tls_ctx_new(host->cert, host->key, host->name, fp, err,
-	    sizeof(err))) == NULL) {
-		log_error("%s", err);
-		return -1;
-	}
-	tls_ctx_free(tls);
+	/* The check first, as start-up does (site.h): it names the host and
+	 * the fix; loading then catches what only OpenSSL sees. */
 	for (i = 0; i < host->naliases; i++)
 		aliases[i] = host->aliases[i];
 	if (cert_check(host->cert, host->key, &names, time(NULL), &st, err,
@@ -79,6 +74,12 @@ check_host(const struct config_host *host)
 		log_error("%s", err);
 		return -1;
 	}
+	if ((tls = tls_ctx_new(host->cert, host->key, host->name, fp, err,
+	    sizeof(err))) == NULL) {
+		log_error("%s", err);
+		return -1;
+	}
+	tls_ctx_free(tls);
 	if (st.warning[0] != '\0')
 		log_warn("%s", st.warning);
 	log_info("certificate %s: SHA-256 fingerprint %s", host->cert, fp);

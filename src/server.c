@@ -62,8 +62,7 @@ struct worker {
 
 struct server {
 	/* The site as at start, and its configuration: what only a restart
-	 * changes (listeners, workers, user, root, access log) is read from
-	 * here. */
+	 * changes (listeners, workers, user, access log) is read from here. */
 	struct site *boot;
 	const struct config *cfg;
 	/* The current site, which new connections get; a reload replaces it

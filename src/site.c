@@ -146,6 +146,13 @@ load_certificate(struct site_host *h, const struct site_host *prev,
 	}
 	/* Identified first: a file replaced between the two steps is then
 	 * seen as changed on the next reload, never missed. */
+	if (identify(host->cert, &h->cert_id) == -1 && errno != ENOENT) {
+		snprintf(err, errsize, "host \"%s\": %s: %s%s", host->name,
+		    host->cert, strerror(errno), errno == EACCES ? " (a "
+		    "folder kizuna could not read when it started is read "
+		    "after a restart)" : "");
+		return -1;
+	}
 	if (identify(host->cert, &h->cert_id) == -1 && errno == ENOENT &&
 	    identify(host->key, &h->key_id) == -1 && errno == ENOENT) {
 		/* Start-up makes them (cert_ensure) before any site; a reload
@@ -160,13 +167,13 @@ load_certificate(struct site_host *h, const struct site_host *prev,
 		memset(&h->cert_id, 0, sizeof(h->cert_id));
 	if (identify(host->key, &h->key_id) == -1)
 		memset(&h->key_id, 0, sizeof(h->key_id));
-	/* Loading says what is wrong with a file that cannot be read at
-	 * all; the check, what is wrong with one that can. */
+	/* The check first: it names the host and says how to fix what it
+	 * finds (a key of another certificate, say), which loading cannot. */
+	if (check_certificate(h, host->key, 1, err, errsize) == -1)
+		return -1;
 	h->tls = tls_ctx_new(host->cert, host->key, host->name,
 	    h->fingerprint, err, errsize);
-	if (h->tls == NULL)
-		return -1;
-	return check_certificate(h, host->key, 1, err, errsize);
+	return h->tls == NULL ? -1 : 0;
 }
 
 /*

@@ -406,7 +406,8 @@ class CheckTests(unittest.TestCase):
 
     def test_a_key_that_does_not_match(self):
         shutil.copy(self.h.key("a.example"), self.h.key("b.example"))
-        self.assertRefused("b.example", self.h.key("b.example"))
+        self.assertRefused('host "b.example"', self.h.key("b.example"),
+                           "is not the key of")
 
     def test_a_certificate_expiring_soon_is_a_warning(self):
         make_cert(self.h.cert("a.example"), self.h.key("a.example"),
@@ -454,6 +455,19 @@ class StartAndReloadTests(unittest.TestCase):
         err = h.srv.stderr_text()
         self.assertIn("b.example", err)
         self.assertIn(h.cert("b.example"), err)
+
+    def test_an_expired_certificate_is_refused_at_start(self):
+        h = Hosts(self)
+        h.make_certs()
+        make_cert(h.cert("a.example"), h.key("a.example"), "a.example",
+                  ["DNS:a.example", "DNS:www.a.example"],
+                  start="20200101000000Z", end="20210101000000Z")
+        h.write()
+        h.srv.start(wait=False)
+        self.assertEqual(h.srv.wait_exit(10), 2)
+        err = h.srv.stderr_text()
+        self.assertIn('host "a.example"', err)
+        self.assertIn(h.cert("a.example") + " expired on 2021-01-01", err)
 
     def reload(self, srv, what):
         before = srv.stderr_text().count(what)

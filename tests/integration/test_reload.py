@@ -213,8 +213,10 @@ class ReloadTests(ReloadTestCase):
                     "-----END PRIVATE KEY-----\n")
         os.replace(srv.key_path + ".new", srv.key_path)
         log = self.reload(expect="refused")
-        self.assertRegex(log, r"reload refused, still serving as before: %s: "
-                         r"cannot load the key" % srv.key_path)
+        # The host is named (issue 13), then the file and what is wrong.
+        self.assertRegex(log, r"reload refused, still serving as before: "
+                         r"host \"localhost\": %s: cannot load the key"
+                         % srv.key_path)
         self.assertEqual(peer_fingerprint(srv.port), old)
         self.assertEqual(srv.get("/").status, 20)
         self.assertEqual(srv.stop(), 0)
