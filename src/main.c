@@ -164,7 +164,7 @@ ensure_certificates(const struct config *cfg, struct owner_ids owner)
 		rc = cert_ensure(host->cert, host->key, &names, owner.uid,
 		    owner.gid, err, sizeof(err));
 		if (rc == -1) {
-			log_error("%s", err);
+			log_error("host \"%s\": %s", host->name, err);
 			return -1;
 		}
 		if (rc == 1)
