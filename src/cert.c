@@ -119,17 +119,27 @@ key_error(char *err, size_t errsize, const char *key, const char *why)
 		cert_set_error(err, errsize, "cannot load the key", key);
 }
 
+void
+cert_fingerprint_text(const unsigned char *sha256, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < CERT_SHA256_SIZE; i++)
+		snprintf(out + 3 * i, 4, i + 1 < CERT_SHA256_SIZE ? "%02X:" :
+		    "%02X", sha256[i]);
+}
+
 static void
 fingerprint_of(X509 *x, char *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
 	out[0] = '\0';
-	if (X509_digest(x, EVP_sha256(), md, &n) != 1)
+	if (X509_digest(x, EVP_sha256(), md, &n) != 1 ||
+	    n != CERT_SHA256_SIZE)
 		return;
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 3 * i, 4, i + 1 < n ? "%02X:" : "%02X", md[i]);
+	cert_fingerprint_text(md, out);
 }
 
 int

@@ -17,6 +17,14 @@
 
 /* "AB:CD:..." for a SHA-256 digest: 32 bytes as 95 characters + NUL. */
 #define CERT_FINGERPRINT_SIZE 96
+#define CERT_SHA256_SIZE 32
+
+/*
+ * Writes a SHA-256 digest (CERT_SHA256_SIZE bytes) as kizuna writes every
+ * fingerprint, its own certificate's and its clients': upper-case hex
+ * pairs joined by colons, to out (CERT_FINGERPRINT_SIZE bytes).
+ */
+void cert_fingerprint_text(const unsigned char *sha256, char *out);
 
 /*
  * The names one host answers to, as the configuration gives them: DNS

@@ -743,10 +743,31 @@ test_check_table(void **state)
 	}
 }
 
+/* The one way kizuna writes a fingerprint: every byte, upper case, colons. */
+static void
+test_fingerprint_text(void **state)
+{
+	unsigned char digest[CERT_SHA256_SIZE];
+	char text[CERT_FINGERPRINT_SIZE];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(digest); i++)
+		digest[i] = (unsigned char)(i * 8 + 7);
+	digest[0] = 0x00;
+	digest[sizeof(digest) - 1] = 0xff;
+	memset(text, 'x', sizeof(text));
+	cert_fingerprint_text(digest, text);
+	assert_string_equal(text, "00:0F:17:1F:27:2F:37:3F:47:4F:57:5F:67:6F:"
+	    "77:7F:87:8F:97:9F:A7:AF:B7:BF:C7:CF:D7:DF:E7:EF:F7:FF");
+	assert_int_equal(strlen(text) + 1, sizeof(text));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fingerprint_text),
 		cmocka_unit_test_setup_teardown(test_generate_table, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_generate_files, setup,
