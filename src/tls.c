@@ -17,9 +17,11 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 struct tls_ctx {
 	SSL_CTX *ssl_ctx;
+	int ask_certificate;   /* tls_ctx_request_client_certificates */
 };
 
 /*
@@ -43,6 +45,7 @@ struct tls_conn {
 	tls_select_fn select;   /* NULL: the context it was made with */
 	void *select_arg;
 	int selected;        /* select ran (once: a retried hello keeps it) */
+	int ask_certificate;   /* the context it continues with asks */
 	const char *sni_refused;   /* why the server_name was malformed */
 };
 
@@ -57,6 +60,20 @@ set_error(char *err, size_t errsize, const char *msg)
 		why = errno != 0 ? strerror(errno) : "unknown error";
 	snprintf(err, errsize, "%s: %s", msg, why);
 	ERR_clear_error();
+}
+
+/*
+ * Asks the client for a certificate, or not, on this connection: OpenSSL
+ * reads the verify mode from the SSL when it writes its CertificateRequest
+ * (or none), and copies it from the context only in SSL_new, never in
+ * SSL_set_SSL_CTX. Without SSL_VERIFY_FAIL_IF_NO_PEER_CERT, a client
+ * that sends none carries on.
+ */
+static void
+ask_certificate(struct tls_conn *c, int ask)
+{
+	c->ask_certificate = ask;
+	SSL_set_verify(c->ssl, ask ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
 }
 
 /*
@@ -87,11 +104,55 @@ client_hello(SSL *ssl, int *alert, void *arg)
 		return SSL_CLIENT_HELLO_ERROR;
 	}
 	chosen = c->select(c->select_arg, rc == 1 ? name : NULL);
-	if (chosen != NULL && SSL_set_SSL_CTX(ssl, chosen->ssl_ctx) == NULL) {
+	if (chosen == NULL)
+		return SSL_CLIENT_HELLO_SUCCESS;
+	if (SSL_set_SSL_CTX(ssl, chosen->ssl_ctx) == NULL) {
 		*alert = SSL_AD_INTERNAL_ERROR;
 		return SSL_CLIENT_HELLO_ERROR;
 	}
+	ask_certificate(c, chosen->ask_certificate);
 	return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+/*
+ * OpenSSL's check of a client's certificate chain, replaced on every
+ * context: any certificate passes, and no chain is built from what the
+ * client sent. Gemini identities are self-signed, and kizuna judges them
+ * itself (tls_conn_peer: dates, fingerprint). OpenSSL still checks the
+ * CertificateVerify signature, so the client holds the key.
+ */
+static int
+accept_any(X509_STORE_CTX *store, void *arg)
+{
+	(void)store;
+	(void)arg;
+	return 1;
+}
+
+/*
+ * OpenSSL's callback after it decrypted a ticket, on every context
+ * (OpenSSL calls the first context's). OpenSSL's own choice stands,
+ * except that a context that asks for client certificates does not resume
+ * a session made without one: a full handshake asks the client, who may
+ * have picked an identity since (after a 60, say).
+ */
+static SSL_TICKET_RETURN
+ticket_check(SSL *ssl, SSL_SESSION *session, const unsigned char *keyname,
+    size_t keyname_len, SSL_TICKET_STATUS status, void *arg)
+{
+	struct tls_conn *c = SSL_get_app_data(ssl);
+
+	(void)keyname;
+	(void)keyname_len;
+	(void)arg;
+	/* The ticket was not readable, or there was none: no session. */
+	if (status != SSL_TICKET_SUCCESS && status != SSL_TICKET_SUCCESS_RENEW)
+		return SSL_TICKET_RETURN_IGNORE_RENEW;
+	if (c != NULL && c->ask_certificate &&
+	    SSL_SESSION_get0_peer(session) == NULL)
+		return SSL_TICKET_RETURN_IGNORE_RENEW;
+	return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE :
+	    SSL_TICKET_RETURN_USE_RENEW;
 }
 
 /*
@@ -192,6 +253,16 @@ tls_ctx_new(const char *cert, const char *key, const char *session_context,
 	SSL_CTX_set_session_cache_mode(s, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_client_hello_cb(s, client_hello, NULL);
 	SSL_CTX_set_tlsext_servername_callback(s, servername_ack);
+	/*
+	 * Client certificates: whether they are asked for is a connection's
+	 * setting (ask_certificate); how one is checked and which tickets
+	 * resume are the same for every context.
+	 */
+	SSL_CTX_set_cert_verify_callback(s, accept_any, NULL);
+	if (SSL_CTX_set_session_ticket_cb(s, NULL, ticket_check, NULL) != 1) {
+		set_error(err, errsize, "cannot set the session ticket check");
+		goto fail;
+	}
 	return ctx;
 fail:
 	tls_ctx_free(ctx);
@@ -211,6 +282,12 @@ tls_ctx_share(struct tls_ctx *ctx)
 	}
 	copy->ssl_ctx = ctx->ssl_ctx;
 	return copy;
+}
+
+void
+tls_ctx_request_client_certificates(struct tls_ctx *ctx)
+{
+	ctx->ask_certificate = 1;
 }
 
 void
@@ -349,6 +426,7 @@ tls_conn_new(struct tls_ctx *ctx, int fd)
 	SSL_set_bio(c->ssl, filter, filter);
 	SSL_set_app_data(c->ssl, c);
 	SSL_set_accept_state(c->ssl);
+	ask_certificate(c, ctx->ask_certificate);
 	return c;
 }
 
@@ -457,6 +535,72 @@ tls_shutdown(struct tls_conn *c)
 		return TLS_OK;
 	}
 	return result_of(c, ret);
+}
+
+/*
+ * The certificate's first CN into out (size bytes) as tls.h's tls_peer
+ * says: UTF-8, control characters as '?', cut at a character with "...".
+ */
+static void
+common_name(X509 *x, char *out, size_t size)
+{
+	const X509_NAME *name = X509_get_subject_name(x);
+	const X509_NAME_ENTRY *entry;
+	unsigned char *utf8 = NULL;
+	size_t keep, i;
+	int pos, len;
+
+	out[0] = '\0';
+	if ((pos = X509_NAME_get_index_by_NID(name, NID_commonName, -1)) < 0 ||
+	    (entry = X509_NAME_get_entry(name, pos)) == NULL ||
+	    (len = ASN1_STRING_to_UTF8(&utf8,
+	    X509_NAME_ENTRY_get_data(entry))) < 0) {
+		ERR_clear_error();
+		return;
+	}
+	keep = (size_t)len;
+	if (keep >= size) {
+		/* Room for "..." and the NUL; back to a character's start. */
+		keep = size - 4;
+		while (keep > 0 && (utf8[keep] & 0xc0) == 0x80)
+			keep--;
+	}
+	for (i = 0; i < keep; i++)
+		out[i] = utf8[i] < 0x20 || utf8[i] == 0x7f ? '?' :
+		    (char)utf8[i];
+	strcpy(out + keep, keep < (size_t)len ? "..." : "");
+	OPENSSL_free(utf8);
+}
+
+int
+tls_conn_peer(const struct tls_conn *c, struct tls_peer *out)
+{
+	X509 *x;
+	unsigned int n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!SSL_is_init_finished(c->ssl))
+		return -1;
+	/* A resumed session's is the one its first handshake received. */
+	if ((x = SSL_get0_peer_certificate(c->ssl)) == NULL)
+		return 0;
+	if (X509_digest(x, EVP_sha256(), out->sha256, &n) != 1 ||
+	    n != sizeof(out->sha256)) {
+		ERR_clear_error();
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	cert_fingerprint_text(out->sha256, out->fingerprint);
+	/*
+	 * X509_cmp_current_time: -1 for a time before now, 1 after, 0 when
+	 * the time cannot be read, which counts against the certificate.
+	 */
+	out->not_yet_valid = X509_cmp_current_time(X509_get0_notBefore(x)) !=
+	    -1;
+	out->expired = X509_cmp_current_time(X509_get0_notAfter(x)) != 1;
+	common_name(x, out->subject_cn, sizeof(out->subject_cn));
+	out->has_certificate = 1;
+	return 0;
 }
 
 int

@@ -51,10 +51,29 @@ void tls_ctx_free(struct tls_ctx *ctx);
  * The same context (certificate, key, settings, ticket keys, session
  * context) under a second handle, freed on its own with tls_ctx_free: a
  * reload that finds the same host's certificate and key unchanged keeps
- * them, and with them the tickets readers resume with. NULL when out of
- * memory.
+ * them, and with them the tickets readers resume with. The new handle
+ * does not ask for client certificates until told to (that setting is a
+ * handle's, not shared). NULL when out of memory.
  */
 struct tls_ctx *tls_ctx_share(struct tls_ctx *ctx);
+
+/*
+ * Makes ctx ask clients for a certificate (a CertificateRequest in the
+ * handshake) without requiring one: a client that sends none completes
+ * the handshake all the same. Any certificate is accepted at the TLS
+ * level, self-signed, expired or not yet valid alike, as long as the
+ * client proves it holds its key; no chain is built or checked.
+ * kizuna judges it afterwards, from tls_conn_peer. A context not told so
+ * sends no CertificateRequest.
+ * The setting belongs to this handle only (handles from tls_ctx_share
+ * keep their own), applies to connections made with it or switched to it
+ * by a selector, and is set before the context serves any.
+ * On a context that asks, a session without a client certificate is not
+ * resumed: the client gets a full handshake, and so the CertificateRequest
+ * (otherwise a client that turned to an identity after a 60 could offer
+ * its earlier session again and again and never be asked).
+ */
+void tls_ctx_request_client_certificates(struct tls_ctx *ctx);
 
 /*
  * The largest first handshake message (the ClientHello) read from a
@@ -85,8 +104,10 @@ void tls_conn_free(struct tls_conn *c);
  * thread, before any session is resumed: with contexts made for different
  * hosts (tls_ctx_new's session_context), a session never crosses hosts.
  * The context returned need only live until the selector returns: the
- * connection takes its own hold on it. A malformed server_name extension
- * fails the handshake before the selector is called.
+ * connection takes its own hold on it. Its client-certificate setting
+ * (tls_ctx_request_client_certificates) replaces the first context's, both
+ * ways. A malformed server_name extension fails the handshake before the
+ * selector is called.
  */
 typedef struct tls_ctx *(*tls_select_fn)(void *arg, const char *servername);
 
@@ -120,6 +141,38 @@ enum tls_result tls_shutdown(struct tls_conn *c);
 
 /* 1 once the handshake completed (close_notify is then owed), else 0. */
 int tls_conn_established(const struct tls_conn *c);
+
+/*
+ * What the server needs of a client's certificate to judge it, copied
+ * out: nothing in it is borrowed.
+ */
+struct tls_peer {
+	int has_certificate;   /* 0: none was sent (the rest is zeroed) */
+	/* SHA-256 of its DER, as kizuna writes its own certificate's. */
+	char fingerprint[TLS_FINGERPRINT_SIZE];
+	unsigned char sha256[CERT_SHA256_SIZE];
+	int not_yet_valid;     /* notBefore is after now (or unreadable) */
+	int expired;           /* notAfter is before now (or unreadable) */
+	/*
+	 * The subject's first CN in UTF-8, "" without one; for the log and
+	 * for display, never to decide on (anyone can write any name). A
+	 * control character (C0, DEL) reads '?'; one longer than the array
+	 * is cut at a character and ends in "...".
+	 */
+	char subject_cn[128];
+};
+
+/*
+ * Fills *out with the certificate the client sent, once the handshake is
+ * complete. A resumed session carries the certificate of the handshake
+ * that made it (TLS 1.3 and 1.2 alike): the client is not asked again,
+ * and that session was only ever made for the same host (session
+ * contexts). Validity is judged against the time now. Returns 0, or -1
+ * (out zeroed) before the handshake completed or when OpenSSL fails (out
+ * of memory): the client is then unknown, which is not the same as a
+ * client without a certificate.
+ */
+int tls_conn_peer(const struct tls_conn *c, struct tls_peer *out);
 
 /* The negotiated protocol ("TLSv1.3"), for the debug log. */
 const char *tls_conn_version(const struct tls_conn *c);
