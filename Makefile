@@ -66,7 +66,7 @@ CONFIG_SRCS = src/config.c src/config_hosts.c src/config_value.c
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
              test_admission test_pem test_watch test_markdown test_date \
-             test_feed test_cert test_sni test_tls
+             test_feed test_cert test_sni test_tls test_mime
 FUZZ_TARGETS = request article path config proxy pem markdown sni
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -159,6 +159,7 @@ $(BUILD)/tests/test_tls: $(BUILD)/tests/test_tls.o $(BUILD)/tls.o $(BUILD)/sni.o
 $(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(CERT_OBJS)
 $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(CONFIG_OBJS)
 $(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
+$(BUILD)/tests/test_mime: $(BUILD)/tests/test_mime.o $(BUILD)/mime.o
 $(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/gemtext.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
