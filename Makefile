@@ -47,7 +47,7 @@ SRCS = main.c config.c config_hosts.c config_value.c server.c conn.c conn_proxy.
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
        pem.c watch.c live.c markdown.c markdown_build.c date.c feed.c export.c source.c listen.c \
-       confine.c listing.c
+       confine.c listing.c listing_read.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 # The article reader: its passes, named once for every link that needs it.
 ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
@@ -160,7 +160,7 @@ $(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(CERT_OBJS)
 $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(CONFIG_OBJS)
 $(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
 $(BUILD)/tests/test_mime: $(BUILD)/tests/test_mime.o $(BUILD)/mime.o
-$(BUILD)/tests/test_listing: $(BUILD)/tests/test_listing.o $(BUILD)/listing.o $(BUILD)/utf8.o
+$(BUILD)/tests/test_listing: $(BUILD)/tests/test_listing.o $(BUILD)/listing.o $(BUILD)/listing_read.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/gemtext.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o

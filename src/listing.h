@@ -2,8 +2,9 @@
  * listing.h - a folder's listing as a gemtext page, for a folder without
  * index.gmi under a location with "listing = on".
  *
- * PURE (listing.c): which names are shown, the title of a gemtext file,
- * the page. The page of /docs/ reads:
+ * Two halves: listing.c is PURE (which names are shown, the title of a
+ * gemtext file, the page); listing_read.c is the I/O (reading a folder
+ * opened beneath the capsule's root). The page of /docs/ reads:
  *
  *   # /docs/
  *   => ../ ../
@@ -33,6 +34,13 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+
+/* The most entries listing_read returns (a page of about a megabyte):
+ * beyond them it refuses the folder rather than list an arbitrary part. */
+#define LISTING_MAX 10000
+
+/* How much of a gemtext file listing_read reads for its heading. */
+#define LISTING_HEAD_BYTES 8192
 
 /* One entry of a folder. */
 struct listing_entry {
@@ -87,5 +95,25 @@ int listing_title(const char *text, size_t len, int whole, char *title,
  */
 char *listing_render(const char *path, const struct listing_entry *entries,
     size_t n, size_t *len);
+
+/*
+ * Reads the folder whose descriptor is folder (O_PATH or O_RDONLY: it is
+ * neither read through, nor moved, nor closed; a descriptor of its own is
+ * opened for reading) into a malloc'd array of *n entries in *entries
+ * (NULL when 0), which the caller frees with free(). Only folders and
+ * regular files whose names listing_shows accepts are returned: never a
+ * symbolic link (fstatat without following it: one might lead outside the
+ * capsule), a FIFO, a device or a socket; an entry that vanishes while it
+ * is read is left out. A regular file named *.gmi or *.gemini (any case)
+ * gets its title from its first LISTING_HEAD_BYTES bytes (listing_title),
+ * opened only once fstatat has shown a regular file and then with
+ * O_NOFOLLOW and O_NONBLOCK, and checked again once open, so a FIFO put in
+ * its place cannot block; an unreadable one is listed without a title.
+ * This is blocking I/O: one read per gemtext file.
+ * Returns 0, or -1 with errno set: the folder cannot be read (EACCES...),
+ * ENOMEM, or E2BIG when it holds more than LISTING_MAX entries to show.
+ * *entries and *n are untouched on failure.
+ */
+int listing_read(int folder, struct listing_entry **entries, size_t *n);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * test_listing.c - folder listings: which names show, the title of a
- * gemtext file, the page (tables; links listing.c and utf8.c).
+ * gemtext file, the page (tables), and listing_read against real temporary
+ * folders holding links, a FIFO and hostile names (links listing.c,
+ * listing_read.c and utf8.c).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -8,8 +10,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -300,6 +307,236 @@ test_render_refuses(void **state)
 	free(page);
 }
 
+/* --- listing_read, against real folders --------------------------------- */
+
+static char top[PATH_MAX];
+
+static void
+put(const char *rel, const char *text, size_t len)
+{
+	char path[PATH_MAX * 2];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", top, rel);
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+#define PUT(rel, text) put((rel), (text), sizeof(text) - 1)
+
+static void
+make_dir(const char *rel)
+{
+	char path[PATH_MAX * 2];
+
+	snprintf(path, sizeof(path), "%s/%s", top, rel);
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+static int
+open_dir(const char *rel, int flags)
+{
+	char path[PATH_MAX * 2];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", top, rel);
+	fd = open(path, flags | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd != -1);
+	return fd;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct listing_entry *)a)->name,
+	    ((const struct listing_entry *)b)->name);
+}
+
+static int
+setup(void **state)
+{
+	char path[PATH_MAX * 2], big[LISTING_HEAD_BYTES + 100];
+
+	(void)state;
+	snprintf(top, sizeof(top), "/tmp/kizuna-listing-XXXXXX");
+	if (mkdtemp(top) == NULL)
+		return -1;
+	make_dir("root");
+	make_dir("root/sub");
+	make_dir("root/.git");
+	make_dir("outside");
+	PUT("outside/secret.gmi", "# Secret\n");
+	PUT("root/a.gmi", "# Page A\nbody\n");
+	PUT("root/B.GMI", "intro\n# Upper case\n");
+	PUT("root/c.gemini", "## only level 2\n");
+	PUT("root/notes.txt", "hello\n");
+	PUT("root/.hidden.gmi", "# Hidden\n");
+	PUT("root/a b.gmi", "\xef\xbb\xbf# Spaced\r\n");
+	PUT("root/new\nline.gmi", "# Never\n");
+	PUT("root/caf\xe9.txt", "latin1 name\n");
+	/* The heading starts inside the first 8 KiB and ends beyond. */
+	memset(big, '\n', sizeof(big));
+	memcpy(big + LISTING_HEAD_BYTES - 4, "# Too far\n", 10);
+	put("root/late.gmi", big, sizeof(big));
+	memcpy(big + 100, "# Early\n", 8);
+	put("root/early.gmi", big, sizeof(big));
+	snprintf(path, sizeof(path), "%s/root/fifo.gmi", top);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	snprintf(path, sizeof(path), "%s/root/link.gmi", top);
+	assert_int_equal(symlink("a.gmi", path), 0);
+	snprintf(path, sizeof(path), "%s/root/out.gmi", top);
+	assert_int_equal(symlink("../outside/secret.gmi", path), 0);
+	snprintf(path, sizeof(path), "%s/root/outdir", top);
+	assert_int_equal(symlink("../outside", path), 0);
+	make_dir("empty");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+struct read_want {
+	const char *name;
+	int is_dir;
+	off_t size;
+	const char *title;
+};
+
+static void
+test_read(void **state)
+{
+	static const struct read_want want[] = {
+		{ .name = "B.GMI", .size = 19, .title = "Upper case" },
+		{ .name = "a b.gmi", .size = 13, .title = "Spaced" },
+		{ .name = "a.gmi", .size = 14, .title = "Page A" },
+		{ .name = "c.gemini", .size = 16, .title = "" },
+		{ .name = "early.gmi", .size = LISTING_HEAD_BYTES + 100, .title = "Early" },
+		{ .name = "late.gmi", .size = LISTING_HEAD_BYTES + 100, .title = "" },
+		{ .name = "notes.txt", .size = 6, .title = "" },
+		{ .name = "sub", .is_dir = 1, .title = "" },
+	};
+	struct listing_entry *v = NULL;
+	size_t n = 0, i;
+	int flags[] = { O_RDONLY, O_PATH }, k;
+
+	(void)state;
+	/* Both kinds of descriptor; the FIFO must not block either time. */
+	for (k = 0; k < 2; k++) {
+		int fd = open_dir("root", flags[k]);
+
+		assert_int_equal(listing_read(fd, &v, &n), 0);
+		close(fd);
+		qsort(v, n, sizeof(*v), by_name);
+		if (n != sizeof(want) / sizeof(want[0])) {
+			for (i = 0; i < n; i++)
+				fprintf(stderr, "got \"%s\"\n", v[i].name);
+			fail_msg("%zu entries", n);
+		}
+		for (i = 0; i < n; i++) {
+			assert_string_equal(v[i].name, want[i].name);
+			assert_int_equal(v[i].is_dir, want[i].is_dir);
+			if (!want[i].is_dir)
+				assert_int_equal(v[i].size, want[i].size);
+			assert_string_equal(v[i].title, want[i].title);
+		}
+		free(v);
+	}
+}
+
+static void
+test_read_empty_and_errors(void **state)
+{
+	static struct listing_entry sentinel;
+	struct listing_entry *v = &sentinel;
+	size_t n = 99;
+	int fd;
+
+	(void)state;
+	fd = open_dir("empty", O_RDONLY);
+	assert_int_equal(listing_read(fd, &v, &n), 0);
+	assert_null(v);
+	assert_int_equal(n, 0);
+	close(fd);
+
+	/* A descriptor that is no folder: untouched outputs. */
+	v = &sentinel;
+	n = 99;
+	errno = 0;
+	assert_int_equal(listing_read(-1, &v, &n), -1);
+	assert_int_equal(errno, EBADF);
+	assert_ptr_equal(v, &sentinel);
+	assert_int_equal(n, 99);
+}
+
+/* The folder as a page, end to end. */
+static void
+test_read_then_render(void **state)
+{
+	struct listing_entry *v = NULL;
+	size_t n = 0, len = 0;
+	char *page;
+	int fd;
+
+	(void)state;
+	fd = open_dir("root", O_RDONLY);
+	assert_int_equal(listing_read(fd, &v, &n), 0);
+	close(fd);
+	assert_non_null(page = listing_render("/root/", v, n, &len));
+	assert_string_equal(page,
+	    "# /root/\n"
+	    "=> ../ ../\n"
+	    "=> sub/ sub/\n"
+	    "=> B.GMI Upper case (19 B)\n"
+	    "=> a%20b.gmi Spaced (13 B)\n"
+	    "=> a.gmi Page A (14 B)\n"
+	    "=> c.gemini c.gemini (16 B)\n"
+	    "=> early.gmi Early (8.1 KiB)\n"
+	    "=> late.gmi late.gmi (8.1 KiB)\n"
+	    "=> notes.txt notes.txt (6 B)\n");
+	free(page);
+	free(v);
+}
+
+/* LISTING_MAX entries are read; one more is refused, not cut. Dotfiles
+ * do not count. */
+static void
+test_read_bound(void **state)
+{
+	static struct listing_entry sentinel;
+	char rel[64];
+	struct listing_entry *v = NULL;
+	size_t n = 0;
+	int i, fd;
+
+	(void)state;
+	make_dir("many");
+	PUT("many/.dot", "");
+	for (i = 0; i < LISTING_MAX; i++) {
+		snprintf(rel, sizeof(rel), "many/f%05d", i);
+		PUT(rel, "");
+	}
+	fd = open_dir("many", O_RDONLY);
+	assert_int_equal(listing_read(fd, &v, &n), 0);
+	assert_int_equal(n, LISTING_MAX);
+	free(v);
+	PUT("many/one-more", "");
+	v = &sentinel;
+	errno = 0;
+	assert_int_equal(listing_read(fd, &v, &n), -1);
+	assert_int_equal(errno, E2BIG);
+	assert_ptr_equal(v, &sentinel);
+	assert_int_equal(n, LISTING_MAX);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -308,7 +545,11 @@ main(void)
 		cmocka_unit_test(test_title),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_render_refuses),
+		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_read_empty_and_errors),
+		cmocka_unit_test(test_read_then_render),
+		cmocka_unit_test(test_read_bound),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
