@@ -55,8 +55,8 @@ void mime_cache_free(struct mime_cache *cache);
  * table's and libmagic's type, or NULL; one that mime_type_is_valid
  * refuses is ignored, as NULL is. libmagic's reading of the content comes
  * from cache when it holds it (and goes into it when not); the name and
- * override are applied on every call. libmagic reads fd from its start
- * and leaves its offset moved: send the file with pread.
+ * override are applied on every call. fd is read from its start, and its
+ * offset may be left moved: send the file with pread.
  * The string is owned by m and valid until the next call on m.
  * Never NULL: an unreadable file is "application/octet-stream".
  */
