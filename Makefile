@@ -47,7 +47,7 @@ SRCS = main.c config.c config_hosts.c config_value.c server.c conn.c conn_proxy.
        capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
        pem.c watch.c live.c markdown.c markdown_build.c date.c feed.c export.c source.c listen.c \
-       confine.c
+       confine.c listing.c listing_read.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 # The article reader: its passes, named once for every link that needs it.
 ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
@@ -66,8 +66,8 @@ CONFIG_SRCS = src/config.c src/config_hosts.c src/config_value.c
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
              test_admission test_pem test_watch test_markdown test_date \
-             test_feed test_cert test_sni test_tls
-FUZZ_TARGETS = request article path config proxy pem markdown sni
+             test_feed test_cert test_sni test_tls test_mime test_listing
+FUZZ_TARGETS = request article path config proxy pem markdown sni listing
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
         fuzz-deps golden golden-check score score-check bench stress \
@@ -159,6 +159,8 @@ $(BUILD)/tests/test_tls: $(BUILD)/tests/test_tls.o $(BUILD)/tls.o $(BUILD)/sni.o
 $(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(CERT_OBJS)
 $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(CONFIG_OBJS)
 $(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
+$(BUILD)/tests/test_mime: $(BUILD)/tests/test_mime.o $(BUILD)/mime.o
+$(BUILD)/tests/test_listing: $(BUILD)/tests/test_listing.o $(BUILD)/listing.o $(BUILD)/listing_read.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/gemtext.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
@@ -179,6 +181,7 @@ $(BUILD)/fuzz/replay_proxy: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_proxy.o $(
 $(BUILD)/fuzz/replay_pem: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_pem.o $(BUILD)/pem.o
 $(BUILD)/fuzz/replay_sni: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_sni.o $(BUILD)/sni.o
 $(BUILD)/fuzz/replay_markdown: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_markdown.o $(MARKDOWN_OBJS) $(BUILD)/gemtext.o
+$(BUILD)/fuzz/replay_listing: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_listing.o $(BUILD)/listing.o $(BUILD)/utf8.o
 $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
@@ -374,6 +377,7 @@ build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c
 build/fuzz/fuzz_pem: tests/fuzz/fuzz_pem.c src/pem.c
 build/fuzz/fuzz_sni: tests/fuzz/fuzz_sni.c src/sni.c
 build/fuzz/fuzz_markdown: tests/fuzz/fuzz_markdown.c $(MARKDOWN_SRCS) src/gemtext.c
+build/fuzz/fuzz_listing: tests/fuzz/fuzz_listing.c src/listing.c src/utf8.c
 $(FUZZ_TARGETS:%=build/fuzz/fuzz_%): | fuzz-deps
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)

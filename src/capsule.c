@@ -249,7 +249,7 @@ respond_file(struct capsule *cap, const struct capsule_content *content,
 		set_status(resp, 40, "Temporary failure, try again");
 		return;
 	}
-	type = mime_of(cap->mime, cache, fd, sb, name);
+	type = mime_of(cap->mime, cache, fd, sb, name, NULL);
 	resp->status = 20;
 	resp->fd = fd;
 	resp->size = sb->st_size;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <magic.h>
 
@@ -33,7 +34,7 @@ struct mime_cache {
 
 struct mime {
 	magic_t magic;
-	char result[160];
+	char result[320];	/* a 255-byte type, "; charset=", a name */
 };
 
 struct mime_cache *
@@ -94,15 +95,110 @@ has_suffix(const char *name, const char *suffix)
 }
 
 /*
+ * Types by extension, for the text formats whose bytes libmagic cannot
+ * tell from plain text (Markdown, CSS, CSV) or from one another (every
+ * XML dialect is text/xml to it). Gemini's own extensions come first:
+ * gemtext is text/gemini whatever libmagic thinks of its bytes.
+ *
+ * .xml is text/xml rather than application/xml: RFC 7303 makes the two
+ * equivalent (and has both honour the charset parameter), and Gemini
+ * clients show a text/ type as text where they would offer an
+ * application/ one as a download.
+ */
+static const struct {
+	const char *ext;
+	const char *type;
+} ext_types[] = {
+	{ ".gmi", "text/gemini" },
+	{ ".gemini", "text/gemini" },
+	{ ".md", "text/markdown" },
+	{ ".html", "text/html" },
+	{ ".htm", "text/html" },
+	{ ".css", "text/css" },
+	{ ".xml", "text/xml" },
+	{ ".atom", "application/atom+xml" },
+	{ ".rss", "application/rss+xml" },
+	{ ".json", "application/json" },
+	{ ".csv", "text/csv" },
+	{ ".svg", "image/svg+xml" },
+	{ ".txt", "text/plain" },
+};
+
+/* The table's type for name's extension (any case), or NULL. */
+static const char *
+type_of_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ext_types) / sizeof(ext_types[0]); i++)
+		if (has_suffix(name, ext_types[i].ext))
+			return ext_types[i].type;
+	return NULL;
+}
+
+/* restricted-name-chars (RFC 6838 section 4.2), the first one apart. */
+static int
+is_name_char(unsigned char c, int first)
+{
+	/* ASCII ranges, not isalnum(): that one follows the locale. */
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'))
+		return 1;
+	return !first && c != '\0' && strchr("!#$&-^_.+", c) != NULL;
+}
+
+/* Checks one restricted-name at *p, at most 127 characters, and moves
+ * *p past it. */
+static int
+name_ok(const char **p)
+{
+	size_t n = 0;
+
+	while (is_name_char((unsigned char)(*p)[n], n == 0))
+		n++;
+	*p += n;
+	return n >= 1 && n <= 127;
+}
+
+int
+mime_type_is_valid(const char *type)
+{
+	const char *p = type;
+
+	if (type == NULL || !name_ok(&p) || *p++ != '/' || !name_ok(&p))
+		return 0;
+	return *p == '\0';
+}
+
+/*
+ * Whether a charset parameter belongs to type: every text/ type, and XML
+ * (application/xml and the +xml types: RFC 7303 defines the parameter for
+ * them, and an SVG, Atom or RSS file may well be in another encoding).
+ * Not application/json: RFC 8259 defines no charset (JSON is UTF-8), and
+ * says a recipient ignores one.
+ */
+static int
+takes_charset(const char *type)
+{
+	size_t n = strlen(type);
+
+	return strncmp(type, "text/", 5) == 0 ||
+	    strcmp(type, "application/xml") == 0 ||
+	    (n > 4 && strcmp(type + n - 4, "+xml") == 0);
+}
+
+/*
  * Turns libmagic's "type; charset=enc" into what a Gemini client expects:
- * a charset only on text, and US-ASCII (or an empty file) as utf-8.
+ * the type from override, else from the name's extension, else libmagic's;
+ * a charset only where takes_charset says, the one libmagic found in the
+ * bytes, with US-ASCII (or an empty file) as utf-8.
  */
 static void
 format_type(char *out, size_t outsize, const char *magic_result,
-    const char *name)
+    const char *name, const char *override)
 {
-	char type[128];
-	const char *semi, *charset;
+	char type[256];
+	const char *semi, *charset, *chosen;
 	size_t n;
 
 	semi = strchr(magic_result, ';');
@@ -120,16 +216,18 @@ format_type(char *out, size_t outsize, const char *magic_result,
 		snprintf(type, sizeof(type), "text/plain");
 		charset = "utf-8";
 	}
-	if (has_suffix(name, ".gmi") || has_suffix(name, ".gemini")) {
-		/* Gemtext is text whatever libmagic thinks of its bytes. */
-		if (strncmp(type, "text/", 5) != 0)
-			charset = "utf-8";
-		snprintf(type, sizeof(type), "text/gemini");
-	}
-	if (strncmp(type, "text/", 5) != 0) {
+	if (mime_type_is_valid(override))
+		chosen = override;
+	else
+		chosen = type_of_name(name);
+	if (chosen != NULL)
+		snprintf(type, sizeof(type), "%s", chosen);
+	if (!takes_charset(type)) {
 		snprintf(out, outsize, "%s", type);
 		return;
 	}
+	/* "binary": libmagic saw no text in a file we type as text (a .gmi
+	 * holding a NUL, say); the reader's default is still UTF-8. */
 	if (strcmp(charset, "us-ascii") == 0 || strcmp(charset, "binary") == 0)
 		charset = "utf-8";
 	snprintf(out, outsize, "%s; charset=%s", type, charset);
@@ -157,14 +255,18 @@ same_file(const struct mime_entry *e, const struct stat *sb)
 
 const char *
 mime_of(struct mime *m, struct mime_cache *cache, int fd,
-    const struct stat *sb, const char *name)
+    const struct stat *sb, const char *name, const char *override)
 {
 	struct mime_entry *e = &cache->slots[slot_of(sb)];
 	const char *result;
 
 	if (!same_file(e, sb)) {
-		/* libmagic reads through fd; callers send with pread. */
-		result = magic_descriptor(m->magic, fd);
+		/* libmagic reads through fd from its offset (callers send
+		 * with pread): the type is the whole file's, from its start. */
+		if (lseek(fd, 0, SEEK_SET) == -1)
+			result = NULL;
+		else
+			result = magic_descriptor(m->magic, fd);
 		if (result == NULL)
 			result = "application/octet-stream";
 		e->dev = sb->st_dev;
@@ -175,7 +277,8 @@ mime_of(struct mime *m, struct mime_cache *cache, int fd,
 		e->used = 1;
 		snprintf(e->type, sizeof(e->type), "%s", result);
 	}
-	/* The name matters too (.gmi), so format per call, cache per content. */
-	format_type(m->result, sizeof(m->result), e->type, name);
+	/* The name and override matter too (.gmi, a location's types), so
+	 * format per call, cache per content. */
+	format_type(m->result, sizeof(m->result), e->type, name, override);
 	return m->result;
 }

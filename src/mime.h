@@ -1,10 +1,28 @@
 /*
  * mime.h - the MIME type of a file: the only module that includes libmagic.
  *
- * The name decides only for Gemini's own extensions (.gmi, .gemini); every
- * other file is typed from its content by libmagic, so a PNG is image/png
- * whatever it is called. Text types carry the charset libmagic found, with
- * US-ASCII reported as utf-8 (it is a subset, and Gemini's default).
+ * A file's type is, in this order:
+ *   1. the caller's override (a location's "types" key), when given;
+ *   2. a built-in table for the extensions whose bytes libmagic cannot
+ *      tell apart (any case):
+ *        .gmi .gemini   text/gemini
+ *        .md            text/markdown
+ *        .html .htm     text/html
+ *        .css           text/css
+ *        .xml           text/xml (RFC 7303: the same as application/xml,
+ *                       and Gemini clients show text/ types as text)
+ *        .atom          application/atom+xml
+ *        .rss           application/rss+xml
+ *        .json          application/json
+ *        .csv           text/csv
+ *        .svg           image/svg+xml
+ *        .txt           text/plain
+ *   3. libmagic, from the content, so a PNG is image/png whatever it is
+ *      called (an empty file is text/plain).
+ * The charset is always the one libmagic found in the bytes, with US-ASCII
+ * (a subset, and Gemini's default) and "binary" reported as utf-8; it is
+ * added to text/ types, application/xml and the +xml types (RFC 7303), and
+ * to no other: not application/json, for which RFC 8259 defines none.
  *
  * A struct mime is not thread-safe (libmagic's handle is not): each worker
  * opens its own. Results are cached, in a struct mime_cache the caller
@@ -31,13 +49,27 @@ struct mime_cache *mime_cache_new(void);
 void mime_cache_free(struct mime_cache *cache);
 
 /*
- * Returns the MIME type, with "; charset=..." for text, of the open regular
- * file fd, whose stat is *sb and whose name (last path component) is name,
- * from cache when it holds it (and into it when not).
+ * Returns the MIME type, with "; charset=..." where one belongs (above), of
+ * the open regular file fd, whose stat is *sb and whose name (last path
+ * component) is name. override is a "type/subtype" that replaces the
+ * table's and libmagic's type, or NULL; one that mime_type_is_valid
+ * refuses is ignored, as NULL is. libmagic's reading of the content comes
+ * from cache when it holds it (and goes into it when not); the name and
+ * override are applied on every call. fd is read from its start, and its
+ * offset may be left moved: send the file with pread.
  * The string is owned by m and valid until the next call on m.
  * Never NULL: an unreadable file is "application/octet-stream".
  */
 const char *mime_of(struct mime *m, struct mime_cache *cache, int fd,
-    const struct stat *sb, const char *name);
+    const struct stat *sb, const char *name, const char *override);
+
+/*
+ * Returns 1 when type is "type/subtype", each a restricted-name of RFC
+ * 6838 section 4.2 (a letter or digit, then up to 126 of letters, digits
+ * and "!#$&-^_.+"), with no parameter, space or anything after; else 0
+ * (NULL included). For a configuration reader to refuse what mime_of
+ * would ignore. PURE: needs no struct mime.
+ */
+int mime_type_is_valid(const char *type);
 
 #endif
