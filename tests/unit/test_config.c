@@ -1,6 +1,7 @@
 /*
  * test_config.c - config.c: defaults, values, and errors naming FILE:LINE;
- * [host "NAME"] sections and their rules; what needs a restart.
+ * [host "NAME"] sections and their rules; what needs a restart; the value
+ * syntaxes of config_value.c.
  *
  * Each case writes a real file into a temporary directory (with folders
  * capsule, a and b next to it) and loads it, as the server would.
@@ -19,6 +20,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "config_value.h"
 
 static char dir[64];
 static char path[128];
@@ -717,6 +719,154 @@ test_too_many_hosts(void **state)
 	assert_string_equal(err, want);
 }
 
+/* ---- values of [location] keys (config_value.c) ---------------------- */
+
+static void
+test_prefix_syntax(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *why;   /* NULL: a prefix */
+	} cases[] = {
+		{ "/", NULL },
+		{ "/docs", NULL },
+		{ "/docs/", NULL },
+		{ "/a/b c/", NULL },
+		{ "/日記/", NULL },
+		{ "/a.b/..c/...", NULL },
+		{ "", "it must start with '/'" },
+		{ "docs/", "it must start with '/'" },
+		{ "/a/../b", "it has a \".\" or \"..\" segment" },
+		{ "/a/..", "it has a \".\" or \"..\" segment" },
+		{ "/./a", "it has a \".\" or \"..\" segment" },
+		{ "/a//b", "it has \"//\"" },
+		{ "//", "it has \"//\"" },
+		{ "/a?b", "it has '?' or '#', which a request's path never has" },
+		{ "/a#b", "it has '?' or '#', which a request's path never has" },
+		{ "/a*", "'*' may only end it" },
+		{ "/a*/b", "'*' may only end it" },
+		{ "/a\tb", "it has a control character" },
+		{ "/a\x7f", "it has a control character" },
+	};
+	const char *why;
+	size_t i;
+	int rv;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		why = NULL;
+		rv = config_value_prefix(cases[i].in, &why);
+		if (cases[i].why == NULL ? rv != 0 :
+		    rv != -1 || strcmp(why, cases[i].why) != 0)
+			fail_msg("case %zu \"%s\": %d \"%s\"", i, cases[i].in,
+			    rv, why != NULL ? why : "");
+	}
+}
+
+static void
+test_extension_and_media_type_syntax(void **state)
+{
+	static const struct {
+		const char *in, *ext, *type;   /* NULL: refused */
+	} cases[] = {
+		{ ".md", ".md", NULL },
+		{ ".MD", ".md", NULL },
+		{ ".tar.gz", ".tar.gz", NULL },
+		{ ".c++", ".c++", NULL },
+		{ ".a_b-c", ".a_b-c", NULL },
+		{ "md", NULL, NULL },
+		{ ".", NULL, NULL },
+		{ "", NULL, NULL },
+		{ ".m d", NULL, NULL },
+		{ ".m/d", NULL, NULL },
+		{ ".0123456789012345678901234567890", NULL, NULL },
+		{ "text/markdown", NULL, "text/markdown" },
+		{ "Text/Org", NULL, "text/org" },
+		{ "application/vnd.api+json", NULL, "application/vnd.api+json" },
+		{ "image/svg+xml", NULL, "image/svg+xml" },
+		{ "text", NULL, NULL },
+		{ "text/", NULL, NULL },
+		{ "/markdown", NULL, NULL },
+		{ "text/mark down", NULL, NULL },
+		{ "text/a/b", NULL, NULL },
+		{ "text/.md", NULL, NULL },
+		{ "text/plain;charset=utf-8", NULL, NULL },
+	};
+	char out[128];
+	size_t i;
+	int rv;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rv = config_value_extension(cases[i].in, out, 32);
+		if (cases[i].ext == NULL ? rv != -1 :
+		    rv != 0 || strcmp(out, cases[i].ext) != 0)
+			fail_msg("case %zu: extension \"%s\": %d", i,
+			    cases[i].in, rv);
+		rv = config_value_media_type(cases[i].in, out, sizeof(out));
+		if (cases[i].type == NULL ? rv != -1 :
+		    rv != 0 || strcmp(out, cases[i].type) != 0)
+			fail_msg("case %zu: media type \"%s\": %d", i,
+			    cases[i].in, rv);
+	}
+}
+
+/* 32 bytes 00 11 ... ff 00 11 ... ff, as kizuna logs them and otherwise. */
+#define FP_COLONS "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:" \
+	"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"
+#define FP_HEX "00112233445566778899aabbccddeeff" \
+	"00112233445566778899aabbccddeeff"
+
+static const unsigned char fp_bytes[32] = {
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+};
+
+static void
+test_fingerprint_syntax(void **state)
+{
+	static const struct {
+		const char *in;
+		int ok;
+	} cases[] = {
+		{ FP_COLONS, 1 },
+		{ "SHA256:" FP_COLONS, 1 },
+		{ "sha256:" FP_COLONS, 1 },
+		{ "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
+		  "00:11:22:33:44:55:66:77:88:99:Aa:bB:cc:dd:ee:ff", 1 },
+		{ FP_HEX, 1 },
+		{ "SHA256:" FP_HEX, 1 },
+		{ "", 0 },
+		{ "SHA256:", 0 },
+		{ "00:11", 0 },
+		{ FP_COLONS ":00", 0 },
+		{ FP_HEX "00", 0 },
+		{ "0" FP_HEX, 0 },
+		{ "SHA1:" FP_HEX, 0 },
+		{ "g0112233445566778899aabbccddeeff"
+		  "00112233445566778899aabbccddeeff", 0 },
+		{ "00-11-22-33-44-55-66-77-88-99-AA-BB-CC-DD-EE-FF-"
+		  "00-11-22-33-44-55-66-77-88-99-AA-BB-CC-DD-EE-FF", 0 },
+		{ "0:011:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+		  "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF", 0 },
+		{ " " FP_HEX, 0 },
+	};
+	unsigned char out[32];
+	size_t i;
+	int rv;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(out, 0x5a, sizeof(out));
+		rv = config_value_fingerprint(cases[i].in, out);
+		if (cases[i].ok ? rv != 0 ||
+		    memcmp(out, fp_bytes, sizeof(out)) != 0 : rv != -1)
+			fail_msg("case %zu \"%s\": %d", i, cases[i].in, rv);
+	}
+}
+
 /* What only a restart applies, by name, in the table's order. */
 static void
 test_restart_needed(void **state)
@@ -792,6 +942,9 @@ main(void)
 		cmocka_unit_test(test_aliases_are_stored_plain),
 		cmocka_unit_test(test_host_errors_name_file_and_line),
 		cmocka_unit_test(test_too_many_hosts),
+		cmocka_unit_test(test_prefix_syntax),
+		cmocka_unit_test(test_extension_and_media_type_syntax),
+		cmocka_unit_test(test_fingerprint_syntax),
 		cmocka_unit_test(test_restart_needed),
 	};
 
