@@ -150,7 +150,8 @@ void config_defaults(struct config *cfg);
  * "FILE:LINE: [section] key: what is wrong" (without LINE when the problem
  * is not on one line, such as a default root that does not exist; a
  * [host "NAME"] section's own problems, such as a missing root, name its
- * header's line: "FILE:LINE: [host "NAME"]: what is wrong").
+ * header's line: "FILE:LINE: [host "NAME"]: what is wrong", and so do a
+ * [location "PREFIX"]'s, such as a redirect that chains).
  */
 int config_load(const char *path, struct config *cfg, char *err,
     size_t errsize);
