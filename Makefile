@@ -40,7 +40,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
-SRCS = main.c config.c config_hosts.c config_value.c server.c conn.c conn_proxy.c ev.c \
+SRCS = main.c config.c config_hosts.c config_locations.c config_value.c location.c server.c conn.c conn_proxy.c ev.c \
        tls.c cert.c cert_make.c sni.c preflight.c request.c url.c utf8.c \
        article_lines.c article_style.c article_decor.c article_heading.c \
        article_blocks.c \
@@ -59,14 +59,18 @@ CERT_OBJS = $(addprefix $(BUILD)/,cert.o cert_make.o pem.o)
 MARKDOWN_SRCS = src/markdown.c src/markdown_build.c src/article.c src/article_lines.c \
                 src/article_style.c src/article_decor.c src/article_heading.c \
                 src/article_blocks.c src/utf8.c
-# The configuration: the file and its keys, [host] sections, values.
-CONFIG_OBJS = $(addprefix $(BUILD)/,config.o config_hosts.o config_value.o)
-CONFIG_SRCS = src/config.c src/config_hosts.c src/config_value.c
+# The configuration: the file and its keys, [host] and [location] sections,
+# values; the matcher and the URL reader its redirect checks use.
+CONFIG_OBJS = $(addprefix $(BUILD)/,config.o config_hosts.o config_locations.o \
+              config_value.o location.o url.o)
+CONFIG_SRCS = src/config.c src/config_hosts.c src/config_locations.c \
+              src/config_value.c src/location.c src/url.c
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
              test_admission test_pem test_watch test_markdown test_date \
-             test_feed test_cert test_sni test_tls test_mime test_listing
+             test_feed test_cert test_sni test_tls test_mime test_listing \
+             test_location
 FUZZ_TARGETS = request article path config proxy pem markdown sni listing
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -147,6 +151,7 @@ $(BUILD)/tests/test_utf8: $(BUILD)/tests/test_utf8.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_url: $(BUILD)/tests/test_url.o $(BUILD)/url.o
 $(BUILD)/tests/test_request: $(BUILD)/tests/test_request.o $(BUILD)/request.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(CONFIG_OBJS)
+$(BUILD)/tests/test_location: $(BUILD)/tests/test_location.o $(BUILD)/location.o
 $(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimit.o
 $(BUILD)/tests/test_siphash: $(BUILD)/tests/test_siphash.o $(BUILD)/siphash.o
 $(BUILD)/tests/test_admission: $(BUILD)/tests/test_admission.o $(BUILD)/admission.o $(BUILD)/siphash.o $(BUILD)/ratelimit.o

@@ -11,6 +11,8 @@
  * A host's keys are read in two places: in [server] hostname, [tls] and
  * [capsule] for the one host of a file without [host "NAME"] sections,
  * and in each [host "NAME"] section, whose rules are config_hosts.c's.
+ * [location "PREFIX"] sections, rules for the paths under a prefix, are
+ * config_locations.c's.
  *
  * inih hands us one key at a time but not its line number, and it silently
  * splits lines longer than its buffer. So we feed it through our own line
@@ -41,6 +43,11 @@
 	sizeof(((struct config_host *)0)->f), 0
 #define HOST_LIST(f, n) offsetof(struct config_host, f), \
 	sizeof(((struct config_host *)0)->f), offsetof(struct config_host, n)
+#define LOC(f) offsetof(struct config_location, f), \
+	sizeof(((struct config_location *)0)->f), 0
+#define LOC_LIST(f, n) offsetof(struct config_location, f), \
+	sizeof(((struct config_location *)0)->f), \
+	offsetof(struct config_location, n)
 
 /*
  * Every key of config.ini (kizuna.ini(5) describes each). The restart
@@ -115,6 +122,27 @@ const struct key config_keys[] = {
 	  HOST_LIST(aliases, naliases) },
 	{ "host", "default", KEY_DEFAULT, 0, 0, NULL, NULL,
 	  ON_RELOAD, HOST_ONLY, "on or off", 0, 0, 0 },
+
+	/* No defaults: a key a location leaves unset is a shorter
+	 * location's, or the host's (location.h). */
+	{ "location", "listing", KEY_SWITCH, 0, 0, NULL, NULL,
+	  ON_RELOAD, LOCATION, "on or off", LOC(listing) },
+	{ "location", "redirect", KEY_REDIRECT, 30, 31, NULL, NULL,
+	  ON_RELOAD, LOCATION, "a gemini:// URL or a path starting with '/'",
+	  LOC(redirect) },
+	{ "location", "lang", KEY_LANG, 0, 0, NULL, NULL,
+	  ON_RELOAD, LOCATION, "a BCP 47 language tag", LOC(lang) },
+	{ "location", "types", KEY_TYPES, 0, CONFIG_MAX_TYPES, NULL, NULL,
+	  ON_RELOAD, LOCATION,
+	  "an extension and a type (\".md text/markdown\")",
+	  LOC_LIST(types, ntypes) },
+	{ "location", "require_certificate", KEY_SWITCH, 0, 0, NULL, NULL,
+	  ON_RELOAD, LOCATION, "on or off", LOC(require_certificate) },
+	{ "location", "allow", KEY_FINGERPRINTS, 0, CONFIG_MAX_ALLOW, NULL,
+	  NULL, ON_RELOAD, LOCATION, "a SHA-256 fingerprint",
+	  LOC_LIST(allow, nallow) },
+	{ "location", "block", KEY_INT, 51, 52, NULL, NULL,
+	  ON_RELOAD, LOCATION, "51 or 52", LOC(block) },
 };
 
 _Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) == CONFIG_NKEYS,
@@ -316,6 +344,10 @@ config_set_value(struct parse_state *st, const struct key *k, void *obj,
 		break;
 	case KEY_DEFAULT:
 		return config_hosts_default(st, k, section, value);
+	case KEY_REDIRECT:
+	case KEY_TYPES:
+	case KEY_FINGERPRINTS:
+		return config_locations_value(st, k, obj, section, value);
 	}
 	if (bad)
 		return config_fail(st, section, k->name, "\"%s\" is not %s",
@@ -373,15 +405,35 @@ config_defaults(struct config *cfg)
 	cfg->nhosts = 1;
 }
 
-/* The row of [section] name, outside [host] sections, or NULL. */
+/* Whether k is a key of a plain section ([server], [tls], ...). */
+static int
+is_plain(const struct key *k)
+{
+	return k->scope != HOST_ONLY && k->scope != LOCATION;
+}
+
+/* The row of [section] name, outside [host] and [location] sections, or
+ * NULL. */
 static const struct key *
 find_key(const char *section, const char *name)
 {
 	const struct key *k;
 
 	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++)
-		if (k->scope != HOST_ONLY && strcmp(k->section, section) == 0 &&
+		if (is_plain(k) && strcmp(k->section, section) == 0 &&
 		    strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* The row of name in a [location] section, or NULL. */
+static const struct key *
+find_location_key(const char *name)
+{
+	const struct key *k;
+
+	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++)
+		if (k->scope == LOCATION && strcmp(k->name, name) == 0)
 			return k;
 	return NULL;
 }
@@ -406,7 +458,7 @@ is_section(const char *section)
 	const struct key *k;
 
 	for (k = config_keys; k < config_keys + CONFIG_NKEYS; k++)
-		if (k->scope != HOST_ONLY && strcmp(k->section, section) == 0)
+		if (is_plain(k) && strcmp(k->section, section) == 0)
 			return 1;
 	return 0;
 }
@@ -418,11 +470,19 @@ read_key(struct parse_state *st, const char *section, const char *name,
 {
 	struct config *cfg = st->cfg;
 	char host_section[CONFIG_NAME_MAX + 8];
+	char location_section[LOCATION_SECTION_MAX];
 	const struct key *k;
 	int *seen;
 	void *obj;
 
-	if (st->host >= 0) {
+	if (st->location >= 0) {
+		obj = &cfg->locations[st->location];
+		config_locations_section(obj, location_section);
+		section = location_section;
+		if ((k = find_location_key(name)) == NULL)
+			return config_fail(st, section, name, "unknown key");
+		seen = st->location_seen[st->location];
+	} else if (st->host >= 0) {
 		snprintf(host_section, sizeof(host_section), "host \"%s\"",
 		    cfg->hosts[st->host].name);
 		section = host_section;
@@ -447,9 +507,12 @@ read_key(struct parse_state *st, const char *section, const char *name,
 		seen = st->seen[0];
 		obj = k->scope == SERVER_WIDE ? (void *)cfg : (void *)&st->base;
 	}
-	if (seen[k - config_keys] != 0)
+	/* A location's lists may take several lines: they add up. */
+	if (seen[k - config_keys] != 0 && k->type != KEY_TYPES &&
+	    k->type != KEY_FINGERPRINTS)
 		return config_fail(st, section, name, "set twice");
-	seen[k - config_keys] = st->lineno;
+	if (seen[k - config_keys] == 0)
+		seen[k - config_keys] = st->lineno;
 	if (config_set_value(st, k, obj, section, value) == -1)
 		return -1;
 	if (k->type == KEY_DIR)
@@ -480,7 +543,8 @@ known_sections(char *dst, size_t size)
 			continue;
 		n = strlen(dst);
 		snprintf(dst + n, size - n, "%s%s%s", n > 0 ? ", " : "",
-		    k->section, k->scope == HOST_ONLY ? " \"NAME\"" : "");
+		    k->section, k->scope == HOST_ONLY ? " \"NAME\"" :
+		    k->scope == LOCATION ? " \"PREFIX\"" : "");
 	}
 }
 
@@ -511,9 +575,15 @@ check_section_line(struct parse_state *st, const char *line)
 	memcpy(name, line + 1, n);
 	name[n] = '\0';
 	st->host = -1;
+	st->location = -1;
+	/* (strchr finds the NUL of a bare "host" or "location" too) */
 	if (strncmp(name, "host", 4) == 0 && strchr(" \t\"", name[4]) != NULL) {
-		/* (strchr finds the NUL of a bare "host" too) */
 		config_hosts_header(st, name);
+		return;
+	}
+	if (strncmp(name, "location", 8) == 0 &&
+	    strchr(" \t\"", name[8]) != NULL) {
+		config_locations_header(st, name);
 		return;
 	}
 	if (is_section(name))
@@ -602,7 +672,7 @@ line_of(const struct parse_state *st, const char *section, const char *name)
 int
 config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 {
-	struct parse_state state, *st = &state;   /* about 26 KB */
+	struct parse_state state, *st = &state;   /* about 35 KB */
 	int rc;
 	long ncpu;
 
@@ -610,6 +680,7 @@ config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 	memset(cfg, 0, sizeof(*cfg));
 	st->cfg = cfg;
 	st->host = -1;
+	st->location = -1;
 	if (config_value_copy(cfg->path, sizeof(cfg->path), path) == -1) {
 		snprintf(err, errsize, "%s: path too long", path);
 		return -1;
@@ -635,8 +706,8 @@ config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 	}
 	if (st->err[0] == '\0' && rc < 0)
 		snprintf(st->err, sizeof(st->err), "cannot be read");
-	if (st->err[0] == '\0')
-		config_hosts_finish(st);
+	if (st->err[0] == '\0' && config_hosts_finish(st) == 0)
+		config_locations_finish(st);
 	if (st->err[0] != '\0') {
 		if (st->errline > 0)
 			snprintf(err, errsize, "%s:%d: %s", path, st->errline,
@@ -696,6 +767,10 @@ same_value(const struct key *k, const struct config *a,
 		return strcmp(fa, fb) == 0;
 	case KEY_DEFAULT:
 		return 1;   /* no field: cfg->default_host */
+	case KEY_REDIRECT:
+	case KEY_TYPES:
+	case KEY_FINGERPRINTS:
+		return 1;   /* a location's: never asked (ON_RELOAD) */
 	}
 	return 0;
 }

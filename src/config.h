@@ -15,6 +15,10 @@
 #define CONFIG_MAX_HOSTS 32
 #define CONFIG_MAX_ALIASES 8
 #define CONFIG_NAME_MAX 256   /* a host name or IP literal and its NUL */
+#define CONFIG_MAX_LOCATIONS 64
+#define CONFIG_MAX_TYPES 16
+#define CONFIG_MAX_ALLOW 32
+#define CONFIG_PATH_MAX 1024  /* a location's prefix or redirect target */
 
 enum config_log_level {
 	CONFIG_LOG_ERROR,
@@ -44,8 +48,55 @@ struct config_host {
 	int line;
 };
 
+/* One extension override of a [location]'s types. */
+struct config_type {
+	char ext[32];             /* ".md": lowercased, with its dot */
+	char type[128];           /* "text/markdown": lowercased */
+};
+
 /*
- * A loaded configuration. It is large (the hosts' paths, about 600 KB):
+ * One [location "PREFIX"] or [location "HOST/PREFIX"] section: rules for
+ * the request paths under PREFIX, on every host or on one. A key it does
+ * not set is left unset (-1, 0 or ""), so that a shorter location, then
+ * the host, decides it (location.h). Every (host, prefix) is unique, and
+ * every rule consistent: no allow without require_certificate = on, not
+ * both block and redirect, no redirect onto a redirected path of a host
+ * served here (config_load).
+ */
+struct config_location {
+	/* "" for every host; else a host's name, as hosts[].name (an alias
+	 * written in the header is stored as its host's name) */
+	char host[CONFIG_NAME_MAX];
+	/* starts with '/'; no "." or ".." segment, no "//", no control
+	 * character, no '?', '#' or '*' (a final '*' is removed and sets
+	 * wildcard). Compared with the request's path percent-decoded. */
+	char prefix[CONFIG_PATH_MAX];
+	int line;                 /* its [location "..."] header's line */
+	int wildcard;             /* the prefix was written with a final '*' */
+	int listing;              /* -1 unset, 0 off, 1 on */
+	int redirect_status;      /* 0 unset, 30 or 31 */
+	/* "" unset; else a gemini:// URL with a host, or a path starting
+	 * with '/', as written but without a final '*'; no query, no
+	 * fragment */
+	char redirect[CONFIG_PATH_MAX];
+	/* the target ended in '*', or the prefix did: every path under
+	 * prefix is redirected, the rest of it after prefix appended to
+	 * the target; 0: the path equal to prefix alone (location.h) */
+	int redirect_wildcard;
+	char lang[36];            /* "" unset; BCP 47 tag(s), comma-separated */
+	struct config_type types[CONFIG_MAX_TYPES];
+	int ntypes;               /* each ext once */
+	int require_certificate;  /* -1 unset, 0 off, 1 on */
+	/* SHA-256 fingerprints of the client certificates let in, each
+	 * once; 0 of them: any valid certificate */
+	unsigned char allow[CONFIG_MAX_ALLOW][32];
+	int nallow;
+	int block;                /* 0 unset, 51 or 52 */
+};
+
+/*
+ * A loaded configuration. It is large (the hosts' paths and the
+ * locations, about 1 MB):
  * keep it static or on the heap, never on a thread's stack.
  */
 struct config {
@@ -75,6 +126,10 @@ struct config {
 	int default_host;         /* index into hosts: for clients without SNI */
 	int has_host_sections;    /* 1: hosts come from [host "NAME"] sections */
 
+	/* [location "PREFIX"] sections, in the order of the file */
+	struct config_location locations[CONFIG_MAX_LOCATIONS];
+	int nlocations;
+
 	/* [log] */
 	char access_log[PATH_MAX]; /* "stderr", "off", or an absolute path */
 	enum config_log_level log_level;
@@ -95,7 +150,8 @@ void config_defaults(struct config *cfg);
  * "FILE:LINE: [section] key: what is wrong" (without LINE when the problem
  * is not on one line, such as a default root that does not exist; a
  * [host "NAME"] section's own problems, such as a missing root, name its
- * header's line: "FILE:LINE: [host "NAME"]: what is wrong").
+ * header's line: "FILE:LINE: [host "NAME"]: what is wrong", and so do a
+ * [location "PREFIX"]'s, such as a redirect that chains).
  */
 int config_load(const char *path, struct config *cfg, char *err,
     size_t errsize);

@@ -15,9 +15,8 @@
  * [host] must set (its row has no host_def). */
 #define ROOT_ABOUT "the folder this capsule is served from"
 
-/* The host that already answers to name (its name or an alias), or -1. */
-static int
-owner_of(const struct config *cfg, const char *name)
+int
+config_hosts_owner(const struct config *cfg, const char *name)
 {
 	int i, a;
 
@@ -43,7 +42,7 @@ config_hosts_alias(struct parse_state *st, const struct key *k,
 	if (config_value_name(item, 1, out, CONFIG_NAME_MAX) == -1)
 		return config_fail(st, section, k->name, "\"%s\" is not %s",
 		    item, k->what);
-	if ((i = owner_of(st->cfg, out)) != -1) {
+	if ((i = config_hosts_owner(st->cfg, out)) != -1) {
 		other = &st->cfg->hosts[i];
 		return config_fail(st, section, k->name,
 		    "\"%s\" is already a name of [host \"%s\"] (line %d)", out,
@@ -143,7 +142,7 @@ config_hosts_header(struct parse_state *st, const char *text)
 		    CONFIG_MAX_HOSTS);
 		return;
 	}
-	if ((other = owner_of(cfg, name)) != -1) {
+	if ((other = config_hosts_owner(cfg, name)) != -1) {
 		config_fail(st, text, NULL,
 		    "\"%s\" is already a name of [host \"%s\"] (line %d)", name,
 		    cfg->hosts[other].name, cfg->hosts[other].line);

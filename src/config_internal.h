@@ -1,7 +1,8 @@
 /*
  * config_internal.h - what config.c (the table of keys, the file read
- * through inih) and config_hosts.c (the rules of [host "NAME"] sections)
- * share. Not for any other module: config.h is the contract.
+ * through inih), config_hosts.c (the rules of [host "NAME"] sections) and
+ * config_locations.c (those of [location "PREFIX"] sections) share. Not
+ * for any other module: config.h is the contract.
  */
 #ifndef KIZUNA_CONFIG_INTERNAL_H
 #define KIZUNA_CONFIG_INTERNAL_H
@@ -27,6 +28,11 @@ enum key_type {
 	KEY_LOG_LEVEL,  /* error | warn | info | debug */
 	KEY_ACCESS_LOG, /* stderr | off | a KEY_PATH */
 	KEY_DEFAULT,    /* on | off: this host is the one without SNI */
+	/* A [location]'s. The two lists add up over several lines of one
+	 * section: a line holds only a few fingerprints. */
+	KEY_REDIRECT,   /* 30|31 TARGET: a gemini:// URL or a path, '*' last */
+	KEY_TYPES,      /* .EXT type/subtype, comma-separated */
+	KEY_FINGERPRINTS, /* SHA-256 fingerprints, comma-separated */
 };
 
 /* When a change to a key takes effect. */
@@ -47,6 +53,8 @@ enum key_scope {
 	HOST_DEFAULT,   /* a [host] key; in its own section, the default of
 	                   every host */
 	HOST_ONLY,      /* a [host] key only */
+	LOCATION,       /* a [location] key: a field of struct
+	                   config_location */
 };
 
 /* One configuration key. */
@@ -61,12 +69,13 @@ struct key {
 	enum key_apply apply;
 	enum key_scope scope;
 	const char *what;       /* a bad value V is reported: "V" is not WHAT */
-	size_t offset, size;    /* the field in struct config or config_host */
+	size_t offset, size;    /* the field in struct config, config_host
+	                           or config_location */
 	size_t count;           /* lists: offset of their int count */
 };
 
 /* The rows of config_keys (config.c checks the count). */
-#define CONFIG_NKEYS 24
+#define CONFIG_NKEYS 31
 
 /* Every key of config.ini, one row each (config.c). */
 extern const struct key config_keys[];
@@ -81,9 +90,13 @@ struct parse_state {
 	 * of a file without [host] sections, else the [capsule] defaults. */
 	struct config_host base;
 	int host;               /* index of the [host] being read, or -1 */
+	int location;           /* index of the [location] being read, or -1 */
 	/* Line each key was set on, 0 = not set: [0] in the plain sections,
 	 * [1 + i] in the section of host i. */
 	int seen[1 + CONFIG_MAX_HOSTS][CONFIG_NKEYS];
+	/* Line each key was set on in the section of location i, 0 = not
+	 * set (a list's first line). */
+	int location_seen[CONFIG_MAX_LOCATIONS][CONFIG_NKEYS];
 	int default_line;       /* of the "default = on" read, 0 = none yet */
 	char err[512];          /* first error, without the FILE:LINE prefix */
 	int errline;
@@ -101,7 +114,8 @@ int config_fail_line(struct parse_state *st, int line, const char *section,
     const char *key, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* k's field within obj: the struct config, or a struct config_host. */
+/* k's field within obj: the struct config, a struct config_host or a
+ * struct config_location. */
 void *config_field(const struct key *k, void *obj);
 
 /*
@@ -139,5 +153,33 @@ int config_hosts_default(struct parse_state *st, const struct key *k,
 /* After the last line: each [host] completed with its defaults, or the
  * one host made from st->base. Returns 0 or -1. */
 int config_hosts_finish(struct parse_state *st);
+
+/* The host that answers to name (its name or an alias), or -1. */
+int config_hosts_owner(const struct config *cfg, const char *name);
+
+/*
+ * config_locations.c. A [location] header, text being what lies between
+ * "[" and "]": opens the location, whose keys follow, as st->location (-1
+ * on error).
+ */
+void config_locations_header(struct parse_state *st, const char *text);
+
+/* The size of a location's section name. */
+#define LOCATION_SECTION_MAX (CONFIG_NAME_MAX + CONFIG_PATH_MAX + 16)
+
+/* "location \"HOST/PREFIX*\"", the section loc's errors name, into out
+ * (LOCATION_SECTION_MAX bytes). */
+void config_locations_section(const struct config_location *loc,
+    char *out);
+
+/* A value of a KEY_REDIRECT, KEY_TYPES or KEY_FINGERPRINTS key into loc;
+ * a list's items are added to those of earlier lines. Returns 0 or -1. */
+int config_locations_value(struct parse_state *st, const struct key *k,
+    struct config_location *loc, const char *section, const char *value);
+
+/* After the hosts are complete: each location's host found, each
+ * (host, prefix) once, each location's rules consistent, no redirect
+ * chained. Returns 0 or -1. */
+int config_locations_finish(struct parse_state *st);
 
 #endif

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int
 config_value_copy(char *dst, size_t size, const char *src)
@@ -187,4 +188,142 @@ config_value_is_inside(const char *s)
 			return 1;
 		seg += n + 1;
 	}
+}
+
+/*
+ * Grammar (what a request's path, decoded and tidied by request.c, can
+ * start with):
+ *   prefix  = 1*( "/" segment )
+ *   segment = *( any byte but "/", control, "?", "#", "*" ), not "." or ".."
+ * and no empty segment but the last ("/docs/" ends in one; "//" is none).
+ */
+int
+config_value_prefix(const char *s, const char **errstr)
+{
+	const char *seg, *p;
+	size_t n;
+
+	if (*s != '/') {
+		*errstr = "it must start with '/'";
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c == 0x7f) {
+			*errstr = "it has a control character";
+			return -1;
+		}
+		if (c == '?' || c == '#') {
+			*errstr = "it has '?' or '#', which a request's path "
+			    "never has";
+			return -1;
+		}
+		if (c == '*') {
+			*errstr = "'*' may only end it";
+			return -1;
+		}
+	}
+	for (seg = s + 1;; seg += n + 1) {
+		n = strcspn(seg, "/");
+		if ((n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.')) {
+			*errstr = "it has a \".\" or \"..\" segment";
+			return -1;
+		}
+		if (seg[n] == '\0')
+			return 0;
+		if (n == 0) {
+			*errstr = "it has \"//\"";
+			return -1;
+		}
+	}
+}
+
+/* Grammar: ext = "." 1*( ALPHA / DIGIT / "-" / "_" / "+" / "." ) */
+int
+config_value_extension(const char *s, char *out, size_t size)
+{
+	const char *p;
+
+	if (s[0] != '.' || s[1] == '\0')
+		return -1;
+	for (p = s + 1; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("-_+.", *p) == NULL)
+			return -1;
+	if (config_value_copy(out, size, s) == -1)
+		return -1;
+	lowercase(out);
+	return 0;
+}
+
+/* RFC 6838 §4.2: restricted-name, 1 to 127 characters, ending at end. */
+static int
+restricted_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 127 || !isalnum((unsigned char)s[0]))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) &&
+		    strchr("!#$&-^_.+", s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Grammar: media-type = restricted-name "/" restricted-name */
+int
+config_value_media_type(const char *s, char *out, size_t size)
+{
+	const char *slash = strchr(s, '/');
+
+	if (slash == NULL || !restricted_name(s, (size_t)(slash - s)) ||
+	    !restricted_name(slash + 1, strlen(slash + 1)))
+		return -1;
+	if (config_value_copy(out, size, s) == -1)
+		return -1;
+	lowercase(out);
+	return 0;
+}
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Grammar:
+ *   fingerprint = [ "SHA256:" ] ( 31( 2HEXDIG ":" ) 2HEXDIG / 64HEXDIG )
+ * case-insensitive: what kizuna logs of its own certificate, and what
+ * "openssl x509 -fingerprint -sha256" and ssh-style tools print.
+ */
+int
+config_value_fingerprint(const char *s, unsigned char out[32])
+{
+	unsigned char bin[32];
+	int colons, hi, lo, i;
+
+	if (strncasecmp(s, "SHA256:", 7) == 0)
+		s += 7;
+	colons = strlen(s) == 32 * 3 - 1;
+	if (!colons && strlen(s) != 64)
+		return -1;
+	for (i = 0; i < 32; i++) {
+		if ((hi = hex_digit(s[0])) == -1 ||
+		    (lo = hex_digit(s[1])) == -1)
+			return -1;
+		bin[i] = (unsigned char)(hi << 4 | lo);
+		s += 2;
+		if (colons && i < 31 && *s++ != ':')
+			return -1;
+	}
+	memcpy(out, bin, sizeof(bin));
+	return 0;
 }

@@ -50,4 +50,35 @@ int config_value_is_lang(const char *s);
  * the folder it is relative to), else 0. */
 int config_value_is_inside(const char *s);
 
+/*
+ * A [location]'s prefix, without the '*' that may end it: '/' first; no
+ * "." or ".." segment, no "//", no control character, no '?', '#' or
+ * '*' (a request's path, decoded and tidied, has none of these, so such a
+ * prefix could never match). Returns 0, or -1 with *errstr set to what is
+ * wrong.
+ */
+int config_value_prefix(const char *s, const char **errstr);
+
+/*
+ * A file name extension: '.', then letters, digits, '-', '_', '+' or '.'
+ * (".md", ".tar.gz"). Writes it lowercased to out (size bytes). Returns 0
+ * or -1.
+ */
+int config_value_extension(const char *s, char *out, size_t size);
+
+/*
+ * A media type without parameters, type "/" subtype, each an RFC 6838
+ * restricted-name (a letter or digit, then letters, digits and
+ * !#$&-^_.+). Writes it lowercased to out (size bytes). Returns 0 or -1.
+ */
+int config_value_media_type(const char *s, char *out, size_t size);
+
+/*
+ * A SHA-256 fingerprint as kizuna logs one (32 pairs of hex digits
+ * separated by ':'), in either case, or its 64 hex digits without ':',
+ * either after an optional "SHA256:". Writes the 32 bytes to out.
+ * Returns 0 or -1.
+ */
+int config_value_fingerprint(const char *s, unsigned char out[32]);
+
 #endif

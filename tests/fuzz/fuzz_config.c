@@ -1,5 +1,6 @@
 /*
- * fuzz_config.c - libFuzzer target for config.c (and the inih under it).
+ * fuzz_config.c - libFuzzer target for config.c (and the inih under it),
+ * its [host] and [location] rules, and location.c's matcher on what loads.
  *
  * The input is a config.ini as someone might write it. config_load reads
  * a file by name, so the input goes into an in-memory file (memfd) named
@@ -20,10 +21,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "fuzz_check.h"
+#include "location.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -72,13 +75,13 @@ check_error(const char *path, const char *err, size_t errsize, long lines)
 	CHECK(p[0] == ' ' && p[1] != '\0');
 }
 
-/* Returns 1 when name[0..n) is host, blanks, then a quoted name. */
+/* Returns 1 when name[0..n) is word, blanks, then something quoted. */
 static int
-is_host_section(const uint8_t *name, size_t n)
+is_quoted_section(const uint8_t *name, size_t n, const char *word)
 {
-	size_t i = 4;
+	size_t i = strlen(word);
 
-	if (n < 4 || memcmp(name, "host", 4) != 0)
+	if (n < i || memcmp(name, word, i) != 0)
 		return 0;
 	while (i < n && (name[i] == ' ' || name[i] == '\t'))
 		i++;
@@ -96,7 +99,8 @@ is_known_section(const uint8_t *name, size_t n)
 	for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
 		if (n == strlen(known[k]) && memcmp(name, known[k], n) == 0)
 			return 1;
-	return is_host_section(name, n);
+	return is_quoted_section(name, n, "host") ||
+	    is_quoted_section(name, n, "location");
 }
 
 /*
@@ -203,9 +207,129 @@ check_host(const struct config_host *h)
 	CHECK(TERMINATED(h->lang) && h->lang[0] != '\0');
 }
 
+/* A prefix as config.h describes it. */
+static void
+check_prefix(const char *p)
+{
+	const char *q;
+	size_t n;
+
+	CHECK(p[0] == '/');
+	for (q = p; *q != '\0'; q++)
+		CHECK((unsigned char)*q >= 0x20 && *q != 0x7f && *q != '?' &&
+		    *q != '#' && *q != '*');
+	/* Its segments: none "." or "..", none empty but the last. */
+	for (q = p + 1;; q += n + 1) {
+		n = strcspn(q, "/");
+		CHECK(!(n == 1 && q[0] == '.'));
+		CHECK(!(n == 2 && q[0] == '.' && q[1] == '.'));
+		if (q[n] == '\0')
+			break;
+		CHECK(n > 0);
+	}
+}
+
+/* A loaded location: its values in their ranges, its host one of the
+ * config's, its rules consistent. */
+static void
+check_location(const struct config *cfg, int i, long lines)
+{
+	const struct config_location *l = &cfg->locations[i];
+	int h, t, u;
+
+	CHECK(TERMINATED(l->host));
+	if (l->host[0] != '\0') {
+		for (h = 0; h < cfg->nhosts; h++)
+			if (strcmp(cfg->hosts[h].name, l->host) == 0)
+				break;
+		CHECK(h < cfg->nhosts);
+	}
+	CHECK(TERMINATED(l->prefix));
+	check_prefix(l->prefix);
+	CHECK(l->line >= 1 && l->line <= lines);
+	CHECK(i == 0 || l->line > cfg->locations[i - 1].line);
+	CHECK(l->wildcard == 0 || l->wildcard == 1);
+	CHECK(l->listing >= -1 && l->listing <= 1);
+	CHECK(l->redirect_status == 0 || l->redirect_status == 30 ||
+	    l->redirect_status == 31);
+	CHECK(TERMINATED(l->redirect));
+	if (l->redirect_status == 0)
+		CHECK(l->redirect[0] == '\0' && l->redirect_wildcard == 0);
+	else {
+		CHECK((l->redirect[0] == '/' && l->redirect[1] != '/') ||
+		    strncasecmp(l->redirect, "gemini://", 9) == 0);
+		CHECK(strchr(l->redirect, ' ') == NULL &&
+		    strchr(l->redirect, '#') == NULL &&
+		    strchr(l->redirect, '?') == NULL);
+		CHECK(l->redirect_wildcard == 0 || l->redirect_wildcard == 1);
+		CHECK(!l->wildcard || l->redirect_wildcard);
+		CHECK(l->block == 0);
+	}
+	CHECK(TERMINATED(l->lang));
+	CHECK(l->ntypes >= 0 && l->ntypes <= CONFIG_MAX_TYPES);
+	for (t = 0; t < l->ntypes; t++) {
+		CHECK(TERMINATED(l->types[t].ext));
+		CHECK(TERMINATED(l->types[t].type));
+		CHECK(l->types[t].ext[0] == '.' && l->types[t].ext[1] != '\0');
+		CHECK(strchr(l->types[t].type, '/') != NULL);
+		for (u = 0; u < t; u++)
+			CHECK(strcmp(l->types[u].ext, l->types[t].ext) != 0);
+	}
+	CHECK(l->require_certificate >= -1 && l->require_certificate <= 1);
+	CHECK(l->nallow >= 0 && l->nallow <= CONFIG_MAX_ALLOW);
+	CHECK(l->nallow == 0 || l->require_certificate == 1);
+	for (t = 0; t < l->nallow; t++)
+		for (u = 0; u < t; u++)
+			CHECK(memcmp(l->allow[u], l->allow[t], 32) != 0);
+	CHECK(l->block == 0 || l->block == 51 || l->block == 52);
+	for (u = 0; u < i; u++)
+		CHECK(strcmp(cfg->locations[u].host, l->host) != 0 ||
+		    strcmp(cfg->locations[u].prefix, l->prefix) != 0);
+}
+
+/*
+ * The matcher on a loaded config: a location is the best match for its
+ * own prefix on its host (a location of every host may lose only to one
+ * of the host's own, as long); a path target leads to no redirect on a
+ * host the redirect is met on.
+ */
+static void
+check_matcher(const struct config *cfg)
+{
+	const struct config_location *l;
+	struct location_rules r, at;
+	int i, h, m;
+
+	for (i = 0; i < cfg->nlocations; i++) {
+		l = &cfg->locations[i];
+		for (h = 0; h < cfg->nhosts; h++) {
+			if (l->host[0] != '\0' &&
+			    strcmp(l->host, cfg->hosts[h].name) != 0)
+				continue;
+			m = location_resolve(cfg, cfg->hosts[h].name,
+			    l->prefix, &at);
+			CHECK(m >= 0 && m < cfg->nlocations);
+			CHECK(at.matched >= 1 && at.chain[0] ==
+			    &cfg->locations[m]);
+			CHECK(location_match(cfg, cfg->hosts[h].name,
+			    l->prefix) == m);
+			CHECK(m == i || (l->host[0] == '\0' &&
+			    strcmp(cfg->locations[m].prefix, l->prefix) == 0 &&
+			    cfg->locations[m].host[0] != '\0'));
+			/* (A target with escapes is checked decoded.) */
+			if (at.action != l || l->redirect[0] != '/' ||
+			    strchr(l->redirect, '%') != NULL)
+				continue;
+			location_resolve(cfg, cfg->hosts[h].name, l->redirect,
+			    &r);
+			CHECK(r.redirect_status == 0);
+		}
+	}
+}
+
 /* A loaded config: every value in the range config.h gives it. */
 static void
-check_config(const struct config *cfg, const char *path)
+check_config(const struct config *cfg, const char *path, long lines)
 {
 	unsigned char bin[16];
 	int i;
@@ -220,6 +344,10 @@ check_config(const struct config *cfg, const char *path)
 		CHECK((cfg->hosts[i].line > 0) == cfg->has_host_sections);
 	}
 	check_names_unique(cfg);
+	CHECK(cfg->nlocations >= 0 && cfg->nlocations <= CONFIG_MAX_LOCATIONS);
+	for (i = 0; i < cfg->nlocations; i++)
+		check_location(cfg, i, lines);
+	check_matcher(cfg);
 	CHECK(cfg->naddresses >= 1 &&
 	    cfg->naddresses <= CONFIG_MAX_ADDRESSES);
 	for (i = 0; i < CONFIG_MAX_ADDRESSES; i++)
@@ -275,7 +403,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rv == -1)
 		check_error(path, err, sizeof(err), count_lines(data, size));
 	else {
-		check_config(&cfg, path);
+		check_config(&cfg, path, count_lines(data, size));
 		CHECK(!has_unknown_section(data, size));
 	}
 	return 0;

@@ -1,6 +1,7 @@
 /*
  * test_config.c - config.c: defaults, values, and errors naming FILE:LINE;
- * [host "NAME"] sections and their rules; what needs a restart.
+ * [host "NAME"] and [location "PREFIX"] sections and their rules; what
+ * needs a restart; the value syntaxes of config_value.c.
  *
  * Each case writes a real file into a temporary directory (with folders
  * capsule, a and b next to it) and loads it, as the server would.
@@ -19,6 +20,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "config_value.h"
 
 static char dir[64];
 static char path[128];
@@ -643,7 +645,7 @@ static const struct host_case host_cases[] = {
 	  "host name or IP address (without brackets)" },
 	{ "[hosts]\n", 1,
 	  "[hosts]: unknown section (known: server, tls, capsule, log, "
-	  "host \"NAME\")" },
+	  "host \"NAME\", location \"PREFIX\")" },
 	/* A host's keys. */
 	{ "[host \"a.example\"]\nroot = a\nport = 1966\n", 3,
 	  "[host \"a.example\"] port: unknown key" },
@@ -717,6 +719,705 @@ test_too_many_hosts(void **state)
 	assert_string_equal(err, want);
 }
 
+/* ---- values of [location] keys (config_value.c) ---------------------- */
+
+static void
+test_prefix_syntax(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *why;   /* NULL: a prefix */
+	} cases[] = {
+		{ "/", NULL },
+		{ "/docs", NULL },
+		{ "/docs/", NULL },
+		{ "/a/b c/", NULL },
+		{ "/日記/", NULL },
+		{ "/a.b/..c/...", NULL },
+		{ "", "it must start with '/'" },
+		{ "docs/", "it must start with '/'" },
+		{ "/a/../b", "it has a \".\" or \"..\" segment" },
+		{ "/a/..", "it has a \".\" or \"..\" segment" },
+		{ "/./a", "it has a \".\" or \"..\" segment" },
+		{ "/a//b", "it has \"//\"" },
+		{ "//", "it has \"//\"" },
+		{ "/a?b", "it has '?' or '#', which a request's path never has" },
+		{ "/a#b", "it has '?' or '#', which a request's path never has" },
+		{ "/a*", "'*' may only end it" },
+		{ "/a*/b", "'*' may only end it" },
+		{ "/a\tb", "it has a control character" },
+		{ "/a\x7f", "it has a control character" },
+	};
+	const char *why;
+	size_t i;
+	int rv;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		why = NULL;
+		rv = config_value_prefix(cases[i].in, &why);
+		if (cases[i].why == NULL ? rv != 0 :
+		    rv != -1 || strcmp(why, cases[i].why) != 0)
+			fail_msg("case %zu \"%s\": %d \"%s\"", i, cases[i].in,
+			    rv, why != NULL ? why : "");
+	}
+}
+
+static void
+test_extension_and_media_type_syntax(void **state)
+{
+	static const struct {
+		const char *in, *ext, *type;   /* NULL: refused */
+	} cases[] = {
+		{ ".md", ".md", NULL },
+		{ ".MD", ".md", NULL },
+		{ ".tar.gz", ".tar.gz", NULL },
+		{ ".c++", ".c++", NULL },
+		{ ".a_b-c", ".a_b-c", NULL },
+		{ "md", NULL, NULL },
+		{ ".", NULL, NULL },
+		{ "", NULL, NULL },
+		{ ".m d", NULL, NULL },
+		{ ".m/d", NULL, NULL },
+		{ ".0123456789012345678901234567890", NULL, NULL },
+		{ "text/markdown", NULL, "text/markdown" },
+		{ "Text/Org", NULL, "text/org" },
+		{ "application/vnd.api+json", NULL, "application/vnd.api+json" },
+		{ "image/svg+xml", NULL, "image/svg+xml" },
+		{ "text", NULL, NULL },
+		{ "text/", NULL, NULL },
+		{ "/markdown", NULL, NULL },
+		{ "text/mark down", NULL, NULL },
+		{ "text/a/b", NULL, NULL },
+		{ "text/.md", NULL, NULL },
+		{ "text/plain;charset=utf-8", NULL, NULL },
+	};
+	char out[128];
+	size_t i;
+	int rv;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rv = config_value_extension(cases[i].in, out, 32);
+		if (cases[i].ext == NULL ? rv != -1 :
+		    rv != 0 || strcmp(out, cases[i].ext) != 0)
+			fail_msg("case %zu: extension \"%s\": %d", i,
+			    cases[i].in, rv);
+		rv = config_value_media_type(cases[i].in, out, sizeof(out));
+		if (cases[i].type == NULL ? rv != -1 :
+		    rv != 0 || strcmp(out, cases[i].type) != 0)
+			fail_msg("case %zu: media type \"%s\": %d", i,
+			    cases[i].in, rv);
+	}
+}
+
+/* 32 bytes 00 11 ... ff 00 11 ... ff, as kizuna logs them and otherwise. */
+#define FP_COLONS "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:" \
+	"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"
+#define FP_HEX "00112233445566778899aabbccddeeff" \
+	"00112233445566778899aabbccddeeff"
+
+static const unsigned char fp_bytes[32] = {
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+};
+
+static void
+test_fingerprint_syntax(void **state)
+{
+	static const struct {
+		const char *in;
+		int ok;
+	} cases[] = {
+		{ FP_COLONS, 1 },
+		{ "SHA256:" FP_COLONS, 1 },
+		{ "sha256:" FP_COLONS, 1 },
+		{ "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
+		  "00:11:22:33:44:55:66:77:88:99:Aa:bB:cc:dd:ee:ff", 1 },
+		{ FP_HEX, 1 },
+		{ "SHA256:" FP_HEX, 1 },
+		{ "", 0 },
+		{ "SHA256:", 0 },
+		{ "00:11", 0 },
+		{ FP_COLONS ":00", 0 },
+		{ FP_HEX "00", 0 },
+		{ "0" FP_HEX, 0 },
+		{ "SHA1:" FP_HEX, 0 },
+		{ "g0112233445566778899aabbccddeeff"
+		  "00112233445566778899aabbccddeeff", 0 },
+		{ "00-11-22-33-44-55-66-77-88-99-AA-BB-CC-DD-EE-FF-"
+		  "00-11-22-33-44-55-66-77-88-99-AA-BB-CC-DD-EE-FF", 0 },
+		{ "0:011:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+		  "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF", 0 },
+		{ " " FP_HEX, 0 },
+	};
+	unsigned char out[32];
+	size_t i;
+	int rv;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(out, 0x5a, sizeof(out));
+		rv = config_value_fingerprint(cases[i].in, out);
+		if (cases[i].ok ? rv != 0 ||
+		    memcmp(out, fp_bytes, sizeof(out)) != 0 : rv != -1)
+			fail_msg("case %zu \"%s\": %d", i, cases[i].in, rv);
+	}
+}
+
+/* ---- [location "PREFIX"] sections -------------------------------------- */
+
+#define FP2_HEX "ffeeddccbbaa99887766554433221100" \
+	"ffeeddccbbaa99887766554433221100"
+
+/* Every key, as written and as stored; what a location leaves unset. */
+static void
+test_locations_are_read(void **state)
+{
+	static struct config cfg;
+	const struct config_location *l;
+	char err[512];
+
+	(void)state;
+	write_config(
+	    "[location \"/\"]\n"                             /* 1 */
+	    "lang = en\n"
+	    "\n"
+	    "[location  \t\"/docs/\"]\n"                     /* 4 */
+	    "listing = on\n"
+	    "types = .md text/markdown, .ORG Text/Org\n"
+	    "types = .tar.gz application/gzip\n"
+	    "\n"
+	    "[location \"/old/*\"]\n"                        /* 9 */
+	    "redirect = 31 gemini://other.example:1966/new/\n"
+	    "\n"
+	    "[location \"/moved\"]\n"                        /* 12 */
+	    "redirect = 30   /elsewhere/*\n"
+	    "listing = off\n"
+	    "\n"
+	    "[location \"/private/\"]\n"                     /* 16 */
+	    "require_certificate = on\n"
+	    "allow = " FP_COLONS "\n"
+	    "allow = sha256:" FP2_HEX "\n"
+	    "\n"
+	    "[location \"/gone\"]\n"                         /* 21 */
+	    "block = 52\n"
+	    "require_certificate = off\n"
+	    "[location \"/empty/\"]\n"                       /* 24 */
+	    "[server]\n"
+	    "port = 1966\n");
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.port, 1966);
+	assert_int_equal(cfg.nlocations, 7);
+
+	l = &cfg.locations[0];
+	assert_string_equal(l->host, "");
+	assert_string_equal(l->prefix, "/");
+	assert_int_equal(l->line, 1);
+	assert_int_equal(l->wildcard, 0);
+	assert_string_equal(l->lang, "en");
+	assert_int_equal(l->listing, -1);
+	assert_int_equal(l->redirect_status, 0);
+	assert_string_equal(l->redirect, "");
+	assert_int_equal(l->redirect_wildcard, 0);
+	assert_int_equal(l->ntypes, 0);
+	assert_int_equal(l->require_certificate, -1);
+	assert_int_equal(l->nallow, 0);
+	assert_int_equal(l->block, 0);
+
+	l = &cfg.locations[1];
+	assert_string_equal(l->prefix, "/docs/");
+	assert_int_equal(l->line, 4);
+	assert_int_equal(l->listing, 1);
+	assert_string_equal(l->lang, "");
+	/* Lists add up over their lines. */
+	assert_int_equal(l->ntypes, 3);
+	assert_string_equal(l->types[0].ext, ".md");
+	assert_string_equal(l->types[0].type, "text/markdown");
+	assert_string_equal(l->types[1].ext, ".org");
+	assert_string_equal(l->types[1].type, "text/org");
+	assert_string_equal(l->types[2].ext, ".tar.gz");
+	assert_string_equal(l->types[2].type, "application/gzip");
+
+	/* A wildcard prefix appends the rest of the path to its target. */
+	l = &cfg.locations[2];
+	assert_string_equal(l->prefix, "/old/");
+	assert_int_equal(l->line, 9);
+	assert_int_equal(l->wildcard, 1);
+	assert_int_equal(l->redirect_status, 31);
+	assert_string_equal(l->redirect,
+	    "gemini://other.example:1966/new/");
+	assert_int_equal(l->redirect_wildcard, 1);
+
+	/* So does a target written with '*'. */
+	l = &cfg.locations[3];
+	assert_string_equal(l->prefix, "/moved");
+	assert_int_equal(l->wildcard, 0);
+	assert_int_equal(l->redirect_status, 30);
+	assert_string_equal(l->redirect, "/elsewhere/");
+	assert_int_equal(l->redirect_wildcard, 1);
+	assert_int_equal(l->listing, 0);
+
+	l = &cfg.locations[4];
+	assert_int_equal(l->require_certificate, 1);
+	assert_int_equal(l->nallow, 2);
+	assert_memory_equal(l->allow[0], fp_bytes, 32);
+	assert_int_equal(l->allow[1][0], 0xff);
+	assert_int_equal(l->allow[1][31], 0x00);
+
+	l = &cfg.locations[5];
+	assert_string_equal(l->prefix, "/gone");
+	assert_int_equal(l->block, 52);
+	assert_int_equal(l->require_certificate, 0);
+
+	/* A location may set nothing. */
+	l = &cfg.locations[6];
+	assert_string_equal(l->prefix, "/empty/");
+	assert_int_equal(l->line, 24);
+	assert_int_equal(l->listing, -1);
+	assert_int_equal(l->require_certificate, -1);
+
+	/* None at all. */
+	write_config("[server]\nport = 1966\n");
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nlocations, 0);
+}
+
+/* [location "HOST/PREFIX"]: the host is known by any of its names, its
+ * section may come later, and is stored as the host's name. */
+static void
+test_locations_of_one_host(void **state)
+{
+	static struct config cfg;
+	char err[512], want[512];
+
+	(void)state;
+	write_config(
+	    "[location \"WWW.A.example/docs\"]\n"
+	    "listing = on\n"
+	    "[location \"a.example/docs\"]\n"   /* not the same: that is */
+	    "lang = en\n"
+	    "[location \"/docs\"]\n"
+	    "[location \"2001:db8::1/x\"]\n"
+	    "[host \"a.example\"]\n"
+	    "root = a\n"
+	    "aliases = www.a.example\n"
+	    "[host \"b.example\"]\n"
+	    "root = b\n"
+	    "aliases = [2001:DB8:0::1]\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: [location "
+	    "\"a.example/docs\"]: same host and prefix as [location "
+	    "\"a.example/docs\"] (line 1)", path);
+	assert_string_equal(err, want);
+
+	write_config(
+	    "[location \"WWW.A.example/docs\"]\n"
+	    "listing = on\n"
+	    "[location \"/docs\"]\n"
+	    "[location \"2001:db8::1/x*\"]\n"
+	    "[host \"a.example\"]\n"
+	    "root = a\n"
+	    "aliases = www.a.example\n"
+	    "[host \"b.example\"]\n"
+	    "root = b\n"
+	    "aliases = [2001:DB8:0::1]\n");
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nlocations, 3);
+	assert_string_equal(cfg.locations[0].host, "a.example");
+	assert_string_equal(cfg.locations[0].prefix, "/docs");
+	assert_string_equal(cfg.locations[1].host, "");
+	assert_string_equal(cfg.locations[2].host, "b.example");
+	assert_string_equal(cfg.locations[2].prefix, "/x");
+	assert_int_equal(cfg.locations[2].wildcard, 1);
+
+	/* Without [host] sections, the one host is [server] hostname's,
+	 * wherever it is set. */
+	write_config("[location \"Example.org/\"]\nlang = en\n"
+	    "[server]\nhostname = example.ORG\n");
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_string_equal(cfg.locations[0].host, "example.org");
+	write_config("[location \"localhost/\"]\nlang = en\n");
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_string_equal(cfg.locations[0].host, "localhost");
+}
+
+/* Redirects that are no chain: to another server, to a blocked path, or
+ * where a host's own location stands in the way. */
+static void
+test_redirects_that_do_not_chain(void **state)
+{
+	static const char *const texts[] = {
+		"[location \"/old\"]\n"
+		"redirect = 31 gemini://other.example/old\n"
+		"[location \"/x\"]\nredirect = 31 gemini://other.example/x\n",
+		"[location \"/old/*\"]\nredirect = 31 /new/\n"
+		"[location \"/new/\"]\nblock = 51\n",
+		"[location \"/old/*\"]\nredirect = 31 /new/\n"
+		"[location \"/new/x/\"]\nredirect = 31 /other/\n",
+		/* /old on a.example is blocked: the redirect never goes
+		 * there, and so on to a.example's /new. */
+		"[host \"a.example\"]\nroot = a\n[host \"b.example\"]\n"
+		"root = b\n"
+		"[location \"/old\"]\nredirect = 31 /new\n"
+		"[location \"a.example/old\"]\nblock = 51\n"
+		"[location \"a.example/new\"]\nredirect = 31 /newer\n",
+		/* Not under its own prefix: /old is not /oldies. */
+		"[location \"/old*\"]\nredirect = 31 /oldies/\n",
+		"[location \"/a/b\"]\nredirect = 31 /a/\n",
+		/* Without a wildcard, a redirect is its prefix's alone:
+		 * /blog/2026/ and /new/x are not redirected. */
+		"[location \"/blog\"]\nredirect = 31 /blog/2026/\n",
+		"[location \"/new\"]\nredirect = 31 /newer\n"
+		"[location \"/old\"]\nredirect = 31 /new/x\n",
+	};
+	static struct config cfg;
+	char err[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		write_config(texts[i]);
+		if (config_load(path, &cfg, err, sizeof(err)) == -1)
+			fail_msg("case %zu: %s", i, err);
+	}
+}
+
+/* Lists over several lines: the one past the most is refused, at its
+ * line. */
+static void
+test_location_lists_have_limits(void **state)
+{
+	static struct config cfg;
+	static char text[8192];
+	char err[512], want[512];
+	size_t n;
+	int i, j;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "[location \"/\"]\n"
+	    "require_certificate = on\n");
+	for (i = 0; i < CONFIG_MAX_ALLOW; i++) {
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "allow = ");
+		for (j = 0; j < 32; j++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    "%02X", j == 0 ? i : j);
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\n");
+	}
+	write_config(text);
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.locations[0].nallow, CONFIG_MAX_ALLOW);
+	assert_int_equal(cfg.locations[0].allow[31][0], 31);
+	snprintf(text + n, sizeof(text) - n, "allow = " FP_HEX "\n");
+	write_config(text);
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:%d: [location \"/\"] allow: more "
+	    "than %d fingerprints", path, 3 + CONFIG_MAX_ALLOW,
+	    CONFIG_MAX_ALLOW);
+	assert_string_equal(err, want);
+
+	n = (size_t)snprintf(text, sizeof(text), "[location \"/\"]\n");
+	for (i = 0; i < CONFIG_MAX_TYPES; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "types = .x%d text/x-%d\n", i, i);
+	write_config(text);
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.locations[0].ntypes, CONFIG_MAX_TYPES);
+	snprintf(text + n, sizeof(text) - n, "types = .y text/y, .z text/z\n");
+	write_config(text);
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:%d: [location \"/\"] types: more "
+	    "than %d types", path, 2 + CONFIG_MAX_TYPES, CONFIG_MAX_TYPES);
+	assert_string_equal(err, want);
+
+	n = 0;
+	for (i = 0; i < CONFIG_MAX_LOCATIONS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "[location \"/l%d\"]\n", i);
+	write_config(text);
+	if (config_load(path, &cfg, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nlocations, CONFIG_MAX_LOCATIONS);
+	snprintf(text + n, sizeof(text) - n, "[location \"/more\"]\n");
+	write_config(text);
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:%d: [location \"/more\"]: more "
+	    "than %d locations", path, CONFIG_MAX_LOCATIONS + 1,
+	    CONFIG_MAX_LOCATIONS);
+	assert_string_equal(err, want);
+}
+
+/* A bad file, the line its error must name, and the message after it. */
+static const struct host_case location_cases[] = {
+	/* Headers. */
+	{ "[location]\n", 1,
+	  "[location]: a location section is written [location \"PREFIX\"] "
+	  "or [location \"HOST/PREFIX\"], PREFIX starting with '/'" },
+	{ "[location /docs]\n", 1,
+	  "[location /docs]: a location section is written "
+	  "[location \"PREFIX\"] or [location \"HOST/PREFIX\"], PREFIX "
+	  "starting with '/'" },
+	{ "[location \"/a\"b\"]\n", 1,
+	  "[location \"/a\"b\"]: a location section is written "
+	  "[location \"PREFIX\"] or [location \"HOST/PREFIX\"], PREFIX "
+	  "starting with '/'" },
+	{ "[locations \"/\"]\n", 1,
+	  "[locations \"/\"]: unknown section (known: server, tls, capsule, "
+	  "log, host \"NAME\", location \"PREFIX\")" },
+	{ "[location \"docs\"]\n", 1,
+	  "[location \"docs\"]: \"docs\" is not a prefix: it must start "
+	  "with '/' (or follow \"HOST\")" },
+	{ "[location \"\"]\n", 1,
+	  "[location \"\"]: \"\" is not a prefix: it must start with '/' "
+	  "(or follow \"HOST\")" },
+	{ "[server]\nport = 1966\n[location \"/a/../b\"]\n", 3,
+	  "[location \"/a/../b\"]: \"/a/../b\" is not a prefix: it has a "
+	  "\".\" or \"..\" segment" },
+	{ "[location \"/a//b\"]\n", 1,
+	  "[location \"/a//b\"]: \"/a//b\" is not a prefix: it has "
+	  "\"//\"" },
+	{ "[location \"/a?b\"]\n", 1,
+	  "[location \"/a?b\"]: \"/a?b\" is not a prefix: it has '?' or "
+	  "'#', which a request's path never has" },
+	{ "[location \"/a*/b\"]\n", 1,
+	  "[location \"/a*/b\"]: \"/a*/b\" is not a prefix: '*' may only "
+	  "end it" },
+	{ "[location \"/a**\"]\n", 1,
+	  "[location \"/a**\"]: \"/a**\" is not a prefix: '*' may only "
+	  "end it" },
+	{ "[location \"*\"]\n", 1,
+	  "[location \"*\"]: \"*\" is not a prefix: it must start with "
+	  "'/' (or follow \"HOST\")" },
+	{ "[location \"a_b.example/x\"]\n", 1,
+	  "[location \"a_b.example/x\"]: \"a_b.example\" is not a host "
+	  "name or IP address" },
+	{ "[location \"/docs\"]\nlisting = on\n[location \"/docs\"]\n",
+	  3, "[location \"/docs\"]: same prefix as [location \"/docs\"] "
+	  "(line 1)" },
+	{ "[location \"/docs\"]\n[location \"/docs*\"]\n", 2,
+	  "[location \"/docs*\"]: same prefix as [location \"/docs\"] "
+	  "(line 1)" },
+	{ "[location \"localhost/docs\"]\n[location \"LocalHost/docs\"]\n",
+	  2, "[location \"localhost/docs\"]: same host and prefix as "
+	  "[location \"localhost/docs\"] (line 1)" },
+	/* The host is one of this file's. */
+	{ "[host \"a.example\"]\nroot = a\n[location \"b.example/x\"]\n"
+	  "listing = on\n", 3,
+	  "[location \"b.example/x\"]: \"b.example\" is not the name or an "
+	  "alias of a [host]" },
+	{ "[location \"b.example/x\"]\n[server]\nhostname = a.example\n", 1,
+	  "[location \"b.example/x\"]: \"b.example\" is not [server] "
+	  "hostname (\"a.example\")" },
+	/* Keys. */
+	{ "[location \"/x\"]\nindex = on\n", 2,
+	  "[location \"/x\"] index: unknown key" },
+	{ "[location \"/x\"]\nroot = a\n", 2,
+	  "[location \"/x\"] root: unknown key" },
+	{ "[location \"/x\"]\nlisting = yes\n", 2,
+	  "[location \"/x\"] listing: \"yes\" is not on or off" },
+	{ "[location \"/x\"]\nlisting = on\nlisting = off\n", 3,
+	  "[location \"/x\"] listing: set twice" },
+	{ "[location \"a.example/x*\"]\nlisting = on\nlisting = off\n"
+	  "[host \"a.example\"]\nroot = a\n", 3,
+	  "[location \"a.example/x*\"] listing: set twice" },
+	{ "[location \"/x\"]\nlang = ja;en\n", 2,
+	  "[location \"/x\"] lang: \"ja;en\" is not a BCP 47 language tag" },
+	{ "[location \"/x\"]\nlang = \n", 2,
+	  "[location \"/x\"] lang: \"\" is not a BCP 47 language tag" },
+	{ "[location \"/x\"]\nblock = 53\n", 2,
+	  "[location \"/x\"] block: \"53\" is not 51 or 52" },
+	{ "[location \"/x\"]\nblock = 0\n", 2,
+	  "[location \"/x\"] block: \"0\" is not 51 or 52" },
+	{ "[location \"/x\"]\nrequire_certificate = 1\n", 2,
+	  "[location \"/x\"] require_certificate: \"1\" is not on or off" },
+	/* redirect */
+	{ "[location \"/x\"]\nredirect = 32 /y\n", 2,
+	  "[location \"/x\"] redirect: \"32 /y\" does not start with a "
+	  "status, 30 or 31" },
+	{ "[location \"/x\"]\nredirect = /y\n", 2,
+	  "[location \"/x\"] redirect: \"/y\" does not start with a "
+	  "status, 30 or 31" },
+	{ "[location \"/x\"]\nredirect = 31\n", 2,
+	  "[location \"/x\"] redirect: no target after the status: a "
+	  "gemini:// URL or a path starting with '/'" },
+	{ "[location \"/x\"]\nredirect = 31 y\n", 2,
+	  "[location \"/x\"] redirect: \"y\": not a gemini:// URL with a "
+	  "host, nor a path starting with '/'" },
+	{ "[location \"/x\"]\nredirect = 31 https://example.org/\n", 2,
+	  "[location \"/x\"] redirect: \"https://example.org/\": not a "
+	  "gemini:// URL with a host, nor a path starting with '/'" },
+	{ "[location \"/x\"]\nredirect = 31 //example.org/\n", 2,
+	  "[location \"/x\"] redirect: \"//example.org/\": not a gemini:// "
+	  "URL with a host, nor a path starting with '/'" },
+	{ "[location \"/x\"]\nredirect = 31 gemini:///y\n", 2,
+	  "[location \"/x\"] redirect: \"gemini:///y\": not a gemini:// "
+	  "URL with a host, nor a path starting with '/'" },
+	{ "[location \"/x\"]\nredirect = 31 gemini://u@example.org/\n", 2,
+	  "[location \"/x\"] redirect: \"gemini://u@example.org/\": a "
+	  "Gemini URL has no userinfo ('@')" },
+	{ "[location \"/x\"]\nredirect = 31 gemini://example.org:70000/\n",
+	  2, "[location \"/x\"] redirect: \"gemini://example.org:70000/\": "
+	  "bad port" },
+	{ "[location \"/x\"]\nredirect = 31 /y?q\n", 2,
+	  "[location \"/x\"] redirect: \"/y?q\": a target has no query "
+	  "('?') or fragment ('#')" },
+	{ "[location \"/x\"]\nredirect = 31 /y#f\n", 2,
+	  "[location \"/x\"] redirect: \"/y#f\": a target has no query "
+	  "('?') or fragment ('#')" },
+	{ "[location \"/x\"]\nredirect = 31 /y z\n", 2,
+	  "[location \"/x\"] redirect: \"/y z\": space in URL" },
+	{ "[location \"/x\"]\nredirect = 31 /a/../y\n", 2,
+	  "[location \"/x\"] redirect: \"/a/../y\": its path has a \".\" "
+	  "or \"..\" segment" },
+	{ "[location \"/x\"]\nredirect = 31 /%2e%2E/y\n", 2,
+	  "[location \"/x\"] redirect: \"/%2e%2E/y\": its path has a "
+	  "\".\" or \"..\" segment" },
+	{ "[location \"/x\"]\nredirect = 31 /%zz\n", 2, NULL },
+	{ "[location \"/x\"]\nredirect = 31 /y\nredirect = 31 /z\n", 3,
+	  "[location \"/x\"] redirect: set twice" },
+	/* types */
+	{ "[location \"/x\"]\ntypes = .md\n", 2,
+	  "[location \"/x\"] types: \".md\" is not an extension and a type "
+	  "(\".md text/markdown\")" },
+	{ "[location \"/x\"]\ntypes = md text/markdown\n", 2,
+	  "[location \"/x\"] types: \"md text/markdown\" is not an "
+	  "extension and a type (\".md text/markdown\")" },
+	{ "[location \"/x\"]\ntypes = .md text\n", 2,
+	  "[location \"/x\"] types: \".md text\" is not an extension and a "
+	  "type (\".md text/markdown\")" },
+	{ "[location \"/x\"]\ntypes = .md text/markdown text/plain\n", 2,
+	  "[location \"/x\"] types: \".md text/markdown text/plain\" is not "
+	  "an extension and a type (\".md text/markdown\")" },
+	{ "[location \"/x\"]\ntypes = .md text/markdown,, .MD text/plain\n",
+	  2, "[location \"/x\"] types: \".md\" is given twice" },
+	{ "[location \"/x\"]\ntypes = .md text/markdown\n"
+	  "types = .md text/plain\n", 3,
+	  "[location \"/x\"] types: \".md\" is given twice" },
+	{ "[location \"/x\"]\ntypes = ,\n", 2,
+	  "[location \"/x\"] types: nothing given: an extension and a type "
+	  "(\".md text/markdown\") expected" },
+	/* allow */
+	{ "[location \"/x\"]\nrequire_certificate = on\nallow = xyz\n", 3,
+	  "[location \"/x\"] allow: \"xyz\" is not a SHA-256 fingerprint" },
+	{ "[location \"/x\"]\nrequire_certificate = on\nallow = " FP_HEX
+	  ", 00:11\n", 3,
+	  "[location \"/x\"] allow: \"00:11\" is not a SHA-256 "
+	  "fingerprint" },
+	{ "[location \"/x\"]\nrequire_certificate = on\nallow = " FP_HEX
+	  "\nallow = SHA256:" FP_COLONS "\n", 4,
+	  "[location \"/x\"] allow: \"SHA256:" FP_COLONS "\" is listed "
+	  "twice" },
+	{ "[location \"/x\"]\nallow =\n", 2,
+	  "[location \"/x\"] allow: nothing given: a SHA-256 fingerprint "
+	  "expected" },
+	/* A location's rules together, at its header's line. */
+	{ "[server]\nport = 1966\n[location \"/x\"]\nlisting = on\n"
+	  "allow = " FP_HEX "\n", 3,
+	  "[location \"/x\"]: allow needs require_certificate = on" },
+	{ "[location \"/x\"]\nallow = " FP_HEX "\n"
+	  "require_certificate = off\n", 1,
+	  "[location \"/x\"]: allow needs require_certificate = on" },
+	{ "[location \"/x\"]\nblock = 51\nredirect = 31 /y\n", 1,
+	  "[location \"/x\"]: block and redirect both set: choose one" },
+	/* Redirect chains. */
+	{ "[location \"/old/*\"]\nredirect = 31 /new/\n\n"
+	  "[location \"/new/\"]\nredirect = 31 /newer/\n", 1,
+	  "[location \"/old/*\"]: redirect chains: /new/ is redirected by "
+	  "[location \"/new/\"] (line 4)" },
+	{ "[location \"/new*\"]\nredirect = 31 /newer/\n"
+	  "[location \"/old\"]\nredirect = 30 /new/x\n", 3,
+	  "[location \"/old\"]: redirect chains: /new/x is redirected by "
+	  "[location \"/new*\"] (line 1)" },
+	/* Below a redirected folder, a location without a redirect of its
+	 * own is still redirected. */
+	{ "[location \"/new/*\"]\nredirect = 31 /newer/\n"
+	  "[location \"/new/keep/\"]\nlang = en\n"
+	  "[location \"/old\"]\nredirect = 31 /new/keep/x\n", 5,
+	  "[location \"/old\"]: redirect chains: /new/keep/x is redirected "
+	  "by [location \"/new/*\"] (line 1)" },
+	{ "[location \"/a\"]\nredirect = 31 /a\n", 1,
+	  "[location \"/a\"]: redirect chains: /a is redirected by "
+	  "[location \"/a\"] (line 1)" },
+	{ "[location \"/a\"]\nredirect = 31 /a/b*\n", 1,
+	  "[location \"/a\"]: redirect loops: /a/b is under this "
+	  "location's own prefix /a" },
+	{ "[location \"/a/\"]\nredirect = 31 /a/\n", 1,
+	  "[location \"/a/\"]: redirect chains: /a/ is redirected by "
+	  "[location \"/a/\"] (line 1)" },
+	/* A URL naming this host (any name, any port) is a path of it. */
+	{ "[server]\nhostname = a.example\n"
+	  "[location \"/a\"]\nredirect = 31 gemini://A.EXAMPLE:1966/a\n",
+	  3, "[location \"/a\"]: redirect chains: gemini://A.EXAMPLE:1966/a "
+	  "is redirected by [location \"/a\"] (line 3)" },
+	{ "[host \"a.example\"]\nroot = a\naliases = www.a.example\n"
+	  "[host \"b.example\"]\nroot = b\n"
+	  "[location \"b.example/old\"]\nredirect = 31 "
+	  "gemini://www.a.example/new\n"
+	  "[location \"a.example/new\"]\nredirect = 31 /newer\n", 6,
+	  "[location \"b.example/old\"]: redirect chains: "
+	  "gemini://www.a.example/new is redirected by "
+	  "[location \"a.example/new\"] (line 8)" },
+	/* A location of every host redirects on each host. */
+	{ "[host \"a.example\"]\nroot = a\n[host \"b.example\"]\nroot = b\n"
+	  "[location \"/old\"]\nredirect = 31 /new\n"
+	  "[location \"b.example/new\"]\nredirect = 31 /newer\n", 5,
+	  "[location \"/old\"]: redirect chains: /new is redirected by "
+	  "[location \"b.example/new\"] (line 7)" },
+	/* Percent-encoded, the target is the path a request would name. */
+	{ "[location \"/日記/*\"]\nredirect = 31 /diary/\n"
+	  "[location \"/old\"]\nredirect = 31 /%E6%97%A5%E8%A8%98/x\n", 3,
+	  "[location \"/old\"]: redirect chains: /%E6%97%A5%E8%A8%98/x is "
+	  "redirected by [location \"/日記/*\"] (line 1)" },
+	/* A wildcard whose target is under its own prefix grows the path
+	 * at each turn. */
+	{ "[location \"/old/*\"]\nredirect = 31 /old/new/\n"
+	  "[location \"/old/new/\"]\nlisting = on\n", 1,
+	  "[location \"/old/*\"]: redirect loops: /old/new/ is under this "
+	  "location's own prefix /old/" },
+	{ "[location \"/old\"]\nredirect = 31 /old/new/*\n"
+	  "[location \"/old/new/\"]\nlisting = on\n", 1,
+	  "[location \"/old\"]: redirect loops: /old/new/ is under this "
+	  "location's own prefix /old" },
+};
+
+static void
+test_location_errors_name_file_and_line(void **state)
+{
+	static struct config cfg;
+	char err[512], want[1024];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(location_cases) / sizeof(location_cases[0]);
+	    i++) {
+		write_config(location_cases[i].text);
+		if (config_load(path, &cfg, err, sizeof(err)) != -1)
+			fail_msg("case %zu loaded: %s", i,
+			    location_cases[i].text);
+		if (location_cases[i].message != NULL)
+			snprintf(want, sizeof(want), "%s:%d: %s", path,
+			    location_cases[i].line, location_cases[i].message);
+		else
+			snprintf(want, sizeof(want), "%s:%d: [location "
+			    "\"/x\"] redirect: \"/%%zz\": ", path,
+			    location_cases[i].line);
+		if (location_cases[i].message != NULL ?
+		    strcmp(err, want) != 0 :
+		    strncmp(err, want, strlen(want)) != 0)
+			fail_msg("case %zu:\n got \"%s\"\nwant \"%s\"", i, err,
+			    want);
+	}
+}
+
 /* What only a restart applies, by name, in the table's order. */
 static void
 test_restart_needed(void **state)
@@ -735,7 +1436,10 @@ test_restart_needed(void **state)
 		{ "[server]\nworkers = 7\nmax_connections = 5\nuser = gemini\n",
 		  3, "[server] workers, [server] max_connections, "
 		  "[server] user" },
-		/* Hosts may change on reload, roots included. */
+		/* Hosts may change on reload, roots included, and so may
+		 * locations. */
+		{ "[location \"/docs/\"]\nlisting = on\n[location \"/old\"]\n"
+		  "redirect = 31 /new\n", 0, "" },
 		{ "[capsule]\nroot = a\nlang = en\n[server]\n"
 		  "hostname = example.org\n", 0, "" },
 		{ "[host \"a.example\"]\nroot = a\n[host \"b.example\"]\n"
@@ -792,6 +1496,14 @@ main(void)
 		cmocka_unit_test(test_aliases_are_stored_plain),
 		cmocka_unit_test(test_host_errors_name_file_and_line),
 		cmocka_unit_test(test_too_many_hosts),
+		cmocka_unit_test(test_prefix_syntax),
+		cmocka_unit_test(test_extension_and_media_type_syntax),
+		cmocka_unit_test(test_fingerprint_syntax),
+		cmocka_unit_test(test_locations_are_read),
+		cmocka_unit_test(test_locations_of_one_host),
+		cmocka_unit_test(test_redirects_that_do_not_chain),
+		cmocka_unit_test(test_location_lists_have_limits),
+		cmocka_unit_test(test_location_errors_name_file_and_line),
 		cmocka_unit_test(test_restart_needed),
 	};
 
