@@ -44,7 +44,7 @@ SRCS = main.c config.c config_hosts.c config_value.c server.c conn.c conn_proxy.
        tls.c cert.c cert_make.c sni.c preflight.c request.c url.c utf8.c \
        article_lines.c article_style.c article_decor.c article_heading.c \
        article_blocks.c \
-       capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
+       capsule.c response.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
        pem.c watch.c live.c markdown.c markdown_build.c date.c feed.c export.c source.c listen.c \
        confine.c
@@ -66,7 +66,7 @@ CONFIG_SRCS = src/config.c src/config_hosts.c src/config_value.c
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
              test_admission test_pem test_watch test_markdown test_date \
-             test_feed test_cert test_sni test_tls
+             test_feed test_cert test_sni test_tls test_response
 FUZZ_TARGETS = request article path config proxy pem markdown sni
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -163,6 +163,7 @@ $(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/ge
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_markdown: $(BUILD)/tests/test_markdown.o $(BUILD)/gemtext.o $(MARKDOWN_OBJS)
+$(BUILD)/tests/test_response: $(BUILD)/tests/test_response.o $(BUILD)/response.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS) -lcmocka
 
