@@ -44,7 +44,7 @@ SRCS = main.c config.c config_hosts.c config_locations.c config_value.c location
        tls.c cert.c cert_make.c sni.c preflight.c request.c url.c utf8.c \
        article_lines.c article_style.c article_decor.c article_heading.c \
        article_blocks.c \
-       capsule.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
+       capsule.c response.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
        pem.c watch.c live.c markdown.c markdown_build.c date.c feed.c export.c source.c listen.c \
        confine.c listing.c listing_read.c
@@ -70,7 +70,7 @@ UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemte
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
              test_admission test_pem test_watch test_markdown test_date \
              test_feed test_cert test_sni test_tls test_mime test_listing \
-             test_location
+             test_location test_response
 FUZZ_TARGETS = request article path config proxy pem markdown sni listing
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -170,6 +170,7 @@ $(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/ge
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_markdown: $(BUILD)/tests/test_markdown.o $(BUILD)/gemtext.o $(MARKDOWN_OBJS)
+$(BUILD)/tests/test_response: $(BUILD)/tests/test_response.o $(BUILD)/response.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS) -lcmocka
 

@@ -87,21 +87,6 @@ cache_of(struct capsule *cap, const char *host)
 	return fresh;
 }
 
-void
-capsule_release(struct response *resp)
-{
-	if (resp->fd != -1)
-		close(resp->fd);
-	resp->fd = -1;
-}
-
-static void
-set_status(struct response *resp, int status, const char *meta)
-{
-	resp->status = status;
-	snprintf(resp->meta, sizeof(resp->meta), "%s", meta);
-}
-
 /* Dotfiles (".git", ".env", ".hidden") are private, at any depth. */
 static int
 names_dotfile(const char *path)
@@ -143,28 +128,30 @@ respond_open_error(struct response *resp, int err)
 	case ENFILE:
 	case ENOMEM:
 	case EAGAIN:
-		set_status(resp, 40, "Temporary failure, try again");
+		response_status(resp, 40, "Temporary failure, try again");
 		return;
 	default:
 		/* Missing, outside the root, a loop, no permission: all look
 		 * the same to a reader, and say nothing of what is there. */
-		set_status(resp, 51, "Not found");
+		response_status(resp, 51, "Not found");
 		return;
 	}
 }
 
+/* 31 to the same URL with a '/' after its path (a folder, or a page's). */
 static void
 respond_redirect(const struct capsule_content *content,
     const struct request *req,
     struct response *resp)
 {
 	char path[URL_MAX * 3 + 2];
+	char url[RESPONSE_META_MAX + 1];
 	char port[16] = "";
 	const char *lb = "", *rb = "";
 	int n;
 
 	if (url_encode_path(req->path, path, sizeof(path) - 1) == -1) {
-		set_status(resp, 59, "URL too long");
+		response_status(resp, 59, "URL too long");
 		return;
 	}
 	strcat(path, "/");
@@ -174,35 +161,12 @@ respond_redirect(const struct capsule_content *content,
 		lb = "[";
 		rb = "]";
 	}
-	n = snprintf(resp->meta, sizeof(resp->meta), "gemini://%s%s%s%s%s%s%s",
+	n = snprintf(url, sizeof(url), "gemini://%s%s%s%s%s%s%s",
 	    lb, content->hostname, rb, port, path, req->has_query ? "?" : "",
 	    req->has_query ? req->query : "");
-	if (n < 0 || (size_t)n >= sizeof(resp->meta)) {
-		set_status(resp, 59, "URL too long");
-		return;
-	}
-	resp->status = 31;
-}
-
-/* Whether the file's last byte is a newline (an empty file has none). */
-static int
-ends_with_newline(int fd, off_t size)
-{
-	char last;
-
-	return size > 0 && pread(fd, &last, 1, size - 1) == 1 && last == '\n';
-}
-
-/* lang: the page's own language (an article's), or NULL: the capsule's. */
-static void
-set_text_meta(const struct capsule_content *content, struct response *resp,
-    const char *type, const char *lang)
-{
-	if (strncmp(type, "text/gemini", 11) == 0)
-		snprintf(resp->meta, sizeof(resp->meta), "%s; lang=%s", type,
-		    lang != NULL ? lang : content->lang);
-	else
-		snprintf(resp->meta, sizeof(resp->meta), "%s", type);
+	if (n < 0 || (size_t)n >= sizeof(url) ||
+	    response_redirect(resp, 31, url) == -1)
+		response_status(resp, 59, "URL too long");
 }
 
 /*
@@ -219,14 +183,12 @@ respond_page(const struct capsule_content *content, const struct request *req,
 	if (content->pages == NULL)
 		return 0;
 	if ((pg = pages_find(content->pages, req->path)) != NULL) {
-		resp->status = 20;
-		resp->body = pg->body;
-		resp->size = (off_t)pg->len;
-		set_text_meta(content, resp, pg->mime, pg->lang);
+		response_memory(resp, pg->body, pg->len, pg->mime,
+		    pg->lang != NULL ? pg->lang : content->lang);
 		return 1;
 	}
 	if (pages_reserved(content->pages, req->path)) {
-		set_status(resp, 51, "Not found");
+		response_status(resp, 51, "Not found");
 		return 1;
 	}
 	snprintf(slashed, sizeof(slashed), "%s/", req->path);
@@ -246,16 +208,11 @@ respond_file(struct capsule *cap, const struct capsule_content *content,
 
 	if (cache == NULL) {
 		close(fd);
-		set_status(resp, 40, "Temporary failure, try again");
+		response_status(resp, 40, "Temporary failure, try again");
 		return;
 	}
 	type = mime_of(cap->mime, cache, fd, sb, name, NULL);
-	resp->status = 20;
-	resp->fd = fd;
-	resp->size = sb->st_size;
-	set_text_meta(content, resp, type, NULL);
-	if (strncmp(type, "text/gemini", 11) == 0)
-		resp->add_newline = !ends_with_newline(fd, sb->st_size);
+	response_file(resp, fd, sb->st_size, type, content->lang);
 }
 
 /* Opens rel beneath the root and stats it; on failure answers resp. */
@@ -271,7 +228,7 @@ open_and_stat(struct capsule *cap, const struct capsule_content *content,
 	}
 	if (fstat(fd, sb) == -1) {
 		close(fd);
-		set_status(resp, 40, "Temporary failure, try again");
+		response_status(resp, 40, "Temporary failure, try again");
 		return -1;
 	}
 	return fd;
@@ -287,10 +244,9 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 	size_t len;
 	int fd;
 
-	memset(resp, 0, sizeof(*resp));
-	resp->fd = -1;
+	response_init(resp);
 	if (names_dotfile(req->path)) {
-		set_status(resp, 51, "Not found");
+		response_status(resp, 51, "Not found");
 		return;
 	}
 	if (respond_page(content, req, resp))
@@ -312,7 +268,7 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		set_status(resp, 51, "Not found");
+		response_status(resp, 51, "Not found");
 		return;
 	}
 	name = strrchr(rel, '/');

@@ -9,25 +9,10 @@
 #define KIZUNA_CAPSULE_H
 
 #include <stddef.h>
-#include <sys/types.h>
 
 #include "pages.h"
 #include "request.h"
-
-/* The Gemini specification caps META at 1024 bytes. */
-#define RESPONSE_META_MAX 1024
-
-struct response {
-	int status;                        /* a defined Gemini status */
-	char meta[RESPONSE_META_MAX + 1];
-	int fd;            /* body read from this open regular file, or -1;
-	                      owned by the response (capsule_release) */
-	const char *body;  /* or a body in memory, borrowed from the capsule
-	                      and valid as long as it is; NULL when none */
-	off_t size;        /* body bytes (0 for non-2x statuses) */
-	int add_newline;   /* send "\n" after the body: a gemtext body always
-	                      ends with one, even when its file does not */
-};
+#include "response.h"
 
 struct capsule;
 
@@ -38,8 +23,9 @@ struct capsule;
 struct capsule_content {
 	const struct pages *pages;   /* served before any file; may be NULL */
 	const char *hostname;        /* for redirects */
-	const char *lang;            /* for text/gemini: "ja", or "\"ja,en\""
-	                                (several tags must be quoted) */
+	const char *lang;            /* for text/gemini: "ja", or several
+	                                tags, quoted ("\"ja,en\"") or not
+	                                (see response_memory) */
 	int rootfd;                  /* the capsule root, an open directory:
 	                                files are opened beneath it only */
 };
@@ -64,13 +50,11 @@ void capsule_close(struct capsule *cap);
  *   a directory without '/'    -> 31 to the same URL with '/'
  *   missing, a dotfile, a link out of the root, not a regular file -> 51
  *   out of descriptors or memory -> 40
- * Always fills *resp; release it with capsule_release.
+ * Always fills *resp (made empty first, as by response_init, so it must
+ * hold no file); release it with response_release.
  */
 void capsule_respond(struct capsule *cap,
     const struct capsule_content *content, const struct request *req,
     struct response *resp);
-
-/* Closes the response's file, if any. Safe to call twice. */
-void capsule_release(struct response *resp);
 
 #endif

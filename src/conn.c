@@ -1,14 +1,13 @@
 /*
- * conn.c - one client connection's state machine.
+ * conn.c - one client connection: TLS I/O, its states and deadlines. What
+ * it sends, header and body, comes from response.c.
  */
 #define _GNU_SOURCE
 #include "conn.h"
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -63,54 +62,37 @@ wait_for(struct conn *c, enum tls_result r)
 }
 
 /*
- * Appends the next part of the body to out, up to CONN_OUT_SIZE. Returns
- * 0, or -1 when the file shrank or failed under us (the connection is then
- * closed without close_notify: the client must see that the body is cut,
- * and we never pad or pretend).
+ * Appends what follows the header (the body, then the newline a gemtext
+ * file may be given) to out, up to CONN_OUT_SIZE. Returns 0, or -1 when
+ * the file shrank or failed under us (the connection is then closed
+ * without close_notify: the client must see that the body is cut, and we
+ * never pad or pretend).
  */
 static int
 fill_body(struct conn *c)
 {
-	off_t want = c->resp.size - c->body_queued;
+	off_t length = response_body_length(&c->resp);
+	const char *why = NULL;
 	ssize_t got;
 
-	if (want > (off_t)(CONN_OUT_SIZE - c->out_len))
-		want = (off_t)(CONN_OUT_SIZE - c->out_len);
-	if (want == 0) {
-		if (c->resp.add_newline && !c->newline_queued &&
-		    c->body_queued == c->resp.size &&
-		    c->out_len < CONN_OUT_SIZE) {
-			c->out[c->out_len++] = '\n';
-			c->newline_queued = 1;
+	while (c->out_len < CONN_OUT_SIZE && c->body_queued < length) {
+		got = response_read(&c->resp, c->body_queued,
+		    c->out + c->out_len, CONN_OUT_SIZE - c->out_len, &why);
+		if (got == -1) {
+			c->body_incomplete = 1;
+			conn_close(c, why);
+			return -1;
 		}
-		return 0;
+		c->out_len += (size_t)got;
+		c->body_queued += got;
 	}
-	if (c->resp.body != NULL) {
-		memcpy(c->out + c->out_len, c->resp.body + c->body_queued,
-		    (size_t)want);
-		got = (ssize_t)want;
-	} else {
-		do
-			got = pread(c->resp.fd, c->out + c->out_len,
-			    (size_t)want, c->body_queued);
-		while (got == -1 && errno == EINTR);
-	}
-	if (got <= 0) {
-		c->body_incomplete = 1;
-		conn_close(c, got == 0 ? "file shrank while being sent" :
-		    "file read error while sending");
-		return -1;
-	}
-	c->out_len += (size_t)got;
-	c->body_queued += got;
-	return fill_body(c);   /* the final newline, when there is room */
+	return 0;
 }
 
 static int
 response_sent(const struct conn *c)
 {
-	return c->body_queued == c->resp.size &&
-	    (!c->resp.add_newline || c->newline_queued);
+	return c->body_queued == response_body_length(&c->resp);
 }
 
 /* Progress moves the idle deadline, never past the whole-response one. */
@@ -162,35 +144,26 @@ do_write(struct conn *c)
 }
 
 /*
- * Queues "STATUS META\r\n" and as much of the body as fits behind it, so a
- * small response leaves in one TLS record, then starts writing.
+ * Queues the header and as much of the body as fits behind it, so a small
+ * response leaves in one TLS record, then starts writing.
  */
 static void
 start_response(struct conn *c)
 {
-	int n;
+	_Static_assert(CONN_OUT_SIZE >= RESPONSE_HEADER_MAX,
+	    "the header always fits in out");
 
 	if ((c->out = malloc(CONN_OUT_SIZE)) == NULL) {
 		conn_close(c, "out of memory");
 		return;
 	}
-	/* Non-2x responses have no body (Gemini specification). */
-	if (c->resp.status < 20 || c->resp.status > 29) {
-		capsule_release(&c->resp);
-		c->resp.body = NULL;
-		c->resp.size = 0;
-		c->resp.add_newline = 0;
-	}
-	/* META is at most 1024 bytes, so the header always fits. */
-	n = snprintf(c->out, CONN_OUT_SIZE, "%02d %s\r\n", c->resp.status,
-	    c->resp.meta);
-	c->out_len = (size_t)n;
+	c->out_len = response_begin(&c->resp, c->out, CONN_OUT_SIZE);
 	c->responding = 1;
 	c->state = CONN_WRITE_RESPONSE;
 	/* A reader must average min_rate: a big file is no licence to hold a
 	 * connection forever by reading a little now and then. */
 	c->write_by_ms = ev_now_ms() + c->site->cfg.write_timeout * 1000LL +
-	    (long long)(c->resp.size + c->out_len) * 1000 /
+	    (long long)(response_body_length(&c->resp) + c->out_len) * 1000 /
 	    (c->site->cfg.min_rate * 1024LL);
 	set_write_deadline(c);
 	if (fill_body(c) == -1)
@@ -201,10 +174,7 @@ start_response(struct conn *c)
 static void
 respond_status(struct conn *c, int status, const char *meta)
 {
-	memset(&c->resp, 0, sizeof(c->resp));
-	c->resp.fd = -1;
-	c->resp.status = status;
-	snprintf(c->resp.meta, sizeof(c->resp.meta), "%s", meta);
+	response_status(&c->resp, status, meta);
 	start_response(c);
 }
 
@@ -217,13 +187,9 @@ handle_request(struct conn *c, size_t linelen)
 
 	c->url_len = linelen;
 	if (c->verdict == ADMISSION_TOO_MANY_REQUESTS) {
-		char meta[128];
-
-		snprintf(meta, sizeof(meta), "Too many requests from your "
-		    "address: please wait %d second%s and try again",
-		    c->retry_after, c->retry_after == 1 ? "" : "s");
 		c->reason = "over rate_limit";
-		respond_status(c, 44, meta);
+		response_slow_down(&c->resp, c->retry_after);
+		start_response(c);
 		return;
 	}
 	status = request_parse(c->line, linelen, &c->site->hosts[c->vhost].policy,
@@ -327,7 +293,7 @@ finish(struct conn *c)
 	tls_conn_free(c->tls);
 	c->tls = NULL;
 	close(c->watch.fd);
-	capsule_release(&c->resp);
+	response_release(&c->resp);
 	free(c->out);
 	c->out = NULL;
 	list_remove(&h->live, c);
@@ -418,7 +384,7 @@ conn_close(struct conn *c, const char *reason)
 	}
 	if (c->reason == NULL)
 		c->reason = reason;
-	capsule_release(&c->resp);
+	response_release(&c->resp);
 	free(c->out);
 	c->out = NULL;
 	if (tls_conn_established(c->tls) && !c->body_incomplete) {
@@ -548,7 +514,7 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	c->host = h;
 	c->watch.fd = fd;
 	c->watch.cb = conn_event;
-	c->resp.fd = -1;
+	response_init(&c->resp);
 	c->accepted_ms = now;
 	c->site = site_hold(h->site);
 	c->deadline_ms = c->accepted_ms + 1000LL *

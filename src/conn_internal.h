@@ -9,10 +9,10 @@
 #include <sys/types.h>
 
 #include "admission.h"
-#include "capsule.h"
 #include "conn.h"
 #include "ev.h"
 #include "proxy.h"
+#include "response.h"
 #include "site.h"
 #include "tls.h"
 #include "url.h"
@@ -63,8 +63,8 @@ struct conn {
 	int responding;              /* a header was queued: resp is valid */
 	char *out;                   /* CONN_OUT_SIZE bytes while writing */
 	size_t out_len, out_off;     /* queued, and already written */
-	off_t body_queued;           /* body bytes copied into out so far */
-	int newline_queued;          /* resp.add_newline done */
+	off_t body_queued;           /* bytes after the header copied into
+	                                out so far (response_read's offset) */
 	int body_incomplete;         /* the file shrank: no close_notify */
 	unsigned long long bytes;    /* written to the client */
 	const char *reason;          /* why it ended, when not normally */
