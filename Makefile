@@ -41,7 +41,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c config_hosts.c config_locations.c config_value.c location.c server.c conn.c conn_proxy.c ev.c \
-       tls.c cert.c cert_make.c sni.c preflight.c request.c url.c utf8.c \
+       tls.c cert.c cert_make.c sni.c preflight.c request.c url.c utf8.c rules.c \
        article_lines.c article_style.c article_decor.c article_heading.c \
        article_blocks.c \
        capsule.c response.c mime.c log.c pages.c article.c gemtext.c sandbox.c \

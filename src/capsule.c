@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "beneath.h"
+#include "listing.h"
 #include "log.h"
 #include "mime.h"
 #include "url.h"
@@ -199,9 +200,19 @@ respond_page(const struct capsule_content *content, const struct request *req,
 	return 0;
 }
 
+/* The file's language: its location's, else the host's. */
+static const char *
+lang_of(const struct capsule_content *content,
+    const struct location_rules *rules)
+{
+	return rules != NULL && rules->lang != NULL ? rules->lang :
+	    content->lang;
+}
+
 static void
 respond_file(struct capsule *cap, const struct capsule_content *content,
-    int fd, const struct stat *sb, const char *name, struct response *resp)
+    const struct location_rules *rules, int fd, const struct stat *sb,
+    const char *name, struct response *resp)
 {
 	struct mime_cache *cache = cache_of(cap, content->hostname);
 	const char *type;
@@ -211,8 +222,41 @@ respond_file(struct capsule *cap, const struct capsule_content *content,
 		response_status(resp, 40, "Temporary failure, try again");
 		return;
 	}
-	type = mime_of(cap->mime, cache, fd, sb, name, NULL);
-	response_file(resp, fd, sb->st_size, type, content->lang);
+	type = mime_of(cap->mime, cache, fd, sb, name,
+	    rules != NULL ? location_type(rules, name) : NULL);
+	response_file(resp, fd, sb->st_size, type, lang_of(content, rules));
+}
+
+/*
+ * The listing of the folder dirfd, whose URL path is req's (ending in
+ * '/'): listing = on and no index.gmi. Takes dirfd over.
+ */
+static void
+respond_listing(const struct capsule_content *content,
+    const struct location_rules *rules, const struct request *req,
+    int dirfd, struct response *resp)
+{
+	struct listing_entry *entries = NULL;
+	size_t n = 0, len;
+	char *page;
+	int rc = listing_read(dirfd, &entries, &n);
+
+	close(dirfd);
+	if (rc == -1) {
+		if (errno == E2BIG)
+			response_status(resp, 50, "Folder too large to list");
+		else
+			respond_open_error(resp, errno);
+		return;
+	}
+	page = listing_render(req->path, entries, n, &len);
+	free(entries);
+	if (page == NULL) {
+		response_status(resp, 40, "Temporary failure, try again");
+		return;
+	}
+	response_page(resp, page, len, "text/gemini; charset=utf-8",
+	    lang_of(content, rules));
 }
 
 /* Opens rel beneath the root and stats it; on failure answers resp. */
@@ -236,13 +280,14 @@ open_and_stat(struct capsule *cap, const struct capsule_content *content,
 
 void
 capsule_respond(struct capsule *cap, const struct capsule_content *content,
-    const struct request *req, struct response *resp)
+    const struct request *req, const struct location_rules *rules,
+    struct response *resp)
 {
 	char rel[URL_MAX + sizeof("index.gmi")];
 	const char *name;
 	struct stat sb;
 	size_t len;
-	int fd;
+	int fd, dirfd;
 
 	response_init(resp);
 	if (names_dotfile(req->path)) {
@@ -256,15 +301,31 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 	if ((fd = open_and_stat(cap, content, rel, &sb, resp)) == -1)
 		return;
 	if (S_ISDIR(sb.st_mode)) {
-		close(fd);
 		len = strlen(rel);
 		if (len > 0 && rel[len - 1] != '/') {
+			close(fd);
 			respond_redirect(content, req, resp);
 			return;
 		}
 		strcat(rel, "index.gmi");
-		if ((fd = open_and_stat(cap, content, rel, &sb, resp)) == -1)
+		dirfd = fd;
+		fd = open_beneath(cap, content->rootfd, rel);
+		if (fd == -1 && errno == ENOENT && rules != NULL &&
+		    rules->listing) {
+			respond_listing(content, rules, req, dirfd, resp);
 			return;
+		}
+		close(dirfd);
+		if (fd == -1) {
+			respond_open_error(resp, errno);
+			return;
+		}
+		if (fstat(fd, &sb) == -1) {
+			close(fd);
+			response_status(resp, 40, "Temporary failure, try "
+			    "again");
+			return;
+		}
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
@@ -273,5 +334,5 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 	}
 	name = strrchr(rel, '/');
 	name = name != NULL ? name + 1 : rel;
-	respond_file(cap, content, fd, &sb, name, resp);
+	respond_file(cap, content, rules, fd, &sb, name, resp);
 }

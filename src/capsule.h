@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "location.h"
 #include "pages.h"
 #include "request.h"
 #include "response.h"
@@ -41,12 +42,17 @@ void capsule_close(struct capsule *cap);
 
 /*
  * Decides the response to a request that request_parse accepted, from
- * content and the files:
+ * content and the files, under rules (the request's location rules, for
+ * listing, lang and types; NULL: none; their block, redirect and
+ * certificate answers come first, see rules.h):
  *   a generated page           -> 20 from memory (articles, see pages.h)
  *   where only pages live      -> 51 (an article refused at load)
  *   a page's URL without '/'   -> 31 to the same URL with '/'
- *   a regular file             -> 20 with its MIME type (and lang for gemtext)
- *   a directory, path ends '/' -> its index.gmi, else 51
+ *   a regular file             -> 20 with its MIME type (a location's
+ *                                 types first), lang for gemtext (the
+ *                                 location's, else the host's)
+ *   a directory, path ends '/' -> its index.gmi, else its listing with
+ *                                 listing = on (listing.h), else 51
  *   a directory without '/'    -> 31 to the same URL with '/'
  *   missing, a dotfile, a link out of the root, not a regular file -> 51
  *   out of descriptors or memory -> 40
@@ -55,6 +61,6 @@ void capsule_close(struct capsule *cap);
  */
 void capsule_respond(struct capsule *cap,
     const struct capsule_content *content, const struct request *req,
-    struct response *resp);
+    const struct location_rules *rules, struct response *resp);
 
 #endif

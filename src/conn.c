@@ -8,12 +8,15 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "conn_internal.h"
+#include "location.h"
 #include "log.h"
 #include "proxy.h"
+#include "rules.h"
 
 /*
  * Plaintext written per TLS call: one full TLS record, so a small page
@@ -181,6 +184,10 @@ respond_status(struct conn *c, int status, const char *meta)
 static void
 handle_request(struct conn *c, size_t linelen)
 {
+	const struct site_host *host = &c->site->hosts[c->vhost];
+	struct location_rules rules;
+	struct rules_client client = { .has_certificate = 0 };
+	struct tls_peer peer;
 	struct request req;
 	const char *why = NULL;
 	int status;
@@ -192,14 +199,30 @@ handle_request(struct conn *c, size_t linelen)
 		start_response(c);
 		return;
 	}
-	status = request_parse(c->line, linelen, &c->site->hosts[c->vhost].policy,
-	    &req, &why);
+	status = request_parse(c->line, linelen, &host->policy, &req, &why);
 	if (status != 0) {
 		respond_status(c, status, why);
 		return;
 	}
-	capsule_respond(c->host->capsule, &c->site->hosts[c->vhost].content,
-	    &req, &c->resp);
+	location_resolve(&c->site->cfg, host->cfg->name, req.path, &rules);
+	/* Only a host that asks has a client certificate to look at. */
+	if (host->asks_certificates) {
+		if (tls_conn_peer(c->tls, &peer) == -1) {
+			respond_status(c, 40, "Temporary failure, try again");
+			return;
+		}
+		if (peer.has_certificate)
+			memcpy(c->client_fingerprint, peer.fingerprint,
+			    sizeof(c->client_fingerprint));
+		client.has_certificate = peer.has_certificate;
+		client.sha256 = peer.sha256;
+		client.fingerprint = peer.fingerprint;
+		client.valid_now = !peer.expired && !peer.not_yet_valid;
+	}
+	if (!rules_answer(&rules, &req, host->cfg->name,
+	    host->asks_certificates ? &client : NULL, &c->resp))
+		capsule_respond(c->host->capsule, &host->content, &req, &rules,
+		    &c->resp);
 	start_response(c);
 }
 
@@ -278,6 +301,8 @@ finish(struct conn *c)
 		.address = c->address,
 		.host = tls_conn_established(c->tls) ?
 		    c->site->hosts[c->vhost].cfg->name : NULL,
+		.certificate = c->client_fingerprint[0] != '\0' ?
+		    c->client_fingerprint : NULL,
 		.url = c->url_len > 0 ? c->line : NULL,
 		.url_len = c->url_len,
 		.status = c->responding ? c->resp.status : 0,

@@ -46,6 +46,9 @@ struct conn {
 	enum admission_verdict verdict; /* over rate_limit: answer 44 */
 	int retry_after;             /* seconds, said in that 44 */
 	char address[INET6_ADDRSTRLEN];
+	/* The client certificate's fingerprint, for the access log: "" when
+	 * it sent none (or its host never asks for one). */
+	char client_fingerprint[TLS_FINGERPRINT_SIZE];
 	/* With a PROXY header naming the client: the address it connected
 	 * to, the balancer's (else the socket's own is asked for). */
 	struct sockaddr_storage local;

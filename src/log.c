@@ -259,8 +259,9 @@ log_access(const struct log_access *e)
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 
-	n = snprintf(line, sizeof(line), "%s %s %s ", when, e->address,
-	    e->host != NULL ? e->host : "-");
+	n = snprintf(line, sizeof(line), "%s %s %s %s ", when, e->address,
+	    e->host != NULL ? e->host : "-",
+	    e->certificate != NULL ? e->certificate : "-");
 	pos = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
 	if (e->url != NULL) {
 		line[pos++] = '"';

@@ -63,6 +63,8 @@ struct log_access {
 	const char *address;  /* client address, printable */
 	const char *host;     /* the host the connection was made for (SNI),
 	                         or NULL before the handshake completed */
+	const char *certificate; /* the client certificate's SHA-256
+	                         fingerprint, or NULL when it sent none */
 	const char *url;      /* request line bytes, or NULL when none came */
 	size_t url_len;
 	int status;           /* 10..62, or 0 when no header was sent */

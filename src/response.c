@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +24,8 @@ response_release(struct response *resp)
 	if (resp->fd != -1)
 		close(resp->fd);
 	resp->fd = -1;
+	free(resp->owned);
+	resp->owned = NULL;
 	resp->source = RESPONSE_NO_BODY;
 	resp->body = NULL;
 	resp->size = 0;
@@ -112,6 +115,16 @@ set_type_meta(struct response *resp, const char *type, const char *lang)
 	q = lang[0] != '"' && strchr(lang, ',') != NULL ? "\"" : "";
 	snprintf(meta, sizeof(meta), "%s; lang=%s%s%s", type, q, lang, q);
 	return copy_meta(resp->meta, meta);
+}
+
+int
+response_page(struct response *resp, char *body, size_t len,
+    const char *type, const char *lang)
+{
+	int rc = response_memory(resp, body, len, type, lang);
+
+	resp->owned = body;
+	return rc;
 }
 
 int

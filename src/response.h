@@ -41,6 +41,8 @@ struct response {
 	                      response_release; else -1 */
 	const char *body;  /* RESPONSE_MEMORY: borrowed, and valid as long as
 	                      its owner (a page table) is; else NULL */
+	char *owned;       /* RESPONSE_MEMORY made for this request (a
+	                      listing): freed by response_release; or NULL */
 	off_t size;        /* body bytes, the added newline not counted;
 	                      0 without a body */
 	int add_newline;   /* a "\n" follows the body: a gemtext file always
@@ -94,6 +96,13 @@ int response_redirect(struct response *resp, int status, const char *url);
  * near 1024 bytes).
  */
 int response_memory(struct response *resp, const char *body, size_t len,
+    const char *type, const char *lang);
+
+/*
+ * As response_memory, but resp takes body over (malloc'd; freed by
+ * response_release, in every case): a page made for this request alone.
+ */
+int response_page(struct response *resp, char *body, size_t len,
     const char *type, const char *lang);
 
 /*

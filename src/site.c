@@ -221,6 +221,21 @@ open_root(const struct config_host *host, char *err, size_t errsize)
 	return fd;
 }
 
+/* Whether a location of this host (its own, or one for every host)
+ * requires a client certificate. */
+static int
+asks_client_certificates(const struct config *cfg, const char *name)
+{
+	int i;
+
+	for (i = 0; i < cfg->nlocations; i++)
+		if (cfg->locations[i].require_certificate == 1 &&
+		    (cfg->locations[i].host[0] == '\0' ||
+		    strcmp(cfg->locations[i].host, name) == 0))
+			return 1;
+	return 0;
+}
+
 /* Loads one host; on failure, err names what failed (not the host). */
 static int
 load_host(struct site *site, struct site_host *h, const struct site *prev,
@@ -236,6 +251,12 @@ load_host(struct site *site, struct site_host *h, const struct site *prev,
 		h->aliases[i] = host->aliases[i];
 	if (load_certificate(h, before, err, errsize) == -1)
 		return -1;
+	/* Only a host with a location that wants client certificates asks
+	 * for one in its handshake (clients show a prompt when asked). */
+	h->asks_certificates = asks_client_certificates(&site->cfg,
+	    host->name);
+	if (h->asks_certificates)
+		tls_ctx_request_client_certificates(h->tls);
 	if ((h->rootfd = open_root(host, err, errsize)) == -1)
 		return -1;
 	/* An article that cannot be read now keeps prev's pages, when

@@ -43,6 +43,9 @@ struct site_host {
 	int rootfd;                     /* the root, opened at load: files are
 	                                   opened beneath it */
 	char lang[40];                  /* cfg->lang, quoted when several */
+	int asks_certificates;          /* a location of the host requires
+	                                   client certificates: its handshake
+	                                   asks for one */
 	const char *aliases[CONFIG_MAX_ALIASES];  /* into cfg */
 	struct request_policy policy;   /* points into cfg */
 	struct capsule_content content; /* points into pages, cfg, lang */
