@@ -70,7 +70,7 @@ UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemte
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
              test_admission test_pem test_watch test_markdown test_date \
              test_feed test_cert test_sni test_tls test_mime test_listing \
-             test_location test_response
+             test_location test_response test_rules
 FUZZ_TARGETS = request article path config proxy pem markdown sni listing
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -162,6 +162,7 @@ $(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
 $(BUILD)/tests/test_sni: $(BUILD)/tests/test_sni.o $(BUILD)/sni.o
 $(BUILD)/tests/test_tls: $(BUILD)/tests/test_tls.o $(BUILD)/tls.o $(BUILD)/sni.o $(CERT_OBJS)
 $(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(CERT_OBJS)
+$(BUILD)/tests/test_rules: $(BUILD)/tests/test_rules.o $(BUILD)/rules.o $(BUILD)/response.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(CONFIG_OBJS)
 $(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
 $(BUILD)/tests/test_mime: $(BUILD)/tests/test_mime.o $(BUILD)/mime.o
