@@ -9,6 +9,7 @@ identities.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import unittest
@@ -337,6 +338,37 @@ class CertificateRequestTests(unittest.TestCase):
         srv = KizunaServer()
         self.addCleanup(srv.cleanup)
         srv.start()
+        self.assertFalse(certificate_requested(srv.port, "localhost"))
+
+
+class ReloadTests(unittest.TestCase):
+
+    def test_locations_change_on_reload(self):
+        srv = KizunaServer(extra_files={"pub/a.txt": b"a\n",
+                                        "private/index.gmi": b"# p\n"})
+        self.addCleanup(srv.cleanup)
+        os.chmod(srv.dir, 0o755)   # the service user reads it again
+        srv.start()
+        self.assertEqual(srv.get("/pub/").status, 51)
+        self.assertEqual(srv.get("/private/").status, 20)
+        self.assertFalse(certificate_requested(srv.port, "localhost"))
+        srv.config_overrides = {
+            ('location "/pub/"', "listing"): "on",
+            ('location "/private/"', "require_certificate"): "on",
+        }
+        srv.write_config()
+        srv.proc.send_signal(signal.SIGHUP)
+        srv.wait_for_stderr("reloaded", limit=10)
+        self.assertEqual(srv.get("/pub/").status, 20)
+        self.assertEqual(srv.get("/private/").status, 60)
+        self.assertTrue(certificate_requested(srv.port, "localhost"))
+        # And taken away again: the host stops asking.
+        srv.config_overrides = {}
+        srv.write_config()
+        before = srv.stderr_text().count("reloaded")
+        srv.proc.send_signal(signal.SIGHUP)
+        srv.wait_for_stderr("(?s)" + "reloaded.*" * (before + 1), limit=10)
+        self.assertEqual(srv.get("/private/").status, 20)
         self.assertFalse(certificate_requested(srv.port, "localhost"))
 
 
