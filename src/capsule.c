@@ -170,12 +170,22 @@ respond_redirect(const struct capsule_content *content,
 		response_status(resp, 59, "URL too long");
 }
 
+/* The file's language: its location's, else the host's. */
+static const char *
+lang_of(const struct capsule_content *content,
+    const struct location_rules *rules)
+{
+	return rules != NULL && rules->lang != NULL ? rules->lang :
+	    content->lang;
+}
+
 /*
  * Answers from the page table when the path is one of its pages, or one
  * only it may answer. Returns 1 when it answered, 0 to go on to the files.
  */
 static int
-respond_page(const struct capsule_content *content, const struct request *req,
+respond_page(const struct capsule_content *content,
+    const struct location_rules *rules, const struct request *req,
     struct response *resp)
 {
 	char slashed[URL_MAX + 2];
@@ -184,8 +194,10 @@ respond_page(const struct capsule_content *content, const struct request *req,
 	if (content->pages == NULL)
 		return 0;
 	if ((pg = pages_find(content->pages, req->path)) != NULL) {
+		/* An article's own language, else its location's, else the
+		 * host's. */
 		response_memory(resp, pg->body, pg->len, pg->mime,
-		    pg->lang != NULL ? pg->lang : content->lang);
+		    pg->lang != NULL ? pg->lang : lang_of(content, rules));
 		return 1;
 	}
 	if (pages_reserved(content->pages, req->path)) {
@@ -200,14 +212,6 @@ respond_page(const struct capsule_content *content, const struct request *req,
 	return 0;
 }
 
-/* The file's language: its location's, else the host's. */
-static const char *
-lang_of(const struct capsule_content *content,
-    const struct location_rules *rules)
-{
-	return rules != NULL && rules->lang != NULL ? rules->lang :
-	    content->lang;
-}
 
 static void
 respond_file(struct capsule *cap, const struct capsule_content *content,
@@ -294,7 +298,7 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 		response_status(resp, 51, "Not found");
 		return;
 	}
-	if (respond_page(content, req, resp))
+	if (respond_page(content, rules, req, resp))
 		return;
 	/* request_parse guarantees a leading '/' and no dot-segments. */
 	snprintf(rel, sizeof(rel), "%s", req->path + 1);

@@ -193,6 +193,21 @@ handle_request(struct conn *c, size_t linelen)
 	int status;
 
 	c->url_len = linelen;
+	/* Only a host that asks has a client certificate to look at; it is
+	 * logged whatever the answer. */
+	if (host->asks_certificates) {
+		if (tls_conn_peer(c->tls, &peer) == -1) {
+			respond_status(c, 40, "Temporary failure, try again");
+			return;
+		}
+		if (peer.has_certificate && c->site->cfg.log_ip)
+			memcpy(c->client_fingerprint, peer.fingerprint,
+			    sizeof(c->client_fingerprint));
+		client.has_certificate = peer.has_certificate;
+		client.sha256 = peer.sha256;
+		client.fingerprint = peer.fingerprint;
+		client.valid_now = !peer.expired && !peer.not_yet_valid;
+	}
 	if (c->verdict == ADMISSION_TOO_MANY_REQUESTS) {
 		c->reason = "over rate_limit";
 		response_slow_down(&c->resp, c->retry_after);
@@ -205,20 +220,6 @@ handle_request(struct conn *c, size_t linelen)
 		return;
 	}
 	location_resolve(&c->site->cfg, host->cfg->name, req.path, &rules);
-	/* Only a host that asks has a client certificate to look at. */
-	if (host->asks_certificates) {
-		if (tls_conn_peer(c->tls, &peer) == -1) {
-			respond_status(c, 40, "Temporary failure, try again");
-			return;
-		}
-		if (peer.has_certificate)
-			memcpy(c->client_fingerprint, peer.fingerprint,
-			    sizeof(c->client_fingerprint));
-		client.has_certificate = peer.has_certificate;
-		client.sha256 = peer.sha256;
-		client.fingerprint = peer.fingerprint;
-		client.valid_now = !peer.expired && !peer.not_yet_valid;
-	}
 	if (!rules_answer(&rules, &req, host->cfg->name,
 	    host->asks_certificates ? &client : NULL, &c->resp))
 		capsule_respond(c->host->capsule, &host->content, &req, &rules,

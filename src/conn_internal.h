@@ -47,7 +47,8 @@ struct conn {
 	int retry_after;             /* seconds, said in that 44 */
 	char address[INET6_ADDRSTRLEN];
 	/* The client certificate's fingerprint, for the access log: "" when
-	 * it sent none (or its host never asks for one). */
+	 * it sent none (or its host never asks for one, or log_ip = off: a
+	 * fingerprint follows a reader as an address does). */
 	char client_fingerprint[TLS_FINGERPRINT_SIZE];
 	/* With a PROXY header naming the client: the address it connected
 	 * to, the balancer's (else the socket's own is asked for). */

@@ -9,10 +9,12 @@
  * terminal an escape. Callers pass outside strings to "%s" as they are.
  * The access log gets one line per connection:
  *
- *   TIME ADDRESS "URL" STATUS BYTES MSms ["REASON"]
+ *   TIME ADDRESS HOST CERT "URL" STATUS BYTES MSms ["REASON"]
  *
- * TIME is ISO 8601 UTC; URL is the request line as received ("-" when none
- * arrived); STATUS is the Gemini status sent ("-" when none was); BYTES is
+ * TIME is ISO 8601 UTC; HOST the host the connection was made for ("-"
+ * before a handshake); CERT the client certificate's SHA-256 fingerprint
+ * ("-" when none, or with log_ip = off); URL is the request line as
+ * received ("-" when none arrived); STATUS is the Gemini status sent ("-" when none was); BYTES is
  * everything written (header and body); REASON says why a connection ended
  * without a normal response. Control characters, quotes, backslashes and
  * bytes above 0x7e in URL and REASON are written as \xHH, so a request can

@@ -223,6 +223,40 @@ class LangAndTypesTests(unittest.TestCase):
         self.assertIn("xml", self.s.get("/files/feed.xml").meta)
 
 
+class ArticleLangTests(unittest.TestCase):
+
+    def test_a_location_lang_reaches_the_article_pages(self):
+        s = LocationServer(self, {
+            "articles/first.txt": b"First post\n\nSome English text.\n",
+            "articles/second.txt":
+                b"lang: fr\n\nDeuxieme\n\nDu texte.\n",
+        }, {"/articles/": {"lang": "en"}})
+        self.assertIn("lang=en", s.get("/articles/first/").meta)
+        # An article that says its language keeps it.
+        self.assertIn("lang=fr", s.get("/articles/second/").meta)
+        self.assertIn("lang=ja", s.get("/").meta)
+
+
+class PrivacyTests(unittest.TestCase):
+
+    def test_log_ip_off_hides_the_fingerprint_too(self):
+        d = tempfile.mkdtemp(prefix="kizuna-ids-")
+        self.addCleanup(shutil.rmtree, d, True)
+        cert, key, fp = identity(d, "carol")
+        s = LocationServer(self, {"members/index.gmi": b"# m\n"}, {
+            "/members/": {"require_certificate": "on"}})
+        s.srv.stop()
+        s.srv.config_overrides[("log", "log_ip")] = "off"
+        s.srv.write_config()
+        s.srv.start()
+        ctx = client_context()
+        ctx.load_cert_chain(cert, key)
+        self.assertEqual(s.get("/members/", context=ctx).status, 20)
+        log = s.srv.wait_for_log(b"/members/", 5)
+        self.assertIn(b"/members/", log)
+        self.assertNotIn(colon_fp(fp).encode(), log)
+
+
 class BlockTests(unittest.TestCase):
 
     def test_block(self):
@@ -307,6 +341,15 @@ class ClientCertificateTests(unittest.TestCase):
         self.assertEqual(self.get("/members/").status, 60)
         log = self.s.srv.wait_for_log(colon_fp(self.bob[2]).encode(), 5)
         self.assertIn(colon_fp(self.bob[2]).encode(), log)
+
+    def test_the_fingerprint_is_logged_whatever_the_answer(self):
+        ctx = client_context()
+        ctx.load_cert_chain(self.bob[0], self.bob[1])
+        r = self.s.srv.request(b"gemini://other.example/\r\n", context=ctx)
+        self.assertEqual(r.status, 53)
+        log = self.s.srv.wait_for_log(b"other.example", 5).decode()
+        line = [l for l in log.splitlines() if "other.example" in l][0]
+        self.assertIn(colon_fp(self.bob[2]), line)
 
     def test_pages_outside_need_none(self):
         self.assertEqual(self.get("/").status, 20)
