@@ -163,7 +163,7 @@ $(BUILD)/tests/test_sni: $(BUILD)/tests/test_sni.o $(BUILD)/sni.o
 $(BUILD)/tests/test_tls: $(BUILD)/tests/test_tls.o $(BUILD)/tls.o $(BUILD)/sni.o $(CERT_OBJS)
 $(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(CERT_OBJS)
 $(BUILD)/tests/test_rules: $(BUILD)/tests/test_rules.o $(BUILD)/rules.o $(BUILD)/response.o $(BUILD)/url.o $(BUILD)/utf8.o
-$(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o $(CONFIG_OBJS)
+$(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
 $(BUILD)/tests/test_mime: $(BUILD)/tests/test_mime.o $(BUILD)/mime.o
 $(BUILD)/tests/test_listing: $(BUILD)/tests/test_listing.o $(BUILD)/listing.o $(BUILD)/listing_read.o $(BUILD)/utf8.o
@@ -358,7 +358,7 @@ $(BUILD)/bench/%.o: tests/bench/%.c | deps
 
 $(BUILD)/bench/bench_articles: $(BUILD)/bench/bench_articles.o $(BUILD)/pages.o $(BUILD)/source.o \
     $(MARKDOWN_OBJS) $(BUILD)/gemtext.o $(BUILD)/feed.o $(BUILD)/date.o \
-    $(BUILD)/url.o $(BUILD)/log.o $(CONFIG_OBJS) $(BUILD)/beneath.o
+    $(BUILD)/url.o $(BUILD)/log.o $(BUILD)/beneath.o
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench/loadgen: $(BUILD)/bench/loadgen.o

@@ -148,19 +148,6 @@ const struct key config_keys[] = {
 _Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) == CONFIG_NKEYS,
     "CONFIG_NKEYS counts the rows of config_keys");
 
-static const char *level_names[] = {
-	[CONFIG_LOG_ERROR] = "error",
-	[CONFIG_LOG_WARN] = "warn",
-	[CONFIG_LOG_INFO] = "info",
-	[CONFIG_LOG_DEBUG] = "debug",
-};
-
-const char *
-config_log_level_name(enum config_log_level level)
-{
-	return level_names[level];
-}
-
 /* config_fail's and config_fail_line's one body (config_internal.h). */
 static int __attribute__((format(printf, 5, 0)))
 vfail(struct parse_state *st, int line, const char *section, const char *key,
@@ -280,14 +267,25 @@ set_list(struct parse_state *st, const struct key *k, void *obj,
 	return 0;
 }
 
+/* [log] level's words, the names messages are written with (log.c). */
+static const struct {
+	const char *name;
+	enum log_level level;
+} log_levels[] = {
+	{ "error", LOG_LEVEL_ERROR },
+	{ "warn", LOG_LEVEL_WARN },
+	{ "info", LOG_LEVEL_INFO },
+	{ "debug", LOG_LEVEL_DEBUG },
+};
+
 static int
-set_log_level(enum config_log_level *level, const char *value)
+set_log_level(enum log_level *level, const char *value)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
-		if (strcmp(value, level_names[i]) == 0) {
-			*level = (enum config_log_level)i;
+	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++)
+		if (strcmp(value, log_levels[i].name) == 0) {
+			*level = log_levels[i].level;
 			return 0;
 		}
 	return -1;
@@ -332,7 +330,7 @@ config_set_value(struct parse_state *st, const struct key *k, void *obj,
 		    config_value_copy(field, k->size, value) == -1;
 		break;
 	case KEY_LOG_LEVEL:
-		bad = set_log_level((enum config_log_level *)field,
+		bad = set_log_level((enum log_level *)field,
 		    value) == -1;
 		break;
 	case KEY_ACCESS_LOG:
@@ -744,8 +742,8 @@ same_value(const struct key *k, const struct config *a,
 	case KEY_SWITCH:
 		return *(const int *)fa == *(const int *)fb;
 	case KEY_LOG_LEVEL:
-		return *(const enum config_log_level *)fa ==
-		    *(const enum config_log_level *)fb;
+		return *(const enum log_level *)fa ==
+		    *(const enum log_level *)fb;
 	case KEY_ADDRESSES:
 	case KEY_ALIASES:
 		na = (const int *)((const char *)a + k->count);

@@ -11,6 +11,8 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "log.h"
+
 #define CONFIG_MAX_ADDRESSES 8
 #define CONFIG_MAX_HOSTS 32
 #define CONFIG_MAX_ALIASES 8
@@ -19,13 +21,6 @@
 #define CONFIG_MAX_TYPES 16
 #define CONFIG_MAX_ALLOW 32
 #define CONFIG_PATH_MAX 1024  /* a location's prefix or redirect target */
-
-enum config_log_level {
-	CONFIG_LOG_ERROR,
-	CONFIG_LOG_WARN,
-	CONFIG_LOG_INFO,
-	CONFIG_LOG_DEBUG,
-};
 
 /*
  * One capsule and the names it answers to. A file without [host "NAME"]
@@ -132,7 +127,7 @@ struct config {
 
 	/* [log] */
 	char access_log[PATH_MAX]; /* "stderr", "off", or an absolute path */
-	enum config_log_level log_level;
+	enum log_level log_level;
 	int log_ip;               /* 0: "-" instead of client addresses */
 	int access_line;          /* line of [log] access, 0 when the default */
 };
@@ -155,9 +150,6 @@ void config_defaults(struct config *cfg);
  */
 int config_load(const char *path, struct config *cfg, char *err,
     size_t errsize);
-
-/* The name of a log level as written in the config ("info"). */
-const char *config_log_level_name(enum config_log_level level);
 
 /*
  * The settings that only a restart can change: where to listen, how many

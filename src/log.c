@@ -19,10 +19,18 @@
 #include "utf8.h"
 
 /* Read by every thread; a reload may change it. */
-static atomic_int log_level = CONFIG_LOG_INFO;
+static atomic_int current_level = LOG_LEVEL_INFO;
 static int access_fd = STDERR_FILENO;   /* -1 when the access log is off */
 static int access_fd_owned;
 static char access_path[PATH_MAX];      /* when access_fd_owned */
+
+/* The word each line starts with, after "kizuna: ". */
+static const char *const level_names[] = {
+	[LOG_LEVEL_ERROR] = "error",
+	[LOG_LEVEL_WARN] = "warn",
+	[LOG_LEVEL_INFO] = "info",
+	[LOG_LEVEL_DEBUG] = "debug",
+};
 
 static int
 open_access_log(const char *path)
@@ -61,12 +69,12 @@ create_access_log(const char *path, uid_t owner, gid_t group)
 }
 
 int
-log_init(enum config_log_level level, const char *access, uid_t owner,
+log_init(enum log_level level, const char *access, uid_t owner,
     gid_t group)
 {
 	int fd;
 
-	atomic_store(&log_level, (int)level);
+	atomic_store(&current_level, (int)level);
 	if (strcmp(access, "off") == 0) {
 		log_close();
 		access_fd = -1;
@@ -90,9 +98,9 @@ log_init(enum config_log_level level, const char *access, uid_t owner,
 }
 
 void
-log_set_level(enum config_log_level level)
+log_set_level(enum log_level level)
 {
-	atomic_store(&log_level, (int)level);
+	atomic_store(&current_level, (int)level);
 }
 
 int
@@ -186,18 +194,18 @@ append_printable(char *out, size_t pos, size_t size, const char *s)
 }
 
 static void
-log_message(enum config_log_level level, const char *fmt, va_list ap)
+log_message(enum log_level level, const char *fmt, va_list ap)
 {
 	char message[2048], line[2048];
 	size_t pos;
 
-	if ((int)level > atomic_load(&log_level))
+	if ((int)level > atomic_load(&current_level))
 		return;
 	/* A message too long is cut, as vsnprintf cuts it. */
 	if (vsnprintf(message, sizeof(message), fmt, ap) < 0)
 		message[0] = '\0';
 	pos = (size_t)snprintf(line, sizeof(line), "kizuna: %s: ",
-	    config_log_level_name(level));
+	    level_names[level]);
 	pos = append_printable(line, pos, sizeof(line) - 1, message);
 	line[pos++] = '\n';
 	write_line(STDERR_FILENO, line, pos);
@@ -212,10 +220,10 @@ log_message(enum config_log_level level, const char *fmt, va_list ap)
 		va_end(ap);                          \
 	}
 
-LOG_FUNCTION(log_error, CONFIG_LOG_ERROR)
-LOG_FUNCTION(log_warn, CONFIG_LOG_WARN)
-LOG_FUNCTION(log_info, CONFIG_LOG_INFO)
-LOG_FUNCTION(log_debug, CONFIG_LOG_DEBUG)
+LOG_FUNCTION(log_error, LOG_LEVEL_ERROR)
+LOG_FUNCTION(log_warn, LOG_LEVEL_WARN)
+LOG_FUNCTION(log_info, LOG_LEVEL_INFO)
+LOG_FUNCTION(log_debug, LOG_LEVEL_DEBUG)
 
 /*
  * Appends s[0..len) to out, quoted, with anything that could confuse a

@@ -29,7 +29,14 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "config.h"
+/* How much goes to stderr: a level includes those above it. [log] level
+ * names one; config.c maps the key's words to it. */
+enum log_level {
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG,
+};
 
 /*
  * Sets the level and opens the access log ("stderr", "off" or a path,
@@ -38,14 +45,14 @@
  * root can reopen it (log_reopen); (uid_t)-1 leaves it as created. A file
  * that was there keeps its owner. Returns 0, or -1 with the reason logged.
  */
-int log_init(enum config_log_level level, const char *access, uid_t owner,
+int log_init(enum log_level level, const char *access, uid_t owner,
     gid_t group);
 
 /* Closes the access log file, if one is open. */
 void log_close(void);
 
 /* Sets the level of messages written to stderr (any thread). */
-void log_set_level(enum config_log_level level);
+void log_set_level(enum log_level level);
 
 /*
  * Opens the access log file again by its path, for logrotate (SIGUSR1):

@@ -331,7 +331,7 @@ convert(int argc, char **argv)
 	struct pages *pages;
 	int opt_c, rc, folder, i;
 
-	log_init(CONFIG_LOG_INFO, "off", (uid_t)-1, (gid_t)-1);
+	log_init(LOG_LEVEL_INFO, "off", (uid_t)-1, (gid_t)-1);
 	optind = 1;
 	while ((opt_c = getopt_long(argc, argv, "o:l:u:", longopts, NULL)) !=
 	    -1) {

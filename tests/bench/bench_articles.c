@@ -18,7 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "log.h"
 #include "pages.h"
 
@@ -132,7 +131,7 @@ main(int argc, char **argv)
 	snprintf(sub, sizeof(sub), "%s/articles", dir);
 	mkdir(sub, 0755);
 	write_corpus(dir, count, kib * 1024);
-	log_init(CONFIG_LOG_WARN, "off", (uid_t)-1, (gid_t)-1);
+	log_init(LOG_LEVEL_WARN, "off", (uid_t)-1, (gid_t)-1);
 	for (r = 0; r < RUNS; r++) {
 		t = now_ms();
 		p = pages_load_dir(dir, "articles", &opt);

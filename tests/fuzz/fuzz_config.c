@@ -371,7 +371,7 @@ check_config(const struct config *cfg, const char *path, long lines)
 	CHECK(strcmp(cfg->access_log, "stderr") == 0 ||
 	    strcmp(cfg->access_log, "off") == 0 ||
 	    is_absolute(cfg->access_log));
-	CHECK((unsigned)cfg->log_level <= CONFIG_LOG_DEBUG);
+	CHECK((unsigned)cfg->log_level <= LOG_LEVEL_DEBUG);
 }
 
 int

@@ -94,7 +94,7 @@ test_defaults_from_empty_file(void **state)
 	assert_string_equal(cfg.hosts[0].lang, "ja");
 	assert_string_equal(cfg.hosts[0].articles, "articles");
 	assert_string_equal(cfg.access_log, "stderr");
-	assert_int_equal(cfg.log_level, CONFIG_LOG_INFO);
+	assert_int_equal(cfg.log_level, LOG_LEVEL_INFO);
 	/* Relative paths resolve against the config file's directory. */
 	snprintf(want, sizeof(want), "%s/capsule", dir);
 	assert_string_equal(cfg.hosts[0].root, want);
@@ -175,7 +175,7 @@ test_values_are_read(void **state)
 	assert_string_equal(cfg.hosts[0].articles, "texts/ja");
 	assert_string_equal(cfg.hosts[0].lang, "ja,en");
 	assert_string_equal(cfg.access_log, "off");
-	assert_int_equal(cfg.log_level, CONFIG_LOG_DEBUG);
+	assert_int_equal(cfg.log_level, LOG_LEVEL_DEBUG);
 	assert_int_equal(cfg.log_ip, 0);
 }
 
