@@ -201,8 +201,8 @@ window_at(const struct admission *a, unsigned start, unsigned i)
  */
 static int
 find_entry(struct admission *a, unsigned start,
-    const struct admission_client *cl, const struct config *cfg,
-    long long now_ms)
+    const struct admission_client *cl,
+    const struct admission_limits *limits, long long now_ms)
 {
 	int spare = -1, stalest = -1;
 	struct entry *e;
@@ -216,7 +216,7 @@ find_entry(struct admission *a, unsigned start,
 		if (spare != -1 || e->open > 0)
 			continue;
 		if (e->family == 0 || rate_bucket_full(&e->bucket, now_ms,
-		    cfg->rate_limit, cfg->rate_burst))
+		    limits->rate_limit, limits->rate_burst))
 			spare = (int)k;
 		else if (stalest == -1 || e->bucket.updated_ms <
 		    a->entries[stalest].bucket.updated_ms)
@@ -235,7 +235,8 @@ find_entry(struct admission *a, unsigned start,
 
 enum admission_verdict
 admission_enter(struct admission *a, const struct admission_client *cl,
-    const struct config *cfg, long long now_ms, int *ticket, int *retry_after)
+    const struct admission_limits *limits, long long now_ms, int *ticket,
+    int *retry_after)
 {
 	enum admission_verdict v = ADMISSION_ADMITTED;
 	unsigned shard, start;
@@ -243,24 +244,24 @@ admission_enter(struct admission *a, const struct admission_client *cl,
 	int k, wait;
 
 	*ticket = -1;
-	if (cfg->max_per_ip <= 0 && cfg->rate_limit <= 0)
+	if (limits->max_per_ip <= 0 && limits->rate_limit <= 0)
 		return ADMISSION_ADMITTED;
 	start = window_start(a, cl, &shard);
 	pthread_mutex_lock(&a->shards[shard].lock);
 	/* No room: served without per-address limits, see admission.h. */
-	if ((k = find_entry(a, start, cl, cfg, now_ms)) == -1)
+	if ((k = find_entry(a, start, cl, limits, now_ms)) == -1)
 		goto out;
 	e = &a->entries[k];
-	if (cfg->max_per_ip > 0) {
-		if (e->open >= cfg->max_per_ip) {
+	if (limits->max_per_ip > 0) {
+		if (e->open >= limits->max_per_ip) {
 			v = ADMISSION_TOO_MANY_CONNECTIONS;
 			goto out;
 		}
 		e->open++;
 		*ticket = k;
 	}
-	if (cfg->rate_limit > 0 && (wait = rate_bucket_take(&e->bucket,
-	    now_ms, cfg->rate_limit, cfg->rate_burst)) > 0) {
+	if (limits->rate_limit > 0 && (wait = rate_bucket_take(&e->bucket,
+	    now_ms, limits->rate_limit, limits->rate_burst)) > 0) {
 		*retry_after = wait;
 		v = ADMISSION_TOO_MANY_REQUESTS;
 	}

@@ -22,8 +22,6 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "config.h"
-
 #define ADMISSION_KEY_SIZE 16
 /* Entries looked at for one address: the cost of an accept's lookup. */
 #define ADMISSION_PROBES 32
@@ -56,6 +54,13 @@ void admission_free(struct admission *a);
 int admission_client_of(const struct sockaddr *sa,
     struct admission_client *cl);
 
+/* The per-address limits ([server] keys of the same names); 0: none. */
+struct admission_limits {
+	int max_per_ip;     /* open connections a client may hold */
+	int rate_limit;     /* requests a minute per client */
+	int rate_burst;     /* requests at once before rate_limit bites */
+};
+
 enum admission_verdict {
 	ADMISSION_ADMITTED,
 	ADMISSION_TOO_MANY_CONNECTIONS,   /* over max_per_ip: close it */
@@ -63,17 +68,18 @@ enum admission_verdict {
 };
 
 /*
- * A new connection from cl at now_ms (monotonic, > 0), under cfg's limits
- * (0: none). A connection over max_per_ip is not counted: the caller
- * closes it at once. Any other connection from a client with an entry is
- * counted when max_per_ip is on: *ticket is then >= 0, and
- * admission_leave(a, *ticket) must be called when it closes; else *ticket
- * is -1. On ADMISSION_TOO_MANY_REQUESTS, *retry_after is the seconds the
- * client should wait.
+ * A new connection from cl at now_ms (monotonic, > 0), under limits. A
+ * connection over max_per_ip is not counted: the caller closes it at once.
+ * Any other connection from a client with an entry is counted when
+ * max_per_ip is on: *ticket is then >= 0, and admission_leave(a, *ticket)
+ * must be called when it closes; else *ticket is -1. On
+ * ADMISSION_TOO_MANY_REQUESTS, *retry_after is the seconds the client
+ * should wait.
  */
 enum admission_verdict admission_enter(struct admission *a,
-    const struct admission_client *cl, const struct config *cfg,
-    long long now_ms, int *ticket, int *retry_after);
+    const struct admission_client *cl,
+    const struct admission_limits *limits, long long now_ms, int *ticket,
+    int *retry_after);
 
 /* A counted connection closed; ticket is what admission_enter gave. */
 void admission_leave(struct admission *a, int ticket);

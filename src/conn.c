@@ -467,10 +467,16 @@ conn_admit(struct conn_host *h, const struct site *site,
     const struct admission_client *cl, long long now_ms, int *ticket,
     int *retry_after)
 {
+	const struct admission_limits limits = {
+		.max_per_ip = site->cfg.max_per_ip,
+		.rate_limit = site->cfg.rate_limit,
+		.rate_burst = site->cfg.rate_burst,
+	};
+
 	*ticket = -1;
 	if (cl == NULL)
 		return ADMISSION_ADMITTED;
-	return admission_enter(h->admission, cl, &site->cfg, now_ms, ticket,
+	return admission_enter(h->admission, cl, &limits, now_ms, ticket,
 	    retry_after);
 }
 

@@ -43,28 +43,28 @@ client(const char *text)
 	return cl;
 }
 
-/* One config, refilled by each call: it is too large for the stack. */
-static const struct config *
+/* The limits, refilled by each call. */
+static const struct admission_limits *
 limits(int max_per_ip, int rate_limit, int rate_burst)
 {
-	static struct config cfg;
+	static struct admission_limits l;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.max_per_ip = max_per_ip;
-	cfg.rate_limit = rate_limit;
-	cfg.rate_burst = rate_burst;
-	cfg.timeout = 10;
-	return &cfg;
+	l = (struct admission_limits){
+		.max_per_ip = max_per_ip,
+		.rate_limit = rate_limit,
+		.rate_burst = rate_burst,
+	};
+	return &l;
 }
 
 static enum admission_verdict
-enter(struct admission *a, const char *addr, const struct config *cfg,
+enter(struct admission *a, const char *addr, const struct admission_limits *lim,
     long long now, int *ticket)
 {
 	struct admission_client cl = client(addr);
 	int retry = 0;
 
-	return admission_enter(a, &cl, cfg, now, ticket, &retry);
+	return admission_enter(a, &cl, lim, now, ticket, &retry);
 }
 
 /* 127.1.82.97 and 127.0.0.2 shared a slot under the old unkeyed FNV-1a
@@ -74,21 +74,21 @@ static void
 test_old_collision_kept_apart(void **state)
 {
 	struct admission *a = admission_new_keyed(ADMISSION_PROBES, KEY_A);
-	const struct config *cfg = limits(10, 0, 0);
+	const struct admission_limits *lim = limits(10, 0, 0);
 	struct admission_client other = client("127.0.0.2");
 	int i, t;
 
 	(void)state;
 	assert_non_null(a);
 	for (i = 0; i < 10; i++) {
-		assert_int_equal(enter(a, "127.1.82.97", cfg, T0, &t),
+		assert_int_equal(enter(a, "127.1.82.97", lim, T0, &t),
 		    ADMISSION_ADMITTED);
 		assert_true(t >= 0);
 	}
-	assert_int_equal(enter(a, "127.1.82.97", cfg, T0, &t),
+	assert_int_equal(enter(a, "127.1.82.97", lim, T0, &t),
 	    ADMISSION_TOO_MANY_CONNECTIONS);
 	assert_int_equal(admission_open(a, &other), 0);
-	assert_int_equal(enter(a, "127.0.0.2", cfg, T0, &t),
+	assert_int_equal(enter(a, "127.0.0.2", lim, T0, &t),
 	    ADMISSION_ADMITTED);
 	assert_int_equal(admission_open(a, &other), 1);
 	admission_free(a);
@@ -128,30 +128,30 @@ static void
 test_ipv6_by_64_and_mapped_ipv4(void **state)
 {
 	struct admission *a = admission_new_keyed(1024, KEY_A);
-	const struct config *cfg = limits(2, 0, 0);
+	const struct admission_limits *lim = limits(2, 0, 0);
 	struct admission_client v4 = client("192.0.2.7");
 	int t;
 
 	(void)state;
 	assert_non_null(a);
-	assert_int_equal(enter(a, "2001:db8:1:2::1", cfg, T0, &t),
+	assert_int_equal(enter(a, "2001:db8:1:2::1", lim, T0, &t),
 	    ADMISSION_ADMITTED);
-	assert_int_equal(enter(a, "2001:db8:1:2:ffff:ffff:ffff:fffe", cfg, T0,
+	assert_int_equal(enter(a, "2001:db8:1:2:ffff:ffff:ffff:fffe", lim, T0,
 	    &t), ADMISSION_ADMITTED);
-	assert_int_equal(enter(a, "2001:db8:1:2:1234::9", cfg, T0, &t),
+	assert_int_equal(enter(a, "2001:db8:1:2:1234::9", lim, T0, &t),
 	    ADMISSION_TOO_MANY_CONNECTIONS);
-	assert_int_equal(enter(a, "2001:db8:1:3::1", cfg, T0, &t),
+	assert_int_equal(enter(a, "2001:db8:1:3::1", lim, T0, &t),
 	    ADMISSION_ADMITTED);
 
-	assert_int_equal(enter(a, "::ffff:192.0.2.7", cfg, T0, &t),
+	assert_int_equal(enter(a, "::ffff:192.0.2.7", lim, T0, &t),
 	    ADMISSION_ADMITTED);
 	assert_int_equal(admission_open(a, &v4), 1);
-	assert_int_equal(enter(a, "192.0.2.7", cfg, T0, &t),
+	assert_int_equal(enter(a, "192.0.2.7", lim, T0, &t),
 	    ADMISSION_ADMITTED);
-	assert_int_equal(enter(a, "::ffff:192.0.2.7", cfg, T0, &t),
+	assert_int_equal(enter(a, "::ffff:192.0.2.7", lim, T0, &t),
 	    ADMISSION_TOO_MANY_CONNECTIONS);
 	/* An IPv4 address is not the IPv6 /64 with the same low bits. */
-	assert_int_equal(enter(a, "::c000:207", cfg, T0, &t),
+	assert_int_equal(enter(a, "::c000:207", lim, T0, &t),
 	    ADMISSION_ADMITTED);
 	admission_free(a);
 }
@@ -162,36 +162,36 @@ static void
 test_refused_not_counted_and_leave(void **state)
 {
 	struct admission *a = admission_new_keyed(1024, KEY_A);
-	const struct config *cfg = limits(2, 0, 0);
+	const struct admission_limits *lim = limits(2, 0, 0);
 	struct admission_client cl = client("198.51.100.1");
 	int t1, t2, t3, retry = 0;
 
 	(void)state;
 	assert_non_null(a);
-	assert_int_equal(enter(a, "198.51.100.1", cfg, T0, &t1),
+	assert_int_equal(enter(a, "198.51.100.1", lim, T0, &t1),
 	    ADMISSION_ADMITTED);
-	assert_int_equal(enter(a, "198.51.100.1", cfg, T0, &t2),
+	assert_int_equal(enter(a, "198.51.100.1", lim, T0, &t2),
 	    ADMISSION_ADMITTED);
-	assert_int_equal(enter(a, "198.51.100.1", cfg, T0, &t3),
+	assert_int_equal(enter(a, "198.51.100.1", lim, T0, &t3),
 	    ADMISSION_TOO_MANY_CONNECTIONS);
 	assert_int_equal(t3, -1);
 	assert_int_equal(admission_open(a, &cl), 2);
 	admission_leave(a, t1);
 	assert_int_equal(admission_open(a, &cl), 1);
-	assert_int_equal(enter(a, "198.51.100.1", cfg, T0, &t1),
+	assert_int_equal(enter(a, "198.51.100.1", lim, T0, &t1),
 	    ADMISSION_ADMITTED);
 
-	cfg = limits(5, 60, 1);
-	assert_int_equal(admission_enter(a, &cl, cfg, T0, &t3, &retry),
+	lim = limits(5, 60, 1);
+	assert_int_equal(admission_enter(a, &cl, lim, T0, &t3, &retry),
 	    ADMISSION_ADMITTED);
-	assert_int_equal(admission_enter(a, &cl, cfg, T0, &t3, &retry),
+	assert_int_equal(admission_enter(a, &cl, lim, T0, &t3, &retry),
 	    ADMISSION_TOO_MANY_REQUESTS);
 	assert_int_equal(retry, 1);
 	assert_true(t3 >= 0);
 	assert_int_equal(admission_open(a, &cl), 4);
 	/* Without limits nothing is counted. */
-	cfg = limits(0, 0, 0);
-	assert_int_equal(admission_enter(a, &cl, cfg, T0, &t3, &retry),
+	lim = limits(0, 0, 0);
+	assert_int_equal(admission_enter(a, &cl, lim, T0, &t3, &retry),
 	    ADMISSION_ADMITTED);
 	assert_int_equal(t3, -1);
 	admission_free(a);
@@ -204,7 +204,7 @@ static void
 test_full_window_admits_uncounted(void **state)
 {
 	struct admission *a = admission_new_keyed(ADMISSION_PROBES, KEY_A);
-	const struct config *cfg = limits(1, 0, 0);
+	const struct admission_limits *lim = limits(1, 0, 0);
 	char addr[32];
 	int tickets[ADMISSION_PROBES], t, i;
 
@@ -212,23 +212,23 @@ test_full_window_admits_uncounted(void **state)
 	assert_non_null(a);
 	for (i = 0; i < ADMISSION_PROBES; i++) {
 		snprintf(addr, sizeof(addr), "10.0.0.%d", i + 1);
-		assert_int_equal(enter(a, addr, cfg, T0, &tickets[i]),
+		assert_int_equal(enter(a, addr, lim, T0, &tickets[i]),
 		    ADMISSION_ADMITTED);
 		assert_true(tickets[i] >= 0);
 	}
 	for (i = 0; i < 3; i++) {
-		assert_int_equal(enter(a, "10.9.9.9", cfg, T0, &t),
+		assert_int_equal(enter(a, "10.9.9.9", lim, T0, &t),
 		    ADMISSION_ADMITTED);
 		assert_int_equal(t, -1);
 	}
 	/* Those already in keep their limit. */
-	assert_int_equal(enter(a, "10.0.0.1", cfg, T0, &t),
+	assert_int_equal(enter(a, "10.0.0.1", lim, T0, &t),
 	    ADMISSION_TOO_MANY_CONNECTIONS);
 	admission_leave(a, tickets[5]);
-	assert_int_equal(enter(a, "10.9.9.9", cfg, T0, &t),
+	assert_int_equal(enter(a, "10.9.9.9", lim, T0, &t),
 	    ADMISSION_ADMITTED);
 	assert_true(t >= 0);
-	assert_int_equal(enter(a, "10.9.9.9", cfg, T0, &t),
+	assert_int_equal(enter(a, "10.9.9.9", lim, T0, &t),
 	    ADMISSION_TOO_MANY_CONNECTIONS);
 	admission_free(a);
 }
@@ -239,7 +239,7 @@ static void
 test_buckets_give_way(void **state)
 {
 	struct admission *a = admission_new_keyed(ADMISSION_PROBES, KEY_A);
-	const struct config *cfg = limits(0, 60, 1);
+	const struct admission_limits *lim = limits(0, 60, 1);
 	char addr[32];
 	int t, i;
 
@@ -247,24 +247,24 @@ test_buckets_give_way(void **state)
 	assert_non_null(a);
 	for (i = 0; i < ADMISSION_PROBES; i++) {
 		snprintf(addr, sizeof(addr), "10.0.1.%d", i + 1);
-		assert_int_equal(enter(a, addr, cfg, T0 + i, &t),
+		assert_int_equal(enter(a, addr, lim, T0 + i, &t),
 		    ADMISSION_ADMITTED);
 	}
 	/* Each bucket is empty: a second request waits. */
-	assert_int_equal(enter(a, "10.0.1.32", cfg, T0 + 40, &t),
+	assert_int_equal(enter(a, "10.0.1.32", lim, T0 + 40, &t),
 	    ADMISSION_TOO_MANY_REQUESTS);
 	/* A new client takes the stalest entry (10.0.1.1's)... */
-	assert_int_equal(enter(a, "10.0.2.1", cfg, T0 + 50, &t),
+	assert_int_equal(enter(a, "10.0.2.1", lim, T0 + 50, &t),
 	    ADMISSION_ADMITTED);
-	assert_int_equal(enter(a, "10.0.2.1", cfg, T0 + 51, &t),
+	assert_int_equal(enter(a, "10.0.2.1", lim, T0 + 51, &t),
 	    ADMISSION_TOO_MANY_REQUESTS);
 	/* ...and the others keep theirs. */
-	assert_int_equal(enter(a, "10.0.1.2", cfg, T0 + 60, &t),
+	assert_int_equal(enter(a, "10.0.1.2", lim, T0 + 60, &t),
 	    ADMISSION_TOO_MANY_REQUESTS);
 	/* A second later every bucket is full again, free to reuse. */
 	for (i = 0; i < ADMISSION_PROBES; i++) {
 		snprintf(addr, sizeof(addr), "10.0.3.%d", i + 1);
-		assert_int_equal(enter(a, addr, cfg, T0 + 2000, &t),
+		assert_int_equal(enter(a, addr, lim, T0 + 2000, &t),
 		    ADMISSION_ADMITTED);
 	}
 	admission_free(a);
