@@ -25,6 +25,7 @@
 #include "config.h"
 #include "confine.h"
 #include "export.h"
+#include "listen.h"
 #include "log.h"
 #include "pages.h"
 #include "preflight.h"
@@ -190,7 +191,7 @@ serve(const struct config *cfg)
 	struct sandbox *sb = NULL;
 	struct site *site;
 	char err[1024];
-	int rc, inherited;
+	int rc, inherited, port;
 
 	/* First: both read (and unset) the environment, and the notification
 	 * socket must be connected before the privilege drop and sandbox. */
@@ -202,6 +203,12 @@ serve(const struct config *cfg)
 		log_error("%s", err);
 		return EXIT_CONFIG;
 	}
+	/* The manager's sockets, when it passed some, replace [server]
+	 * address and port: requests must then name theirs. */
+	port = cfg->port;
+	if (inherited > 0 &&
+	    (port = listen_inherited(inherited, cfg->port)) == -1)
+		return EXIT_RUNTIME;
 	if (ensure_certificates(cfg, owner) == -1)
 		return EXIT_CONFIG;
 	log_owner = access_log_owner(cfg);
@@ -209,7 +216,7 @@ serve(const struct config *cfg)
 	    log_owner.gid) == -1)
 		return EXIT_CONFIG;
 	warn_if_log_stays_roots(cfg);
-	if ((site = site_new(cfg, NULL, err, sizeof(err))) == NULL) {
+	if ((site = site_new(cfg, port, NULL, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		log_close();
 		return EXIT_CONFIG;

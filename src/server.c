@@ -83,7 +83,8 @@ struct server {
 	/* Socket activation: this many listening sockets from the service
 	 * manager, at SYSTEMD_LISTEN_FDS_START on; 0: bind [server] address. */
 	int inherited;
-	int port;                  /* the port requests must name */
+	int port;                  /* the port requests must name: the boot
+	                              site's, kept by every site after it */
 	struct live *live;         /* live updates, or NULL */
 	struct watch *watch;       /* the live updates' (owned by live):
 	                              a reload adds a new host's folder */
@@ -358,7 +359,6 @@ install_site(struct server *srv, struct site *site)
 {
 	struct site *old;
 
-	site_set_port(site, srv->port);   /* the inherited sockets' port */
 	pthread_mutex_lock(&srv->site_lock);
 	old = srv->site;
 	srv->site = site;
@@ -382,7 +382,8 @@ rebuild_articles(void *arg)
 	char err[1024];
 
 	pthread_mutex_lock(&srv->build_lock);
-	site = site_new(&srv->site->cfg, srv->site, err, sizeof(err));
+	site = site_new(&srv->site->cfg, srv->port, srv->site, err,
+	    sizeof(err));
 	if (site == NULL)
 		log_error("articles changed, but kept as they were: %s", err);
 	else {
@@ -427,7 +428,8 @@ reload(struct server *srv)
 		goto out;
 	}
 	pthread_mutex_lock(&srv->build_lock);
-	if ((site = site_new(cfg, srv->site, err, sizeof(err))) == NULL) {
+	if ((site = site_new(cfg, srv->port, srv->site, err,
+	    sizeof(err))) == NULL) {
 		pthread_mutex_unlock(&srv->build_lock);
 		log_error("reload refused, still serving as before: %s", err);
 		goto out;
@@ -532,18 +534,13 @@ server_prepare(struct site *site, int inherited)
 	srv->boot = site_hold(site);
 	srv->cfg = cfg;
 	srv->site = site_hold(site);
-	srv->port = cfg->port;
+	srv->port = site->port;
 	pthread_mutex_init(&srv->site_lock, NULL);
 	pthread_mutex_init(&srv->build_lock, NULL);
 	atomic_init(&srv->site_gen, 0);
 	atomic_init(&srv->open, 0);
 	atomic_init(&srv->stop, 0);
-	if (inherited > 0) {
-		if ((srv->port = listen_inherited(inherited, cfg->port)) == -1)
-			goto fail;
-		srv->inherited = inherited;
-	}
-	site_set_port(site, srv->port);
+	srv->inherited = inherited;
 	raise_fd_limit(cfg);
 	srv->nworkers = cfg->workers;
 	if ((srv->workers = calloc((size_t)srv->nworkers,

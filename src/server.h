@@ -12,6 +12,8 @@
  * Two phases, so that main reads as the whole start-up sequence and can
  * give up root between them (confine.h):
  *
+ *   port = inherited > 0 ? listen_inherited(inherited, ...) : [server] port
+ *   site = site_new(cfg, port, NULL, ...);
  *   server_block_signals(); signal(SIGPIPE, SIG_IGN);
  *   srv = server_prepare(site, inherited);   as root, no thread yet
  *   ... drop root, confine ...
@@ -33,7 +35,7 @@ void server_block_signals(void);
 /*
  * Everything that needs root, and nothing that starts a thread: binds
  * every address of the site's config, one SO_REUSEPORT listener per
- * worker and address, refusing a port another process holds (or takes
+ * worker and address, refusing a port another process holds (or uses
  * the inherited sockets, below); raises the open-files limit towards
  * max_connections; makes the per-address table (max_per_ip, rate_limit)
  * and each worker's event loop and capsule (libmagic); and sets up the
@@ -42,11 +44,11 @@ void server_block_signals(void);
  * reload only).
  *
  * inherited > 0 is socket activation (systemd_listen_fds): that many
- * listening sockets from SYSTEMD_LISTEN_FDS_START on replace the config's
- * addresses and port (listen_inherited logs them); every worker watches
- * each of them (EV_EXCLUSIVE) through a copy of its own, and they stay
- * open, the caller's, after server_free. The port requests must then
- * name (listen_inherited's answer) is set in site's request policy.
+ * listening sockets from SYSTEMD_LISTEN_FDS_START on, which the caller
+ * has adopted (listen_inherited), replace the config's addresses and
+ * port; every worker watches each of them (EV_EXCLUSIVE) through a copy
+ * of its own, and they stay open, the caller's, after server_free. The
+ * sites it builds on reload keep site's port (site_new).
  *
  * Takes its own holds on site (site_hold): the caller may let go of its
  * one whenever it likes. Returns the server, to be freed with

@@ -261,6 +261,8 @@ load_host(struct site *site, struct site_host *h, const struct site *prev,
 		return -1;
 	/* An article that cannot be read now keeps prev's pages, when
 	 * prev read the same folder. */
+	/* XXX [server] port, as it always was: under socket activation on
+	 * another port, site->port is the one the feed's links should name. */
 	capsule_url(host->name, site->cfg.port, url, sizeof(url));
 	memset(&opt, 0, sizeof(opt));
 	opt.lang = host->lang;
@@ -278,7 +280,7 @@ load_host(struct site *site, struct site_host *h, const struct site *prev,
 	snprintf(h->lang, sizeof(h->lang),
 	    strchr(host->lang, ',') != NULL ? "\"%s\"" : "%s", host->lang);
 	h->policy.hostname = host->name;
-	h->policy.port = site->cfg.port;
+	h->policy.port = site->port;
 	h->policy.aliases = h->aliases;
 	h->policy.naliases = (size_t)host->naliases;
 	h->content.pages = h->pages;
@@ -299,8 +301,8 @@ unload_host(struct site_host *h)
 }
 
 struct site *
-site_new(const struct config *cfg, const struct site *prev, char *err,
-    size_t errsize)
+site_new(const struct config *cfg, int port, const struct site *prev,
+    char *err, size_t errsize)
 {
 	struct site *site;
 	char why[1024];
@@ -312,6 +314,7 @@ site_new(const struct config *cfg, const struct site *prev, char *err,
 	}
 	atomic_init(&site->refs, 1);
 	site->cfg = *cfg;
+	site->port = port;
 	for (i = 0; i < site->cfg.nhosts; i++) {
 		site->hosts[i].cfg = &site->cfg.hosts[i];
 		site->hosts[i].rootfd = -1;
@@ -363,15 +366,6 @@ site_host_named(const struct site *site, const char *name)
 		if (request_names_host(&site->hosts[i].policy, name))
 			return i;
 	return -1;
-}
-
-void
-site_set_port(struct site *site, int port)
-{
-	int i;
-
-	for (i = 0; i < site->nhosts; i++)
-		site->hosts[i].policy.port = port;
 }
 
 size_t

@@ -54,6 +54,7 @@ struct site_host {
 struct site {
 	atomic_int refs;
 	struct config cfg;
+	int port;                       /* the port requests must name */
 	int nhosts;                     /* cfg.nhosts */
 	struct site_host hosts[CONFIG_MAX_HOSTS];   /* in cfg's order */
 };
@@ -61,7 +62,8 @@ struct site {
 /*
  * Loads, for every host cfg names, its certificate and key (which must
  * exist), opens its root and reads its articles, into a new site held
- * once by the caller. cfg is copied.
+ * once by the caller. cfg is copied. port is the port requests must name:
+ * [server] port, or the service manager's sockets' (listen_inherited).
  * Each certificate is checked first (cert.h): it must cover the host's
  * name and aliases, be valid now, match its key, and have its chain in
  * order; an expiry within 30 days is logged as a warning.
@@ -74,8 +76,8 @@ struct site {
  * Returns NULL with err set, naming the host when there are host
  * sections (the same messages as at start-up).
  */
-struct site *site_new(const struct config *cfg, const struct site *prev,
-    char *err, size_t errsize);
+struct site *site_new(const struct config *cfg, int port,
+    const struct site *prev, char *err, size_t errsize);
 
 /* Takes one more hold on site; returns it. Any thread. */
 struct site *site_hold(struct site *site);
@@ -110,8 +112,5 @@ struct sockaddr;
  */
 int site_host_for(const struct site *site, const char *servername,
     const struct sockaddr *local);
-
-/* Sets the port requests must name, for every host (socket activation). */
-void site_set_port(struct site *site, int port);
 
 #endif

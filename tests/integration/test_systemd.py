@@ -191,6 +191,22 @@ class SocketActivationTests(unittest.TestCase):
         self.assertEqual(r.status, 53, r)
         self.assertEqual(srv.stop(), 0)
 
+    def test_a_reload_keeps_the_sockets_port(self):
+        # The port is learned before the first site is built; the sites a
+        # reload builds must keep it, not fall back to [server] port.
+        srv = self.activated()
+        os.chmod(srv.dir, 0o755)   # the service user reads the config again
+        srv.start()
+        self.assertEqual(srv.get("/").status, 20)
+        srv.proc.send_signal(signal.SIGHUP)
+        err = srv.wait_for_stderr(r"reload(ed|.*refused)", limit=10)
+        self.assertIn("kizuna: info: reloaded:", err)
+        self.assertEqual(srv.get("/").status, 20)
+        cfg_port = srv.config_overrides[("server", "port")]
+        r = srv.request(b"gemini://localhost:%s/\r\n" % cfg_port.encode())
+        self.assertEqual(r.status, 53, r)
+        self.assertEqual(srv.stop(), 0)
+
     def test_workers_share_the_socket(self):
         srv = self.activated(workers=2)
         srv.start()
