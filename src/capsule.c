@@ -121,8 +121,13 @@ open_beneath(struct capsule *cap, int rootfd, const char *rel)
 	return fd;
 }
 
+/*
+ * Answers a failure to open or read rel (relative to the root of host's
+ * capsule, "" for the root) with errno err.
+ */
 static void
-respond_open_error(struct response *resp, int err)
+respond_open_error(struct response *resp, int err, const char *host,
+    const char *rel)
 {
 	switch (err) {
 	case EMFILE:
@@ -133,7 +138,15 @@ respond_open_error(struct response *resp, int err)
 		return;
 	default:
 		/* Missing, outside the root, a loop, no permission: all look
-		 * the same to a reader, and say nothing of what is there. */
+		 * the same to a reader, and say nothing of what is there. The
+		 * operator may need the reason (a file only root can read
+		 * answers 51 too): at level = debug, since any client can ask
+		 * for such a path again and again. A file that is simply not
+		 * there needs none: the access log shows its 51. */
+		if (err != ENOENT && err != ENOTDIR)
+			log_debug("%s: /%s: %s: answered 51 Not found", host,
+			    rel, err == EXDEV ? "a link out of the capsule" :
+			    strerror(err));
 		response_status(resp, 51, "Not found");
 		return;
 	}
@@ -250,7 +263,8 @@ respond_listing(const struct capsule_content *content,
 		if (errno == E2BIG)
 			response_status(resp, 50, "Folder too large to list");
 		else
-			respond_open_error(resp, errno);
+			respond_open_error(resp, errno, content->hostname,
+			    req->path + 1);
 		return;
 	}
 	page = listing_render(req->path, entries, n, &len);
@@ -271,7 +285,7 @@ open_and_stat(struct capsule *cap, const struct capsule_content *content,
 	int fd;
 
 	if ((fd = open_beneath(cap, content->rootfd, rel)) == -1) {
-		respond_open_error(resp, errno);
+		respond_open_error(resp, errno, content->hostname, rel);
 		return -1;
 	}
 	if (fstat(fd, sb) == -1) {
@@ -321,7 +335,7 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 		}
 		close(dirfd);
 		if (fd == -1) {
-			respond_open_error(resp, errno);
+			respond_open_error(resp, errno, content->hostname, rel);
 			return;
 		}
 		if (fstat(fd, &sb) == -1) {
@@ -332,7 +346,10 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 		}
 	}
 	if (!S_ISREG(sb.st_mode)) {
+		/* A FIFO or a device someone left in the capsule. */
 		close(fd);
+		log_debug("%s: /%s: not a regular file: answered 51 Not found",
+		    content->hostname, rel);
 		response_status(resp, 51, "Not found");
 		return;
 	}
