@@ -76,6 +76,12 @@ confine_prepare(const struct config *cfg)
  * A reload reads the config, certificates and keys again as the service
  * user: say at start, not at the first SIGHUP, when it will not be able to.
  * Asked once the user is that user, so access(2) answers for it.
+ * A config it cannot read is a warning: every reload would be refused,
+ * and the file holds no secret, so the operator can let the user read it.
+ * Keys it cannot read are a warning for a user of kizuna's own (give them
+ * to it), but only a fact for nobody: other daemons run as nobody, so a
+ * key stays root's on purpose (kizuna makes it so, main.c), and a warning
+ * at every start would ask the operator to undo that.
  */
 static void
 warn_unreadable(const struct config *cfg)
@@ -89,8 +95,15 @@ warn_unreadable(const struct config *cfg)
 	for (i = 0; i < cfg->nhosts; i++) {
 		const struct config_host *host = &cfg->hosts[i];
 
-		if (access(host->cert, R_OK) == -1 ||
-		    access(host->key, R_OK) == -1)
+		if (access(host->cert, R_OK) == 0 &&
+		    access(host->key, R_OK) == 0)
+			continue;
+		if (strcmp(cfg->user, "nobody") == 0)
+			log_info("%s or %s: not readable by user nobody, as a "
+			    "key should not be (other daemons run as nobody): a "
+			    "reload keeps the certificate in use; restart "
+			    "kizuna to serve a new one", host->cert, host->key);
+		else
 			log_warn("%s or %s: not readable by user %s (%s): a "
 			    "reload keeps the certificate in use, and cannot "
 			    "load a new one until they are", host->cert,

@@ -58,7 +58,9 @@ same_names(const struct config_host *a, const struct config_host *b)
  * Whether prev's certificate and key can serve host: the same paths, files
  * that did not change, and the same names to cover. A file the service
  * user cannot even stat (a root-only key directory) cannot have been read
- * again either: it is kept, and the log says so.
+ * again either: it is kept. That is said at debug level only: the start-up
+ * log said it once (confine.c), and a reload or an article saved would
+ * otherwise repeat it every time.
  */
 static int
 keep_certificate(const struct site_host *h, const struct site_host *prev)
@@ -78,7 +80,7 @@ keep_certificate(const struct site_host *h, const struct site_host *prev)
 		    same_file(&key, &prev->key_id);
 	if (errno != EACCES)
 		return 0;   /* gone, say: loading it reports that */
-	log_warn("cannot see whether %s or %s changed (%s): keeping the "
+	log_debug("cannot see whether %s or %s changed (%s): keeping the "
 	    "certificate in use", host->cert, host->key,
 	    strerror(errno));
 	return 1;
