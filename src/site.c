@@ -263,9 +263,9 @@ load_host(struct site *site, struct site_host *h, const struct site *prev,
 		return -1;
 	/* An article that cannot be read now keeps prev's pages, when
 	 * prev read the same folder. */
-	/* XXX [server] port, as it always was: under socket activation on
-	 * another port, site->port is the one the feed's links should name. */
-	capsule_url(host->name, site->cfg.port, url, sizeof(url));
+	/* The port requests must name (under socket activation, the
+	 * sockets'), so the feed's links lead where requests are served. */
+	capsule_url(host->name, site->port, url, sizeof(url));
 	memset(&opt, 0, sizeof(opt));
 	opt.lang = host->lang;
 	opt.url = url;
