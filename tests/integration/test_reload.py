@@ -97,7 +97,9 @@ class ReloadTests(ReloadTestCase):
                   "wb") as f:
             f.write(ARTICLE)
         log = self.reload()
-        self.assertRegex(log, r"reloaded: gemini://localhost/, 1 articles?")
+        # The port, not Gemini's, is named; one article is "1 article".
+        self.assertRegex(log, r"reloaded: gemini://localhost:%d/, 1 article, "
+                         % srv.port)
         r = srv.get("/articles/reload/")
         self.assertEqual(r.status, 20, r)
         self.assertIn("再読み込みの記事".encode("utf-8"), r.body)

@@ -87,7 +87,7 @@ class NotifyTests(unittest.TestCase):
         srv, listener = self.start_with_listener()
         pid, text = listener.wait_for("READY=1")
         self.assertEqual(pid, srv.proc.pid, "READY=1 not from the main pid")
-        self.assertIn("STATUS=serving gemini://localhost/", text)
+        self.assertIn("STATUS=serving gemini://localhost:%d/" % srv.port, text)
         # No wait_ready: READY=1 must already mean the port is served.
         r = srv.get("/")
         self.assertEqual(r.status, 20, r)
