@@ -314,6 +314,8 @@ finish(struct conn *c)
 		.status = c->responding ? c->resp.status : 0,
 		.bytes = c->bytes,
 		.ms = ev_now_ms() - c->accepted_ms,
+		.tls = !tls_conn_established(c->tls) ? LOG_TLS_NONE :
+		    tls_conn_resumed(c->tls) ? LOG_TLS_RESUMED : LOG_TLS_NEW,
 		.reason = c->reason,
 	};
 

@@ -449,6 +449,34 @@ class TLSTests(KizunaTestCase):
         self.chained_resumption(
             client_context(max_version=ssl.TLSVersion.TLSv1_2))
 
+    def access_line(self, needle):
+        """The access log's line holding needle (bytes), as text."""
+        data = self.srv.wait_for_log(needle)
+        lines = [ln for ln in data.splitlines() if needle in ln]
+        self.assertEqual(len(lines), 1, "want one line with %r: %r"
+                         % (needle, data[-2000:]))
+        return lines[0].decode("utf-8", "replace")
+
+    def test_access_log_says_whether_the_session_was_resumed(self):
+        # Issue 15, fault 9: an operator sees resumption work without a
+        # packet capture. The field follows MSms: "new" or "resumed".
+        ctx = client_context()
+        first = self.get("/?tls-first", context=ctx)
+        self.assertServes(first, INDEX_GMI)
+        again = self.get("/?tls-again", context=ctx, session=first.session)
+        self.assertServes(again, INDEX_GMI)
+        self.assertTrue(again.session_reused)
+        self.assertRegex(self.access_line(b"tls-first"),
+                         r'" 20 [0-9]+ [0-9]+ms new$')
+        self.assertRegex(self.access_line(b"tls-again"),
+                         r'" 20 [0-9]+ [0-9]+ms resumed$')
+        # No handshake, no session: "-", the reason after it.
+        tcp_exchange(self.srv.port, b"GET /tls-none HTTP/1.0\r\n\r\n",
+                     timeout=self.server_timeout + 3)
+        data = self.srv.wait_for_log(b" - \"")
+        self.assertRegex(data.decode("utf-8", "replace"),
+                         r'(?m)^\S+ 127\.0\.0\.1 - - - - 0 [0-9]+ms - "')
+
 
 class RobustnessTests(KizunaTestCase):
     """Clients that misbehave must not hurt the server or other clients."""
