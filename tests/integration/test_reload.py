@@ -260,6 +260,36 @@ class ReloadTests(ReloadTestCase):
         self.assertEqual(srv.stop(), 0)
 
 
+    def test_reopen_relative_access_log_of_a_relative_config_path(self):
+        # Issue 15, fault 3: "-c config.ini" and "access = logs/access.log"
+        # left the log's path relative, Landlock was not given its folder,
+        # and the reopen after a rename failed with Permission denied,
+        # though the folder belongs to the service user.
+        srv = KizunaServer(workers=1, config_overrides={
+            ("log", "access"): "logs/access.log"})
+        self.addCleanup(srv.cleanup)
+        os.chmod(srv.dir, 0o755)
+        make_certificate(srv.cert_path, srv.key_path)
+        logs = os.path.join(srv.dir, "logs")
+        os.mkdir(logs)
+        give_to_service_user(logs)
+        srv.access_log = os.path.join(logs, "access.log")
+        srv.config_path = "config.ini"   # relative to srv.cwd, srv.dir
+        srv.start()
+        self.assertEqual(srv.get("/?before-rename").status, 20)
+        self.assertIn(b"before-rename", srv.wait_for_log(b"before-rename"))
+        os.rename(srv.access_log, srv.access_log + ".1")
+        srv.proc.send_signal(signal.SIGUSR1)
+        text = srv.wait_for_stderr(r"SIGUSR1: access log reopened|"
+                                   r"reopening the access log")
+        self.assertIn("SIGUSR1: access log reopened", text)
+        self.assertEqual(srv.get("/?after-rename").status, 20)
+        data = srv.wait_for_log(b"after-rename")
+        self.assertIn(b"after-rename", data, "nothing in the new access log")
+        self.assertNotIn(b"before-rename", data)
+        self.assertEqual(srv.stop(), 0)
+
+
 class ReloadUnderLoadTest(ReloadTestCase):
 
     RELOADS = 25
