@@ -636,7 +636,8 @@ server_serve(struct server *srv)
 			snprintf(status, sizeof(status), "READY=1\nSTATUS="
 			    "serving %s with %d worker%s", url, srv->nworkers,
 			    srv->nworkers == 1 ? "" : "s");
-		if (systemd_notify(status) == -1)
+		/* A full queue (EAGAIN) was logged already, once. */
+		if (systemd_notify(status) == -1 && errno != EAGAIN)
 			log_warn("cannot notify the service manager: %s",
 			    strerror(errno));
 		wait_for_stop(srv);
