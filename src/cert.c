@@ -552,8 +552,9 @@ check_host_certificate(X509 *x, const char *cert, const char *key,
 	if (st->not_after - now < (time_t)CERT_WARN_DAYS * 86400) {
 		remedy(fix, sizeof(fix), PROBLEM_EXPIRING, kind, all);
 		host_error(st->warning, sizeof(st->warning), names, "%s "
-		    "expires on %s, in %lld days: %s", cert, date,
-		    (long long)((st->not_after - now) / 86400), fix);
+		    "expires on %s, in %lld day%s: %s", cert, date,
+		    (long long)((st->not_after - now) / 86400),
+		    (st->not_after - now) / 86400 == 1 ? "" : "s", fix);
 	}
 	return 0;
 }

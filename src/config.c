@@ -647,17 +647,14 @@ read_line(char *buf, int size, void *user)
 	return buf;
 }
 
+/* The folder of path, which is absolute (so it holds a '/'). */
 static void
 dir_of(const char *path, char *dir, size_t dirsize)
 {
 	const char *slash = strrchr(path, '/');
 
-	if (slash == NULL)
-		config_value_copy(dir, dirsize, ".");
-	else if (slash == path)
-		config_value_copy(dir, dirsize, "/");
-	else
-		snprintf(dir, dirsize, "%.*s", (int)(slash - path), path);
+	snprintf(dir, dirsize, "%.*s", slash == path ? 1 : (int)(slash - path),
+	    path);
 }
 
 /* The line a plain section's key was set on, 0 when it was not. */
@@ -671,6 +668,7 @@ int
 config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 {
 	struct parse_state state, *st = &state;   /* about 35 KB */
+	char cwd[PATH_MAX] = "";
 	int rc;
 	long ncpu;
 
@@ -679,11 +677,21 @@ config_load(const char *path, struct config *cfg, char *err, size_t errsize)
 	st->cfg = cfg;
 	st->host = -1;
 	st->location = -1;
-	if (config_value_copy(cfg->path, sizeof(cfg->path), path) == -1) {
+	/* Every path absolute, resolved once: Landlock is given the folders
+	 * they name (the access log's, reopened on SIGUSR1). Lexically, not
+	 * realpath: names stay as written, a symlink is followed anew at
+	 * each open, and a log's folder need not exist yet. */
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) == NULL) {
+		snprintf(err, errsize, "%s: current directory: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (config_value_absolute(cwd, path, cfg->path, sizeof(cfg->path)) ==
+	    -1) {
 		snprintf(err, errsize, "%s: path too long", path);
 		return -1;
 	}
-	dir_of(path, st->dir, sizeof(st->dir));
+	dir_of(cfg->path, st->dir, sizeof(st->dir));
 	/* The defaults' relative paths are relative to the file too. */
 	if (apply_defaults(st) == -1) {
 		snprintf(err, errsize, "%s: directory path too long", path);

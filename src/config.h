@@ -95,7 +95,8 @@ struct config_location {
  * keep it static or on the heap, never on a thread's stack.
  */
 struct config {
-	char path[PATH_MAX];      /* the file as named on the command line */
+	char path[PATH_MAX];      /* the file named on the command line,
+	                             made absolute (config_value_absolute) */
 
 	/* [server] */
 	char addresses[CONFIG_MAX_ADDRESSES][64]; /* numeric IPv4/IPv6 */
@@ -140,7 +141,9 @@ void config_defaults(struct config *cfg);
 
 /*
  * Reads the INI file at path into *cfg, starting from the defaults.
- * Relative paths in the file resolve against the file's directory.
+ * Relative paths in the file resolve against the file's directory, made
+ * absolute against the current directory when path is relative: every
+ * path in *cfg is absolute.
  * Returns 0, or -1 with a message in err (errsize bytes) of the form
  * "FILE:LINE: [section] key: what is wrong" (without LINE when the problem
  * is not on one line, such as a default root that does not exist; a

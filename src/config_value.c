@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,21 @@ config_value_copy(char *dst, size_t size, const char *src)
 		return -1;
 	memcpy(dst, src, n + 1);
 	return 0;
+}
+
+int
+config_value_absolute(const char *cwd, const char *path, char *dst,
+    size_t size)
+{
+	int n;
+
+	if (path[0] == '/')
+		return config_value_copy(dst, size, path);
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	n = snprintf(dst, size, "%s%s%s", cwd,
+	    cwd[0] != '\0' && cwd[strlen(cwd) - 1] == '/' ? "" : "/", path);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
 char *

@@ -12,6 +12,15 @@
  * fit (dst then unchanged): never truncates. */
 int config_value_copy(char *dst, size_t size, const char *src);
 
+/*
+ * path made absolute against cwd (an absolute directory; ignored when
+ * path is absolute already), into dst (size bytes): leading "./" dropped,
+ * otherwise as written, ".." and symlinks left for the kernel to follow
+ * at each open. Returns 0, or -1 when it does not fit (never truncates).
+ */
+int config_value_absolute(const char *cwd, const char *path, char *dst,
+    size_t size);
+
 /* Removes leading and trailing blanks in place; returns the first
  * character kept, within s. */
 char *config_value_trim(char *s);

@@ -6,6 +6,7 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,7 +210,11 @@ handle_request(struct conn *c, size_t linelen)
 		client.valid_now = !peer.expired && !peer.not_yet_valid;
 	}
 	if (c->verdict == ADMISSION_TOO_MANY_REQUESTS) {
-		c->reason = "over rate_limit";
+		snprintf(c->slow_down_reason, sizeof(c->slow_down_reason),
+		    "over rate_limit: too many requests from this address, "
+		    "told to wait %d second%s", c->retry_after,
+		    c->retry_after == 1 ? "" : "s");
+		c->reason = c->slow_down_reason;
 		response_slow_down(&c->resp, c->retry_after);
 		start_response(c);
 		return;
@@ -309,6 +314,8 @@ finish(struct conn *c)
 		.status = c->responding ? c->resp.status : 0,
 		.bytes = c->bytes,
 		.ms = ev_now_ms() - c->accepted_ms,
+		.tls = !tls_conn_established(c->tls) ? LOG_TLS_NONE :
+		    tls_conn_resumed(c->tls) ? LOG_TLS_RESUMED : LOG_TLS_NEW,
 		.reason = c->reason,
 	};
 

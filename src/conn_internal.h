@@ -45,6 +45,8 @@ struct conn {
 	int ticket;                  /* from admission_enter, or -1 */
 	enum admission_verdict verdict; /* over rate_limit: answer 44 */
 	int retry_after;             /* seconds, said in that 44 */
+	char slow_down_reason[96];   /* that 44's words, for the log (its
+	                                META is the bare number) */
 	char address[INET6_ADDRSTRLEN];
 	/* The client certificate's fingerprint, for the access log: "" when
 	 * it sent none (or its host never asks for one, or log_ip = off: a

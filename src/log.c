@@ -250,6 +250,24 @@ append_escaped(char *out, size_t pos, size_t size, const char *s, size_t len)
 	return pos;
 }
 
+/*
+ * The TLS field: whether the session was resumed, so that an operator
+ * sees resumption work (Lagrange's, say) without a packet capture.
+ */
+static const char *
+tls_field(enum log_tls tls)
+{
+	switch (tls) {
+	case LOG_TLS_NONE:
+		return "-";
+	case LOG_TLS_NEW:
+		return "new";
+	case LOG_TLS_RESUMED:
+		return "resumed";
+	}
+	return "-";
+}
+
 void
 log_access(const struct log_access *e)
 {
@@ -279,11 +297,11 @@ log_access(const struct log_access *e)
 	} else
 		line[pos++] = '-';
 	if (e->status > 0)
-		n = snprintf(line + pos, sizeof(line) - pos, " %d %llu %lldms",
-		    e->status, e->bytes, e->ms);
+		n = snprintf(line + pos, sizeof(line) - pos, " %d %llu %lldms %s",
+		    e->status, e->bytes, e->ms, tls_field(e->tls));
 	else
-		n = snprintf(line + pos, sizeof(line) - pos, " - %llu %lldms",
-		    e->bytes, e->ms);
+		n = snprintf(line + pos, sizeof(line) - pos, " - %llu %lldms %s",
+		    e->bytes, e->ms, tls_field(e->tls));
 	pos += (size_t)n;
 	if (e->reason != NULL) {
 		line[pos++] = ' ';

@@ -9,13 +9,16 @@
  * terminal an escape. Callers pass outside strings to "%s" as they are.
  * The access log gets one line per connection:
  *
- *   TIME ADDRESS HOST CERT "URL" STATUS BYTES MSms ["REASON"]
+ *   TIME ADDRESS HOST CERT "URL" STATUS BYTES MSms TLS ["REASON"]
  *
  * TIME is ISO 8601 UTC; HOST the host the connection was made for ("-"
  * before a handshake); CERT the client certificate's SHA-256 fingerprint
  * ("-" when none, or with log_ip = off); URL is the request line as
  * received ("-" when none arrived); STATUS is the Gemini status sent ("-" when none was); BYTES is
- * everything written (header and body); REASON says why a connection ended
+ * everything written (header and body); TLS is "new" for a full
+ * handshake, "resumed" for a resumed session, "-" when no handshake
+ * completed (last but REASON, so that the fields before it keep their
+ * places for existing parsers); REASON says why a connection ended
  * without a normal response. Control characters, quotes, backslashes and
  * bytes above 0x7e in URL and REASON are written as \xHH, so a request can
  * neither forge a log line nor smuggle terminal escapes.
@@ -67,6 +70,13 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* How a connection's TLS session began, for the access log's TLS field. */
+enum log_tls {
+	LOG_TLS_NONE,         /* "-": no handshake completed */
+	LOG_TLS_NEW,          /* "new": a full handshake */
+	LOG_TLS_RESUMED,      /* "resumed": an earlier session resumed */
+};
+
 /* One finished connection, as the access log records it. */
 struct log_access {
 	const char *address;  /* client address, printable */
@@ -79,6 +89,7 @@ struct log_access {
 	int status;           /* 10..62, or 0 when no header was sent */
 	unsigned long long bytes;
 	long long ms;         /* from accept to close */
+	enum log_tls tls;
 	const char *reason;   /* NULL for a normal response */
 };
 

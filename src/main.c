@@ -5,7 +5,7 @@
  *   kizuna -t [-c FILE]    check FILE (and the certificate) and exit
  *   kizuna convert [-o DIR] [--lang TAG] [--url URL] FOLDER | FILE...
  *                          write the article pages as files under DIR
- *   kizuna -V | -h         version | usage
+ *   kizuna -V | -h         version | usage (--version | --help too)
  *
  * Exit status: 0 success, 1 a runtime failure (cannot listen), 2 a
  * configuration, certificate or usage error.
@@ -58,8 +58,8 @@ usage(FILE *out)
 	    "(default .),\n"
 	    "                             the feed's links under URL "
 	    "(default %s)\n"
-	    "       kizuna -V             print the version\n"
-	    "       kizuna -h             print this help\n"
+	    "       kizuna -V, --version  print the version\n"
+	    "       kizuna -h, --help     print this help\n"
 	    "FILE defaults to %s in the current directory.\n", DEFAULT_URL,
 	    DEFAULT_CONFIG);
 }
@@ -227,9 +227,9 @@ serve(const struct config *cfg)
 	else {
 		log_info("certificate SHA-256 fingerprint: %s",
 		    site->hosts[0].fingerprint);
-		log_info("articles: %zu in %s/%s, %zu pages",
+		log_info("articles: %zu in %s/%s, %zu page%s",
 		    site_articles(site), host->root, host->articles,
-		    site_pages(site));
+		    site_pages(site), site_pages(site) == 1 ? "" : "s");
 	}
 	/* A client that resets mid-response must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
@@ -327,6 +327,7 @@ static int
 convert(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "url", required_argument, NULL, 'u' },
@@ -340,9 +341,12 @@ convert(int argc, char **argv)
 
 	log_init(LOG_LEVEL_INFO, "off", (uid_t)-1, (gid_t)-1);
 	optind = 1;
-	while ((opt_c = getopt_long(argc, argv, "o:l:u:", longopts, NULL)) !=
+	while ((opt_c = getopt_long(argc, argv, "ho:l:u:", longopts, NULL)) !=
 	    -1) {
 		switch (opt_c) {
+		case 'h':
+			usage(stdout);
+			return 0;
 		case 'o':
 			dir = optarg;
 			break;
@@ -384,9 +388,10 @@ convert(int argc, char **argv)
 	rc = export_pages(pages, dir, argv + optind, (size_t)(argc - optind),
 	    !folder);
 	if (rc == 0)
-		log_info("wrote %zu pages of %zu articles under %s%s",
-		    pages_count(pages), pages_articles(pages), dir,
-		    pages_prefix(pages));
+		log_info("wrote %zu page%s of %zu article%s under %s%s",
+		    pages_count(pages), pages_count(pages) == 1 ? "" : "s",
+		    pages_articles(pages), pages_articles(pages) == 1 ? "" : "s",
+		    dir, pages_prefix(pages));
 	else
 		log_error("nothing written");
 	pages_free(pages);
@@ -396,6 +401,12 @@ convert(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	/* Long forms of what everyone types first, as convert has its own. */
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	static struct config cfg;   /* large (paths): not on the stack */
 	const char *path = DEFAULT_CONFIG;
 	char err[1024];
@@ -403,7 +414,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "convert") == 0)
 		return convert(argc - 1, argv + 1);
-	while ((opt = getopt(argc, argv, "c:thV")) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:thV", longopts, NULL)) !=
+	    -1) {
 		switch (opt) {
 		case 'c':
 			path = optarg;

@@ -69,11 +69,11 @@ response_status(struct response *resp, int status, const char *meta)
 void
 response_slow_down(struct response *resp, int seconds)
 {
-	char meta[128];
+	char meta[16];
 
-	snprintf(meta, sizeof(meta), "Too many requests from your address: "
-	    "please wait %d second%s and try again", seconds,
-	    seconds == 1 ? "" : "s");
+	/* Clients read a 44's META as a number of seconds (Amfora shows it
+	 * inside its own sentence): the bare number, the words go to the log. */
+	snprintf(meta, sizeof(meta), "%d", seconds);
 	response_status(resp, 44, meta);
 }
 

@@ -66,9 +66,9 @@ void response_init(struct response *resp);
 int response_status(struct response *resp, int status, const char *meta);
 
 /*
- * 44, slow down, its META telling the client how long to wait: "Too many
- * requests from your address: please wait N second(s) and try again".
- * Whatever resp held is released first. The text always fits.
+ * 44, slow down, its META the number of seconds to wait and nothing else
+ * ("44 30"): clients read it as a number. Whatever resp held is released
+ * first. The text always fits.
  */
 void response_slow_down(struct response *resp, int seconds);
 

@@ -90,6 +90,13 @@ struct server {
 	                              a reload adds a new host's folder */
 };
 
+/* The English plural's "s" for n things: "1 article", "2 articles". */
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void
 set_listening(struct worker *w, int on)
 {
@@ -388,8 +395,9 @@ rebuild_articles(void *arg)
 		log_error("articles changed, but kept as they were: %s", err);
 	else {
 		install_site(srv, site);
-		log_info("articles changed: rebuilt, %zu articles, %zu pages",
-		    site_articles(site), site_pages(site));
+		log_info("articles changed: rebuilt, %zu article%s, %zu page%s",
+		    site_articles(site), plural(site_articles(site)),
+		    site_pages(site), plural(site_pages(site)));
 	}
 	pthread_mutex_unlock(&srv->build_lock);
 }
@@ -405,7 +413,7 @@ reload(struct server *srv)
 {
 	struct config *cfg;
 	struct site *site;
-	char err[1024], what[256];
+	char err[1024], what[256], url[300];
 	int i, n;
 
 	log_info("SIGHUP: reloading %s", srv->cfg->path);
@@ -441,14 +449,18 @@ reload(struct server *srv)
 		watch_add(srv->watch, cfg->hosts[i].root,
 		    cfg->hosts[i].articles);
 	log_set_level(cfg->log_level);
+	site_url(site->hosts[0].cfg->name, srv->port, url, sizeof(url));
 	if (!cfg->has_host_sections)
-		log_info("reloaded: gemini://%s/, %zu articles, %zu pages, "
-		    "certificate SHA-256 fingerprint %s", site->hosts[0].cfg->name,
-		    site_articles(site), site_pages(site),
+		log_info("reloaded: %s, %zu article%s, %zu page%s, "
+		    "certificate SHA-256 fingerprint %s", url,
+		    site_articles(site), plural(site_articles(site)),
+		    site_pages(site), plural(site_pages(site)),
 		    site->hosts[0].fingerprint);
 	else {
-		log_info("reloaded: %d hosts, %zu articles, %zu pages",
-		    site->nhosts, site_articles(site), site_pages(site));
+		log_info("reloaded: %d host%s, %zu article%s, %zu page%s",
+		    site->nhosts, plural((size_t)site->nhosts),
+		    site_articles(site), plural(site_articles(site)),
+		    site_pages(site), plural(site_pages(site)));
 		site_log_hosts(site);
 	}
 	pthread_mutex_unlock(&srv->build_lock);
@@ -582,9 +594,11 @@ server_serve(struct server *srv)
 {
 	const struct config *cfg = srv->cfg;
 	const struct config_host *host = &cfg->hosts[cfg->default_host];
-	char status[512];
+	char status[512], url[300];
 	int i, started, rc = 0;
 
+	/* The port too, when it is not Gemini's: the URL a reader types. */
+	site_url(host->name, srv->port, url, sizeof(url));
 	for (i = 0; srv->inherited == 0 && i < cfg->naddresses; i++)
 		log_info("listening on %s port %d", cfg->addresses[i],
 		    cfg->port);
@@ -593,9 +607,8 @@ server_serve(struct server *srv)
 		    cfg->nhosts == 1 ? "" : "s", srv->nworkers,
 		    srv->nworkers == 1 ? "" : "s");
 	else
-		log_info("serving %s as gemini://%s/ with %d worker%s",
-		    host->root, host->name, srv->nworkers,
-		    srv->nworkers == 1 ? "" : "s");
+		log_info("serving %s as %s with %d worker%s", host->root, url,
+		    srv->nworkers, srv->nworkers == 1 ? "" : "s");
 	for (started = 0; started < srv->nworkers; started++) {
 		if (pthread_create(&srv->workers[started].thread, NULL,
 		    worker_main, &srv->workers[started]) != 0) {
@@ -618,9 +631,10 @@ server_serve(struct server *srv)
 			    srv->nworkers == 1 ? "" : "s");
 		else
 			snprintf(status, sizeof(status), "READY=1\nSTATUS="
-			    "serving gemini://%s/ with %d worker%s", host->name,
-			    srv->nworkers, srv->nworkers == 1 ? "" : "s");
-		if (systemd_notify(status) == -1)
+			    "serving %s with %d worker%s", url, srv->nworkers,
+			    srv->nworkers == 1 ? "" : "s");
+		/* A full queue (EAGAIN) was logged already, once. */
+		if (systemd_notify(status) == -1 && errno != EAGAIN)
 			log_warn("cannot notify the service manager: %s",
 			    strerror(errno));
 		wait_for_stop(srv);

@@ -178,12 +178,8 @@ load_certificate(struct site_host *h, const struct site_host *prev,
 	return h->tls == NULL ? -1 : 0;
 }
 
-/*
- * The capsule's absolute URL, for the Atom feed: gemini://HOST[:PORT]/,
- * an IPv6 literal in brackets, the port left out when it is Gemini's.
- */
-static void
-capsule_url(const char *name, int port, char *dst, size_t size)
+void
+site_url(const char *name, int port, char *dst, size_t size)
 {
 	const char *lb = strchr(name, ':') != NULL ? "[" : "";
 	char port_text[16] = "";
@@ -265,7 +261,7 @@ load_host(struct site *site, struct site_host *h, const struct site *prev,
 	 * prev read the same folder. */
 	/* The port requests must name (under socket activation, the
 	 * sockets'), so the feed's links lead where requests are served. */
-	capsule_url(host->name, site->port, url, sizeof(url));
+	site_url(host->name, site->port, url, sizeof(url));
 	memset(&opt, 0, sizeof(opt));
 	opt.lang = host->lang;
 	opt.url = url;
@@ -400,11 +396,12 @@ site_log_hosts(const struct site *site)
 
 	for (i = 0; i < site->nhosts; i++) {
 		h = &site->hosts[i];
-		log_info("host %s%s: %s, articles: %zu in %s/%s, %zu pages; "
+		log_info("host %s%s: %s, articles: %zu in %s/%s, %zu page%s; "
 		    "certificate SHA-256 fingerprint: %s", h->cfg->name,
 		    i == site->cfg.default_host ? " (default)" : "",
 		    h->cfg->root, pages_articles(h->pages), h->cfg->root,
-		    h->cfg->articles, pages_count(h->pages), h->fingerprint);
+		    h->cfg->articles, pages_count(h->pages),
+		    pages_count(h->pages) == 1 ? "" : "s", h->fingerprint);
 	}
 }
 

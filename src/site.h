@@ -92,6 +92,14 @@ void site_release(struct site *site);
  */
 int site_host_named(const struct site *site, const char *name);
 
+/*
+ * The capsule's absolute URL, for the Atom feed and the log, in dst:
+ * gemini://NAME[:PORT]/, an IPv6 literal in brackets, the port left out
+ * when it is Gemini's (1965). Cut to fit size (a name is at most 253
+ * bytes: 300 always fits).
+ */
+void site_url(const char *name, int port, char *dst, size_t size);
+
 /* Articles and pages of every host together, for the log. */
 size_t site_articles(const struct site *site);
 size_t site_pages(const struct site *site);

@@ -20,9 +20,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
+
 /* The connected notification socket, or -1. Process-wide, as the variable
  * it comes from is; written once before any thread starts. */
 static int notify_fd = -1;
+/* A message was dropped (the manager's queue was full) and that was
+ * logged: said once, not per message. Only the signal thread notifies. */
+static int notify_dropped_said;
 
 /*
  * NOTIFY_SOCKET = "/" path | "@" abstract-name
@@ -99,9 +104,21 @@ systemd_notify(const char *msg)
 
 	if (notify_fd == -1)
 		return 0;
+	/* Never wait for the manager: the thread that notifies is the one
+	 * that handles SIGHUP and SIGUSR1, and a manager (or a reader of the
+	 * socket) that leaves its queue full would freeze it (issue 15). */
 	do
-		n = send(notify_fd, msg, len, MSG_NOSIGNAL);
+		n = send(notify_fd, msg, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		if (!notify_dropped_said)
+			log_warn("the service manager's notification queue is "
+			    "full: \"%.*s\" was dropped, and later messages may "
+			    "be (said once)", (int)strcspn(msg, "\n"), msg);
+		notify_dropped_said = 1;
+		errno = EAGAIN;
+		return -1;
+	}
 	if (n == -1)
 		return -1;
 	if ((size_t)n != len) {

@@ -37,8 +37,11 @@ int systemd_notify_open(char *err, size_t errsize);
 
 /*
  * Sends msg, newline-separated VAR=value assignments such as
- * "READY=1\nSTATUS=serving", as one datagram. A no-op returning 0 when
- * systemd_notify_open opened nothing; else 0, or -1 with errno set.
+ * "READY=1\nSTATUS=serving", as one datagram, without ever waiting. A
+ * no-op returning 0 when systemd_notify_open opened nothing; else 0, or -1
+ * with errno set: EAGAIN when the manager's queue was full and the message
+ * was dropped, which is logged here, the first time only. Call it from one
+ * thread (the signal thread).
  */
 int systemd_notify(const char *msg);
 

@@ -609,6 +609,12 @@ tls_conn_established(const struct tls_conn *c)
 	return SSL_is_init_finished(c->ssl) ? 1 : 0;
 }
 
+int
+tls_conn_resumed(const struct tls_conn *c)
+{
+	return SSL_session_reused(c->ssl) == 1 ? 1 : 0;
+}
+
 const char *
 tls_conn_version(const struct tls_conn *c)
 {

@@ -142,6 +142,9 @@ enum tls_result tls_shutdown(struct tls_conn *c);
 /* 1 once the handshake completed (close_notify is then owed), else 0. */
 int tls_conn_established(const struct tls_conn *c);
 
+/* 1 when that handshake resumed an earlier session (a ticket), else 0. */
+int tls_conn_resumed(const struct tls_conn *c);
+
 /*
  * What the server needs of a client's certificate to judge it, copied
  * out: nothing in it is borrowed.

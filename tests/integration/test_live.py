@@ -259,7 +259,7 @@ class LiveTests(unittest.TestCase):
                         lambda: b"NEW-1" in self.page("new"))
         srv.proc.send_signal(signal.SIGHUP)
         self.wait_until("reloaded", lambda: re.search(
-            r"info: reloaded: gemini://localhost/, 2 articles",
+            r"info: reloaded: gemini://localhost:%d/, 2 articles" % srv.port,
             srv.stderr_text()), limit=10)
         self.assertIn(b"NEW-1", self.page("new"))
         self.assertIn(b"FIRST-1", self.page("first"))

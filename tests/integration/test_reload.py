@@ -97,7 +97,9 @@ class ReloadTests(ReloadTestCase):
                   "wb") as f:
             f.write(ARTICLE)
         log = self.reload()
-        self.assertRegex(log, r"reloaded: gemini://localhost/, 1 articles?")
+        # The port, not Gemini's, is named; one article is "1 article".
+        self.assertRegex(log, r"reloaded: gemini://localhost:%d/, 1 article, "
+                         % srv.port)
         r = srv.get("/articles/reload/")
         self.assertEqual(r.status, 20, r)
         self.assertIn("再読み込みの記事".encode("utf-8"), r.body)
@@ -273,6 +275,36 @@ class ReloadTests(ReloadTestCase):
             old = f.read()
         self.assertNotIn(b"/docs/", old)
         self.assertIn(b" 20 ", old)
+        self.assertEqual(srv.stop(), 0)
+
+
+    def test_reopen_relative_access_log_of_a_relative_config_path(self):
+        # Issue 15, fault 3: "-c config.ini" and "access = logs/access.log"
+        # left the log's path relative, Landlock was not given its folder,
+        # and the reopen after a rename failed with Permission denied,
+        # though the folder belongs to the service user.
+        srv = KizunaServer(workers=1, config_overrides={
+            ("log", "access"): "logs/access.log"})
+        self.addCleanup(srv.cleanup)
+        os.chmod(srv.dir, 0o755)
+        make_certificate(srv.cert_path, srv.key_path)
+        logs = os.path.join(srv.dir, "logs")
+        os.mkdir(logs)
+        give_to_service_user(logs)
+        srv.access_log = os.path.join(logs, "access.log")
+        srv.config_path = "config.ini"   # relative to srv.cwd, srv.dir
+        srv.start()
+        self.assertEqual(srv.get("/?before-rename").status, 20)
+        self.assertIn(b"before-rename", srv.wait_for_log(b"before-rename"))
+        os.rename(srv.access_log, srv.access_log + ".1")
+        srv.proc.send_signal(signal.SIGUSR1)
+        text = srv.wait_for_stderr(r"SIGUSR1: access log reopened|"
+                                   r"reopening the access log")
+        self.assertIn("SIGUSR1: access log reopened", text)
+        self.assertEqual(srv.get("/?after-rename").status, 20)
+        data = srv.wait_for_log(b"after-rename")
+        self.assertIn(b"after-rename", data, "nothing in the new access log")
+        self.assertNotIn(b"before-rename", data)
         self.assertEqual(srv.stop(), 0)
 
 

@@ -449,6 +449,34 @@ class TLSTests(KizunaTestCase):
         self.chained_resumption(
             client_context(max_version=ssl.TLSVersion.TLSv1_2))
 
+    def access_line(self, needle):
+        """The access log's line holding needle (bytes), as text."""
+        data = self.srv.wait_for_log(needle)
+        lines = [ln for ln in data.splitlines() if needle in ln]
+        self.assertEqual(len(lines), 1, "want one line with %r: %r"
+                         % (needle, data[-2000:]))
+        return lines[0].decode("utf-8", "replace")
+
+    def test_access_log_says_whether_the_session_was_resumed(self):
+        # Issue 15, fault 9: an operator sees resumption work without a
+        # packet capture. The field follows MSms: "new" or "resumed".
+        ctx = client_context()
+        first = self.get("/?tls-first", context=ctx)
+        self.assertServes(first, INDEX_GMI)
+        again = self.get("/?tls-again", context=ctx, session=first.session)
+        self.assertServes(again, INDEX_GMI)
+        self.assertTrue(again.session_reused)
+        self.assertRegex(self.access_line(b"tls-first"),
+                         r'" 20 [0-9]+ [0-9]+ms new$')
+        self.assertRegex(self.access_line(b"tls-again"),
+                         r'" 20 [0-9]+ [0-9]+ms resumed$')
+        # No handshake, no session: "-", the reason after it.
+        tcp_exchange(self.srv.port, b"GET /tls-none HTTP/1.0\r\n\r\n",
+                     timeout=self.server_timeout + 3)
+        data = self.srv.wait_for_log(b" - \"")
+        self.assertRegex(data.decode("utf-8", "replace"),
+                         r'(?m)^\S+ 127\.0\.0\.1 - - - - 0 [0-9]+ms - "')
+
 
 class RobustnessTests(KizunaTestCase):
     """Clients that misbehave must not hurt the server or other clients."""
@@ -919,6 +947,21 @@ class ConfigTests(unittest.TestCase):
         self.assertIn("usage", out.lower())
         self.assertIn("-c", out)
 
+    def test_long_version_and_help(self):
+        # Issue 15: refused with "invalid option -- '-'" though convert
+        # takes long options.
+        for args, want in ((("--version",), r"^kizuna [0-9]"),
+                           (("--help",), r"(?m)^usage: kizuna"),
+                           (("convert", "--help"), r"(?m)^usage: kizuna")):
+            p = self.run_kizuna(*args)
+            out = p.stdout.decode("utf-8", "replace")
+            self.assertEqual(p.returncode, 0, "%s: %r" % (args, p.stderr))
+            self.assertRegex(out, want, "%s printed %r" % (args, out))
+            self.assertEqual(p.stderr, b"", args)
+        p = self.run_kizuna("--no-such-option")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"usage", p.stderr)
+
     def test_relative_paths_resolve_against_the_config_directory(self):
         elsewhere = tempfile.mkdtemp(prefix="kizuna-cwd-")
         srv = KizunaServer(timeout=5, workers=1, cwd=elsewhere)
@@ -936,6 +979,45 @@ class ConfigTests(unittest.TestCase):
         finally:
             srv.cleanup()
             shutil.rmtree(elsewhere, ignore_errors=True)
+
+
+# "1 articles", "1 pages": a count of one written as a plural.
+ONE_AS_PLURAL = re.compile(
+    r"\b1 (articles|pages|sections|hosts|days|workers|folders)\b")
+
+
+class StartupMessageTests(unittest.TestCase):
+    """Issue 15, fault 6: what kizuna says at start and reload reads right."""
+
+    ONE_ARTICLE = "One article\n\nIts only paragraph.\n".encode("utf-8")
+
+    def test_one_article_one_worker_and_the_port(self):
+        srv = KizunaServer(timeout=5, workers=1, extra_files={
+            "articles/one.txt": self.ONE_ARTICLE})
+        self.addCleanup(srv.cleanup)
+        srv.start()
+        self.assertNotEqual(srv.port, 1965)
+        text = srv.stderr_text()
+        # A reader types the port too when it is not Gemini's.
+        self.assertRegex(text, r"serving \S+ as gemini://localhost:%d/ with "
+                         r"1 worker\n" % srv.port)
+        self.assertRegex(text, r"articles: 1 in ")
+        # (The reload's line: test_reload's test_new_article_appears.)
+        self.assertIsNone(ONE_AS_PLURAL.search(text), text)
+        self.assertEqual(srv.stop(), 0)
+
+    def test_convert_counts_one_article(self):
+        work = tempfile.mkdtemp(prefix="kizuna-convert-")
+        self.addCleanup(shutil.rmtree, work, True)
+        with open(os.path.join(work, "one.txt"), "wb") as f:
+            f.write(self.ONE_ARTICLE)
+        p = subprocess.run([KIZUNA_BIN, "convert", "-o", "out", "one.txt"],
+                           cwd=work, capture_output=True, timeout=10,
+                           stdin=subprocess.DEVNULL)
+        text = p.stderr.decode("utf-8", "replace")
+        self.assertEqual(p.returncode, 0, text)
+        self.assertRegex(text, r"wrote [0-9]+ pages? of 1 article under")
+        self.assertIsNone(ONE_AS_PLURAL.search(text), text)
 
 
 class ShutdownTests(unittest.TestCase):

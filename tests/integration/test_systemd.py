@@ -87,7 +87,7 @@ class NotifyTests(unittest.TestCase):
         srv, listener = self.start_with_listener()
         pid, text = listener.wait_for("READY=1")
         self.assertEqual(pid, srv.proc.pid, "READY=1 not from the main pid")
-        self.assertIn("STATUS=serving gemini://localhost/", text)
+        self.assertIn("STATUS=serving gemini://localhost:%d/" % srv.port, text)
         # No wait_ready: READY=1 must already mean the port is served.
         r = srv.get("/")
         self.assertEqual(r.status, 20, r)
@@ -125,6 +125,46 @@ class NotifyTests(unittest.TestCase):
         self.assertEqual(srv.get("/").status, 20)
         self.assertEqual(srv.stop(), 0)
         listener.wait_for("STOPPING=1", limit=5)
+
+    def test_a_full_notification_queue_never_freezes_the_signals(self):
+        # Issue 15, fault 5: the send to NOTIFY_SOCKET blocked when the
+        # manager's queue was full, and SIGHUP and SIGUSR1 stopped being
+        # handled. A reader that never reads, its queue filled first.
+        srv = KizunaServer(workers=1)
+        self.addCleanup(srv.cleanup)
+        listener = NotifyListener(path=os.path.join(srv.dir, "notify"))
+        self.addCleanup(listener.close)
+        filler = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.addCleanup(filler.close)
+        filler.connect(listener.address)
+        filler.setblocking(False)
+        queued = 0
+        while True:
+            try:
+                filler.send(b"STATUS=filling the queue")
+                queued += 1
+            except BlockingIOError:
+                break
+        self.assertGreater(queued, 0)
+        srv.env = {"NOTIFY_SOCKET": listener.address}
+        os.chmod(srv.dir, 0o755)   # the service user reads the config
+        srv.start()
+        srv.wait_for_stderr(r"serving .* with 1 worker")
+        srv.proc.send_signal(signal.SIGUSR1)
+        text = srv.wait_for_stderr(r"SIGUSR1: access log reopened", limit=5)
+        self.assertIn("SIGUSR1: access log reopened", text,
+                      "SIGUSR1 not handled: the signal thread is stuck")
+        srv.proc.send_signal(signal.SIGHUP)
+        text = srv.wait_for_stderr(r"info: reloaded:|reload refused",
+                                   limit=5)
+        self.assertIn("info: reloaded:", text,
+                      "SIGHUP not handled: the signal thread is stuck")
+        self.assertEqual(srv.get("/").status, 20)
+        # READY=1, RELOADING=1, READY=1 dropped: said once, not per message.
+        drops = text.count("notification queue is full")
+        self.assertEqual(drops, 1, text)
+        self.assertNotIn("cannot notify the service manager", text)
+        self.assertEqual(srv.stop(), 0)
 
     def test_unusable_notify_socket_is_reported_and_serving_goes_on(self):
         srv = KizunaServer(env={"NOTIFY_SOCKET": "/nonexistent/kizuna/notify"})

@@ -1506,7 +1506,7 @@ test_shipped_articles(void **state)
 		assert_string_equal(a->title, s->title);
 		assert_true(a->has_front_matter);
 		if (a->nsections != s->nsections)
-			fail_msg("%s: %zu sections, want %zu", path,
+			fail_msg("%s: sections: %zu, want %zu", path,
 			    a->nsections, s->nsections);
 		for (j = 0; j < s->nsections; j++)
 			if (strcmp(a->sections[j].heading, s->headings[j]) != 0)

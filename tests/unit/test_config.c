@@ -764,6 +764,68 @@ test_prefix_syntax(void **state)
 }
 
 static void
+test_absolute_path_syntax(void **state)
+{
+	static const struct {
+		const char *cwd, *in, *out;   /* out NULL: does not fit */
+	} cases[] = {
+		{ "/srv", "c.ini", "/srv/c.ini" },
+		{ "/srv", "./c.ini", "/srv/c.ini" },
+		{ "/srv", "././conf/c.ini", "/srv/conf/c.ini" },
+		{ "/srv/", "c.ini", "/srv/c.ini" },
+		{ "/", "c.ini", "/c.ini" },
+		{ "/srv", "/etc/c.ini", "/etc/c.ini" },
+		/* Lexical only: ".." and symlinks are the kernel's to follow. */
+		{ "/srv/a", "../b/c.ini", "/srv/a/../b/c.ini" },
+		{ "/srv", ".hidden/c.ini", "/srv/.hidden/c.ini" },
+		{ "/srv", "logs/access.log", "/srv/logs/access.log" },
+		{ "/a-long-directory", "c.ini", "/a-long-directory/c.ini" },
+		{ "/a-longer-directory", "c.ini", NULL },   /* 25 and its NUL */
+	};
+	char out[24];
+	size_t i;
+	int rv;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(out, 'x', sizeof(out));
+		rv = config_value_absolute(cases[i].cwd, cases[i].in, out,
+		    sizeof(out));
+		if (cases[i].out == NULL ? rv != -1 :
+		    rv != 0 || strcmp(out, cases[i].out) != 0)
+			fail_msg("case %zu \"%s\" in \"%s\": %d \"%.*s\"", i,
+			    cases[i].in, cases[i].cwd, rv, (int)sizeof(out),
+			    out);
+	}
+}
+
+/*
+ * Issue 15: with "-c c.ini" (a relative path) every path came out
+ * relative too ("./logs/access.log"), and Landlock, given only absolute
+ * folders, could not reopen the log. Every path is absolute once loaded.
+ */
+static void
+test_relative_config_path_gives_absolute_paths(void **state)
+{
+	static struct config cfg;
+	char err[512], cwd[512];
+
+	(void)state;
+	write_config("[log]\naccess = logs/access.log\n[capsule]\nroot = a\n");
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(config_load("config.ini", &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.path, in_dir("config.ini"));
+	assert_string_equal(cfg.access_log, in_dir("logs/access.log"));
+	assert_string_equal(cfg.hosts[0].root, in_dir("a"));
+	assert_string_equal(cfg.hosts[0].cert, in_dir("certs/cert.pem"));
+	assert_int_equal(config_load("./config.ini", &cfg, err, sizeof(err)),
+	    0);
+	assert_string_equal(cfg.access_log, in_dir("logs/access.log"));
+	assert_int_equal(chdir(cwd), 0);
+}
+
+static void
 test_extension_and_media_type_syntax(void **state)
 {
 	static const struct {
@@ -1497,6 +1559,8 @@ main(void)
 		cmocka_unit_test(test_host_errors_name_file_and_line),
 		cmocka_unit_test(test_too_many_hosts),
 		cmocka_unit_test(test_prefix_syntax),
+		cmocka_unit_test(test_absolute_path_syntax),
+		cmocka_unit_test(test_relative_config_path_gives_absolute_paths),
 		cmocka_unit_test(test_extension_and_media_type_syntax),
 		cmocka_unit_test(test_fingerprint_syntax),
 		cmocka_unit_test(test_locations_are_read),
