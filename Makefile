@@ -40,7 +40,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
-SRCS = main.c config.c config_hosts.c config_locations.c config_value.c location.c server.c conn.c conn_proxy.c ev.c \
+SRCS = main.c config.c config_hosts.c config_locations.c config_restart.c config_value.c location.c server.c conn.c conn_proxy.c ev.c \
        tls.c cert.c cert_make.c sni.c preflight.c request.c url.c utf8.c rules.c \
        article_lines.c article_style.c article_decor.c article_heading.c \
        article_blocks.c \
@@ -61,9 +61,9 @@ MARKDOWN_SRCS = src/markdown.c src/markdown_build.c src/article.c src/article_li
                 src/article_blocks.c src/utf8.c
 # The configuration: the file and its keys, [host] and [location] sections,
 # values; the matcher and the URL reader its redirect checks use.
-CONFIG_OBJS = $(addprefix $(BUILD)/,config.o config_hosts.o config_locations.o \
+CONFIG_OBJS = $(addprefix $(BUILD)/,config.o config_hosts.o config_locations.o config_restart.o \
               config_value.o location.o url.o)
-CONFIG_SRCS = src/config.c src/config_hosts.c src/config_locations.c \
+CONFIG_SRCS = src/config.c src/config_hosts.c src/config_locations.c src/config_restart.c \
               src/config_value.c src/location.c src/url.c
 
 UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemtext \
