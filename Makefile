@@ -380,7 +380,7 @@ DEB_VERSION = $(shell dpkg-parsechangelog -S Version)
 DEB_ARCH = $(shell dpkg-architecture -qDEB_HOST_ARCH)
 DEB_FILE = build/deb/kizuna_$(DEB_VERSION)_$(DEB_ARCH).deb
 
-.PHONY: deb deb-deps deb-check
+.PHONY: deb deb-deps deb-check deb-check-deps
 
 deb-deps: deps
 	$(call install_missing,$(DEB_DEPS))
@@ -392,7 +392,7 @@ deb: deb-deps
 	rm -rf build/deb && mkdir -p build/deb/kizuna-$(DEB_VERSION)
 	tree=$$(git stash create) && \
 	git archive --format=tar $${tree:-HEAD} | tar -x -C build/deb/kizuna-$(DEB_VERSION)
-	cd build/deb/kizuna-$(DEB_VERSION) && dpkg-buildpackage -us -uc -b
+	cd build/deb/kizuna-$(DEB_VERSION) && dpkg-buildpackage -us -uc -b --jobs-try=auto
 	@test -f $(DEB_FILE) && echo "kizuna: built $(DEB_FILE)"
 
 # No error and no warning, pedantic notes included; each override in
