@@ -390,7 +390,7 @@ deb-check-deps: deb-deps
 
 deb: deb-deps
 	rm -rf build/deb && mkdir -p build/deb/kizuna-$(DEB_VERSION)
-	tree=$$(git stash create) && \
+	tree=$$(git -c user.name=kizuna -c user.email=kizuna@localhost stash create) && \
 	git archive --format=tar $${tree:-HEAD} | tar -x -C build/deb/kizuna-$(DEB_VERSION)
 	cd build/deb/kizuna-$(DEB_VERSION) && dpkg-buildpackage -us -uc -b --jobs-try=auto
 	@test -f $(DEB_FILE) && echo "kizuna: built $(DEB_FILE)"

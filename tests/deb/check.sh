@@ -19,6 +19,7 @@
 # (for repeated local runs; CI never sets it).
 set -euo pipefail
 
+[ "$(id -u)" = 0 ] || { echo "deb-check: run as root (debootstrap, chroot)" >&2; exit 2; }
 deb=$(realpath "$1")
 [ -f "$deb" ] || { echo "deb-check: no package $1" >&2; exit 2; }
 pkg=$(dpkg-deb -f "$deb" Package)
