@@ -7,6 +7,8 @@
 #   make fuzz     libFuzzer runs (clang), FUZZ_SECONDS each
 #   make install  binary, man pages, systemd units, example config and capsule
 #                 (PREFIX=/usr/local, DESTDIR for staging); make uninstall
+#   make deb      the Debian package, in build/deb; make deb-check: lintian, and
+#                 installed, run and purged in a fresh Debian root (as root)
 #
 # On Debian, missing build and test packages are installed with apt-get
 # (as root, or through sudo without a password); otherwise the exact
