@@ -7,6 +7,8 @@
 #   make fuzz     libFuzzer runs (clang), FUZZ_SECONDS each
 #   make install  binary, man pages, systemd units, example config and capsule
 #                 (PREFIX=/usr/local, DESTDIR for staging); make uninstall
+#   make deb      the Debian package, in build/deb; make deb-check: lintian, and
+#                 installed, run and purged in a fresh Debian root (as root)
 #
 # On Debian, missing build and test packages are installed with apt-get
 # (as root, or through sudo without a password); otherwise the exact
@@ -281,6 +283,7 @@ test: test-deps
 # --- install ------------------------------------------------------------------
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=/staging] [SYSTEMDUNITDIR=...]
+#                [SEED_STATE=no: for packages, see debian/]
 #   make uninstall (with the same variables)
 #
 # The binary goes to bin, not sbin: `kizuna convert` is a tool capsule authors
@@ -295,10 +298,16 @@ SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 # StateDirectory=kizuna is /var/lib/kizuna whatever the prefix.
 SYSCONFDIR ?= /etc
 STATEDIR = /var/lib/kizuna
+# A package sets SEED_STATE=no: the sample capsule then goes, as one of the
+# program's files, to $(DATADIR)/capsule, and the package's postinst seeds
+# $(STATEDIR) from it on the first install only (a package's own files are
+# replaced on every upgrade, and the capsule is the admin's once installed).
+DATADIR ?= $(PREFIX)/share/kizuna
+SEED_STATE ?= yes
 
 # config.ini with its paths moved to the installed layout. Each pattern must
 # match (the install test checks the result), so a renamed key is noticed.
-INSTALLED_CONFIG_SED = -e '1i ; Installed by make install: cert, key and root point into $(STATEDIR).' \
+INSTALLED_CONFIG_SED = -e '1i ; As installed: cert, key and root point into $(STATEDIR).' \
                        -e '1i ; Set hostname to your capsule'"'"'s domain name.' \
                        -e 's|^cert = certs/|cert = $(STATEDIR)/certs/|' \
                        -e 's|^key = certs/|key = $(STATEDIR)/certs/|' \
@@ -328,7 +337,12 @@ install: $(BIN)
 		echo "kizuna: installed $$conf: set [server] hostname to your domain"; \
 	fi
 	@dir=$(DESTDIR)$(STATEDIR)/capsule; \
-	if [ -e $$dir ]; then \
+	if [ "$(SEED_STATE)" = no ]; then \
+		dir=$(DESTDIR)$(DATADIR)/capsule; \
+		install -d -m 0755 $(DESTDIR)$(DATADIR) && rm -rf $$dir && \
+		cp -R capsule $$dir && chmod -R u=rwX,go=rX $$dir && \
+		echo "kizuna: installed the sample capsule in $$dir"; \
+	elif [ -e $$dir ]; then \
 		echo "kizuna: kept the existing $$dir"; \
 	else \
 		install -d -m 0755 $(DESTDIR)$(STATEDIR) && \
@@ -349,6 +363,45 @@ uninstall:
 		[ -e $$d ] && echo "kizuna: left $$d in place: remove it" \
 		    "yourself once its configuration, capsule or key is no longer needed"; \
 	done; true
+
+# --- the Debian package ---------------------------------------------------------
+#
+#   make deb        build/deb/kizuna_VERSION_ARCH.deb (dpkg-buildpackage -b;
+#                   the packaging is in debian/)
+#   make deb-check  that package through lintian, then installed into a fresh
+#                   minimal Debian root, run, and purged (tests/deb/check.sh)
+#
+# The package is built from a copy of the tracked files (edits not yet
+# committed included) in build/deb: dpkg-buildpackage writes its results
+# into the parent of the tree it builds, which would be outside the project,
+# and the build never sees a local build/, certs/ or untracked articles.
+DEB_DEPS = cmd-dpkg-buildpackage:dpkg-dev cmd-dh:debhelper \
+           cmd-fakeroot:fakeroot cmd-lintian:lintian cmocka:libcmocka-dev
+DEB_CHECK_DEPS = cmd-debootstrap:debootstrap cmd-systemd-analyze:systemd
+DEB_VERSION = $(shell dpkg-parsechangelog -S Version)
+DEB_ARCH = $(shell dpkg-architecture -qDEB_HOST_ARCH)
+DEB_FILE = build/deb/kizuna_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+.PHONY: deb deb-deps deb-check deb-check-deps
+
+deb-deps: deps
+	$(call install_missing,$(DEB_DEPS))
+
+deb-check-deps: deb-deps
+	$(call install_missing,$(DEB_CHECK_DEPS))
+
+deb: deb-deps
+	rm -rf build/deb && mkdir -p build/deb/kizuna-$(DEB_VERSION)
+	tree=$$(git -c user.name=kizuna -c user.email=kizuna@localhost stash create) && \
+	git archive --format=tar $${tree:-HEAD} | tar -x -C build/deb/kizuna-$(DEB_VERSION)
+	cd build/deb/kizuna-$(DEB_VERSION) && dpkg-buildpackage -us -uc -b --jobs-try=auto
+	@test -f $(DEB_FILE) && echo "kizuna: built $(DEB_FILE)"
+
+# No error and no warning, pedantic notes included; each override in
+# debian/kizuna.lintian-overrides says why.
+deb-check: deb deb-check-deps
+	lintian --pedantic --fail-on error,warning,pedantic --display-info $(DEB_FILE)
+	tests/deb/check.sh $(DEB_FILE)
 
 # --- benchmarks (figures, never a pass/fail) ----------------------------------
 

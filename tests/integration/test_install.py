@@ -73,13 +73,13 @@ class InstallTests(unittest.TestCase):
         with open(self.path(rel), "rb") as f:
             return f.read()
 
-    def make(self, target):
+    def make(self, target, *extra):
         """make TARGET DESTDIR=... PREFIX=/usr in the repository. The
         compiler and SANITIZE come from the calling make's MAKEFLAGS, so
         the binary installed is the one under test, not a new build."""
         p = subprocess.run(
             ["make", "--no-print-directory", "-C", REPO_ROOT, target,
-             "DESTDIR=" + self.destdir, "PREFIX=" + PREFIX],
+             "DESTDIR=" + self.destdir, "PREFIX=" + PREFIX] + list(extra),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, timeout=300)
         out = p.stdout.decode("utf-8", "replace")
@@ -206,6 +206,28 @@ class InstallTests(unittest.TestCase):
         # A second uninstall has nothing left to do, and says so calmly.
         self.make("uninstall")
         self.assertEqual(files_under(self.destdir), left)
+
+    def test_package_layout(self):
+        """SEED_STATE=no, as debian/rules installs: the sample capsule is one
+        of the program's files in /usr/share/kizuna, and nothing is put in
+        /var/lib/kizuna, which the package's postinst seeds at the first
+        install only."""
+        out = self.make("install", "SEED_STATE=no")
+        self.assertIn("installed the sample capsule in %s"
+                      % self.path("usr/share/kizuna/capsule"), out)
+        sample = {p.replace(STATE + "/capsule", "usr/share/kizuna/capsule")
+                  for p in sample_capsule_files()}
+        self.assertEqual(files_under(self.destdir),
+                         PROGRAM_FILES | {CONFIG} | sample | set(ADMIN_FILES))
+        self.assertFalse(os.path.exists(self.path(STATE)))
+        for rel in sample:
+            self.assertEqual(stat.S_IMODE(os.stat(self.path(rel)).st_mode),
+                             0o644, rel)
+        # Installing again (an upgrade's build) replaces the sample.
+        self.write("usr/share/kizuna/capsule/stale.gmi", b"# old\n")
+        self.make("install", "SEED_STATE=no")
+        self.assertFalse(os.path.exists(
+            self.path("usr/share/kizuna/capsule/stale.gmi")))
 
 
 if __name__ == "__main__":
