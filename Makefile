@@ -217,24 +217,26 @@ stress: $(BIN) | test-deps
 
 # The rendered pages of the shipped articles, checked in and compared byte
 # for byte: the folder converted as a whole (list, feed, the capsule's
-# title from capsule/index.gmi). After a deliberate change: make golden,
-# then read the diff.
+# title from its index.gmi). The input is a copy kept in tests/golden/input,
+# never capsule/, which is the user's to write in: a new article there must
+# not fail make test. After a deliberate change: make golden, then read
+# the diff.
 # A second set: Markdown articles with every construct (tests/golden-markdown).
 GOLDEN_MD_INPUTS = $(sort $(wildcard tests/golden-markdown/input/*.md))
 
 golden-check: $(BIN)
 	@rm -rf $(BUILD)/golden $(BUILD)/golden-markdown
 	@mkdir -p $(BUILD)/golden $(BUILD)/golden-markdown
-	./$(BIN) convert -o $(BUILD)/golden capsule/articles
+	./$(BIN) convert -o $(BUILD)/golden tests/golden/input/articles
 	./$(BIN) convert -o $(BUILD)/golden-markdown $(GOLDEN_MD_INPUTS)
-	diff -r tests/golden $(BUILD)/golden && \
+	diff -r tests/golden/pages $(BUILD)/golden && \
 	diff -r tests/golden-markdown/pages $(BUILD)/golden-markdown && \
 	echo "golden pages: identical"
 
 golden: $(BIN)
-	rm -rf tests/golden tests/golden-markdown/pages
-	mkdir -p tests/golden tests/golden-markdown/pages
-	./$(BIN) convert -o tests/golden capsule/articles
+	rm -rf tests/golden/pages tests/golden-markdown/pages
+	mkdir -p tests/golden/pages tests/golden-markdown/pages
+	./$(BIN) convert -o tests/golden/pages tests/golden/input/articles
 	./$(BIN) convert -o tests/golden-markdown/pages $(GOLDEN_MD_INPUTS)
 
 # The article reader against the development corpus: tests/corpus holds

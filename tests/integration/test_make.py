@@ -10,6 +10,7 @@ nothing is rebuilt; what the view changes stays out of the repository."""
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -102,6 +103,55 @@ class UnitsWithoutManTests(ViewTestCase):
         rc, out = v.make("check-units", self.path_without_man())
         self.assertNotEqual(rc, 0, out)
         self.assertIn("kizuna-nowhere.8, not in man/", out)
+
+
+# What a user adds to their capsule: a new article whose name has spaces
+# (a shell or a make rule that splits words breaks on it), and a home page
+# of their own.
+USER_ARTICLE = ("my second post.txt",
+                "title: My second post\ndate: 2026-11-01\n"
+                "A post of my own, in my own capsule.\n")
+USER_HOME = "# My own capsule\n\n=> articles/ My posts\n"
+# And an edit to a shipped article: theirs now.
+USER_EDITED = ("kokoro-no-tsunagari.txt", "\n## My own last word\n\nMine.\n")
+
+
+class UserCapsuleTests(ViewTestCase):
+    """Fault 2: the golden check converted capsule/articles, so any article
+    a user added there (or a home page they rewrote) failed make test."""
+
+    def user_view(self):
+        v = self.view(copied=("capsule",))
+        name, text = USER_ARTICLE
+        with open(v.path("capsule", "articles", name), "w",
+                  encoding="utf-8") as f:
+            f.write(text)
+        with open(v.path("capsule", "index.gmi"), "w", encoding="utf-8") as f:
+            f.write(USER_HOME)
+        name, text = USER_EDITED
+        with open(v.path("capsule", "articles", name), "a",
+                  encoding="utf-8") as f:
+            f.write(text)
+        return v
+
+    def test_unit_tests_ignore_the_users_articles(self):
+        out = self.assertMakes(self.user_view(), "unit")
+        self.assertNotIn("FAILED", out)
+
+    def test_golden_check_ignores_the_users_articles(self):
+        out = self.assertMakes(self.user_view(), "golden-check")
+        self.assertIn("golden pages: identical", out)
+
+    def test_article_tests_ignore_the_users_articles(self):
+        v = self.user_view()
+        # By PYTHONPATH, not cwd: a working directory is resolved to the
+        # repository's real path, and the module would read the repository.
+        env = dict(os.environ, PYTHONPATH=v.path("tests", "integration"))
+        p = subprocess.run(
+            [sys.executable, "-m", "unittest", "test_articles"],
+            cwd=v.root, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+        self.assertEqual(p.returncode, 0, p.stdout.decode("utf-8", "replace"))
 
 
 if __name__ == "__main__":
