@@ -88,9 +88,12 @@ BUILD_DEPS = pkg-config:pkg-config openssl:libssl-dev libmagic:libmagic-dev \
 # haproxy (tests/integration/test_haproxy.py) is named by its path: /usr/sbin
 # is often not in a user's PATH. py-M: a module of Debian's /usr/bin/python3
 # (feedparser reads the Atom feed in tests/integration/test_feed.py).
+# /bin/kill: kizuna.service's ExecReload, which systemd-analyze verify checks
+# is there (procps is not in a minimal Debian root or a container image).
 TEST_DEPS = cmocka:libcmocka-dev cmd-python3:python3 cmd-openssl:openssl \
             cmd-/usr/sbin/haproxy:haproxy cmd-mandoc:mandoc \
-            cmd-systemd-analyze:systemd py-feedparser:python3-feedparser
+            cmd-systemd-analyze:systemd cmd-/bin/kill:procps \
+            py-feedparser:python3-feedparser
 FUZZ_DEPS = cmd-clang:clang
 
 define install_missing
