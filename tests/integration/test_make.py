@@ -1,5 +1,6 @@
 """make test's own checks on the machines and trees users have (issue 15):
-a Debian container image without man(1), a capsule the user has written in.
+a Debian container image without man(1), a capsule the user has written in,
+a compiler newer than the project's (no -Werror outside its own checks).
 
 Each test runs a make target in a view of the repository: a temporary
 folder whose entries are symbolic links to the repository's, except those
@@ -152,6 +153,38 @@ class UserCapsuleTests(ViewTestCase):
             cwd=v.root, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
         self.assertEqual(p.returncode, 0, p.stdout.decode("utf-8", "replace"))
+
+
+class WerrorTests(ViewTestCase):
+    """Fault 8: -Werror was in every build, so a newer compiler's new
+    warning broke a user's make and make install."""
+
+    def compile_lines(self, *args):
+        """The compiler lines make would run for ARGS, everything rebuilt,
+        run as a user would (no MAKEFLAGS from the calling make test)."""
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "WERROR")}
+        p = subprocess.run(
+            ["make", "--no-print-directory", "-n", "-B", "-C", REPO_ROOT]
+            + list(args), env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+        out = p.stdout.decode("utf-8", "replace")
+        self.assertEqual(p.returncode, 0, out)
+        lines = [l for l in out.splitlines() if " -c src/" in l]
+        self.assertTrue(lines, "no compiler line in:\n%s" % out[-2000:])
+        return lines
+
+    def test_the_default_build_does_not_make_warnings_errors(self):
+        for target in ("all", "install"):
+            for line in self.compile_lines(target, "DESTDIR=/nonexistent"):
+                self.assertIn("-Wall", line)
+                self.assertNotIn("-Werror", line, target)
+
+    def test_make_test_and_werror_make_warnings_errors(self):
+        for line in self.compile_lines("WERROR=1", "all"):
+            self.assertIn("-Werror", line)
+        for line in self.compile_lines("test"):
+            self.assertIn("-Werror", line)
 
 
 if __name__ == "__main__":
