@@ -51,8 +51,8 @@ static char **
 seed_lines(size_t *count)
 {
 	static const char *seeds[] = {
-		"capsule/articles/kokoro-no-tsunagari.txt",
-		"capsule/articles/arafo-fuufu-kokoro-no-kyori.txt",
+		"tests/golden/input/articles/kokoro-no-tsunagari.txt",
+		"tests/golden/input/articles/arafo-fuufu-kokoro-no-kyori.txt",
 	};
 	char **lines = NULL, *text, *line;
 	size_t i, n = 0, len;

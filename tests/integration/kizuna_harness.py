@@ -27,6 +27,7 @@ import ssl
 import struct
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.parse
 import zlib
@@ -249,6 +250,60 @@ def read_response(tls, timeout=5.0, start=None):
     finally:
         tls.close()
     return r
+
+
+_RAGGED_EOF_SEEN = None
+
+
+def client_sees_ragged_eof():
+    """(seen, why): whether this Python's ssl tells a TCP end without a TLS
+    close_notify (SSLEOFError) from a clean close (b""). Some builds (seen:
+    Debian 12's Python 3.11 with OpenSSL 3.0.20) return b"" for both, so a
+    Response's close_notify is True either way and cannot show that a cut
+    body was not made to look complete. Probed once, against a local TLS
+    server that closes without close_notify."""
+    global _RAGGED_EOF_SEEN
+    if _RAGGED_EOF_SEEN is not None:
+        return _RAGGED_EOF_SEEN
+    tmp = tempfile.mkdtemp(prefix="kizuna-eof-probe-")
+    listener = socket.socket()
+    try:
+        cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec",
+                        "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-subj", "/CN=localhost", "-days", "1",
+                        "-keyout", key, "-out", cert],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=True, timeout=30)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(5)
+
+        def serve():
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(cert, key)
+            conn, _ = listener.accept()
+            with ctx.wrap_socket(conn, server_side=True) as t:
+                t.settimeout(5)
+                t.sendall(b"20 text/plain\r\n")
+                os.close(t.detach())          # TCP end, no close_notify
+
+        th = threading.Thread(target=serve, daemon=True)
+        th.start()
+        tls = connect_tls(listener.getsockname()[1])
+        r = read_response(tls)
+        th.join(5)
+        seen = r.eof_error is not None and not r.close_notify
+        why = "" if seen else (
+            "this Python's ssl (%s) reads a TCP end without close_notify as "
+            "a clean close" % ssl.OPENSSL_VERSION)
+    except (OSError, subprocess.SubprocessError, ssl.SSLError) as e:
+        seen, why = False, "the probe failed: %s" % e
+    finally:
+        listener.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    _RAGGED_EOF_SEEN = (seen, why)
+    return _RAGGED_EOF_SEEN
 
 
 def request(port, data, host="127.0.0.1", server_hostname="localhost",

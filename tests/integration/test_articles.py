@@ -8,7 +8,7 @@ Run from the repo root:
 
 Everything goes through the real binary: real TLS on a free loopback port,
 a temporary capsule holding copies of the shipped articles
-(capsule/articles/*.txt), and real `kizuna convert` runs into temp dirs.
+(their copies in tests/golden/input/articles/*.txt), and real `kizuna convert` runs into temp dirs.
 What is checked is what a reader would notice: the listing, the links that
 work (or not), the order of sections, the labels, the text itself.
 """
@@ -34,9 +34,13 @@ GEMINI_META_EN = "text/gemini; charset=utf-8; lang=en"
 TEXT_META = "text/plain; charset=utf-8"
 ATOM_META = "application/atom+xml"
 
-REPO_ARTICLES = os.path.join(REPO_ROOT, "capsule", "articles")
-REPO_HOME = os.path.join(REPO_ROOT, "capsule", "index.gmi")
-GOLDEN_DIR = os.path.join(REPO_ROOT, "tests", "golden")
+# The shipped articles and home page as fixtures: copies kept under tests/,
+# never capsule/, which is the user's to write in (issue 15).
+FIXTURE_ARTICLES = os.path.join(REPO_ROOT, "tests", "golden", "input",
+                                "articles")
+FIXTURE_HOME = os.path.join(REPO_ROOT, "tests", "golden", "input",
+                            "index.gmi")
+GOLDEN_DIR = os.path.join(REPO_ROOT, "tests", "golden", "pages")
 
 KOKORO = "kokoro-no-tsunagari"
 ARAFO = "arafo-fuufu-kokoro-no-kyori"
@@ -53,9 +57,9 @@ CONVERT_TIMEOUT = 15     # seconds
 # ---- helpers -------------------------------------------------------------
 
 def shipped_articles():
-    """{slug: source bytes} for capsule/articles/*.txt of the repo."""
+    """{slug: source bytes} for tests/golden/input/articles/*.txt."""
     out = {}
-    for path in sorted(glob.glob(os.path.join(REPO_ARTICLES, "*.txt"))):
+    for path in sorted(glob.glob(os.path.join(FIXTURE_ARTICLES, "*.txt"))):
         with open(path, "rb") as f:
             out[os.path.basename(path)[:-4]] = f.read()
     return out
@@ -300,18 +304,18 @@ class ArticleTestCase(unittest.TestCase):
 
 
 class ShippedArticlesTests(ArticleTestCase):
-    """The two articles of capsule/articles/, and the repo's home page."""
+    """The two shipped articles and home page, from tests/golden/input."""
 
     sources = shipped_articles()
     articles = {slug + ".txt": data for slug, data in sources.items()}
-    with open(REPO_HOME, "rb") as _f:
+    with open(FIXTURE_HOME, "rb") as _f:
         home = _f.read()
     extra = {"index.gmi": home}
 
     def test_shipped_articles_are_the_two_expected(self):
         for slug in EXPECTED_SECTIONS:
             self.assertIn(slug, self.sources,
-                          "capsule/articles/%s.txt is missing" % slug)
+                          "tests/golden/input/articles/%s.txt is missing" % slug)
 
     def toc(self, slug):
         """[(n, heading)] from the article's index page."""
@@ -584,7 +588,7 @@ class ShippedArticlesTests(ArticleTestCase):
     # -- the home page -----------------------------------------------------
 
     def test_home_page_links_to_the_article_listing(self):
-        with open(REPO_HOME, "rb") as f:
+        with open(FIXTURE_HOME, "rb") as f:
             home = f.read()
         targets = []
         for target, _ in links_of(home):
@@ -595,7 +599,7 @@ class ShippedArticlesTests(ArticleTestCase):
                     break
             else:
                 targets.append(target)
-        self.assertTrue(targets, "capsule/index.gmi has no relative link to"
+        self.assertTrue(targets, "tests/golden/input/index.gmi has no relative link to"
                         " the article listing")
         # Followed on the server, the link lands on the listing.
         body = self.assertPage(self.get("/"))
@@ -610,20 +614,20 @@ class ShippedArticlesTests(ArticleTestCase):
 class GoldenTests(unittest.TestCase):
 
     def test_convert_output_equals_golden_files(self):
-        sources = sorted(glob.glob(os.path.join(REPO_ARTICLES, "*.txt")))
+        sources = sorted(glob.glob(os.path.join(FIXTURE_ARTICLES, "*.txt")))
         self.assertTrue(sources)
         tmp = tempfile.mkdtemp(prefix="kizuna-golden-")
         try:
-            run_convert(tmp, [REPO_ARTICLES])
+            run_convert(tmp, [FIXTURE_ARTICLES])
             written = files_under(tmp)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         golden = files_under(GOLDEN_DIR)
         self.assertEqual(sorted(written), sorted(golden),
-                         "convert wrote other files than tests/golden/ holds")
+                         "convert wrote other files than tests/golden/pages/ holds")
         for name in golden:
             self.assertEqual(written[name], golden[name],
-                             "%s differs from tests/golden/%s" % (name, name))
+                             "%s differs from tests/golden/pages/%s" % (name, name))
 
 
 # ---- tolerant reading ----------------------------------------------------

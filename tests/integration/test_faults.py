@@ -54,9 +54,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from kizuna_harness import (  # noqa: E402
-    INDEX_GMI, SECRET, KizunaServer, Response, client_context, connect_tls,
-    ipv6_available, raw_client_hello, read_response, server_hello_version,
-    tcp_exchange)
+    INDEX_GMI, SECRET, KizunaServer, Response, client_context,
+    client_sees_ragged_eof, connect_tls, ipv6_available, raw_client_hello,
+    read_response, server_hello_version, tcp_exchange)
 
 # ---- sizes: fast (make test) or the issue's (make stress) ----------------
 
@@ -135,6 +135,22 @@ LEAK_PATHS = [
 
 HEADER_RE = re.compile(rb"\A[0-9]{2} [^\r\n]*\Z")
 GEMINI_HEADER_START = re.compile(rb"\A[0-9]{2} ")
+
+
+_UNCHECKED_SAID = set()
+
+
+def assert_no_close_notify(test, r, msg):
+    """That r ended without a TLS close_notify, where this Python's ssl can
+    tell (kizuna_harness.client_sees_ragged_eof); elsewhere the check is
+    left out, and said so once on stderr, never silently."""
+    seen, why = client_sees_ragged_eof()
+    if seen:
+        test.assertFalse(r.close_notify, msg)
+    elif why not in _UNCHECKED_SAID:
+        _UNCHECKED_SAID.add(why)
+        sys.stderr.write("\ntest_faults: NOT CHECKED that a cut or empty "
+                         "response ends without close_notify: %s\n" % why)
 
 
 def _raise_nofile_limit():
@@ -1092,9 +1108,9 @@ class SlowReaderTest(FaultTestCase):
                                      st["drop_after"], WRITE_TIMEOUT))
             self.assertLess(len(r.body), BIG_SIZE,
                             "the stopped reader got the whole file")
-            self.assertFalse(r.close_notify, "a cut body (%d of %d bytes) "
-                             "ended with close_notify: it looks complete" % (
-                                 len(r.body), BIG_SIZE))
+            assert_no_close_notify(self, r, "a cut body (%d of %d bytes) "
+                                   "ended with close_notify: it looks "
+                                   "complete" % (len(r.body), BIG_SIZE))
 
         # The steady reader below min_rate: dropped around write_timeout +
         # size / min_rate, not at write_timeout (it never stopped reading),
@@ -1132,9 +1148,9 @@ class SlowReaderTest(FaultTestCase):
                 "about %.2f s" % (sd["drop_at"], sd["expect"]))
             self.assertLess(len(r.body), STEADY_SIZE,
                             "the reader below min_rate got the whole file")
-            self.assertFalse(r.close_notify, "a cut body (%d of %d bytes) "
-                             "ended with close_notify: it looks complete" % (
-                                 len(r.body), STEADY_SIZE))
+            assert_no_close_notify(self, r, "a cut body (%d of %d bytes) "
+                                   "ended with close_notify: it looks "
+                                   "complete" % (len(r.body), STEADY_SIZE))
 
         # Memory: never the file, only buffers.
         with self.subTest("server memory"):
@@ -1625,8 +1641,8 @@ class ChurnTest(FaultTestCase):
                 # Nothing, or a header torn in two: only nothing is fine,
                 # and then without close_notify.
                 self.assertEqual(r.raw, b"", "torn header: %r" % r.raw[:80])
-                self.assertFalse(r.close_notify,
-                                 "close_notify without any response")
+                assert_no_close_notify(self, r,
+                                       "close_notify without any response")
                 counts["empty"] += 1
                 continue
             self.assertRegex(r.header, HEADER_RE,

@@ -18,7 +18,8 @@
  * joined by "|" in document order (lead first), plus the expected title.
  * Every row is also checked by the no-text-lost oracle (text_kept.h) against
  * a plain rendering of its structure. The tests run from the repository
- * root (make unit), where the shipped articles and their golden pages are.
+ * root (make unit): the shipped articles are read from their copies in
+ * tests/golden/input, their pages from tests/golden/pages.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1499,7 +1500,8 @@ test_shipped_articles(void **state)
 		const char *err = NULL;
 		struct article *a;
 
-		snprintf(path, sizeof(path), "capsule/articles/%s.txt", s->slug);
+		snprintf(path, sizeof(path), "tests/golden/input/articles/%s.txt",
+		    s->slug);
 		src = read_all(path, &len);
 		if ((a = article_parse(src, len, &err)) == NULL)
 			fail_msg("%s: %s", path, err);
@@ -1520,8 +1522,8 @@ test_shipped_articles(void **state)
 		expect_text_kept(path, src, len, a, page, pagelen);
 		free(page);
 		/* ...and so does the checked-in full page. */
-		snprintf(path, sizeof(path), "tests/golden/articles/%s/all.gmi",
-		    s->slug);
+		snprintf(path, sizeof(path),
+		    "tests/golden/pages/articles/%s/all.gmi", s->slug);
 		golden = read_all(path, &goldenlen);
 		expect_text_kept(path, src, len, a, golden, goldenlen);
 		free(golden);

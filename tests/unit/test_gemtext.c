@@ -905,7 +905,8 @@ test_shipped_articles(void **state)
 	(void)state;
 	memset(entries, 0, sizeof(entries));
 	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "capsule/articles/%s.txt", slugs[i]);
+		snprintf(path, sizeof(path), "tests/golden/input/articles/%s.txt",
+		    slugs[i]);
 		src[i] = read_all(path, &len[i]);
 		a[i] = parse(src[i]);
 		entries[i].slug = slugs[i];
