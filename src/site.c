@@ -130,6 +130,7 @@ static int
 load_certificate(struct site_host *h, const struct site_host *prev,
     char *err, size_t errsize)
 {
+	int cert_errno, key_errno;
 	const struct config_host *host = h->cfg;
 
 	if (keep_certificate(h, prev)) {
@@ -148,15 +149,16 @@ load_certificate(struct site_host *h, const struct site_host *prev,
 	}
 	/* Identified first: a file replaced between the two steps is then
 	 * seen as changed on the next reload, never missed. */
-	if (identify(host->cert, &h->cert_id) == -1 && errno != ENOENT) {
+	cert_errno = identify(host->cert, &h->cert_id) == -1 ? errno : 0;
+	key_errno = identify(host->key, &h->key_id) == -1 ? errno : 0;
+	if (cert_errno != 0 && cert_errno != ENOENT) {
 		snprintf(err, errsize, "host \"%s\": %s: %s%s", host->name,
-		    host->cert, strerror(errno), errno == EACCES ? " (a "
-		    "folder kizuna could not read when it started is read "
+		    host->cert, strerror(cert_errno), cert_errno == EACCES ?
+		    " (a folder kizuna could not read when it started is read "
 		    "after a restart)" : "");
 		return -1;
 	}
-	if (identify(host->cert, &h->cert_id) == -1 && errno == ENOENT &&
-	    identify(host->key, &h->key_id) == -1 && errno == ENOENT) {
+	if (cert_errno == ENOENT && key_errno == ENOENT) {
 		/* Start-up makes them (cert_ensure) before any site; a reload
 		 * runs confined, as the service user, and cannot. */
 		snprintf(err, errsize, "host \"%s\": no certificate yet at %s: "
@@ -165,9 +167,9 @@ load_certificate(struct site_host *h, const struct site_host *prev,
 		    "certificate and key there", host->name, host->cert);
 		return -1;
 	}
-	if (identify(host->cert, &h->cert_id) == -1)
+	if (cert_errno != 0)
 		memset(&h->cert_id, 0, sizeof(h->cert_id));
-	if (identify(host->key, &h->key_id) == -1)
+	if (key_errno != 0)
 		memset(&h->key_id, 0, sizeof(h->key_id));
 	/* The check first: it names the host and says how to fix what it
 	 * finds (a key of another certificate, say), which loading cannot. */
