@@ -2,7 +2,7 @@
  * loadgen.c - a Gemini load generator for `make bench`.
  *
  *   loadgen -p PORT -u URL [-a ADDR] [-c CONCURRENCY] [-n REQUESTS]
- *           [-d SECONDS] [-r]
+ *           [-d SECONDS] [-r | -s]
  *   loadgen -p PORT -i IDLE [-a ADDR] [-d HOLD_SECONDS]
  *
  * Request mode keeps CONCURRENCY connections in flight, each a whole Gemini
@@ -10,6 +10,8 @@
  * until REQUESTS are done or SECONDS pass, then prints one line:
  *   requests=N errors=N seconds=S rps=R p50_ms=X p99_ms=Y resumed=N bytes=N
  * With -r it resumes TLS sessions (the ticket of the last finished request).
+ * With -s each connection slot resumes with the ticket of its own previous
+ * connection: for servers whose tickets are single-use (rustls, agate).
  *
  * Idle mode opens IDLE connections, completes their handshakes, prints
  * "ready N" and holds them (sending nothing) for HOLD_SECONDS, then exits.
@@ -53,6 +55,7 @@ struct slot {
 	size_t written;
 	size_t got;
 	char head[4];       /* the first bytes of the response */
+	SSL_SESSION *own;   /* -s: this slot's latest ticket */
 };
 
 struct options {
@@ -86,7 +89,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: loadgen -p PORT -u URL [-a ADDR] [-c N] "
-	    "[-n N] [-d SECONDS] [-r]\n"
+	    "[-n N] [-d SECONDS] [-r | -s]\n"
 	    "       loadgen -p PORT -i IDLE [-a ADDR] [-d HOLD_SECONDS]\n");
 	exit(2);
 }
@@ -143,8 +146,10 @@ start(struct slot *s, const struct options *o)
 	SSL_set_fd(s->ssl, s->fd);
 	SSL_set_connect_state(s->ssl);
 	SSL_set_tlsext_host_name(s->ssl, "localhost");
-	if (o->resume && session != NULL)
+	if (o->resume == 1 && session != NULL)
 		SSL_set_session(s->ssl, session);
+	else if (o->resume == 2 && s->own != NULL)
+		SSL_set_session(s->ssl, s->own);
 	s->started = now();
 	s->written = s->got = 0;
 	started++;
@@ -183,9 +188,14 @@ finish(struct slot *s, int ok)
 		bytes += s->got;
 		if (SSL_session_reused(s->ssl))
 			resumed++;
+		if (s->own != NULL)
+			SSL_SESSION_free(s->own);
+		s->own = NULL;
 		if (session != NULL)
 			SSL_SESSION_free(session);
 		session = SSL_get1_session(s->ssl);
+		if (session != NULL && SSL_SESSION_up_ref(session))
+			s->own = session;
 		/* The server's close_notify ended it cleanly; without this
 		 * mark SSL_free would make the session unresumable. */
 		SSL_set_shutdown(s->ssl, SSL_SENT_SHUTDOWN |
@@ -296,7 +306,7 @@ main(int argc, char **argv)
 	long i, target;
 	int opt, n, k, ready = 0;
 
-	while ((opt = getopt(argc, argv, "a:p:u:c:n:d:ri:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:u:c:n:d:rsi:")) != -1) {
 		switch (opt) {
 		case 'a': o.addr = optarg; break;
 		case 'p': o.port = atoi(optarg); break;
@@ -305,6 +315,7 @@ main(int argc, char **argv)
 		case 'n': o.requests = atol(optarg); break;
 		case 'd': o.seconds = atof(optarg); break;
 		case 'r': o.resume = 1; break;
+		case 's': o.resume = 2; break;
 		case 'i': o.idle = atoi(optarg); break;
 		default: usage();
 		}
