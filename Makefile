@@ -442,6 +442,7 @@ bench: $(BIN) $(BUILD)/bench/bench_articles $(BUILD)/bench/loadgen
 	@echo "| scenario | input | time | per item |"
 	@echo "|---|---|---|---|"
 	@./$(BUILD)/bench/bench_articles 1000 10
+	@if [ -n "$(AGATE)" ]; then echo; tests/bench/vs_agate.sh $(BIN) $(BUILD)/bench/loadgen "$(AGATE)"; fi
 
 # --- fuzzing (clang + libFuzzer) ---------------------------------------------
 

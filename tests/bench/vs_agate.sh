@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# vs_agate.sh KIZUNA LOADGEN AGATE_ROOT - kizuna against agate, side by side (issue 16).
+# vs_agate.sh KIZUNA LOADGEN AGATE - kizuna against agate, side by side.
 #
-# AGATE_ROOT: the Debian 13 root made by shared/tools/agate-build (default
-# /var/tmp/agate-build/root), holding /build/agate/target/release/agate.
-# Needs root (chroot, mount of proc in AGATE_ROOT).
+# AGATE: an agate binary (https://github.com/mbrubeck/agate; `make bench
+# AGATE=/path/to/agate` calls this). agate makes its own certificate in a
+# temporary folder.
 #
 # Both servers serve the repo's capsule on 127.0.0.1, each pinned to CPU 0
 # (one worker: kizuna workers = 1, agate TOKIO_WORKER_THREADS=1), the load
@@ -24,20 +24,18 @@ set -euo pipefail
 
 kizuna=$(realpath "$1")
 loadgen=$(realpath "$2")
-root=${3:-/var/tmp/agate-build/root}
-agate=/build/agate/target/release/agate
+agate=$(realpath "$3")
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 requests=${BENCH_REQUESTS:-6000}
 rounds=${BENCH_ROUNDS:-4}
-[ -x "$root$agate" ] || { echo "vs_agate: no agate at $root$agate (run shared/tools/agate-build)" >&2; exit 1; }
+"$agate" --help > /dev/null 2>&1 || { echo "vs_agate: $agate does not run (an agate binary is needed)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/kizuna-vs-agate-XXXXXX)
-kpid= apid= mounted=
+kpid= apid=
 cleanup() {
 	[ -n "$kpid" ] && kill "$kpid" 2>/dev/null && wait "$kpid" 2>/dev/null
 	[ -n "$apid" ] && kill "$apid" 2>/dev/null && wait "$apid" 2>/dev/null
-	[ -n "$mounted" ] && umount "$root/proc" 2>/dev/null
-	rm -rf "$work" "$root/srv/vs-agate"
+	rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -59,14 +57,12 @@ root = capsule
 access = off
 level = warn
 EOF
-rm -rf "$root/srv/vs-agate" && mkdir -p "$root/srv/vs-agate/certs"
-cp -r "$repo/capsule" "$root/srv/vs-agate/capsule"
-mountpoint -q "$root/proc" || { mount -t proc proc "$root/proc"; mounted=1; }
+mkdir -p "$work/agate-certs"
 
 (cd "$work" && exec env ${KIZUNA_ENV:-} taskset -c 0 "$kizuna" -c "$work/config.ini") 2> "$work/kizuna.log" &
 kpid=$!
-TOKIO_WORKER_THREADS=1 RUST_LOG=agate=warn taskset -c 0 chroot "$root" "$agate" \
-    --content /srv/vs-agate/capsule --certs /srv/vs-agate/certs \
+TOKIO_WORKER_THREADS=1 RUST_LOG=agate=warn taskset -c 0 "$agate" \
+    --content "$work/capsule" --certs "$work/agate-certs" \
     --hostname localhost --addr "127.0.0.1:$aport" 2> "$work/agate.log" &
 apid=$!
 for port in "$kport" "$aport"; do
@@ -92,7 +88,7 @@ run() { # server pid port concurrency flags
 	echo "$1 $4${5:+$5} $cpu" >> "$work/results"
 }
 
-echo "kizuna $("$kizuna" -V | cut -d' ' -f2) (OpenSSL $(openssl version | cut -d' ' -f2)${KIZUNA_ENV:+, $KIZUNA_ENV}) against agate in $root; $requests requests a run, $rounds rounds"
+echo "kizuna $("$kizuna" -V | cut -d' ' -f2) (OpenSSL $(openssl version | cut -d' ' -f2)${KIZUNA_ENV:+, $KIZUNA_ENV}) against $("$agate" --version 2>/dev/null | head -1 || echo agate); $requests requests a run, $rounds rounds"
 for s in "kizuna $kpid $kport" "agate $apid $aport"; do # warm up
 	set -- $s
 	taskset -c 1 "$loadgen" -p "$3" -u "gemini://localhost/" -c 4 -n 300 -d 30 > /dev/null
