@@ -1,7 +1,8 @@
 /*
  * tls.h - TLS for the server at run time: contexts and connections.
- * OpenSSL is included by tls.c and cert.h's two files only: tls.c holds
- * what lives as long as the server and its connections, cert.c and
+ * OpenSSL is included by tls.c, ticket.c and cert.h's two files only:
+ * tls.c holds what lives as long as the server and its connections,
+ * ticket.c the session ticket keys every context shares, cert.c and
  * cert_make.c the credentials read, checked or made at start-up and on
  * reload.
  *
@@ -35,7 +36,9 @@ enum tls_result {
 /*
  * Loads the certificate (chain) and key, checks that they match (cert_use,
  * whose messages err gets), and sets up TLS 1.2+ (1.3 preferred, X25519
- * first) with stateless session tickets. A session is only ever resumed
+ * first) with stateless session tickets, sealed with the process's keys
+ * (ticket.h) and good for two of their rotation intervals. A session is
+ * only ever resumed
  * by a context made with the same session_context (the host's name, so
  * that under SNI a session made for one host never opens another).
  * Writes the certificate's SHA-256 fingerprint to fingerprint
