@@ -172,7 +172,7 @@ $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
 $(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
 $(BUILD)/tests/test_sni: $(BUILD)/tests/test_sni.o $(BUILD)/sni.o
 $(BUILD)/tests/test_tls: $(BUILD)/tests/test_tls.o $(BUILD)/tls.o $(BUILD)/sni.o $(BUILD)/ticket.o \
-    $(BUILD)/ticket_keys.o $(CERT_OBJS)
+    $(BUILD)/ticket_keys.o $(BUILD)/log.o $(BUILD)/utf8.o $(CERT_OBJS)
 $(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(CERT_OBJS)
 $(BUILD)/tests/test_rules: $(BUILD)/tests/test_rules.o $(BUILD)/rules.o $(BUILD)/response.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o

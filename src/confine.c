@@ -45,7 +45,7 @@ struct sandbox *
 confine_prepare(const struct config *cfg)
 {
 	/* Borrowed by the rules until sandbox_confine: static. */
-	static char dirs[2 * CONFIG_MAX_HOSTS + 2][PATH_MAX];
+	static char dirs[2 * CONFIG_MAX_HOSTS + 3][PATH_MAX];
 	struct sandbox_rules rules = { .nread_dirs = 0 };
 	struct sandbox *sb;
 	char err[512];
@@ -61,6 +61,12 @@ confine_prepare(const struct config *cfg)
 		    sizeof(dirs[n])));
 		n++;
 		add_read_dir(&rules, dir_of(host->key, dirs[n],
+		    sizeof(dirs[n])));
+		n++;
+	}
+	/* The ticket key file, read again at every reload. */
+	if (cfg->ticket_keys[0] != '\0') {
+		add_read_dir(&rules, dir_of(cfg->ticket_keys, dirs[n],
 		    sizeof(dirs[n])));
 		n++;
 	}
@@ -92,6 +98,12 @@ warn_unreadable(const struct config *cfg)
 		log_warn("%s: not readable by user %s (%s): a reload (SIGHUP) "
 		    "will be refused until it is", cfg->path, cfg->user,
 		    strerror(errno));
+	/* Unlike a key kept root's on purpose, the ticket keys must be
+	 * read again for a reload to take any change at all. */
+	if (cfg->ticket_keys[0] != '\0' && access(cfg->ticket_keys, R_OK) == -1)
+		log_warn("%s: not readable by user %s (%s): a reload (SIGHUP) "
+		    "will be refused until it is (chown it to %s, mode 600)",
+		    cfg->ticket_keys, cfg->user, strerror(errno), cfg->user);
 	for (i = 0; i < cfg->nhosts; i++) {
 		const struct config_host *host = &cfg->hosts[i];
 

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "log.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -33,6 +36,7 @@
 struct ticket_file {
 	struct ticket_key keys[TICKET_MAX_KEYS];
 	int nkeys;
+	char path[PATH_MAX];   /* for the log */
 };
 
 /*
@@ -225,23 +229,25 @@ read_all(int fd, char *buf, size_t size)
 }
 
 struct ticket_file *
-ticket_file_read(const char *path, int *exposed, char *err, size_t errsize)
+ticket_file_read(const char *path, char *err, size_t errsize)
 {
 	struct ticket_file *f;
 	struct stat sb;
 	char *text, why[256];
 	ssize_t len;
-	int fd, line, e;
+	int fd, line, e, exposed;
 
-	*exposed = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		/* A reload runs as the service user, confined to the folders
+		 * known at start (Landlock): either may be why. */
 		snprintf(err, errsize, "%s: %s%s", path, strerror(errno),
-		    errno == EACCES ? " (kizuna reads it at start and at "
-		    "every reload, as the user it serves as)" : "");
+		    errno == EACCES ? " (a reload reads it as the user kizuna "
+		    "serves as, and only in folders it read at start: a new "
+		    "folder needs a restart)" : "");
 		return NULL;
 	}
-	if (fstat(fd, &sb) == 0 && (sb.st_mode & (S_IRGRP | S_IROTH)) != 0)
-		*exposed = 1;
+	exposed = fstat(fd, &sb) == 0 &&
+	    (sb.st_mode & (S_IRGRP | S_IROTH)) != 0;
 	/* One byte over, so that a file too big is told from one that fits. */
 	if ((text = malloc(FILE_MAX + 1)) == NULL ||
 	    (f = calloc(1, sizeof(*f))) == NULL) {
@@ -270,13 +276,13 @@ ticket_file_read(const char *path, int *exposed, char *err, size_t errsize)
 		ticket_file_free(f);
 		return NULL;
 	}
+	if (exposed)
+		log_warn("%s: readable by group or others (mode %03o): whoever "
+		    "reads it can open every session's ticket; chmod 600 it "
+		    "(owned by the user kizuna serves as)", path,
+		    (unsigned)(sb.st_mode & 0777));
+	snprintf(f->path, sizeof(f->path), "%s", path);
 	return f;
-}
-
-int
-ticket_file_count(const struct ticket_file *f)
-{
-	return f->nkeys;
 }
 
 void
@@ -307,5 +313,11 @@ ticket_use(struct ticket_file *f)
 		held.from_file = 1;
 	}
 	pthread_mutex_unlock(&held.lock);
+	if (f != NULL)
+		log_info("session tickets: %d key%s from %s, the first sealing "
+		    "new tickets", f->nkeys, f->nkeys == 1 ? "" : "s", f->path);
+	else
+		log_info("session tickets: kizuna's own keys, a new one every "
+		    "%d hours", TICKET_ROTATION_SECONDS / 3600);
 	ticket_file_free(f);
 }

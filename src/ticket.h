@@ -31,17 +31,14 @@ int ticket_ctx_setup(struct ssl_ctx_st *ssl_ctx);
 struct ticket_file;
 
 /*
- * Reads the key file at path (ticket_keys.h says how it is written).
- * *exposed is set to 1 when group or others may read it (they could open
- * every session's ticket: the caller warns), else 0. Returns the keys,
- * the caller's, or NULL with err (errsize bytes) saying why as
- * "PATH:LINE: what is wrong" ("PATH: ..." when no line is at fault).
+ * Reads the key file at path (ticket_keys.h says how it is written), and
+ * logs a warning when group or others may read it (whoever reads it can
+ * open every session's ticket). Returns the keys, the caller's, or NULL
+ * with err (errsize bytes) saying why as "PATH:LINE: what is wrong"
+ * ("PATH: ..." when no line is at fault).
  */
-struct ticket_file *ticket_file_read(const char *path, int *exposed,
-    char *err, size_t errsize);
-
-/* How many keys f holds (>= 1). */
-int ticket_file_count(const struct ticket_file *f);
+struct ticket_file *ticket_file_read(const char *path, char *err,
+    size_t errsize);
 
 /* Wipes and frees f; NULL is allowed. */
 void ticket_file_free(struct ticket_file *f);
@@ -51,7 +48,8 @@ void ticket_file_free(struct ticket_file *f);
  * tickets with from now on, and takes f (the keys it replaces are wiped).
  * NULL: kizuna's own rotating keys; when they are in use already, they
  * are kept (a reload without a file keeps the tickets readers hold).
- * Safe while workers handshake.
+ * Logs which keys are in use when that changes (never the keys). Safe
+ * while workers handshake.
  */
 void ticket_use(struct ticket_file *f);
 
