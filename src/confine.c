@@ -148,6 +148,7 @@ confine_apply(const struct config *cfg, struct sandbox *sb)
 {
 	struct sandbox_report report;
 	char err[512];
+	int tickets = cfg->ticket_keys[0] != '\0';
 
 	if (sandbox_confine(sb, &report, err, sizeof(err)) == -1) {
 		log_error("%s", err);
@@ -155,14 +156,18 @@ confine_apply(const struct config *cfg, struct sandbox *sb)
 	}
 	if (report.landlock_abi > 0 && cfg->nhosts > 1)
 		log_info("landlock: ABI %d: reading only the %d capsules and "
-		    "the config's, certificates' and keys' directories; writing "
-		    "only %s; no outgoing connections", report.landlock_abi,
-		    cfg->nhosts, cfg->access_log[0] == '/' ? "the access log's "
+		    "the %s directories; writing only %s; no outgoing "
+		    "connections", report.landlock_abi, cfg->nhosts, tickets ?
+		    "config's, certificates', keys' and ticket keys'" :
+		    "config's, certificates' and keys'",
+		    cfg->access_log[0] == '/' ? "the access log's "
 		    "directory" : "to what is open");
 	else if (report.landlock_abi > 0)
 		log_info("landlock: ABI %d: reading only the capsule and the "
-		    "config's, certificate's and key's directories; writing only "
-		    "%s; no outgoing connections", report.landlock_abi,
+		    "%s directories; writing only %s; no outgoing connections",
+		    report.landlock_abi, tickets ?
+		    "config's, certificate's, key's and ticket keys'" :
+		    "config's, certificate's and key's",
 		    cfg->access_log[0] == '/' ? "the access log's directory" :
 		    "to what is open");
 	else

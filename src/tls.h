@@ -51,10 +51,10 @@ struct tls_ctx *tls_ctx_new(const char *cert, const char *key,
 void tls_ctx_free(struct tls_ctx *ctx);
 
 /*
- * The same context (certificate, key, settings, ticket keys, session
- * context) under a second handle, freed on its own with tls_ctx_free: a
- * reload that finds the same host's certificate and key unchanged keeps
- * them, and with them the tickets readers resume with. The new handle
+ * The same context (certificate, key, settings, session context) under a
+ * second handle, freed on its own with tls_ctx_free: a reload that finds
+ * the same host's certificate and key unchanged keeps them (the ticket
+ * keys are the process's either way, ticket.h). The new handle
  * does not ask for client certificates until told to (that setting is a
  * handle's, not shared). NULL when out of memory.
  */
@@ -88,9 +88,10 @@ void tls_ctx_request_client_certificates(struct tls_ctx *ctx);
 
 /*
  * Starts server-side TLS on the connected, non-blocking socket fd, which
- * stays owned by the caller, with ctx (its certificate, and the keys its
- * session tickets are sealed with, even when a selector picks another
- * context). Returns NULL when out of memory.
+ * stays owned by the caller, with ctx (its certificate; OpenSSL calls the
+ * ticket callbacks of this first context even when a selector picks
+ * another, and every context has the same). Returns NULL when out of
+ * memory.
  */
 struct tls_conn *tls_conn_new(struct tls_ctx *ctx, int fd);
 void tls_conn_free(struct tls_conn *c);
