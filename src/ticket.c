@@ -148,9 +148,14 @@ opening_key(const unsigned char *name, struct ticket_key *out)
  * OpenSSL's ticket key callback (SSL_CTX_set_tlsext_ticket_key_evp_cb):
  * sets up cctx and hctx to seal (enc) or open a ticket. Sealing writes
  * the key's name and a random IV and returns 1; opening finds the key by
- * name and returns 1, 2 (an older key: OpenSSL renews the ticket), or 0
- * (no such key: a full handshake). -1 is an error. ticket_check (tls.c)
- * judges the session afterwards.
+ * name and returns 1, 2 (OpenSSL then sends a new ticket), or 0 (no such
+ * key: a full handshake). -1 is an error. ticket_check (tls.c) judges the
+ * session afterwards.
+ * A new ticket follows every TLS 1.3 resumption, as OpenSSL's own ticket
+ * code does (it renews every TLS 1.3 ticket it opens): clients that use a
+ * ticket once (RFC 8446 C.4; rustls, loadgen -s) would otherwise resume
+ * only every other connection. TLS 1.2 renews a ticket of an older key
+ * only.
  */
 static int
 ticket_key_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
@@ -161,7 +166,6 @@ ticket_key_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
 	char digest[] = "SHA256";
 	int rc, ok;
 
-	(void)ssl;
 	if (cipher == NULL)
 		return -1;
 	if (enc) {
@@ -174,6 +178,8 @@ ticket_key_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
 	} else {
 		if ((rc = opening_key(key_name, &key)) <= 0)
 			return rc;
+		if (SSL_version(ssl) >= TLS1_3_VERSION)
+			rc = 2;
 		ok = EVP_DecryptInit_ex2(cctx, cipher, key.aes, iv, NULL) == 1;
 	}
 	params[0] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY,

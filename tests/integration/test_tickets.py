@@ -135,6 +135,23 @@ class OwnKeysTests(TicketTestCase):
                 self.assertTrue(resumed, "not resumed after a new "
                                 "certificate was loaded")
 
+    def test_every_tls13_resumption_brings_a_new_ticket(self):
+        # As OpenSSL's own ticket code does: a client that uses a ticket
+        # once (RFC 8446 C.4, rustls) must get a fresh one each time, or it
+        # resumes only every other connection. A TLS 1.3 client names its
+        # session by its ticket's SHA-256: a new ticket, a new id.
+        srv = self.server()
+        ctx = client_context(min_version=ssl.TLSVersion.TLSv1_3)
+        session = self.session(srv, ctx)
+        for i in range(3):
+            with self.subTest(round=i):
+                resumed, after = self.resume(srv, ctx, session)
+                self.assertTrue(resumed)
+                self.assertIsNotNone(after)
+                self.assertNotEqual(after.id, session.id,
+                                    "no new ticket after a resumption")
+                session = after
+
     def test_a_session_lasts_two_rotation_intervals(self):
         # Kizuna's own keys rotate every 6 hours, the one before still
         # accepted: the lifetime clients are told is those 12 hours.
