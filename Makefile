@@ -54,7 +54,7 @@ SRCS = main.c config.c config_hosts.c config_locations.c config_restart.c config
        capsule.c response.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
        pem.c watch.c live.c markdown.c markdown_build.c date.c feed.c export.c source.c listen.c \
-       confine.c listing.c listing_read.c
+       confine.c listing.c listing_read.c ticket.c ticket_keys.c
 OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 # The article reader: its passes, named once for every link that needs it.
 ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
@@ -77,8 +77,9 @@ UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemte
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
              test_admission test_pem test_watch test_markdown test_date \
              test_feed test_cert test_sni test_tls test_mime test_listing \
-             test_location test_response test_rules
-FUZZ_TARGETS = request article path config proxy pem markdown sni listing
+             test_location test_response test_rules test_ticket_keys
+FUZZ_TARGETS = request article path config proxy pem markdown sni listing \
+               ticket_keys
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
         fuzz-deps golden golden-check score score-check bench stress \
@@ -170,7 +171,8 @@ $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
 $(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
 $(BUILD)/tests/test_sni: $(BUILD)/tests/test_sni.o $(BUILD)/sni.o
-$(BUILD)/tests/test_tls: $(BUILD)/tests/test_tls.o $(BUILD)/tls.o $(BUILD)/sni.o $(CERT_OBJS)
+$(BUILD)/tests/test_tls: $(BUILD)/tests/test_tls.o $(BUILD)/tls.o $(BUILD)/sni.o $(BUILD)/ticket.o \
+    $(BUILD)/ticket_keys.o $(BUILD)/log.o $(BUILD)/utf8.o $(CERT_OBJS)
 $(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(CERT_OBJS)
 $(BUILD)/tests/test_rules: $(BUILD)/tests/test_rules.o $(BUILD)/rules.o $(BUILD)/response.o $(BUILD)/url.o $(BUILD)/utf8.o
 $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)/log.o $(BUILD)/utf8.o
@@ -182,6 +184,7 @@ $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUI
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_markdown: $(BUILD)/tests/test_markdown.o $(BUILD)/gemtext.o $(MARKDOWN_OBJS)
 $(BUILD)/tests/test_response: $(BUILD)/tests/test_response.o $(BUILD)/response.o
+$(BUILD)/tests/test_ticket_keys: $(BUILD)/tests/test_ticket_keys.o $(BUILD)/ticket_keys.o
 $(UNIT_TESTS:%=$(BUILD)/tests/%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS) -lcmocka
 
@@ -199,6 +202,7 @@ $(BUILD)/fuzz/replay_pem: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_pem.o $(BUIL
 $(BUILD)/fuzz/replay_sni: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_sni.o $(BUILD)/sni.o
 $(BUILD)/fuzz/replay_markdown: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_markdown.o $(MARKDOWN_OBJS) $(BUILD)/gemtext.o
 $(BUILD)/fuzz/replay_listing: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_listing.o $(BUILD)/listing.o $(BUILD)/utf8.o
+$(BUILD)/fuzz/replay_ticket_keys: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_ticket_keys.o $(BUILD)/ticket_keys.o
 $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%):
 	$(CC) $(BASE_CFLAGS) $(EXTRA) -o $@ $^ $(PKG_LIBS)
 
@@ -458,6 +462,7 @@ build/fuzz/fuzz_pem: tests/fuzz/fuzz_pem.c src/pem.c
 build/fuzz/fuzz_sni: tests/fuzz/fuzz_sni.c src/sni.c
 build/fuzz/fuzz_markdown: tests/fuzz/fuzz_markdown.c $(MARKDOWN_SRCS) src/gemtext.c
 build/fuzz/fuzz_listing: tests/fuzz/fuzz_listing.c src/listing.c src/utf8.c
+build/fuzz/fuzz_ticket_keys: tests/fuzz/fuzz_ticket_keys.c src/ticket_keys.c
 $(FUZZ_TARGETS:%=build/fuzz/fuzz_%): | fuzz-deps
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)

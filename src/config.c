@@ -100,6 +100,10 @@ const struct key config_keys[] = {
 	  ON_RELOAD, HOST_OWN, "a usable path", HOST(cert) },
 	{ "tls", "key", KEY_PATH, 0, 0, "certs/key.pem", "key.pem",
 	  ON_RELOAD, HOST_OWN, "a usable path", HOST(key) },
+	/* No default: kizuna makes its own ticket keys. Server-wide, so
+	 * allowed beside [host] sections: every host shares the keys. */
+	{ "tls", "ticket_keys", KEY_PATH, 0, 0, NULL, NULL,
+	  ON_RELOAD, SERVER_WIDE, "a usable path", CFG(ticket_keys) },
 
 	{ "capsule", "root", KEY_DIR, 0, 0, "capsule", NULL,
 	  ON_RELOAD, HOST_OWN, "a usable path", HOST(root) },

@@ -116,6 +116,12 @@ struct config {
 	int user_line;            /* line of [server] user, 0 when the default */
 	int port_line;            /* line of [server] port, 0 when the default */
 
+	/* [tls] ticket_keys: a file of session ticket keys shared with other
+	 * instances (ticket.h), absolute; "": kizuna makes its own. Read at
+	 * start and at every reload, by the caller (config_load does not
+	 * open it). */
+	char ticket_keys[PATH_MAX];
+
 	/* The capsules served */
 	struct config_host hosts[CONFIG_MAX_HOSTS];
 	int nhosts;               /* >= 1 once loaded */

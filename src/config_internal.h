@@ -75,7 +75,7 @@ struct key {
 };
 
 /* The rows of config_keys (config.c checks the count). */
-#define CONFIG_NKEYS 31
+#define CONFIG_NKEYS 32
 
 /* Every key of config.ini, one row each (config.c). */
 extern const struct key config_keys[];

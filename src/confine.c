@@ -45,7 +45,7 @@ struct sandbox *
 confine_prepare(const struct config *cfg)
 {
 	/* Borrowed by the rules until sandbox_confine: static. */
-	static char dirs[2 * CONFIG_MAX_HOSTS + 2][PATH_MAX];
+	static char dirs[2 * CONFIG_MAX_HOSTS + 3][PATH_MAX];
 	struct sandbox_rules rules = { .nread_dirs = 0 };
 	struct sandbox *sb;
 	char err[512];
@@ -61,6 +61,12 @@ confine_prepare(const struct config *cfg)
 		    sizeof(dirs[n])));
 		n++;
 		add_read_dir(&rules, dir_of(host->key, dirs[n],
+		    sizeof(dirs[n])));
+		n++;
+	}
+	/* The ticket key file, read again at every reload. */
+	if (cfg->ticket_keys[0] != '\0') {
+		add_read_dir(&rules, dir_of(cfg->ticket_keys, dirs[n],
 		    sizeof(dirs[n])));
 		n++;
 	}
@@ -92,6 +98,12 @@ warn_unreadable(const struct config *cfg)
 		log_warn("%s: not readable by user %s (%s): a reload (SIGHUP) "
 		    "will be refused until it is", cfg->path, cfg->user,
 		    strerror(errno));
+	/* Unlike a key kept root's on purpose, the ticket keys must be
+	 * read again for a reload to take any change at all. */
+	if (cfg->ticket_keys[0] != '\0' && access(cfg->ticket_keys, R_OK) == -1)
+		log_warn("%s: not readable by user %s (%s): a reload (SIGHUP) "
+		    "will be refused until it is (chown it to %s, mode 600)",
+		    cfg->ticket_keys, cfg->user, strerror(errno), cfg->user);
 	for (i = 0; i < cfg->nhosts; i++) {
 		const struct config_host *host = &cfg->hosts[i];
 
@@ -136,6 +148,7 @@ confine_apply(const struct config *cfg, struct sandbox *sb)
 {
 	struct sandbox_report report;
 	char err[512];
+	int tickets = cfg->ticket_keys[0] != '\0';
 
 	if (sandbox_confine(sb, &report, err, sizeof(err)) == -1) {
 		log_error("%s", err);
@@ -143,14 +156,18 @@ confine_apply(const struct config *cfg, struct sandbox *sb)
 	}
 	if (report.landlock_abi > 0 && cfg->nhosts > 1)
 		log_info("landlock: ABI %d: reading only the %d capsules and "
-		    "the config's, certificates' and keys' directories; writing "
-		    "only %s; no outgoing connections", report.landlock_abi,
-		    cfg->nhosts, cfg->access_log[0] == '/' ? "the access log's "
+		    "the %s directories; writing only %s; no outgoing "
+		    "connections", report.landlock_abi, cfg->nhosts, tickets ?
+		    "config's, certificates', keys' and ticket keys'" :
+		    "config's, certificates' and keys'",
+		    cfg->access_log[0] == '/' ? "the access log's "
 		    "directory" : "to what is open");
 	else if (report.landlock_abi > 0)
 		log_info("landlock: ABI %d: reading only the capsule and the "
-		    "config's, certificate's and key's directories; writing only "
-		    "%s; no outgoing connections", report.landlock_abi,
+		    "%s directories; writing only %s; no outgoing connections",
+		    report.landlock_abi, tickets ?
+		    "config's, certificate's, key's and ticket keys'" :
+		    "config's, certificate's and key's",
 		    cfg->access_log[0] == '/' ? "the access log's directory" :
 		    "to what is open");
 	else

@@ -23,8 +23,8 @@
 
 /*
  * Opens, while still root, what Landlock will leave reachable: reading the
- * capsule root and the directories of the config, certificate and key
- * (which a reload reads again); writing only in the access log's
+ * capsule root and the directories of the config, certificate, key and
+ * ticket key file (which a reload reads again); writing only in the access log's
  * directory. Returns the sandbox, the caller's (sandbox_free), or NULL
  * (logged).
  */

@@ -33,6 +33,7 @@
 #include "server.h"
 #include "site.h"
 #include "systemd.h"
+#include "ticket.h"
 #include "tls.h"
 #include "url.h"
 
@@ -189,6 +190,7 @@ serve(const struct config *cfg)
 	struct owner_ids owner = generated_files_owner(cfg), log_owner;
 	struct server *srv = NULL;
 	struct sandbox *sb = NULL;
+	struct ticket_file *tickets = NULL;
 	struct site *site;
 	char err[1024];
 	int rc, inherited, port;
@@ -216,6 +218,15 @@ serve(const struct config *cfg)
 	    log_owner.gid) == -1)
 		return EXIT_CONFIG;
 	warn_if_log_stays_roots(cfg);
+	/* Session ticket keys, the file's or kizuna's own: every host's
+	 * context seals with them from its first handshake. */
+	if (cfg->ticket_keys[0] != '\0' && (tickets = ticket_file_read(
+	    cfg->ticket_keys, err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		log_close();
+		return EXIT_CONFIG;
+	}
+	ticket_use(tickets);
 	if ((site = site_new(cfg, port, NULL, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		log_close();

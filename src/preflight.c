@@ -20,6 +20,7 @@
 
 #include "cert.h"
 #include "log.h"
+#include "ticket.h"
 #include "tls.h"
 
 /* "FILE:LINE" for a key set on that line, "FILE" for a default. */
@@ -83,6 +84,26 @@ check_host(const struct config_host *host)
 	if (st.warning[0] != '\0')
 		log_warn("%s", st.warning);
 	log_info("certificate %s: SHA-256 fingerprint %s", host->cert, fp);
+	return 0;
+}
+
+/* [tls] ticket_keys, read as start reads it. Returns 0 or -1 (logged). */
+static int
+check_ticket_keys(const struct config *cfg)
+{
+	struct ticket_file *f;
+	char err[1024];
+
+	if (cfg->ticket_keys[0] == '\0')
+		return 0;
+	if ((f = ticket_file_read(cfg->ticket_keys, err, sizeof(err))) ==
+	    NULL) {
+		log_error("%s", err);
+		return -1;
+	}
+	ticket_file_free(f);
+	log_info("session ticket keys %s: readable and well formed",
+	    cfg->ticket_keys);
 	return 0;
 }
 
@@ -341,6 +362,8 @@ preflight_check(const struct config *cfg)
 	for (i = 0; i < cfg->nhosts; i++)
 		if (check_host(&cfg->hosts[i]) == -1)
 			rc = -1;
+	if (check_ticket_keys(cfg) == -1)
+		rc = -1;
 	if (check_user(cfg, &pw) == -1)
 		rc = -1;
 	if (check_listeners(cfg) == -1)

@@ -19,6 +19,8 @@
  *    matches the key, its chain in order (cert_check); one expiring within
  *    30 days is a warning. When neither exists, start will create them
  *    (said); when only one does, an error;
+ *  - [tls] ticket_keys, when set: readable and well formed (a warning
+ *    when group or others may read it);
  *  - [server] user exists and is not root;
  *  - every [server] address and port can be bound by this process (the
  *    one that would start kizuna), unless the service manager hands the

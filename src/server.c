@@ -26,6 +26,7 @@
 #include "log.h"
 #include "site.h"
 #include "systemd.h"
+#include "ticket.h"
 
 /* Connections taken per readiness event: fairness to the open ones. */
 #define ACCEPT_BATCH 64
@@ -411,6 +412,7 @@ rebuild_articles(void *arg)
 static void
 reload(struct server *srv)
 {
+	struct ticket_file *tickets = NULL;
 	struct config *cfg;
 	struct site *site;
 	char err[1024], what[256], url[300];
@@ -435,14 +437,23 @@ reload(struct server *srv)
 		    what, n == 1 ? "it" : "them");
 		goto out;
 	}
+	/* Read again, like the certificates: the operator rotates the keys
+	 * by editing the file, then reloading. */
+	if (cfg->ticket_keys[0] != '\0' && (tickets = ticket_file_read(
+	    cfg->ticket_keys, err, sizeof(err))) == NULL) {
+		log_error("reload refused, still serving as before: %s", err);
+		goto out;
+	}
 	pthread_mutex_lock(&srv->build_lock);
 	if ((site = site_new(cfg, srv->port, srv->site, err,
 	    sizeof(err))) == NULL) {
 		pthread_mutex_unlock(&srv->build_lock);
+		ticket_file_free(tickets);
 		log_error("reload refused, still serving as before: %s", err);
 		goto out;
 	}
 	install_site(srv, site);
+	ticket_use(tickets);
 	/* A host the reload brought, or an articles folder it moved: live
 	 * updates follow it too (inotify_add_watch is allowed confined). */
 	for (i = 0; srv->watch != NULL && i < cfg->nhosts; i++)

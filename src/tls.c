@@ -6,6 +6,7 @@
 #include "tls.h"
 #include "cert.h"
 #include "sni.h"
+#include "ticket.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -131,7 +132,9 @@ accept_any(X509_STORE_CTX *store, void *arg)
 
 /*
  * OpenSSL's callback after it decrypted a ticket, on every context
- * (OpenSSL calls the first context's). OpenSSL's own choice stands,
+ * (OpenSSL calls the first context's), with the verdict of ticket.c's key
+ * callback: no key by that name, a key, or an older key (renew). That
+ * choice stands,
  * except that a context that asks for client certificates does not resume
  * a session made without one: a full handshake asks the client, who may
  * have picked an identity since (after a 60, say).
@@ -224,8 +227,9 @@ tls_ctx_new(const char *cert, const char *key, const char *session_context,
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS |
 	    SSL_MODE_NO_AUTO_CHAIN);
 	/*
-	 * Resumption (Lagrange resumes by default): stateless tickets, whose
-	 * key OpenSSL generates per context. One per connection is enough,
+	 * Resumption (Lagrange resumes by default): stateless tickets, sealed
+	 * with the process's keys (ticket.h), the same for every context and
+	 * across reloads. One per connection is enough,
 	 * since every Gemini request is a new one. It goes out right after the
 	 * handshake, and that matters for latency too: it acknowledges the
 	 * client's Finished at once, where silence would leave a client that
@@ -233,6 +237,10 @@ tls_ctx_new(const char *cert, const char *key, const char *session_context,
 	 * (about 40 ms).
 	 */
 	SSL_CTX_set_num_tickets(s, 1);
+	if (ticket_ctx_setup(s) == -1) {
+		set_error(err, errsize, "cannot set up session tickets");
+		goto fail;
+	}
 	/*
 	 * A session is resumed only in the context it was made in: under
 	 * SNI, a reader's session for one host never opens another. The

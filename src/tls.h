@@ -1,7 +1,8 @@
 /*
  * tls.h - TLS for the server at run time: contexts and connections.
- * OpenSSL is included by tls.c and cert.h's two files only: tls.c holds
- * what lives as long as the server and its connections, cert.c and
+ * OpenSSL is included by tls.c, ticket.c and cert.h's two files only:
+ * tls.c holds what lives as long as the server and its connections,
+ * ticket.c the session ticket keys every context shares, cert.c and
  * cert_make.c the credentials read, checked or made at start-up and on
  * reload.
  *
@@ -35,7 +36,9 @@ enum tls_result {
 /*
  * Loads the certificate (chain) and key, checks that they match (cert_use,
  * whose messages err gets), and sets up TLS 1.2+ (1.3 preferred, X25519
- * first) with stateless session tickets. A session is only ever resumed
+ * first) with stateless session tickets, sealed with the process's keys
+ * (ticket.h) and good for two of their rotation intervals. A session is
+ * only ever resumed
  * by a context made with the same session_context (the host's name, so
  * that under SNI a session made for one host never opens another).
  * Writes the certificate's SHA-256 fingerprint to fingerprint
@@ -48,10 +51,10 @@ struct tls_ctx *tls_ctx_new(const char *cert, const char *key,
 void tls_ctx_free(struct tls_ctx *ctx);
 
 /*
- * The same context (certificate, key, settings, ticket keys, session
- * context) under a second handle, freed on its own with tls_ctx_free: a
- * reload that finds the same host's certificate and key unchanged keeps
- * them, and with them the tickets readers resume with. The new handle
+ * The same context (certificate, key, settings, session context) under a
+ * second handle, freed on its own with tls_ctx_free: a reload that finds
+ * the same host's certificate and key unchanged keeps them (the ticket
+ * keys are the process's either way, ticket.h). The new handle
  * does not ask for client certificates until told to (that setting is a
  * handle's, not shared). NULL when out of memory.
  */
@@ -85,9 +88,10 @@ void tls_ctx_request_client_certificates(struct tls_ctx *ctx);
 
 /*
  * Starts server-side TLS on the connected, non-blocking socket fd, which
- * stays owned by the caller, with ctx (its certificate, and the keys its
- * session tickets are sealed with, even when a selector picks another
- * context). Returns NULL when out of memory.
+ * stays owned by the caller, with ctx (its certificate; OpenSSL calls the
+ * ticket callbacks of this first context even when a selector picks
+ * another, and every context has the same). Returns NULL when out of
+ * memory.
  */
 struct tls_conn *tls_conn_new(struct tls_ctx *ctx, int fd);
 void tls_conn_free(struct tls_conn *c);

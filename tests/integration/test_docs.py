@@ -11,7 +11,9 @@ from kizuna_harness import REPO_ROOT
 
 
 def config_keys():
-    """(section, key) of every key = value line of config.ini."""
+    """(section, key) of every key = value line of config.ini, and of every
+    key shown commented out as ";key = value" (one without a default that
+    the example cannot set, such as a file that must exist)."""
     keys, section = set(), None
     with open(os.path.join(REPO_ROOT, "config.ini"), encoding="utf-8") as f:
         for line in f:
@@ -21,6 +23,8 @@ def config_keys():
                 section = m.group(1)
             elif line and line[0] not in ";#" and "=" in line:
                 keys.add((section, line.split("=", 1)[0].strip()))
+            elif re.match(r"^;\w+ = ", line):
+                keys.add((section, line[1:].split("=", 1)[0].strip()))
     return keys
 
 

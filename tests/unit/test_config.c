@@ -95,6 +95,7 @@ test_defaults_from_empty_file(void **state)
 	assert_string_equal(cfg.hosts[0].articles, "articles");
 	assert_string_equal(cfg.access_log, "stderr");
 	assert_int_equal(cfg.log_level, LOG_LEVEL_INFO);
+	assert_string_equal(cfg.ticket_keys, "");
 	/* Relative paths resolve against the config file's directory. */
 	snprintf(want, sizeof(want), "%s/capsule", dir);
 	assert_string_equal(cfg.hosts[0].root, want);
@@ -473,6 +474,33 @@ test_two_hosts_keys_and_defaults(void **state)
 	assert_string_equal(cfg.hosts[0].articles, "articles");
 	assert_string_equal(cfg.hosts[0].lang, "ja");
 	assert_int_equal(cfg.hosts[0].line, 1);
+}
+
+/* [tls] ticket_keys: server-wide, a path resolved as any other, and
+ * allowed beside [host] sections (whose hosts share the keys). */
+static void
+test_ticket_keys(void **state)
+{
+	static struct config cfg;
+	char err[512];
+
+	(void)state;
+	write_config("[tls]\nticket_keys = tickets/keys\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.ticket_keys, in_dir("tickets/keys"));
+	write_config("[tls]\nticket_keys = /etc/kizuna/tickets\n"
+	    "[host \"a.example\"]\nroot = a\n[host \"b.example\"]\n"
+	    "root = b\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nhosts, 2);
+	assert_string_equal(cfg.ticket_keys, "/etc/kizuna/tickets");
+	write_config("[host \"a.example\"]\nroot = a\n[tls]\n"
+	    "ticket_keys = /k\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.ticket_keys, "/k");
+	write_config("[tls]\nticket_keys =\n");
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: [tls] ticket_keys: "));
 }
 
 /* The host for clients without SNI: the one that says so, else the first. */
@@ -1569,6 +1597,7 @@ main(void)
 		cmocka_unit_test(test_location_lists_have_limits),
 		cmocka_unit_test(test_location_errors_name_file_and_line),
 		cmocka_unit_test(test_restart_needed),
+		cmocka_unit_test(test_ticket_keys),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
