@@ -296,16 +296,36 @@ open_and_stat(struct capsule *cap, const struct capsule_content *content,
 	return fd;
 }
 
+/* Answers with the file fd (rel, described by sb) if it is a regular one. */
+static void
+respond_regular(struct capsule *cap, const struct capsule_content *content,
+    const struct location_rules *rules, int fd, const struct stat *sb,
+    const char *rel, struct response *resp)
+{
+	const char *name;
+
+	if (!S_ISREG(sb->st_mode)) {
+		/* A FIFO or a device someone left in the capsule. */
+		close(fd);
+		log_debug("%s: /%s: not a regular file: answered 51 Not found",
+		    content->hostname, rel);
+		response_status(resp, 51, "Not found");
+		return;
+	}
+	name = strrchr(rel, '/');
+	name = name != NULL ? name + 1 : rel;
+	respond_file(cap, content, rules, fd, sb, name, resp);
+}
+
 void
 capsule_respond(struct capsule *cap, const struct capsule_content *content,
     const struct request *req, const struct location_rules *rules,
     struct response *resp)
 {
 	char rel[URL_MAX + sizeof("index.gmi")];
-	const char *name;
 	struct stat sb;
 	size_t len;
-	int fd, dirfd;
+	int fd;
 
 	response_init(resp);
 	if (names_dotfile(req->path)) {
@@ -316,24 +336,26 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 		return;
 	/* request_parse guarantees a leading '/' and no dot-segments. */
 	snprintf(rel, sizeof(rel), "%s", req->path + 1);
-	if ((fd = open_and_stat(cap, content, rel, &sb, resp)) == -1)
-		return;
-	if (S_ISDIR(sb.st_mode)) {
-		len = strlen(rel);
-		if (len > 0 && rel[len - 1] != '/') {
+	len = strlen(rel);
+	if (len > 0 && rel[len - 1] != '/') {
+		if ((fd = open_and_stat(cap, content, rel, &sb, resp)) == -1)
+			return;
+		if (S_ISDIR(sb.st_mode)) {
 			close(fd);
 			respond_redirect(content, req, resp);
 			return;
 		}
-		strcat(rel, "index.gmi");
-		dirfd = fd;
-		fd = open_beneath(cap, content->rootfd, rel);
-		if (fd == -1 && errno == ENOENT && rules != NULL &&
-		    rules->listing) {
-			respond_listing(content, rules, req, dirfd, resp);
-			return;
-		}
-		close(dirfd);
+		respond_regular(cap, content, rules, fd, &sb, rel, resp);
+		return;
+	}
+	/*
+	 * A folder's URL (the root, or ending in '/'). Its index.gmi is
+	 * opened straight away, since most folders have one; the folder
+	 * itself only when there is none, for a listing.
+	 */
+	strcat(rel, "index.gmi");
+	if ((fd = open_beneath(cap, content->rootfd, rel)) != -1 ||
+	    errno != ENOENT || rules == NULL || !rules->listing) {
 		if (fd == -1) {
 			respond_open_error(resp, errno, content->hostname, rel);
 			return;
@@ -344,16 +366,16 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 			    "again");
 			return;
 		}
+		respond_regular(cap, content, rules, fd, &sb, rel, resp);
+		return;
 	}
-	if (!S_ISREG(sb.st_mode)) {
-		/* A FIFO or a device someone left in the capsule. */
+	rel[len] = '\0';
+	if ((fd = open_and_stat(cap, content, rel, &sb, resp)) == -1)
+		return;
+	if (!S_ISDIR(sb.st_mode)) {
 		close(fd);
-		log_debug("%s: /%s: not a regular file: answered 51 Not found",
-		    content->hostname, rel);
 		response_status(resp, 51, "Not found");
 		return;
 	}
-	name = strrchr(rel, '/');
-	name = name != NULL ? name + 1 : rel;
-	respond_file(cap, content, rules, fd, &sb, name, resp);
+	respond_listing(content, rules, req, fd, resp);
 }

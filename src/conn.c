@@ -55,12 +55,31 @@ list_push(struct conn **head, struct conn *c)
 	*head = c;
 }
 
-/* Waits for the readiness TLS asked for. */
+/*
+ * Waits for the readiness TLS asked for. Before waiting for the client,
+ * what this event gathered goes out (tls_flush): the client may be waiting
+ * for it. When the socket is full, the wait is for room instead; the
+ * state's next call then flushes again on its way back here.
+ */
 static void
 wait_for(struct conn *c, enum tls_result r)
 {
 	unsigned events = r == TLS_WANT_WRITE ? EV_WRITE : EV_READ;
 
+	if (r == TLS_WANT_READ) {
+		switch (tls_flush(c->tls)) {
+		case TLS_OK:
+			break;
+		case TLS_WANT_WRITE:
+			events = EV_WRITE;
+			break;
+		case TLS_WANT_READ:
+		case TLS_CLOSED:
+		case TLS_ERROR:
+			conn_close(c, tls_conn_error(c->tls));
+			return;
+		}
+	}
 	if (ev_set(c->host->loop, &c->watch, events) == -1)
 		conn_close(c, "cannot watch the socket");
 }
@@ -321,6 +340,10 @@ finish(struct conn *c)
 
 	log_access(&entry);
 	admission_leave(h->admission, c->ticket);
+	/* One try, without waiting, at what is still held: an alert that
+	 * says why the handshake failed, or the start of a cut body. */
+	if (c->tls != NULL)
+		(void)tls_flush(c->tls);
 	/* close() also takes the descriptor out of epoll: it is never
 	 * duplicated, so no ev_del is needed. */
 	tls_conn_free(c->tls);

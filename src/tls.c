@@ -19,6 +19,9 @@
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <stdint.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 struct tls_ctx {
 	SSL_CTX *ssl_ctx;
@@ -35,8 +38,19 @@ struct tls_ctx {
 #define TEXT_OF(x) STRINGIFY(x)
 #define HELLO_MAX_TEXT TEXT_OF(TLS_HELLO_MAX)
 
+/*
+ * What one event's writes may gather before they go out (tls_flush): the
+ * session ticket (a few hundred bytes, a few KiB with a client
+ * certificate), one full record of the response (16 KiB and its
+ * overhead) and close_notify. More is written through at once.
+ */
+#define HELD_SIZE (20 * 1024)
+
 struct tls_conn {
 	SSL *ssl;
+	int fd;
+	char *held;          /* HELD_SIZE bytes while output waits, or NULL */
+	size_t held_len;
 	int fatal;           /* a fatal error happened: no close_notify */
 	int shutdown_sent;
 	const char *error;   /* static reason of the last TLS_ERROR */
@@ -227,14 +241,22 @@ tls_ctx_new(const char *cert, const char *key, const char *session_context,
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS |
 	    SSL_MODE_NO_AUTO_CHAIN);
 	/*
+	 * Read ahead: one read(2) takes whatever the client sent (its
+	 * Finished and its request usually come together), where OpenSSL
+	 * would otherwise read each record's 5-byte header and its body
+	 * apart: 2 system calls a record, 6 for a request.
+	 */
+	SSL_CTX_set_read_ahead(s, 1);
+	/*
 	 * Resumption (Lagrange resumes by default): stateless tickets, sealed
 	 * with the process's keys (ticket.h), the same for every context and
 	 * across reloads. One per connection is enough,
-	 * since every Gemini request is a new one. It goes out right after the
-	 * handshake, and that matters for latency too: it acknowledges the
-	 * client's Finished at once, where silence would leave a client that
-	 * uses Nagle's algorithm holding its request back for a delayed ACK
-	 * (about 40 ms).
+	 * since every Gemini request is a new one. It leaves with the
+	 * response when the request came with the client's Finished, else at
+	 * once (tls_flush before waiting), and that matters for latency too:
+	 * it acknowledges the Finished, where silence would leave a client
+	 * that uses Nagle's algorithm holding its request back for a delayed
+	 * ACK (about 40 ms).
 	 */
 	SSL_CTX_set_num_tickets(s, 1);
 	if (ticket_ctx_setup(s) == -1) {
@@ -335,8 +357,9 @@ hello_too_big(const unsigned char *head)
  * A filter between OpenSSL and the socket: reads pass through, their first
  * HELLO_HEAD_SIZE bytes copied aside; once those are in, a first message
  * over the limit fails the read before OpenSSL sees any of its body.
- * OpenSSL reads a record's 5-byte header, then its body, so the check
- * comes with the body's first bytes. Writes and controls pass through.
+ * With read ahead (tls_ctx_new) the first read usually brings the whole
+ * record; the check comes with whichever read completes the 9 bytes.
+ * Writes and controls pass through.
  */
 static int
 hello_read(BIO *b, char *out, int outl)
@@ -364,14 +387,55 @@ hello_read(BIO *b, char *out, int outl)
 	return n;
 }
 
+/*
+ * Writes are gathered rather than passed through: OpenSSL writes each
+ * flight, ticket, record and alert as it makes them, and the session
+ * ticket, the response and close_notify would leave as three system calls
+ * and three packets. Held in c->held, they leave together when the
+ * connection next waits or ends (tls_flush). What does not fit goes out at
+ * once, behind what was held, in one writev(2). Returns what OpenSSL may
+ * count as written (maybe less than inl), or -1 with the retry flag when
+ * the socket is full, or -1 without it on an error (errno says which).
+ */
 static int
 hello_write(BIO *b, const char *in, int inl)
 {
-	int n = BIO_write(BIO_next(b), in, inl);
+	struct tls_conn *c = BIO_get_data(b);
+	struct iovec iov[2];
+	ssize_t n;
 
 	BIO_clear_retry_flags(b);
-	BIO_copy_next_retry(b);
-	return n;
+	if (inl <= 0)
+		return 0;
+	if (c->held_len + (size_t)inl <= HELD_SIZE) {
+		if (c->held == NULL && (c->held = malloc(HELD_SIZE)) == NULL)
+			return -1;
+		memcpy(c->held + c->held_len, in, (size_t)inl);
+		c->held_len += (size_t)inl;
+		return inl;
+	}
+	iov[0].iov_base = c->held;
+	iov[0].iov_len = c->held_len;
+	iov[1].iov_base = (void *)(uintptr_t)in;
+	iov[1].iov_len = (size_t)inl;
+	do
+		n = writev(c->fd, iov, 2);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			BIO_set_retry_write(b);
+		return -1;
+	}
+	if ((size_t)n <= c->held_len) {
+		/* Only what was held went, or part of it: in waits its turn. */
+		memmove(c->held, c->held + n, c->held_len - (size_t)n);
+		c->held_len -= (size_t)n;
+		BIO_set_retry_write(b);
+		return -1;
+	}
+	n -= (ssize_t)c->held_len;
+	c->held_len = 0;
+	return (int)n;
 }
 
 static long
@@ -428,6 +492,7 @@ tls_conn_new(struct tls_ctx *ctx, int fd)
 		ERR_clear_error();
 		return NULL;
 	}
+	c->fd = fd;
 	BIO_set_data(filter, c);
 	BIO_push(filter, sock);
 	/* The SSL owns the chain from here (one reference, both ways). */
@@ -451,6 +516,7 @@ tls_conn_free(struct tls_conn *c)
 	if (c == NULL)
 		return;
 	SSL_free(c->ssl);
+	free(c->held);
 	free(c);
 }
 
@@ -526,6 +592,35 @@ tls_write(struct tls_conn *c, const void *buf, size_t len, size_t *nwritten)
 }
 
 enum tls_result
+tls_flush(struct tls_conn *c)
+{
+	size_t sent = 0;
+	ssize_t n;
+
+	while (sent < c->held_len) {
+		n = write(c->fd, c->held + sent, c->held_len - sent);
+		if (n > 0) {
+			sent += (size_t)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		memmove(c->held, c->held + sent, c->held_len - sent);
+		c->held_len -= sent;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return TLS_WANT_WRITE;
+		c->fatal = 1;
+		c->error = "connection reset or closed";
+		return TLS_ERROR;
+	}
+	/* Given back between events: a connection that waits holds none. */
+	free(c->held);
+	c->held = NULL;
+	c->held_len = 0;
+	return TLS_OK;
+}
+
+enum tls_result
 tls_shutdown(struct tls_conn *c)
 {
 	int ret;
@@ -533,14 +628,14 @@ tls_shutdown(struct tls_conn *c)
 	if (c->fatal)
 		return TLS_ERROR;
 	if (c->shutdown_sent)
-		return TLS_OK;
+		return tls_flush(c);
 	ERR_clear_error();
 	errno = 0;
-	/* 0 means our close_notify went out; we do not wait for the peer's. */
+	/* 0 means our close_notify is written; we do not wait for the peer's. */
 	ret = SSL_shutdown(c->ssl);
 	if (ret >= 0) {
 		c->shutdown_sent = 1;
-		return TLS_OK;
+		return tls_flush(c);
 	}
 	return result_of(c, ret);
 }

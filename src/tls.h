@@ -137,9 +137,21 @@ enum tls_result tls_write(struct tls_conn *c, const void *buf, size_t len,
     size_t *nwritten);
 
 /*
- * Sends close_notify (once). Returns TLS_OK when it was written, or
- * TLS_WANT_WRITE to be called again. Does nothing (TLS_ERROR) after a fatal
- * error, when OpenSSL forbids it.
+ * Output is gathered: what tls_handshake, tls_write and tls_shutdown
+ * produce is held (up to about one record and a ticket; more is written
+ * through) and sent by tls_flush, so that the session ticket, a small
+ * response and close_notify leave in one system call and one packet.
+ * The caller flushes before it waits for the client (TLS_WANT_READ) and
+ * before it closes. Returns TLS_OK once nothing is held (the memory given
+ * back), TLS_WANT_WRITE when the socket is full (call again when it is
+ * writable), or TLS_ERROR when the connection is gone.
+ */
+enum tls_result tls_flush(struct tls_conn *c);
+
+/*
+ * Sends close_notify (once) and flushes. Returns TLS_OK when everything
+ * went out, or TLS_WANT_WRITE to be called again. Does nothing (TLS_ERROR)
+ * after a fatal error, when OpenSSL forbids it.
  */
 enum tls_result tls_shutdown(struct tls_conn *c);
 
