@@ -14,8 +14,9 @@
 #
 # Idle connections come in two kinds: "TCP", connected and silent (no
 # ClientHello: loadgen -t), and "TLS", handshake done and no request sent.
-# Their RSS is read 1 s after the last is ready, and counted from the RSS
-# before that count's connections were opened.
+# Their RSS is read once the server's CPU time has stopped moving (every
+# handshake finished), and counted from the RSS before that count's
+# connections were opened.
 set -euo pipefail
 
 kizuna=$(realpath "$1")
@@ -127,9 +128,15 @@ for idle in $(for count in $idle_counts; do echo "$count,TCP $count,TLS"; done);
 		grep -q ready "$work/idle.out" && break
 		sleep 0.1
 	done
-	# Held, not being made: the handshakes' transient memory is given
-	# back once the worker has been quiet a moment.
-	sleep 1
+	# Held, not being made: "ready" is the client's view, and the server
+	# may still be finishing handshakes. Once its CPU time stops moving,
+	# a worker quiet for a moment has given the transient memory back.
+	for _ in $(seq 1 60); do
+		t0=$(ticks)
+		sleep 0.5
+		[ "$(ticks)" = "$t0" ] && break
+	done
+	sleep 0.5
 	rss=$(rss_kb)
 	out=$(taskset -c "$client_cpu" "$loadgen" -p "$port" -u "gemini://localhost/" -c 4 -n 100 -d 5)
 	printf "| %s %s (%s) | %.1f | %.1f | %s of 100, p99 %s ms |\n" "$count" "$kind" \
