@@ -64,6 +64,12 @@ capsule_close(struct capsule *cap)
 	free(cap);
 }
 
+void
+capsule_idle(void)
+{
+	mime_release();
+}
+
 /* The MIME cache of host, made on its first file; NULL out of memory. */
 static struct mime_cache *
 cache_of(struct capsule *cap, const char *host)

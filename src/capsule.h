@@ -41,6 +41,13 @@ struct capsule *capsule_open(char *err, size_t errsize);
 void capsule_close(struct capsule *cap);
 
 /*
+ * For a worker gone idle: gives back what reading types mapped (libmagic's
+ * database, shared by every worker: see mime_release). The next type read
+ * from content maps it again. Thread-safe.
+ */
+void capsule_idle(void);
+
+/*
  * Decides the response to a request that request_parse accepted, from
  * content and the files, under rules (the request's location rules, for
  * listing, lang and types; NULL: none; their block, redirect and

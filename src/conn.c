@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "conn_internal.h"
@@ -31,6 +32,7 @@
 #define CONN_LINGER_MS 2000
 
 static void conn_event(struct ev_watch *w, unsigned revents);
+static struct tls_ctx *select_host(void *arg, const char *servername);
 
 
 static void
@@ -291,11 +293,33 @@ do_read(struct conn *c)
 	}
 }
 
+/*
+ * Makes the connection's TLS object, with the default host's context,
+ * whose ticket keys seal the sessions of every host; the ClientHello then
+ * picks the host. Returns 0, or -1 (closed).
+ */
+static int
+start_tls(struct conn *c)
+{
+	c->vhost = c->site->cfg.default_host;
+	if ((c->tls = tls_conn_new(c->site->hosts[c->vhost].tls,
+	    c->watch.fd)) == NULL) {
+		conn_close(c, "out of memory for TLS");
+		return -1;
+	}
+	if (c->site->nhosts > 1)
+		tls_conn_set_selector(c->tls, select_host, c);
+	return 0;
+}
+
 void
 conn_handshake(struct conn *c)
 {
-	enum tls_result r = tls_handshake(c->tls);
+	enum tls_result r;
 
+	if (c->tls == NULL && start_tls(c) == -1)
+		return;
+	r = tls_handshake(c->tls);
 	switch (r) {
 	case TLS_OK:
 		c->state = CONN_READ_REQUEST;
@@ -590,15 +614,8 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 	c->has_peer = has_peer;
 	log_format_address(c->site->cfg.log_ip ? sa : NULL, c->address,
 	    sizeof(c->address));
-	/* Made with the default host's context, whose ticket keys seal the
-	 * sessions of every host; the ClientHello then picks the host. */
 	c->vhost = c->site->cfg.default_host;
-	if ((c->tls = tls_conn_new(c->site->hosts[c->vhost].tls, fd)) != NULL &&
-	    c->site->nhosts > 1)
-		tls_conn_set_selector(c->tls, select_host, c);
-	if (c->tls == NULL ||
-	    ev_add(h->loop, &c->watch, EV_READ) == -1) {
-		tls_conn_free(c->tls);
+	if (ev_add(h->loop, &c->watch, EV_READ) == -1) {
 		site_release(c->site);
 		admission_leave(h->admission, ticket);
 		close(fd);
@@ -613,6 +630,13 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 		conn_read_proxy(c);
 		return 0;
 	}
+	/* The TLS object (about 20 KB once OpenSSL reads into it) is made
+	 * only when the ClientHello is there: a client that connects and
+	 * sends nothing costs the struct conn alone. EOF and errors go to
+	 * OpenSSL too, which reports them as it always did. */
+	if (recv(fd, &(char){ 0 }, 1, MSG_PEEK) == -1 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return 0;
 	conn_handshake(c);
 	return 0;
 }

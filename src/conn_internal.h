@@ -36,7 +36,8 @@ struct conn {
 	                                ClientHello on */
 	struct conn *prev, *next;    /* in host->live, or host->dead */
 	enum conn_state state;
-	struct tls_conn *tls;
+	struct tls_conn *tls;         /* NULL until the first bytes (the
+	                                ClientHello) are there to read */
 	long long accepted_ms;
 	long long deadline_ms;       /* the earliest of the deadlines below */
 	long long write_by_ms;       /* the whole response, at min_rate */

@@ -4,14 +4,33 @@
 #define _GNU_SOURCE
 #include "mime.h"
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <magic.h>
+
+/* What every libmagic call asks for: "type; charset=enc". */
+#define MIME_FLAGS (MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_ERROR)
+/* The whole reading, minus what a Gemini server never serves typed. */
+#define MIME_FLAGS_FULL (MIME_FLAGS | MAGIC_NO_CHECK_COMPRESS | \
+	MAGIC_NO_CHECK_ELF)
+/* The charset only (libmagic's encoding test, which reads no database):
+ * for a file whose type the name or the caller already gives. */
+#define MIME_FLAGS_CHARSET (MIME_FLAGS | MAGIC_NO_CHECK_COMPRESS | \
+	MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_SOFT | MAGIC_NO_CHECK_APPTYPE | \
+	MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TEXT | MAGIC_NO_CHECK_CSV | \
+	MAGIC_NO_CHECK_CDF | MAGIC_NO_CHECK_TOKENS | MAGIC_NO_CHECK_JSON)
+
+/* The first word of a compiled database in this machine's byte order
+ * (libmagic's MAGICNO): any other order libmagic would swap in place. */
+#define MIME_DB_MAGIC 0xF11E041Cu
 
 /* Direct-mapped: a collision just costs one more libmagic call. */
 #define MIME_CACHE_SLOTS 512
@@ -25,6 +44,8 @@ struct mime_entry {
 	off_t size;
 	struct timespec mtime, ctime;
 	int used;
+	int typed;       /* type holds libmagic's type, not only the
+	                    charset (MIME_FLAGS_CHARSET) */
 	char type[128];
 };
 
@@ -36,6 +57,143 @@ struct mime {
 	magic_t magic;
 	char result[320];	/* a 255-byte type, "; charset=", a name */
 };
+
+/*
+ * The compiled database, mapped once for every worker's handle. libmagic's
+ * own magic_load maps a private copy per handle, and its first call reads
+ * nearly all of it (about 8 MB): with one mapping the workers share those
+ * pages, which the page cache holds anyway, and mime_release can give them
+ * back to it. base is NULL when the database could not be mapped this way
+ * (then each handle loads its own, as magic_load does). Under lock: users,
+ * and the mapping's life; reading through base needs no lock.
+ */
+static struct {
+	pthread_mutex_t lock;
+	int users;
+	void *base;
+	size_t len;
+} db = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/*
+ * Whether path (a text magic file in libmagic's list) adds no entry: it
+ * is missing, or holds only comments and blank lines, as Debian's
+ * /etc/magic does. One that adds entries needs magic_load to compile it.
+ */
+static int
+adds_nothing(const char *path)
+{
+	char line[512];
+	FILE *f;
+	int empty = 1;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return 1;
+	while (empty && fgets(line, sizeof(line), f) != NULL)
+		empty = line[strspn(line, " \t\r\n")] == '\0' ||
+		    line[strspn(line, " \t")] == '#';
+	fclose(f);
+	return empty;
+}
+
+/* Maps path read-only into db when it is a compiled database in this
+ * machine's byte order. Returns 0, or -1 (db untouched). */
+static int
+map_database(const char *path)
+{
+	struct stat sb;
+	void *p;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1 || sb.st_size < 8) {
+		close(fd);
+		return -1;
+	}
+	p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	if (*(const uint32_t *)p != MIME_DB_MAGIC) {
+		munmap(p, (size_t)sb.st_size);
+		return -1;
+	}
+	db.base = p;
+	db.len = (size_t)sb.st_size;
+	return 0;
+}
+
+/*
+ * Maps the database magic_load(NULL) would load: libmagic's list of files
+ * (magic_getpath: $MAGIC, else its default, "/etc/magic:/usr/share/misc/
+ * magic" on Debian), where exactly one names a compiled database (FILE.mgc
+ * or FILE itself when it ends in .mgc) and the others add nothing. Any
+ * other list leaves db.base NULL: each handle then loads the list itself.
+ */
+static void
+map_default_database(void)
+{
+	char list[4096], mgc[4096 + 8], chosen[4096 + 8], *name, *save = NULL;
+	const char *path = magic_getpath(NULL, 0);
+	size_t n;
+	int found = 0;
+
+	if (path == NULL || snprintf(list, sizeof(list), "%s", path) >=
+	    (int)sizeof(list))
+		return;
+	for (name = strtok_r(list, ":", &save); name != NULL;
+	    name = strtok_r(NULL, ":", &save)) {
+		n = strlen(name);
+		snprintf(mgc, sizeof(mgc), "%s%s", name,
+		    n > 4 && strcmp(name + n - 4, ".mgc") == 0 ? "" : ".mgc");
+		if (access(mgc, R_OK) == 0) {
+			memcpy(chosen, mgc, sizeof(chosen));
+			found++;
+		} else if (!adds_nothing(name))
+			return;
+	}
+	if (found == 1)
+		(void)map_database(chosen);
+}
+
+/* Loads the shared mapping into magic, else the default list. */
+static int
+load(magic_t magic)
+{
+	void *bufs[1];
+	size_t sizes[1];
+	int ret;
+
+	pthread_mutex_lock(&db.lock);
+	if (db.users == 0)
+		map_default_database();
+	if (db.base != NULL) {
+		bufs[0] = db.base;
+		sizes[0] = db.len;
+		ret = magic_load_buffers(magic, bufs, sizes, 1);
+	} else
+		ret = magic_load(magic, NULL);
+	if (ret == 0)
+		db.users++;
+	else if (db.users == 0 && db.base != NULL) {
+		munmap(db.base, db.len);
+		db.base = NULL;
+	}
+	pthread_mutex_unlock(&db.lock);
+	return ret;
+}
+
+/* One handle fewer; the last unmaps the database. */
+static void
+unload(void)
+{
+	pthread_mutex_lock(&db.lock);
+	if (--db.users == 0 && db.base != NULL) {
+		munmap(db.base, db.len);
+		db.base = NULL;
+	}
+	pthread_mutex_unlock(&db.lock);
+}
 
 struct mime_cache *
 mime_cache_new(void)
@@ -59,14 +217,13 @@ mime_open(char *err, size_t errsize)
 		snprintf(err, errsize, "out of memory");
 		return NULL;
 	}
-	m->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING |
-	    MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF | MAGIC_ERROR);
+	m->magic = magic_open(MIME_FLAGS_FULL);
 	if (m->magic == NULL) {
 		snprintf(err, errsize, "libmagic: cannot start");
 		free(m);
 		return NULL;
 	}
-	if (magic_load(m->magic, NULL) == -1) {
+	if (load(m->magic) == -1) {
 		snprintf(err, errsize, "libmagic: cannot load its database: %s",
 		    magic_error(m->magic));
 		magic_close(m->magic);
@@ -83,7 +240,19 @@ mime_close(struct mime *m)
 	if (m == NULL)
 		return;
 	magic_close(m->magic);
+	unload();
 	free(m);
+}
+
+void
+mime_release(void)
+{
+	/* The mapping is never written (PROT_READ): dropping its pages
+	 * loses nothing, and a later read finds them in the page cache. */
+	pthread_mutex_lock(&db.lock);
+	if (db.base != NULL)
+		(void)madvise(db.base, db.len, MADV_DONTNEED);
+	pthread_mutex_unlock(&db.lock);
 }
 
 static int
@@ -259,16 +428,22 @@ mime_of(struct mime *m, struct mime_cache *cache, int fd,
 {
 	struct mime_entry *e = &cache->slots[slot_of(sb)];
 	const char *result;
+	/* Named types need only the charset, which libmagic finds without
+	 * its database: most of a capsule never touches it. */
+	int need_type = !mime_type_is_valid(override) &&
+	    type_of_name(name) == NULL;
 
-	if (!same_file(e, sb)) {
+	if (!same_file(e, sb) || (need_type && !e->typed)) {
 		/* libmagic reads through fd from its offset (callers send
 		 * with pread): the type is the whole file's, from its start. */
-		if (lseek(fd, 0, SEEK_SET) == -1)
+		if (lseek(fd, 0, SEEK_SET) == -1 || magic_setflags(m->magic,
+		    need_type ? MIME_FLAGS_FULL : MIME_FLAGS_CHARSET) == -1)
 			result = NULL;
 		else
 			result = magic_descriptor(m->magic, fd);
 		if (result == NULL)
 			result = "application/octet-stream";
+		e->typed = need_type;
 		e->dev = sb->st_dev;
 		e->ino = sb->st_ino;
 		e->size = sb->st_size;

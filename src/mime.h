@@ -19,6 +19,8 @@
  *        .txt           text/plain
  *   3. libmagic, from the content, so a PNG is image/png whatever it is
  *      called (an empty file is text/plain).
+ * libmagic reads the content only for the last: for the first two it is
+ * asked for the charset alone, which needs none of its database.
  * The charset is always the one libmagic found in the bytes, with US-ASCII
  * (a subset, and Gemini's default) and "binary" reported as utf-8; it is
  * added to text/ types, application/xml and the +xml types (RFC 7303), and
@@ -39,9 +41,24 @@
 struct mime;
 struct mime_cache;
 
-/* Loads libmagic's database. Returns NULL with err set on failure. */
+/*
+ * Loads libmagic's database. Returns NULL with err set on failure. Every
+ * struct mime of the process shares one read-only mapping of the compiled
+ * database (about 8 MB) when libmagic's list of files comes down to one
+ * (Debian's does); otherwise each loads its own, as magic_load does. So
+ * open them before confinement: the first opens the file, and the last
+ * mime_close unmaps it.
+ */
 struct mime *mime_open(char *err, size_t errsize);
 void mime_close(struct mime *m);
+
+/*
+ * Gives the shared database's pages back to the page cache, from which a
+ * later libmagic reading maps them again (a few milliseconds once). For a
+ * worker gone idle: thread-safe, and harmless while another thread reads
+ * types. Does nothing without a shared mapping.
+ */
+void mime_release(void);
 
 /* An empty cache (about 90 KiB), or NULL when out of memory. Used by one
  * thread at a time, as the struct mime it goes with. */

@@ -709,7 +709,7 @@ tls_conn_peer(const struct tls_conn *c, struct tls_peer *out)
 int
 tls_conn_established(const struct tls_conn *c)
 {
-	return SSL_is_init_finished(c->ssl) ? 1 : 0;
+	return c != NULL && SSL_is_init_finished(c->ssl) ? 1 : 0;
 }
 
 int

@@ -155,7 +155,8 @@ enum tls_result tls_flush(struct tls_conn *c);
  */
 enum tls_result tls_shutdown(struct tls_conn *c);
 
-/* 1 once the handshake completed (close_notify is then owed), else 0. */
+/* 1 once the handshake completed (close_notify is then owed), else 0
+ * (c NULL included: a connection whose TLS is not made yet). */
 int tls_conn_established(const struct tls_conn *c);
 
 /* 1 when that handshake resumed an earlier session (a ticket), else 0. */

@@ -3,7 +3,7 @@
  *
  *   loadgen -p PORT -u URL [-a ADDR] [-c CONCURRENCY] [-n REQUESTS]
  *           [-d SECONDS] [-r | -s]
- *   loadgen -p PORT -i IDLE [-a ADDR] [-d HOLD_SECONDS]
+ *   loadgen -p PORT -i IDLE [-a ADDR] [-d HOLD_SECONDS] [-t]
  *
  * Request mode keeps CONCURRENCY connections in flight, each a whole Gemini
  * request (connect, TLS handshake, request line, response to close_notify),
@@ -15,6 +15,8 @@
  *
  * Idle mode opens IDLE connections, completes their handshakes, prints
  * "ready N" and holds them (sending nothing) for HOLD_SECONDS, then exits.
+ * With -t the connections stay bare TCP: connected, not a byte sent (no
+ * ClientHello), as a client that stalls before its handshake.
  *
  * One epoll loop, non-blocking OpenSSL, one SSL_CTX, no certificate checks
  * (self-signed servers). Loopback only: ADDR must be 127.0.0.1 or ::1.
@@ -67,6 +69,7 @@ struct options {
 	double seconds;
 	int resume;
 	int idle;
+	int tcp_only;       /* -t: idle connections send no ClientHello */
 };
 
 static SSL_CTX *ctx;
@@ -90,7 +93,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: loadgen -p PORT -u URL [-a ADDR] [-c N] "
 	    "[-n N] [-d SECONDS] [-r | -s]\n"
-	    "       loadgen -p PORT -i IDLE [-a ADDR] [-d HOLD_SECONDS]\n");
+	    "       loadgen -p PORT -i IDLE [-a ADDR] [-d HOLD_SECONDS] [-t]\n");
 	exit(2);
 }
 
@@ -222,6 +225,11 @@ step(struct slot *s, const struct options *o)
 				finish(s, 0);
 				return;
 			}
+			if (o->idle && o->tcp_only) {
+				s->state = SLOT_IDLE;
+				watch(s, EPOLL_CTL_MOD, 0);
+				return;
+			}
 			s->state = SLOT_HANDSHAKE;
 			break;
 		case SLOT_HANDSHAKE:
@@ -306,7 +314,7 @@ main(int argc, char **argv)
 	long i, target;
 	int opt, n, k, ready = 0;
 
-	while ((opt = getopt(argc, argv, "a:p:u:c:n:d:rsi:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:u:c:n:d:rsi:t")) != -1) {
 		switch (opt) {
 		case 'a': o.addr = optarg; break;
 		case 'p': o.port = atoi(optarg); break;
@@ -317,6 +325,7 @@ main(int argc, char **argv)
 		case 'r': o.resume = 1; break;
 		case 's': o.resume = 2; break;
 		case 'i': o.idle = atoi(optarg); break;
+		case 't': o.tcp_only = 1; break;
 		default: usage();
 		}
 	}

@@ -2,8 +2,10 @@
 Per-address limits and handshake memory against a hostile client (issue 10,
 findings 2 to 4): a flood of idle connections from one address while
 another address is served every time; two addresses that shared a slot
-under the old unkeyed hash kept apart; and a ClientHello announcing more
-than kizuna accepts refused at once.
+under the old unkeyed hash kept apart; a ClientHello announcing more
+than kizuna accepts refused at once; and many idle connections, silent or
+past their handshake, held while others are served (issue 16: the TLS
+object is made only once the ClientHello arrives).
 
     KIZUNA_BIN=$PWD/kizuna python3 -m unittest tests/integration/test_limits.py -v
 
@@ -295,6 +297,61 @@ class ClientHelloSize(LimitsCase):
         self.assertIsNotNone(took)
         self.assertGreater(took, 1.5, "a 16 KiB ClientHello was refused "
                            "before its deadline")
+
+
+class IdleConnections(LimitsCase):
+    """Issue 16: a connection costs its TLS object only once its
+    ClientHello arrives. Silent connections and ones past their handshake
+    are held, a client that takes its time before the ClientHello is
+    served, and so is everyone else meanwhile."""
+
+    SILENT = 300
+    SHOOK = 60
+
+    def test_idle_connections_are_held_and_others_served(self):
+        _raise_nofile_limit()
+        srv = self.start_server({("server", "max_per_ip"): "0",
+                                 ("server", "handshake_timeout"): "30"},
+                                timeout=30, workers=1)
+        held = []
+        self.addCleanup(lambda: [s.close() for s in held])
+        for _ in range(self.SILENT):
+            held.append(tcp_from(srv, "127.0.0.1"))
+        for _ in range(self.SHOOK):
+            sock = tcp_from(srv, "127.0.0.1")
+            held.append(client_context().wrap_socket(
+                sock, server_hostname="localhost"))
+        # A client that connects, waits, then says hello: its TLS object
+        # is made after accept, from the event loop.
+        late = tcp_from(srv, "127.0.0.2", timeout=10)
+        time.sleep(0.5)
+        tls = client_context().wrap_socket(late, server_hostname="localhost",
+                                           suppress_ragged_eofs=False)
+        tls.sendall(srv.line("/"))
+        self.assertServed(read_response(tls, timeout=10),
+                          "a ClientHello sent 0.5 s after connecting")
+        for i in range(5):
+            self.assertServed(request_from(srv, "127.0.0.2"),
+                              "request %d beside %d idle connections" % (
+                                  i, len(held)))
+        # Every idle connection is still open (handshake_timeout is 30 s).
+        for s in held:
+            s.setblocking(False)
+            try:
+                data = s.recv(1)
+            except (BlockingIOError, ssl.SSLWantReadError):
+                continue
+            self.fail("an idle connection was ended: %r" % data)
+        # And a silent one still gets its page once it speaks.
+        first = held.pop(0)
+        first.setblocking(True)
+        first.settimeout(10)
+        tls = client_context().wrap_socket(first, server_hostname="localhost",
+                                           suppress_ragged_eofs=False)
+        held.append(tls)
+        tls.sendall(srv.line("/"))
+        self.assertServed(read_response(tls, timeout=10),
+                          "a connection silent since it was accepted")
 
 
 if __name__ == "__main__":

@@ -163,6 +163,36 @@ test_cache_keeps_content_not_name(void **state)
 	close(fd);
 }
 
+/* A file first typed by its name (libmagic asked for the charset only)
+ * is read again, whole, when a name without a known extension asks; and
+ * mime_release loses nothing libmagic needs. */
+static void
+test_named_first_then_content(void **state)
+{
+	char path[PATH_MAX * 2];
+	struct stat sb;
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/named", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(fd != -1);
+	assert_int_equal(write(fd, PNG, sizeof(PNG) - 1), (ssize_t)sizeof(PNG) - 1);
+	assert_int_equal(fstat(fd, &sb), 0);
+	assert_string_equal(mime_of(m, cache, fd, &sb, "named.txt", NULL),
+	    "text/plain; charset=utf-8");
+	assert_string_equal(mime_of(m, cache, fd, &sb, "named", NULL),
+	    "image/png");
+	assert_string_equal(mime_of(m, cache, fd, &sb, "named.txt", NULL),
+	    "text/plain; charset=utf-8");
+	close(fd);
+	mime_release();
+	assert_string_equal(type_of(100, "after-release", PNG, sizeof(PNG) - 1,
+	    NULL), "image/png");
+	assert_string_equal(type_of(101, "after-release.gmi", LATIN1,
+	    strlen(LATIN1), NULL), "text/gemini; charset=iso-8859-1");
+}
+
 struct valid_case {
 	const char *type;
 	int want;
@@ -253,6 +283,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_cache_keeps_content_not_name),
+		cmocka_unit_test(test_named_first_then_content),
 		cmocka_unit_test(test_type_is_valid),
 	};
 
