@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "conn_internal.h"
@@ -630,14 +629,15 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 		conn_read_proxy(c);
 		return 0;
 	}
-	/* The TLS object (about 20 KB once OpenSSL reads into it) is made
-	 * only when the ClientHello is there: a client that connects and
-	 * sends nothing costs the struct conn alone. EOF and errors go to
-	 * OpenSSL too, which reports them as it always did. */
-	if (recv(fd, &(char){ 0 }, 1, MSG_PEEK) == -1 &&
-	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-		return 0;
-	conn_handshake(c);
+	/*
+	 * The TLS object (about 20 KB once OpenSSL reads into it) is made
+	 * when the socket is first readable (conn_handshake): a client that
+	 * connects and sends nothing costs the struct conn alone. A
+	 * ClientHello already there is reported by the loop's next wait,
+	 * with the other ready sockets, which costs no system call of its
+	 * own (a peek here would cost one a connection). EOF and errors
+	 * reach OpenSSL, which reports them as it always did.
+	 */
 	return 0;
 }
 
