@@ -8,16 +8,20 @@
 # Both servers serve the repo's capsule on 127.0.0.1, each pinned to CPU 0
 # (one worker: kizuna workers = 1, agate TOKIO_WORKER_THREADS=1), the load
 # generator on CPU 1. Runs alternate kizuna, agate, kizuna, agate... so that
-# the machine's drift falls on both. Server CPU per request is
-# utime + stime from /proc/PID/stat around each run (clock ticks, so keep
-# BENCH_REQUESTS high enough for a few hundred ticks a run).
+# the machine's drift falls on both. Server CPU per request is the time
+# the server's threads spent on a CPU during the run, in nanoseconds
+# (/proc/PID/task/*/schedstat: user and system time, without the 10 ms
+# clock ticks of /proc/PID/stat). On a virtual machine whose neighbours
+# come and go, single runs of the same binary differ by 30 % or more; the
+# ratio of each kizuna run to the agate run next to it is steadier, and its
+# median over the rounds is the figure to quote.
 #
 # Scenarios, home page: full handshakes at 16 and 128 in flight; resumed
 # with per-connection tickets (loadgen -s: rustls tickets are single-use).
 # Prints every run, then the median per server and scenario and the ratio
 # kizuna / agate (< 1.0: kizuna is cheaper), then RSS after the runs.
 #
-# Environment: BENCH_REQUESTS (default 6000 a run), BENCH_ROUNDS (default 4),
+# Environment: BENCH_REQUESTS (default 3000 a run), BENCH_ROUNDS (default 10),
 # KIZUNA_ENV (e.g. "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"),
 # passed to kizuna only.
 set -euo pipefail
@@ -26,8 +30,8 @@ kizuna=$(realpath "$1")
 loadgen=$(realpath "$2")
 agate=$(realpath "$3")
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-requests=${BENCH_REQUESTS:-6000}
-rounds=${BENCH_ROUNDS:-4}
+requests=${BENCH_REQUESTS:-3000}
+rounds=${BENCH_ROUNDS:-10}
 "$agate" --help > /dev/null 2>&1 || { echo "vs_agate: $agate does not run (an agate binary is needed)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/kizuna-vs-agate-XXXXXX)
@@ -72,18 +76,17 @@ for port in "$kport" "$aport"; do
 	done
 done
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%d", ns}'; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-hz=$(getconf CLK_TCK)
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 run() { # server pid port concurrency flags
 	local out t0 t1 ok cpu
-	t0=$(ticks "$2")
+	t0=$(cpu_ns "$2")
 	out=$(taskset -c 1 "$loadgen" -p "$3" -u "gemini://localhost/" -c "$4" -n "$requests" -d 120 $5)
-	t1=$(ticks "$2")
+	t1=$(cpu_ns "$2")
 	ok=$(field requests "$out")
-	cpu=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$ok" 'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }')
+	cpu=$(awk -v t=$((t1 - t0)) -v n="$ok" 'BEGIN { printf "%.1f", n ? t / 1e3 / n : 0 }')
 	echo "$1 c=$4 flags=${5:-none} cpu_us=$cpu $out"
 	echo "$1 $4${5:+$5} $cpu" >> "$work/results"
 }
@@ -102,13 +105,20 @@ for r in $(seq 1 "$rounds"); do
 	done
 done
 echo
-echo "| scenario | kizuna µs/req (median) | agate µs/req (median) | ratio kizuna/agate |"
-echo "|---|---|---|---|"
+median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+echo "| scenario | kizuna µs/req (median) | agate µs/req (median) | ratio kizuna/agate (median of paired runs) | range |"
+echo "|---|---|---|---|---|"
 for sc in 16 128 16-s; do
-	k=$(awk -v s="$sc" '$1 == "kizuna" && $2 == s {print $3}' "$work/results" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
-	a=$(awk -v s="$sc" '$1 == "agate" && $2 == s {print $3}' "$work/results" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+	k=$(awk -v s="$sc" '$1 == "kizuna" && $2 == s {print $3}' "$work/results" | median)
+	a=$(awk -v s="$sc" '$1 == "agate" && $2 == s {print $3}' "$work/results" | median)
+	# Each kizuna run against the agate run right after it (same round).
+	ratios=$(awk -v s="$sc" '$2 == s && $1 == "kizuna" {k[++nk] = $3}
+	    $2 == s && $1 == "agate" {a[++na] = $3}
+	    END {for (i = 1; i <= nk && i <= na; i++) if (a[i] > 0) print k[i] / a[i]}' "$work/results")
 	case $sc in 16) name="full, 16 in flight" ;; 128) name="full, 128 in flight" ;; *) name="resumed (per-connection ticket), 16 in flight" ;; esac
-	printf "| %s | %s | %s | %.2f |\n" "$name" "$k" "$a" "$(awk -v k="$k" -v a="$a" 'BEGIN {print a ? k / a : 0}')"
+	printf "| %s | %s | %s | %.3f | %.2f-%.2f |\n" "$name" "$k" "$a" \
+	    "$(median <<<"$ratios")" "$(sort -n <<<"$ratios" | head -1)" \
+	    "$(sort -n <<<"$ratios" | tail -1)"
 done
 echo
 printf "RSS after the runs: kizuna %.1f MB, agate %.1f MB\n" \
