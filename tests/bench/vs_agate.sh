@@ -36,9 +36,10 @@ rounds=${BENCH_ROUNDS:-10}
 
 work=$(mktemp -d /tmp/kizuna-vs-agate-XXXXXX)
 kpid= apid=
+# A server stopped by SIGTERM makes wait return 143: not a failure here.
 cleanup() {
-	[ -n "$kpid" ] && kill "$kpid" 2>/dev/null && wait "$kpid" 2>/dev/null
-	[ -n "$apid" ] && kill "$apid" 2>/dev/null && wait "$apid" 2>/dev/null
+	[ -n "$kpid" ] && kill "$kpid" 2>/dev/null && { wait "$kpid" 2>/dev/null || true; }
+	[ -n "$apid" ] && kill "$apid" 2>/dev/null && { wait "$apid" 2>/dev/null || true; }
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -76,7 +77,7 @@ for port in "$kport" "$aport"; do
 	done
 done
 
-cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%d", ns}'; }
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%.0f", ns}'; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
@@ -91,7 +92,7 @@ run() { # server pid port concurrency flags
 	echo "$1 $4${5:+$5} $cpu" >> "$work/results"
 }
 
-echo "kizuna $("$kizuna" -V | cut -d' ' -f2) (OpenSSL $(openssl version | cut -d' ' -f2)${KIZUNA_ENV:+, $KIZUNA_ENV}) against $("$agate" --version 2>/dev/null | head -1 || echo agate); $requests requests a run, $rounds rounds"
+echo "kizuna $("$kizuna" -V | cut -d' ' -f2) (OpenSSL $(openssl version | cut -d' ' -f2)${KIZUNA_ENV:+, $KIZUNA_ENV}) against $("$agate" --version 2>&1 | head -1); $requests requests a run, $rounds rounds"
 for s in "kizuna $kpid $kport" "agate $apid $aport"; do # warm up
 	set -- $s
 	taskset -c 1 "$loadgen" -p "$3" -u "gemini://localhost/" -c 4 -n 300 -d 30 > /dev/null
