@@ -300,6 +300,19 @@ do_read(struct conn *c)
 static int
 start_tls(struct conn *c)
 {
+	long long handshake_by = ev_now_ms() +
+	    c->site->cfg.handshake_timeout * 1000LL;
+	long long request_by = c->accepted_ms + c->site->cfg.timeout * 1000LL;
+
+	/*
+	 * The handshake's time starts now, when the server takes it up: in a
+	 * burst, connections accepted together would otherwise share one
+	 * deadline, run out of it together while the worker works through
+	 * their ClientHellos, and none would be served. A client that sends
+	 * nothing is still closed at handshake_timeout from accept, and no
+	 * request outlives timeout from accept.
+	 */
+	c->deadline_ms = handshake_by < request_by ? handshake_by : request_by;
 	c->vhost = c->site->cfg.default_host;
 	if ((c->tls = tls_conn_new(c->site->hosts[c->vhost].tls,
 	    c->watch.fd)) == NULL) {
