@@ -358,16 +358,17 @@ takes_charset(const char *type)
 
 /*
  * Turns libmagic's "type; charset=enc" into what a Gemini client expects:
- * the type from override, else from the name's extension, else libmagic's;
+ * the type named (a location's override or the name's extension; NULL for
+ * none), else libmagic's;
  * a charset only where takes_charset says, the one libmagic found in the
  * bytes, with US-ASCII (or an empty file) as utf-8.
  */
 static void
 format_type(char *out, size_t outsize, const char *magic_result,
-    const char *name, const char *override)
+    const char *named)
 {
 	char type[256];
-	const char *semi, *charset, *chosen;
+	const char *semi, *charset;
 	size_t n;
 
 	semi = strchr(magic_result, ';');
@@ -385,12 +386,8 @@ format_type(char *out, size_t outsize, const char *magic_result,
 		snprintf(type, sizeof(type), "text/plain");
 		charset = "utf-8";
 	}
-	if (mime_type_is_valid(override))
-		chosen = override;
-	else
-		chosen = type_of_name(name);
-	if (chosen != NULL)
-		snprintf(type, sizeof(type), "%s", chosen);
+	if (named != NULL)
+		snprintf(type, sizeof(type), "%s", named);
 	if (!takes_charset(type)) {
 		snprintf(out, outsize, "%s", type);
 		return;
@@ -427,11 +424,13 @@ mime_of(struct mime *m, struct mime_cache *cache, int fd,
     const struct stat *sb, const char *name, const char *override)
 {
 	struct mime_entry *e = &cache->slots[slot_of(sb)];
+	/* The type the location or the name gives, if any: then only the
+	 * charset is libmagic's, which it finds without its database, so
+	 * most of a capsule never touches it. */
+	const char *named = mime_type_is_valid(override) ? override :
+	    type_of_name(name);
 	const char *result;
-	/* Named types need only the charset, which libmagic finds without
-	 * its database: most of a capsule never touches it. */
-	int need_type = !mime_type_is_valid(override) &&
-	    type_of_name(name) == NULL;
+	int need_type = named == NULL;
 
 	if (!same_file(e, sb) || (need_type && !e->typed)) {
 		/* libmagic reads through fd from its offset (callers send
@@ -454,6 +453,6 @@ mime_of(struct mime *m, struct mime_cache *cache, int fd,
 	}
 	/* The name and override matter too (.gmi, a location's types), so
 	 * format per call, cache per content. */
-	format_type(m->result, sizeof(m->result), e->type, name, override);
+	format_type(m->result, sizeof(m->result), e->type, named);
 	return m->result;
 }
