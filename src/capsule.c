@@ -283,14 +283,15 @@ respond_listing(const struct capsule_content *content,
 	    lang_of(content, rules));
 }
 
-/* Opens rel beneath the root and stats it; on failure answers resp. */
+/*
+ * Stats fd, just opened for rel (-1: the open failed, errno says why).
+ * Returns fd, or -1 with resp answered (and fd closed).
+ */
 static int
-open_and_stat(struct capsule *cap, const struct capsule_content *content,
-    const char *rel, struct stat *sb, struct response *resp)
+stat_opened(const struct capsule_content *content, int fd, const char *rel,
+    struct stat *sb, struct response *resp)
 {
-	int fd;
-
-	if ((fd = open_beneath(cap, content->rootfd, rel)) == -1) {
+	if (fd == -1) {
 		respond_open_error(resp, errno, content->hostname, rel);
 		return -1;
 	}
@@ -300,6 +301,15 @@ open_and_stat(struct capsule *cap, const struct capsule_content *content,
 		return -1;
 	}
 	return fd;
+}
+
+/* Opens rel beneath the root and stats it; on failure answers resp. */
+static int
+open_and_stat(struct capsule *cap, const struct capsule_content *content,
+    const char *rel, struct stat *sb, struct response *resp)
+{
+	return stat_opened(content, open_beneath(cap, content->rootfd, rel),
+	    rel, sb, resp);
 }
 
 /* Answers with the file fd (rel, described by sb) if it is a regular one. */
@@ -362,17 +372,9 @@ capsule_respond(struct capsule *cap, const struct capsule_content *content,
 	strcat(rel, "index.gmi");
 	if ((fd = open_beneath(cap, content->rootfd, rel)) != -1 ||
 	    errno != ENOENT || rules == NULL || !rules->listing) {
-		if (fd == -1) {
-			respond_open_error(resp, errno, content->hostname, rel);
-			return;
-		}
-		if (fstat(fd, &sb) == -1) {
-			close(fd);
-			response_status(resp, 40, "Temporary failure, try "
-			    "again");
-			return;
-		}
-		respond_regular(cap, content, rules, fd, &sb, rel, resp);
+		if (stat_opened(content, fd, rel, &sb, resp) != -1)
+			respond_regular(cap, content, rules, fd, &sb, rel,
+			    resp);
 		return;
 	}
 	rel[len] = '\0';
