@@ -2,6 +2,7 @@
  * config_value.c - the syntax of config.ini's values.
  */
 #include "config_value.h"
+#include "hex.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -303,17 +304,6 @@ config_value_media_type(const char *s, char *out, size_t size)
 	return 0;
 }
 
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Grammar:
  *   fingerprint = [ "SHA256:" ] ( 31( 2HEXDIG ":" ) 2HEXDIG / 64HEXDIG )
@@ -332,8 +322,8 @@ config_value_fingerprint(const char *s, unsigned char out[32])
 	if (!colons && strlen(s) != 64)
 		return -1;
 	for (i = 0; i < 32; i++) {
-		if ((hi = hex_digit(s[0])) == -1 ||
-		    (lo = hex_digit(s[1])) == -1)
+		if ((hi = hex_value((unsigned char)s[0])) == -1 ||
+		    (lo = hex_value((unsigned char)s[1])) == -1)
 			return -1;
 		bin[i] = (unsigned char)(hi << 4 | lo);
 		s += 2;

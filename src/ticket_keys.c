@@ -10,21 +10,10 @@
  *   blank   = SP / HTAB / CR
  */
 #include "ticket_keys.h"
+#include "hex.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int
 is_blank(unsigned char c)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "url.h"
+#include "hex.h"
 
 static int
 is_alpha(unsigned char c)
@@ -19,19 +20,6 @@ static int
 is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-/* Returns the value of the hex digit c (either case), or -1. */
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static unsigned char
