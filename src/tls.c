@@ -359,7 +359,7 @@ hello_too_big(const unsigned char *head)
  * over the limit fails the read before OpenSSL sees any of its body.
  * With read ahead (tls_ctx_new) the first read usually brings the whole
  * record; the check comes with whichever read completes the 9 bytes.
- * Writes and controls pass through.
+ * Writes are gathered (gather_write); controls pass through.
  */
 static int
 hello_read(BIO *b, char *out, int outl)
@@ -398,7 +398,7 @@ hello_read(BIO *b, char *out, int outl)
  * the socket is full, or -1 without it on an error (errno says which).
  */
 static int
-hello_write(BIO *b, const char *in, int inl)
+gather_write(BIO *b, const char *in, int inl)
 {
 	struct tls_conn *c = BIO_get_data(b);
 	struct iovec iov[2];
@@ -462,10 +462,10 @@ hello_method_init(void)
 	int type = BIO_get_new_index();
 
 	if (type == -1 || (m = BIO_meth_new(type | BIO_TYPE_FILTER,
-	    "kizuna ClientHello limit")) == NULL)
+	    "kizuna ClientHello limit, gathered writes")) == NULL)
 		return;
 	if (BIO_meth_set_read(m, hello_read) != 1 ||
-	    BIO_meth_set_write(m, hello_write) != 1 ||
+	    BIO_meth_set_write(m, gather_write) != 1 ||
 	    BIO_meth_set_ctrl(m, hello_ctrl) != 1 ||
 	    BIO_meth_set_create(m, hello_create) != 1) {
 		BIO_meth_free(m);
