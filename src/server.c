@@ -651,6 +651,17 @@ server_serve(struct server *srv)
 	else
 		log_info("serving %s as %s with %d worker%s", host->root, url,
 		    srv->nworkers, srv->nworkers == 1 ? "" : "s");
+#ifdef __GLIBC__
+	/*
+	 * glibc's malloc sets itself up on first use, and its set-up is not
+	 * made for two threads at once. When another allocator stands in for
+	 * malloc (AddressSanitizer's, or one loaded with LD_PRELOAD), that
+	 * first use can be two workers' malloc_trim (release_memory) at the
+	 * same moment, which crashed under ASan: it is made here, on this
+	 * one thread, before any worker runs.
+	 */
+	malloc_trim(0);
+#endif
 	for (started = 0; started < srv->nworkers; started++) {
 		if (pthread_create(&srv->workers[started].thread, NULL,
 		    worker_main, &srv->workers[started]) != 0) {
