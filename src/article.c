@@ -365,16 +365,20 @@ article_fallback_title(struct article *a)
 		a->title = a->sections[0].heading;
 		return;
 	}
-	/* A short first paragraph names the text; a long one does not (the
-	 * pages then show the file's name). */
-	for (i = 0; i < a->nblocks; i++)
-		if (a->blocks[i].type == ARTICLE_PARAGRAPH ||
-		    a->blocks[i].type == ARTICLE_SUBHEADING) {
-			if (article_width(a->blocks[i].text, a->blocks[i].len) <=
-			    TITLE_MAX_COLUMNS)
-				a->title = a->blocks[i].text;
+	/* A short first paragraph names the text; a long one does not, nor
+	 * does a paragraph after a list, a quotation or a link (the pages
+	 * then show the file's name); a related-articles slot is passed. */
+	for (i = 0; i < a->nblocks; i++) {
+		if (a->blocks[i].type == ARTICLE_RELATED)
+			continue;
+		if (a->blocks[i].type != ARTICLE_PARAGRAPH &&
+		    a->blocks[i].type != ARTICLE_SUBHEADING)
 			break;
-		}
+		if (article_width(a->blocks[i].text, a->blocks[i].len) <=
+		    TITLE_MAX_COLUMNS)
+			a->title = a->blocks[i].text;
+		break;
+	}
 	if (a->title == NULL)
 		a->title = "";
 }

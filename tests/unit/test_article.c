@@ -937,6 +937,10 @@ static const struct article_case title_cases[] = {
 	  "- 項目一\n- 項目二\n",
 	  "",
 	  "L:項目一|L:項目二" },
+	{ "never the sentence after a list",
+	  "・一つ目\n・二つ目\n説明の文です。\n",
+	  "",
+	  "L:一つ目|L:二つ目|P:説明の文です。" },
 };
 
 static const struct article_case decoration_cases[] = {
