@@ -436,6 +436,23 @@ other_styles(const struct alines *ls, size_t i)
 	return 0;
 }
 
+/* Whether line i is title-shaped with one to three lines right under it
+ * that are all dates, bylines or reading times, then a blank. */
+static int
+has_byline(const struct alines *ls, size_t i)
+{
+	size_t j;
+
+	if (i >= ls->n || !title_shaped(&ls->v[i]) ||
+	    ls->v[i].style != STYLE_PLAIN)
+		return 0;
+	for (j = i + 1; j < ls->n && j <= i + 3 && ls->v[j].kind == LK_TEXT &&
+	    ls->v[j].len > 0; j++)
+		if (!ls->v[j].meta)
+			return 0;
+	return j > i + 1 && (j >= ls->n || ls->v[j].kind == LK_BLANK);
+}
+
 static void
 take_title(struct reader *r, size_t i, const char *text)
 {
@@ -509,6 +526,11 @@ article_find_title(struct reader *r)
 		/* The only text there is stays text (and names it). */
 		if (article_next_content(ls, i) >= ls->n)
 			return;
+		/* A category or a kicker above the title: the line with the
+		 * byline, date or reading time under it is the title. */
+		j = article_next_content(ls, i);
+		if (has_byline(ls, j))
+			i = j;
 		take_title(r, i, ls->v[i].text + ls->v[i].mark);
 		article_drop_line(&ls->v[i], ARTICLE_DROP_TITLE);
 		return;

@@ -153,6 +153,15 @@ ends_with_particle(const struct aline *l)
 	    sizeof(ends) / sizeof(ends[0]));
 }
 
+/* An address in the line (mail or web): it tells where, it names nothing. */
+static int
+has_address(const struct aline *l)
+{
+	return memchr(l->text, '@', l->len) != NULL ||
+	    article_contains(l->text, l->len, "://") ||
+	    article_contains(l->text, l->len, "www.");
+}
+
 /* Whether the previous line (i - 1) lets a heading start at i. */
 static int
 heading_may_start(const struct alines *ls, size_t i)
@@ -344,7 +353,7 @@ plain_headings(struct reader *r, size_t marked_last)
 			if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
 			    l->heading || l->width > HEADING_MAX_COLUMNS ||
 			    i == r->title_line || is_chatty(l) ||
-			    l->meta || !balanced(l) ||
+			    l->meta || !balanced(l) || has_address(l) ||
 			    !heading_may_start(ls, i))
 				continue;
 			if (marked && i < marked_last)

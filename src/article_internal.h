@@ -35,6 +35,8 @@ int article_cp_is_emoji(uint32_t cp);
 size_t article_width(const char *s, size_t len);
 
 int article_starts_with(const char *s, size_t len, const char *prefix);
+/* Whether needle occurs in s[0..len). */
+int article_contains(const char *s, size_t len, const char *needle);
 int article_ends_with(const char *s, size_t len, const char *suffix);
 /* Whether s[0..len) ends with one of set[0..nset). */
 int article_ends_with_any(const char *s, size_t len, const char *const *set,
@@ -80,6 +82,7 @@ enum {
 	STYLE_BRACKET_NUM,    /* 【1】text */
 	STYLE_ROW,            /* "４月　総会", "10:00  受付": a row of a
 	                         schedule, an item when rows run */
+	STYLE_NUM_DECIMAL,    /* 2.1 (a numbered section's parts) */
 	STYLE_MARK_BASE = 32, /* + index in the mark table: ■ □ ● ... */
 	STYLE_BRACKET_BASE = 64, /* + bracket index: a whole-line 【...】 */
 	STYLE_PREFIX_BASE = 96,  /* + bracket index: ≪...≫text */

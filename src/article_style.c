@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Marks that head sections in Japanese web text (or mark list items). */
 static const char *const heading_marks[] = {
@@ -30,9 +31,9 @@ static const char *const brackets[][2] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Whether needle occurs in s[0..len) (glibc's memmem needs _GNU_SOURCE). */
-static int
-contains(const char *s, size_t len, const char *needle)
+/* glibc's memmem needs _GNU_SOURCE. */
+int
+article_contains(const char *s, size_t len, const char *needle)
 {
 	size_t n = strlen(needle);
 	const char *p = s, *end = s + len;
@@ -61,7 +62,7 @@ article_style_is_numbering(int style)
 {
 	return style == STYLE_ROW || style == STYLE_NUM_DOT || style == STYLE_NUM_PAREN ||
 	    style == STYLE_NUM_ENCLOSED || style == STYLE_NUM_CIRCLED ||
-	    style == STYLE_NUM_FULLWIDTH;
+	    style == STYLE_NUM_FULLWIDTH || style == STYLE_NUM_DECIMAL;
 }
 
 static int
@@ -275,10 +276,20 @@ numbering(const char *s, size_t len)
 		if (d + n >= len)
 			return STYLE_NONE;
 		if (after == '.' || after == 0xff0e) {
-			/* "3.14" and "2024.10.14" are numbers, not numbering. */
-			cp = article_cp(s + d + n, len - d - n, &n);
-			if (is_ascii_digit(cp) || is_fw_digit(cp))
-				return STYLE_NONE;
+			/* "2.1 Text" numbers a part of section 2; "3.14" and
+			 * "2024.10.14" are numbers, not numbering. */
+			i = d + n;
+			cp = article_cp(s + i, len - i, &n);
+			if (is_ascii_digit(cp) || is_fw_digit(cp)) {
+				size_t d2 = digits(s + i, len - i, 0);
+
+				i += d2;
+				if (d2 <= 2 && d <= 2 && i < len && s[i] == '.')
+					i++;
+				return d2 <= 2 && d <= 2 && i + 1 < len &&
+				    s[i] == ' ' && s[i + 1] != ' ' ?
+				    STYLE_NUM_DECIMAL : STYLE_NONE;
+			}
 			return fullwidth ? STYLE_NUM_FULLWIDTH : STYLE_NUM_DOT;
 		}
 		if (after == ')' || after == 0xff09)
@@ -489,21 +500,78 @@ in_set(const char *set, const char *c, size_t n)
 	return 0;
 }
 
+/*
+ * An English date alone: "Sunday, 9 February 2025", "Feb 9, 2025",
+ * "9th of March", "Tue 14 Jan 2025 08:30": words that are all month or
+ * weekday names (or their three-letter forms), "of", "at", am/pm, and
+ * numbers, with a month or a weekday and a number among them.
+ */
+static int
+is_english_date(const char *s, size_t len)
+{
+	static const char *const names[] = {
+		"january", "february", "march", "april", "may", "june", "july",
+		"august", "september", "october", "november", "december",
+		"monday", "tuesday", "wednesday", "thursday", "friday",
+		"saturday", "sunday",
+	};
+	static const char *const small[] = { "of", "at", "am", "pm", "th",
+		"st", "nd", "rd", "sept" };
+	size_t i = 0, w, k, num = 0, named = 0;
+
+	if (len > 48)
+		return 0;
+	while (i < len) {
+		if (strchr(" ,./-:", s[i]) != NULL) {
+			i++;
+			continue;
+		}
+		for (w = i; w < len && strchr(" ,./-:", s[w]) == NULL; w++)
+			;
+		if (is_ascii_digit((unsigned char)s[i])) {
+			/* 9, 2025, 08:30 (split at ':'), 9th, 21st */
+			size_t d = i;
+
+			while (d < w && is_ascii_digit((unsigned char)s[d]))
+				d++;
+			if (d < w && !(w - d == 2 && (strncasecmp(s + d, "th",
+			    2) == 0 || strncasecmp(s + d, "st", 2) == 0 ||
+			    strncasecmp(s + d, "nd", 2) == 0 ||
+			    strncasecmp(s + d, "rd", 2) == 0)))
+				return 0;
+			num++;
+		} else {
+			for (k = 0; k < NELEM(names); k++)
+				if ((w - i == strlen(names[k]) || w - i == 3) &&
+				    strncasecmp(s + i, names[k], w - i) == 0)
+					break;
+			if (k < NELEM(names)) {
+				named++;
+			} else {
+				for (k = 0; k < NELEM(small); k++)
+					if (w - i == strlen(small[k]) &&
+					    strncasecmp(s + i, small[k],
+					    w - i) == 0)
+						break;
+				if (k == NELEM(small))
+					return 0;
+			}
+		}
+		i = w;
+	}
+	return named > 0 && num > 0;
+}
+
 /* A date or time alone: "2024-10-14 21:03", "2024年11月8日", "令和6年度". */
 static int
 is_date(const char *s, size_t len)
 {
-	static const char *const months[] = {
-		"January", "February", "March", "April", "May", "June", "July",
-		"August", "September", "October", "November", "December",
-	};
 	static const char dateish[] = "年月日時分秒度号曜火水木金土（）()";
-	size_t i = 0, n, k, other = 0, digit = 0;
+	size_t i = 0, n, other = 0, digit = 0;
 	uint32_t cp;
 
-	for (k = 0; k < NELEM(months); k++)
-		if (article_starts_with(s, len, months[k]))
-			return len < 40 && digits(s, len, 0) == 0;
+	if (is_english_date(s, len))
+		return 1;
 	if (article_starts_with(s, len, "令和") ||
 	    article_starts_with(s, len, "平成") ||
 	    article_starts_with(s, len, "昭和"))
@@ -526,7 +594,9 @@ int
 article_is_meta(const char *s, size_t len)
 {
 	static const char *const starts[] = {
-		"Posted by ", "Posted on ", "By ", "Written by ", "Published ",
+		"Posted by ", "Posted on ", "Posted in ", "By ", "by ", "Written by ",
+		"Published ", "Filed under", "Tags:", "Tagged:", "Tagged with",
+		"Categories:", "Category:", "タグ：", "カテゴリー：", "カテゴリ：",
 		"Updated ", "文：", "文・", "著：", "投稿者", "作成者", "筆者：",
 		"ライター：", "執筆：", "更新日", "公開日", "投稿日",
 	};
@@ -541,7 +611,7 @@ article_is_meta(const char *s, size_t len)
 	if (one_of(s, len, 0, starts, NELEM(starts), &n))
 		return 1;
 	for (k = 0; k < NELEM(within); k++)
-		if (len < 120 && contains(s, len, within[k]))
+		if (len < 120 && article_contains(s, len, within[k]))
 			return 1;
 	/* Hashtags: "#tag #tag", never a Markdown heading. */
 	if (len > 1 && (s[0] == '#' || article_starts_with(s, len, "＃"))) {

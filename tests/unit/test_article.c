@@ -887,6 +887,10 @@ static const struct article_case heading_cases[] = {
 	  "前書きです。\n\n■見出し一\n\n本文です。\n\n■見出し二\n\n本文です。\n\n【まとめ】\n\n結びです。\n",
 	  NULL,
 	  "P:前書きです。|H2:見出し一|P:本文です。|H2:見出し二|P:本文です。|H2:まとめ|P:結びです。" },
+	{ "decimal numbers head the parts of numbered sections",
+	  "Title\n\nIntro.\n\n1. One\n\nText.\n\n2. Two\n\nText.\n\n2.1 Part\nText.\n\n2.2 Part\nText.\n\n3. Three\n\nVersion\n2.1 is out.\n",
+	  "Title",
+	  "P:Intro.|H2:1. One|P:Text.|H2:2. Two|P:Text.|S:2.1 Part|P:Text.|S:2.2 Part|P:Text.|H2:3. Three|P:Version|p:2.1 is out." },
 };
 
 static const struct article_case non_heading_cases[] = {
@@ -918,6 +922,14 @@ static const struct article_case non_heading_cases[] = {
 	  "本文です。\n\nすごい！\n\n本文です。\n",
 	  NULL,
 	  "P:本文です。|P:すごい！|P:本文です。" },
+	{ "a month's name is not a date",
+	  "Title\n\nSome text here.\n\nMay I Ask\n\nMore text.\n",
+	  "Title",
+	  "P:Some text here.|H2:May I Ask|P:More text." },
+	{ "a filed-under line or an address",
+	  "Title\n\nSome text here.\n\nWrite to me: ann@example.net\n\nFiled under: winter, bikes\n\nThanks.\n",
+	  "Title",
+	  "P:Some text here.|P:Write to me: ann@example.net|P:Filed under: winter, bikes|P:Thanks." },
 };
 
 static const struct article_case title_cases[] = {
@@ -941,6 +953,14 @@ static const struct article_case title_cases[] = {
 	  "・一つ目\n・二つ目\n説明の文です。\n",
 	  "",
 	  "L:一つ目|L:二つ目|P:説明の文です。" },
+	{ "an English date above the title",
+	  "Sunday, 9 February 2025\n\nThe Snow Economy\n3 min read\n\nIt snowed on Thursday.\n\nMore text.\n",
+	  "The Snow Economy",
+	  "P:Sunday, 9 February 2025|P:3 min read|P:It snowed on Thursday.|P:More text." },
+	{ "the line with the byline under it, not the category above",
+	  "Everyday Cycling / Commuting\n\nA Year of Winter Riding\nby Ann Lee, 14 March 2025\n\nI sold my bus pass.\n\nMore text.\n",
+	  "A Year of Winter Riding",
+	  "P:Everyday Cycling / Commuting|P:by Ann Lee, 14 March 2025|P:I sold my bus pass.|P:More text." },
 };
 
 static const struct article_case decoration_cases[] = {
