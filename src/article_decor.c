@@ -470,7 +470,7 @@ void
 article_find_title(struct reader *r)
 {
 	struct alines *ls = &r->lines;
-	size_t i, j, end, best = SIZE_MAX;
+	size_t i, j, end, best = SIZE_MAX, metas;
 	const char *value;
 	int subject, headers = 0;
 
@@ -537,6 +537,19 @@ article_find_title(struct reader *r)
 	}
 	if (end - i > 5 || (end < ls->n && ls->v[end].kind != LK_BLANK))
 		return;
+	/* A title with its byline, date or reading time under it, maybe
+	 * below a kicker or a masthead: the last line that is none of those. */
+	for (j = end, metas = 0; j-- > i;) {
+		if (ls->v[j].kind == LK_TEXT && !ls->v[j].meta)
+			break;
+		metas += ls->v[j].kind == LK_TEXT;
+	}
+	if (metas > 0 && j > i && j < end && title_shaped(&ls->v[j]) &&
+	    ls->v[j].style == STYLE_PLAIN) {
+		take_title(r, j, ls->v[j].text);
+		article_drop_line(&ls->v[j], ARTICLE_DROP_TITLE);
+		return;
+	}
 	/* A cover: a few short lines; the title is the longest that is not
 	 * a date or an organisation. */
 	best = SIZE_MAX;

@@ -566,7 +566,7 @@ is_english_date(const char *s, size_t len)
 static int
 is_date(const char *s, size_t len)
 {
-	static const char dateish[] = "年月日時分秒度号曜火水木金土（）()";
+	static const char dateish[] = "年月日時分秒度号版曜火水木金土（）()";
 	size_t i = 0, n, other = 0, digit = 0;
 	uint32_t cp;
 
@@ -590,6 +590,26 @@ is_date(const char *s, size_t len)
 	return digit > 0 && other == 0;
 }
 
+/* A date, a space, then a few words: "2025年1月26日（日）　くもりのち雨",
+ * "2025.02.11 Tainan" (a diary's or a blog's date line). */
+static int
+date_led(const char *s, size_t len)
+{
+	size_t i, n;
+
+	for (i = 0; i < len; i += n)
+		if (article_cp(s + i, len - i, &n) == ' ' ||
+		    article_cp(s + i, len - i, &n) == 0x3000)
+			break;
+	if (i == len || !is_date(s, i) || digits(s, i, 0) < 4)
+		return 0;
+	while (i < len && (s[i] == ' ' ||
+	    article_starts_with(s + i, len - i, "\xe3\x80\x80")))
+		i += s[i] == ' ' ? 1 : 3;
+	return i < len && article_width(s + i, len - i) <= 24 &&
+	    !article_ends_sentence(s, len);
+}
+
 int
 article_is_meta(const char *s, size_t len)
 {
@@ -606,7 +626,7 @@ article_is_meta(const char *s, size_t len)
 	};
 	size_t k, i, n;
 
-	if (is_date(s, len))
+	if (is_date(s, len) || date_led(s, len))
 		return 1;
 	if (one_of(s, len, 0, starts, NELEM(starts), &n))
 		return 1;
@@ -719,7 +739,13 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 	if (len > 1 && s[0] == '#') {
 		for (i = 0; i < len && s[i] == '#'; i++)
 			;
-		if (i <= 6 && i < len && s[i] == ' ') {
+		/* "# " before a whole sentence is a comment or running
+		 * text, not a heading. */
+		if (i <= 6 && i < len && s[i] == ' ' &&
+		    !(article_ends_with(s, len, "。") ||
+		    article_ends_with(s, len, "．") ||
+		    (article_ends_with(s, len, ".") && l->width > 40) ||
+		    l->width > HEADING_MAX_COLUMNS)) {
 			l->style = STYLE_MD;
 			l->md_depth = (int)i;
 			l->mark = skip_spaces(s, len, i);

@@ -930,6 +930,10 @@ static const struct article_case non_heading_cases[] = {
 	  "Title\n\nSome text here.\n\nWrite to me: ann@example.net\n\nFiled under: winter, bikes\n\nThanks.\n",
 	  "Title",
 	  "P:Some text here.|P:Write to me: ann@example.net|P:Filed under: winter, bikes|P:Thanks." },
+	{ "a sentence after \"# \"",
+	  "## 見出し\n\n本文です。\n\n# のあとに書いてあるのはコメントなので、動作には関係ありません。\n\n## 次\n\n本文です。\n",
+	  "見出し",
+	  "H2:見出し|P:本文です。|P:# のあとに書いてあるのはコメントなので、動作には関係ありません。|H2:次|P:本文です。" },
 };
 
 static const struct article_case title_cases[] = {
@@ -961,6 +965,18 @@ static const struct article_case title_cases[] = {
 	  "Everyday Cycling / Commuting\n\nA Year of Winter Riding\nby Ann Lee, 14 March 2025\n\nI sold my bus pass.\n\nMore text.\n",
 	  "A Year of Winter Riding",
 	  "P:Everyday Cycling / Commuting|P:by Ann Lee, 14 March 2025|P:I sold my bus pass.|P:More text." },
+	{ "a diary's date and weather above the title",
+	  "2025年1月26日（日）　くもりのち雨\n二十年ぶりに届いた手紙\n\n本文です。\n\n本文二です。\n",
+	  "二十年ぶりに届いた手紙",
+	  "P:2025年1月26日（日）　くもりのち雨|P:本文です。|P:本文二です。" },
+	{ "below a date and a category, above a reading time",
+	  "2025.02.11\n旅行記 / 台湾\n台南で食べて歩いた2泊3日。朝ごはんだけで5軒はしごした話\nこの記事は約6分で読めます\n\n本文です。\n\n本文二です。\n",
+	  "台南で食べて歩いた2泊3日。朝ごはんだけで5軒はしごした話",
+	  "P:2025.02.11|p:旅行記 / 台湾|p:この記事は約6分で読めます|P:本文です。|P:本文二です。" },
+	{ "an edition line on a cover",
+	  "令和7年度版\n\n家庭ごみの出し方ガイド\n\n本文です。\n\n本文二です。\n",
+	  "家庭ごみの出し方ガイド",
+	  "P:令和7年度版|P:本文です。|P:本文二です。" },
 };
 
 static const struct article_case decoration_cases[] = {
