@@ -447,7 +447,8 @@ article_build_blocks(struct reader *r)
 				return -1;
 		} else if (l->kind == LK_BULLET) {
 			i = read_run(r, i, l->text + l->mark, l->len - l->mark,
-			    l->indent + (int)article_width(l->text, l->mark),
+			    l->indent + (l->mark > 0 ? (int)article_width(
+			    l->text, l->mark) : 2),
 			    &text, &len);
 			if (add_block(r, ARTICLE_LIST_ITEM, text, len, NULL,
 			    0) == -1)

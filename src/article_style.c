@@ -17,10 +17,15 @@ static const char *const heading_marks[] = {
 	"♦", "▲", "△", "◼", "◾", "◯", "❏", "❖",
 };
 
-/* Bullets: a line that starts with one is a list item, whatever follows. */
+/* Bullets: a line that starts with one is a list item, whatever follows.
+ * The first ones are mere bullets, dropped for gemtext's "* "; the others
+ * say something (a check mark, a box ticked or not, an arrow) or are not
+ * the usual bullets: they stay in the item's text as the writer put them. */
 static const char *const bullets[] = {
-	"- ", "* ", "+ ", "・", "•", "◎", "▪", "‣", "◦", "＊ ", "－ ",
+	"- ", "* ", "+ ", "・", "•", "◎",
+	"▪", "‣", "◦", "＊ ", "－ ", "✔", "✓", "☑", "✅", "☐", "➤",
 };
+#define BULLETS_DROPPED 6
 
 /* Brackets that enclose a heading: 【見出し】 or ≪テーマ≫見出し. */
 static const char *const brackets[][2] = {
@@ -62,7 +67,8 @@ article_style_is_numbering(int style)
 {
 	return style == STYLE_ROW || style == STYLE_NUM_DOT || style == STYLE_NUM_PAREN ||
 	    style == STYLE_NUM_ENCLOSED || style == STYLE_NUM_CIRCLED ||
-	    style == STYLE_NUM_FULLWIDTH || style == STYLE_NUM_DECIMAL;
+	    style == STYLE_NUM_FULLWIDTH || style == STYLE_NUM_DECIMAL ||
+	    style == STYLE_NUM_SPACE;
 }
 
 static int
@@ -294,6 +300,10 @@ numbering(const char *s, size_t len)
 		}
 		if (after == ')' || after == 0xff09)
 			return STYLE_NUM_PAREN;
+		/* "１　ごみの分け方": an official document's numbering. */
+		if (after == 0x3000 && d <= 6 && d + n < len &&
+		    article_cp(s + d + n, len - d - n, &n) != 0x3000)
+			return STYLE_NUM_SPACE;
 		return is_row(s, len, d) ? STYLE_ROW : STYLE_NONE;
 	}
 	/* A word of letters, then a number, then a separator: "ケース1:". */
@@ -727,6 +737,36 @@ article_heading_key(const char *s, size_t len, char *out)
 	return w;
 }
 
+/*
+ * A row of a table or an enumeration: a short label, a wide space, the
+ * rest ("ア　生ごみ", "火曜日　資源物", "受付  9:00"). In a run, rows are
+ * items; alone, text.
+ */
+static int
+label_row(const char *s, size_t len)
+{
+	size_t i, n, chars = 0;
+	uint32_t cp;
+
+	for (i = 0; i < len && chars <= 10; i += n, chars++) {
+		cp = article_cp(s + i, len - i, &n);
+		if (cp == 0x3000 || cp == '\t' || (cp == ' ' && i + 1 < len &&
+		    s[i + 1] == ' '))
+			break;
+		/* A label is a word or a number: letters, kana, kanji,
+		 * digits and ・, nothing that punctuates ("監修：…"). */
+		if (!(is_ascii_digit(cp) || is_fw_digit(cp) ||
+		    (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+		    article_cp_is_kana(cp) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+		    cp == 0x30fb || cp == ':'))
+			return 0;
+	}
+	if (chars == 0 || chars > 10 || i >= len)
+		return 0;
+	i = skip_spaces(s, len, i);
+	return i < len;
+}
+
 /* Sets style, mark and bracket_whole of a text line. */
 static void
 classify_heading_style(struct aline *l, const struct aline *prev,
@@ -794,7 +834,20 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 		l->style = k;
 		return;
 	}
-	l->style = STYLE_PLAIN;
+	l->style = label_row(s, len) ? STYLE_ROW : STYLE_PLAIN;
+}
+
+/* Whether line j (maybe out of range) is a bullet with line i's mark. */
+static int
+same_bullet(const struct alines *lines, size_t i, size_t j)
+{
+	size_t n;
+
+	if (j >= lines->n || lines->v[j].kind != LK_BULLET)
+		return 0;
+	article_cp(lines->v[i].text, lines->v[i].len, &n);
+	return lines->v[j].len >= n &&
+	    memcmp(lines->v[j].text, lines->v[i].text, n) == 0;
 }
 
 int
@@ -836,11 +889,24 @@ article_style_classify(struct alines *lines)
 		} else if (one_of(s, l->len, 0, bullets, NELEM(bullets), &n) &&
 		    skip_spaces(s, l->len, n) < l->len) {
 			l->kind = LK_BULLET;
-			l->mark = skip_spaces(s, l->len, n);
+			l->mark = one_of(s, l->len, 0, bullets, BULLETS_DROPPED,
+			    &n) ? skip_spaces(s, l->len, n) : 0;
 		} else {
 			classify_heading_style(l, i > 0 ? &lines->v[i - 1] :
 			    NULL, i + 1 < lines->n ? &lines->v[i + 1] : NULL);
 		}
+	}
+	/* A check mark or an arrow on one line alone calls it out; it
+	 * lists only beside another line with the same mark. */
+	for (i = 0; i < lines->n; i++) {
+		struct aline *b = &lines->v[i];
+
+		if (b->kind != LK_BULLET || b->mark > 0 ||
+		    same_bullet(lines, i, i - 1) || same_bullet(lines, i, i + 1))
+			continue;
+		b->kind = LK_TEXT;
+		classify_heading_style(b, i > 0 ? &lines->v[i - 1] : NULL,
+		    i + 1 < lines->n ? &lines->v[i + 1] : NULL);
 	}
 	/* ">>" alone is a pointer ("> > back issues"), not a quote: it is
 	 * one only beside a quoted line. */

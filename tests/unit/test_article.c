@@ -467,6 +467,18 @@ static const struct article_case list_cases[] = {
 	  "本文です。\n\n用意するものは次の通り\n・米\n・水\n",
 	  NULL,
 	  "P:本文です。|P:用意するものは次の通り|L:米|L:水" },
+	{ "check marks list, and stay in the item",
+	  "持ち物です。\n\n✔ 小銭入れ\n✔ 折りたたみ傘\n",
+	  NULL,
+	  "P:持ち物です。|L:✔ 小銭入れ|L:✔ 折りたたみ傘" },
+	{ "a check mark alone calls a sentence out",
+	  "本文です。\n\n✅こうした思いは一部の人だけのものではありません。\n\n本文です。\n",
+	  NULL,
+	  "P:本文です。|P:✅こうした思いは一部の人だけのものではありません。|P:本文です。" },
+	{ "rows of a label and a wide space",
+	  "出すものです。\n　ア　生ごみ\n　イ　紙くず\n\n　　月・木曜日　燃やすごみ\n　　火曜日　資源物\n",
+	  NULL,
+	  "P:出すものです。|L:ア　生ごみ|L:イ　紙くず|L:月・木曜日　燃やすごみ|L:火曜日　資源物" },
 };
 
 static const struct article_case quote_cases[] = {
@@ -891,6 +903,10 @@ static const struct article_case heading_cases[] = {
 	  "Title\n\nIntro.\n\n1. One\n\nText.\n\n2. Two\n\nText.\n\n2.1 Part\nText.\n\n2.2 Part\nText.\n\n3. Three\n\nVersion\n2.1 is out.\n",
 	  "Title",
 	  "P:Intro.|H2:1. One|P:Text.|H2:2. Two|P:Text.|S:2.1 Part|P:Text.|S:2.2 Part|P:Text.|H2:3. Three|P:Version|p:2.1 is out." },
+	{ "an official document's １　numbering",
+	  "ガイド\n\n１　分け方\n\n本文です。\n\n（１）燃やすごみ\n本文です。\n\n（２）資源物\n本文です。\n\n２　出し方\n\n本文です。\n",
+	  "ガイド",
+	  "H2:１　分け方|P:本文です。|S:（１）燃やすごみ|P:本文です。|S:（２）資源物|P:本文です。|H2:２　出し方|P:本文です。" },
 };
 
 static const struct article_case non_heading_cases[] = {
