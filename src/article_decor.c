@@ -117,6 +117,24 @@ is_contents_label(const char *key, size_t len)
  * and with dot leaders and page numbers. The generated contents replace
  * it. Walks the blocks from the end, so the set holds only what follows.
  */
+/* Whether line k could head a section, before headings are decided: a
+ * heading style, or a short line without a full stop under a blank. */
+static int
+heading_like(const struct alines *ls, size_t k)
+{
+	const struct aline *l = &ls->v[k];
+
+	if (l->kind != LK_TEXT)
+		return 0;
+	if (l->style != STYLE_PLAIN && l->style != STYLE_NONE &&
+	    l->style != STYLE_ROW)
+		return 1;
+	return (k == 0 || ls->v[k - 1].kind == LK_BLANK ||
+	    ls->v[k - 1].kind == LK_DROPPED) &&
+	    l->width <= SUBHEADING_MAX_COLUMNS &&
+	    !article_ends_sentence(l->text, l->len);
+}
+
 int
 article_drop_contents(struct reader *r, char *scratch)
 {
@@ -169,9 +187,10 @@ article_drop_contents(struct reader *r, char *scratch)
 			const char *t = ls->v[k].text;
 			size_t n = ls->v[k].len, close;
 
-			/* Only a short line can be what a contents line
-			 * names: a heading. */
-			if (ls->v[k].width > TOC_MAX_COLUMNS)
+			/* Only a heading can be what a contents line names:
+			 * a repeated list or sentence names nothing. */
+			if (ls->v[k].width > TOC_MAX_COLUMNS ||
+			    !heading_like(ls, k))
 				continue;
 			klen = article_heading_key(t, n, scratch);
 			counts_add(&later, article_hash(scratch, klen));

@@ -25,6 +25,15 @@ wrap_slack(const struct reader *r)
 	return r->latin ? r->wrap_width / 6 + 2 : 4;
 }
 
+/* At least three full lines, or in a short text two and no line inside
+ * a paragraph that falls short; and most lines inside paragraphs full. */
+static int
+wrapped(size_t full, size_t inner, int width)
+{
+	return !((full < 3 && !(full == 2 && inner == 2 && width >= 60)) ||
+	    full * 10 < inner * 6);
+}
+
 /*
  * Hard wrapping shows in the widths: the lines inside paragraphs (those
  * with another text line right under them) nearly all end close to one
@@ -34,7 +43,7 @@ int
 article_find_wrap(struct reader *r)
 {
 	struct alines *ls = &r->lines;
-	size_t i, n = 0, inner = 0, full = 0;
+	size_t i, n = 0, inner = 0, full = 0, inner_text = 0, full_text = 0;
 	int *w, width;
 
 	if ((w = malloc((ls->n + 1) * sizeof(*w))) == NULL)
@@ -65,13 +74,16 @@ article_find_wrap(struct reader *r)
 		    (l->kind == LK_TEXT && l->style != STYLE_PLAIN))
 			continue;
 		inner++;
-		if (used >= width - wrap_slack(r) && used <= width + 2)
+		inner_text += l->kind == LK_TEXT;
+		if (used >= width - wrap_slack(r) && used <= width + 2) {
 			full++;
+			full_text += l->kind == LK_TEXT;
+		}
 	}
-	/* At least three full lines, or in a short text two and no line
-	 * inside a paragraph that falls short. */
-	if ((full < 3 && !(full == 2 && inner == 2 && width >= 60)) ||
-	    full * 10 < inner * 6)
+	/* Quoted mail keeps the width its own writer wrapped it at: the
+	 * text's lines alone may show the wrapping. */
+	if (!wrapped(full, inner, width) &&
+	    !wrapped(full_text, inner_text, width))
 		r->wrap_width = 0;
 	return 0;
 }

@@ -671,6 +671,10 @@ static const struct article_case wrap_cases[] = {
 	  "一段落目の文章が途中で\n折り返されています。\n\n二段落目です。",
 	  NULL,
 	  "P:一段落目の文章が途中で折り返されています。|P:二段落目です。" },
+	{ "wrapped text beside mail quoted at its own width",
+	  "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\nあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\nあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\n終わりです。\n\n> The quick brown fox jumps over the lazy dog near the\n> The quick brown fox jumps over the lazy dog near the\n> The quick brown fox jumps over the lazy dog near the\n> The quick brown fox jumps over the lazy dog near the\n> The quick brown fox jumps over the lazy dog near the\n> The quick brown fox jumps over the lazy dog near the\n\nあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\nあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\nあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\n終わりです。\n\n",
+	  NULL,
+	  "P:あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ終わりです。|Q:The quick brown fox jumps over the lazy dog near the|q:The quick brown fox jumps over the lazy dog near the|q:The quick brown fox jumps over the lazy dog near the|q:The quick brown fox jumps over the lazy dog near the|q:The quick brown fox jumps over the lazy dog near the|q:The quick brown fox jumps over the lazy dog near the|P:あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ終わりです。" },
 };
 
 static const struct article_case slot_cases[] = {
