@@ -278,6 +278,16 @@ style_lists(int style)
 	    style >= STYLE_WORD_BASE || style == STYLE_QUESTION;
 }
 
+/* Whether b's number follows a's (3. after 2.), or either has none. */
+static int
+numbered_on(const struct aline *a, const struct aline *b)
+{
+	long x = article_leading_number(a->text, a->len);
+	long y = article_leading_number(b->text, b->len);
+
+	return x < 0 || y < 0 || y == x + 1;
+}
+
 /*
  * Whether line i has a line of the same style right above or below it (no
  * blank between; an indented continuation line may come between): then
@@ -307,22 +317,27 @@ in_run(const struct alines *ls, size_t i)
 		    p->indent < ls->v[i].indent + 2)
 			break;
 	}
-	/* A loose list: the same style again past blank lines only. */
+	/* A loose list: the same style again past blank lines only (not
+	 * past a rule), numbered on from it. */
 	for (k = 0, j = i; k < 4 && j > 0; k++) {
 		const struct aline *p = &ls->v[--j];
 
-		if (p->kind == LK_BLANK || p->kind == LK_DROPPED)
+		if (p->kind == LK_BLANK || (p->kind == LK_DROPPED &&
+		    p->drop != ARTICLE_DROP_RULE))
 			continue;
-		if (p->kind == LK_TEXT && p->style == style && !p->heading)
+		if (p->kind == LK_TEXT && p->style == style && !p->heading &&
+		    numbered_on(p, &ls->v[i]))
 			return 1;
 		break;
 	}
 	for (k = 0, j = i + 1; k < 4 && j < ls->n; k++, j++) {
 		const struct aline *p = &ls->v[j];
 
-		if (p->kind == LK_BLANK || p->kind == LK_DROPPED)
+		if (p->kind == LK_BLANK || (p->kind == LK_DROPPED &&
+		    p->drop != ARTICLE_DROP_RULE))
 			continue;
-		return p->kind == LK_TEXT && p->style == style;
+		return p->kind == LK_TEXT && p->style == style &&
+		    numbered_on(&ls->v[i], p);
 	}
 	return 0;
 }
@@ -342,6 +357,27 @@ has_body(const struct alines *ls, size_t i, int level)
 }
 
 /*
+ * In text whose paragraphs open with an indent (a PDF, a novel), a line
+ * set flush left between paragraphs, the one under it indented, stands
+ * apart as a blank line would set it: unless the line above runs on
+ * into it (wrapped full, or ending in 、).
+ */
+static int
+stands_apart(const struct reader *r, size_t i)
+{
+	const struct alines *ls = &r->lines;
+	size_t p = article_prev_kept(ls, i);
+
+	if (!r->novel_indent || ls->v[i].indent > 0 || i + 1 >= ls->n ||
+	    ls->v[i + 1].kind != LK_TEXT || ls->v[i + 1].indent == 0)
+		return 0;
+	if (p == SIZE_MAX || ls->v[p].kind != LK_TEXT)
+		return 1;
+	return !article_ends_with(ls->v[p].text, ls->v[p].len,
+	    IDEOGRAPHIC_COMMA) && !article_is_full(r, &ls->v[p], &ls->v[i]);
+}
+
+/*
  * Decides plain lines: sections (a blank line after) and sub-headings.
  * marked_last is the last heading of a marked style (■, 【】, 第1章...), or
  * SIZE_MAX when the text has none.
@@ -351,7 +387,7 @@ plain_headings(struct reader *r, size_t marked_last)
 {
 	struct alines *ls = &r->lines;
 	size_t i, j, p;
-	int sections = 0, pass, marked = marked_last != SIZE_MAX;
+	int sections = 0, pass, marked = marked_last != SIZE_MAX, apart;
 
 	/* Two passes: a line that asks ("...？") or quotes ("...」") heads
 	 * a section only in a text whose plain lines head sections anyway. */
@@ -365,8 +401,10 @@ plain_headings(struct reader *r, size_t marked_last)
 			if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
 			    l->heading || l->width > HEADING_MAX_COLUMNS ||
 			    i == r->title_line || is_chatty(l) ||
-			    l->meta || !balanced(l) || has_address(l) ||
-			    !heading_may_start(ls, i))
+			    l->meta || !balanced(l) || has_address(l))
+				continue;
+			apart = stands_apart(r, i);
+			if (!apart && !heading_may_start(ls, i))
 				continue;
 			if (marked && i < marked_last)
 				continue;
@@ -381,7 +419,7 @@ plain_headings(struct reader *r, size_t marked_last)
 			    cp == 0x300d || cp == 0x300f))
 				continue;
 			j = article_next_kept(ls, i + 1);
-			if (j >= ls->n || ls->v[j].kind != LK_BLANK)
+			if (!apart && (j >= ls->n || ls->v[j].kind != LK_BLANK))
 				continue;
 			/* A section: a blank line, then its text. */
 			if (article_next_content(ls, i) >= ls->n || (marked &&

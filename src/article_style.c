@@ -203,6 +203,33 @@ is_row(const char *s, size_t len, size_t d)
 	    article_starts_with(s + i, len - i, "  ");
 }
 
+long
+article_leading_number(const char *s, size_t len)
+{
+	size_t i = 0, n;
+	uint32_t cp;
+	long v = -1;
+
+	if (len > 0 && s[0] == '(')
+		i = 1;
+	else if (article_starts_with(s, len, "（"))
+		i = strlen("（");
+	cp = article_cp(s + i, len - i, &n);
+	if (cp >= 0x2460 && cp <= 0x2473)
+		return (long)(cp - 0x2460 + 1);
+	while (i < len && v < 100000) {
+		cp = article_cp(s + i, len - i, &n);
+		if (is_ascii_digit(cp))
+			v = (v < 0 ? 0 : v) * 10 + (long)(cp - '0');
+		else if (is_fw_digit(cp))
+			v = (v < 0 ? 0 : v) * 10 + (long)(cp - 0xff10);
+		else
+			break;
+		i += n;
+	}
+	return v;
+}
+
 /*
  * The numbering a line starts with: Q1., 第1章, その1, Step1, 1., 1),
  * (1), ①, １．, ケース1: ... Returns the style, or STYLE_NONE.

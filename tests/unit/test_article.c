@@ -911,6 +911,14 @@ static const struct article_case heading_cases[] = {
 	  "ガイド\n\n１　分け方\n\n本文です。\n\n（１）燃やすごみ\n本文です。\n\n（２）資源物\n本文です。\n\n２　出し方\n\n本文です。\n",
 	  "ガイド",
 	  "H2:１　分け方|P:本文です。|S:（１）燃やすごみ|P:本文です。|S:（２）資源物|P:本文です。|H2:２　出し方|P:本文です。" },
+	{ "numbering that starts again past a rule heads sections",
+	  "この記事のポイント\n1. 時間が要る\n2. お金が要る\n3. 賛成が要る\n\n====\n\n1. 時間はありますか？\n\n本文です。\n\n2. お金はありますか？\n\n本文です。\n",
+	  NULL,
+	  "P:この記事のポイント|L:1. 時間が要る|L:2. お金が要る|L:3. 賛成が要る|H2:1. 時間はありますか？|P:本文です。|H2:2. お金はありますか？|P:本文です。" },
+	{ "a line flush left above an indented paragraph",
+	  "ガイド\n\n　本文です。\nはじめに\n　市では、ごみを分けています。\n　次の段落です。\n\n１　分け方\n　本文です。\n\n２　出し方\n　本文です。\n",
+	  "ガイド",
+	  "P:本文です。|H2:はじめに|P:市では、ごみを分けています。|P:次の段落です。|H2:１　分け方|P:本文です。|H2:２　出し方|P:本文です。" },
 };
 
 static const struct article_case non_heading_cases[] = {
