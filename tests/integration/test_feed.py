@@ -289,6 +289,21 @@ class ConvertTests(unittest.TestCase):
                          ["gemini://example.org/articles/two/",
                           "gemini://example.org/articles/one/"])
 
+    def test_an_intro_heading_titles_both_feeds(self):
+        # The list's first "# " line is the gemfeed's title (Lagrange
+        # shows it): the Atom feed of the same list must say the same.
+        self.write("one.txt", article("One", "2024-01-01"))
+        self.write("index.gmi", b"# Notes & <Sketches>\n\nAn intro.\n")
+        p = convert(["-o", self.out, self.src])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.out, "articles", "index.gmi"), "rb") as f:
+            self.assertEqual(f.read().split(b"\n")[0],
+                             b"# Notes & <Sketches>")
+        with open(os.path.join(self.out, "articles", "atom.xml"), "rb") as f:
+            feed = parse_feed(f.read())
+        self.assertFalse(feed["bozo"], feed["bozo_exception"])
+        self.assertEqual(feed["title"], "Notes & <Sketches>")
+
     def test_some_files_do_not_replace_a_list_that_names_others(self):
         one = self.write("one.txt", article("One", "2024-01-01"))
         self.write("two.txt", article("Two", "2024-03-01"))
