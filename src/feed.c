@@ -162,15 +162,20 @@ int
 feed_atom(const struct feed *f, struct gemtext_buf *out)
 {
 	const struct gemtext_site *site = f->site;
-	const char *newest = NULL;
-	size_t i;
+	const char *newest = NULL, *title;
+	size_t i, title_len;
 
 	put(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
 	put_lang(out, site->lang);
 	put(out, ">\n");
-	put_element(out, "  ", "title", site->title != NULL ? site->title :
-	    f->author);
+	/* The gemfeed's title, so that a reader of either sees one name. */
+	put(out, "  <title>");
+	if ((title = gemtext_list_title(site, &title_len)) != NULL)
+		feed_escape(out, title, title_len);
+	else
+		put_escaped(out, f->author);
+	put(out, "</title>\n");
 	put_element(out, "  ", "id", f->url);
 	put(out, "  <link href=\"");
 	put_escaped(out, f->url);

@@ -9,7 +9,9 @@
  * configured host and port when serving, --url for convert.
  *
  *   <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="LANG">
- *     title    the capsule's title (gemtext_site.title, else author)
+ *     title    the list's, as a gemfeed reader takes it
+ *              (gemtext_list_title: the intro's "# " heading, else
+ *              the capsule's title), else author
  *     id, link URL, the list's own address; a rel="self" link to
  *              URL atom.xml
  *     updated  the newest entry's date, "YYYY-MM-DDT00:00:00Z"

@@ -381,11 +381,14 @@ finish(struct gemtext_buf *out)
 	return out->failed ? -1 : 0;
 }
 
-/* Whether text[0..len) is a "# " line after blank lines alone. */
-static int
-starts_with_title(const char *text, size_t len)
+/*
+ * When text[0..len) is a "# " line after blank lines alone, the heading's
+ * text (blanks around it left out, *tlen bytes, maybe 0); else NULL.
+ */
+static const char *
+intro_heading(const char *text, size_t len, size_t *tlen)
 {
-	size_t i = 0;
+	size_t i = 0, end;
 
 	while (i < len && (text[i] == '\n' || text[i] == '\r' ||
 	    text[i] == ' ' || text[i] == '\t'))
@@ -393,7 +396,39 @@ starts_with_title(const char *text, size_t len)
 	/* Back to the start of the first line that is not blank. */
 	while (i > 0 && text[i - 1] != '\n')
 		i--;
-	return len - i >= 2 && text[i] == '#' && text[i + 1] == ' ';
+	if (len - i < 2 || text[i] != '#' || text[i + 1] != ' ')
+		return NULL;
+	for (i += 2; i < len && (text[i] == ' ' || text[i] == '\t'); i++)
+		;
+	for (end = i; end < len && text[end] != '\n'; end++)
+		;
+	while (end > i && (text[end - 1] == ' ' || text[end - 1] == '\t' ||
+	    text[end - 1] == '\r'))
+		end--;
+	*tlen = end - i;
+	return text + i;
+}
+
+static int
+starts_with_title(const char *text, size_t len)
+{
+	size_t tlen;
+
+	return intro_heading(text, len, &tlen) != NULL;
+}
+
+const char *
+gemtext_list_title(const struct gemtext_site *site, size_t *len)
+{
+	const char *t = NULL;
+
+	if (site->intro != NULL)
+		t = intro_heading(site->intro, site->intro_len, len);
+	if ((t == NULL || *len == 0) && site->title != NULL) {
+		t = site->title;
+		*len = strlen(t);
+	}
+	return t != NULL && *len > 0 ? t : NULL;
 }
 
 /*

@@ -93,6 +93,14 @@ struct gemtext_site {
  * Headings and labels follow the capsule's language (記事の一覧, ホーム).
  */
 int gemtext_listing(const struct gemtext_site *site, struct gemtext_buf *out);
+
+/*
+ * The title a feed reader takes from the list: the intro's "# " heading
+ * when the list shows it first, else site->title. Returns a pointer into
+ * site->intro or site->title (borrowed, *len bytes, not NUL-terminated),
+ * or NULL when there is neither (the list then shows its label).
+ */
+const char *gemtext_list_title(const struct gemtext_site *site, size_t *len);
 int gemtext_article_index(const struct gemtext_site *site, size_t index,
     struct gemtext_buf *out);
 int gemtext_section(const struct gemtext_site *site, size_t index,

@@ -299,6 +299,12 @@ add_source(struct pages *p, size_t *cap, int fd, const char *path,
 	}
 	if (source_load(fd, path, &p->sources[p->nsources], why) == -1)
 		return -1;
+	/* Else the author wonders why the post is dated the day it was
+	 * copied. */
+	if (p->sources[p->nsources].date_why != NULL)
+		log_warn("%s: date \"%s\": %s: dated by the file's last change "
+		    "instead", path, p->sources[p->nsources].article->date,
+		    p->sources[p->nsources].date_why);
 	p->nsources++;
 	return 0;
 }

@@ -86,17 +86,34 @@ source_name_printable(const char *name)
 
 /*
  * The article's date: its front matter's when that is a real day, else
- * the day its file was last changed (UTC), else the epoch's.
+ * the day its file was last changed (UTC), else the epoch's. A timestamp
+ * counts by its day as written ("2024-03-05T10:00:00+09:00", or Jekyll's
+ * "2024-03-05 10:00:00 +0900"): static site generators write dates so,
+ * and a post dated the day it was copied would surprise its author.
  */
 static void
 set_date(struct source *src, long long mtime)
 {
 	struct date d = { 1970, 1, 1 };
-	const char *why;
+	const char *s = src->article->date;
+	char day[DATE_SIZE];
+	size_t n;
 
-	if (src->article->date == NULL ||
-	    date_parse(src->article->date, &d, &why) == -1)
-		(void)date_from_epoch(mtime, &d);
+	src->date_why = NULL;
+	if (s != NULL) {
+		n = strlen(s);
+		if (n > DATE_SIZE - 1 && (s[DATE_SIZE - 1] == 'T' ||
+		    s[DATE_SIZE - 1] == 't' || s[DATE_SIZE - 1] == ' ')) {
+			memcpy(day, s, DATE_SIZE - 1);
+			day[DATE_SIZE - 1] = '\0';
+			s = day;
+		}
+		if (date_parse(s, &d, &src->date_why) == 0) {
+			date_format(&d, src->date);
+			return;
+		}
+	}
+	(void)date_from_epoch(mtime, &d);
 	date_format(&d, src->date);
 }
 

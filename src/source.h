@@ -35,6 +35,9 @@ struct source {
 	                             article's language tag, quoted when
 	                             several), or "" for the capsule's */
 	char date[DATE_SIZE];     /* front matter, else the file's mtime */
+	const char *date_why;     /* static: why the front matter's date
+	                             was not taken (the caller logs it), or
+	                             NULL when it was, or there was none */
 };
 
 /* The kind of an article file by its name's ending, or NULL. */
@@ -46,7 +49,9 @@ const struct source_kind *source_kind_of(const char *name);
  * name of no known ending is read as plain text). Returns 0, or -1 with
  * *why set to a static reason (the caller logs it with the file's name):
  * a hidden, empty or unprintable name, not a regular file, too large,
- * article_parse's or markdown_parse's reasons.
+ * article_parse's or markdown_parse's reasons. The date is the front
+ * matter's "YYYY-MM-DD" (or a timestamp's day); a front matter date that
+ * is not a real day leaves src->date_why set and the file's mtime counts.
  */
 int source_load(int fd, const char *path, struct source *src,
     const char **why);

@@ -176,7 +176,10 @@ watch_fd(const struct watch *w)
 	return w->fd;
 }
 
-/* A name that may make an article: what pages.c reads. */
+/*
+ * A name that may change the pages: what pages.c reads from the folder,
+ * its articles and the author's intro above the list (index.gmi).
+ */
 static int
 names_article(const char *name)
 {
@@ -185,7 +188,8 @@ names_article(const char *name)
 	if (name[0] == '.')
 		return 0;
 	return (n > 4 && strcmp(name + n - 4, ".txt") == 0) ||
-	    (n > 3 && strcmp(name + n - 3, ".md") == 0);
+	    (n > 3 && strcmp(name + n - 3, ".md") == 0) ||
+	    strcmp(name, "index.gmi") == 0;
 }
 
 /* An event in f's parent; returns 1 when it may change f's articles. */

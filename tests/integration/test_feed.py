@@ -289,6 +289,43 @@ class ConvertTests(unittest.TestCase):
                          ["gemini://example.org/articles/two/",
                           "gemini://example.org/articles/one/"])
 
+    def test_an_intro_heading_titles_both_feeds(self):
+        # The list's first "# " line is the gemfeed's title (Lagrange
+        # shows it): the Atom feed of the same list must say the same.
+        self.write("one.txt", article("One", "2024-01-01"))
+        self.write("index.gmi", b"# Notes & <Sketches>\n\nAn intro.\n")
+        p = convert(["-o", self.out, self.src])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.out, "articles", "index.gmi"), "rb") as f:
+            self.assertEqual(f.read().split(b"\n")[0],
+                             b"# Notes & <Sketches>")
+        with open(os.path.join(self.out, "articles", "atom.xml"), "rb") as f:
+            feed = parse_feed(f.read())
+        self.assertFalse(feed["bozo"], feed["bozo_exception"])
+        self.assertEqual(feed["title"], "Notes & <Sketches>")
+
+    def test_a_timestamp_dates_by_its_day_and_a_bad_date_is_logged(self):
+        # Hugo and Jekyll write timestamps; a date that is no day is the
+        # author's mistake: the file's mtime counts, and the log says so.
+        self.write("hugo.md", b"---\ntitle: Hugo\n"
+                   b"date: 2024-03-05T23:30:00+09:00\n---\n\nIts lead.\n")
+        self.write("jekyll.md", b"---\ntitle: Jekyll\n"
+                   b"date: 2023-07-01 08:00:00 +0900\n---\n\nIts lead.\n")
+        bad = self.write("bad.txt", article("Bad", "2024-02-30"))
+        os.utime(bad, (MTIME_OLD, MTIME_OLD))
+        p = convert(["-o", self.out, self.src])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.out, "articles", "index.gmi"), "rb") as f:
+            self.assertEqual(entries_of(f.read()), [
+                ("hugo/", "2024-03-05", "Hugo"),
+                ("jekyll/", "2023-07-01", "Jekyll"),
+                ("bad/", time.strftime("%Y-%m-%d", time.gmtime(MTIME_OLD)),
+                 "Bad")])
+        err = p.stderr.decode("utf-8")
+        self.assertRegex(err, r"warn: \S*bad\.txt: date \"2024-02-30\": "
+                         r"no such day: dated by the file's last change")
+        self.assertNotIn("hugo.md: date", err)
+
     def test_some_files_do_not_replace_a_list_that_names_others(self):
         one = self.write("one.txt", article("One", "2024-01-01"))
         self.write("two.txt", article("Two", "2024-03-01"))

@@ -233,6 +233,23 @@ class LiveTests(unittest.TestCase):
         self.assertNotIn("slow.txt", srv.stderr_text())   # never partial
         self.assert_no_failures(loader)
 
+    def test_intro_edit_shows(self):
+        # articles/index.gmi is read with the articles: the list's intro.
+        self.start({"first.txt": article("一つ目", "FIRST-1")})
+        loader = self.load_while()
+        self.write("index.gmi", "# 山の便り\n\nINTRO-1 ようこそ。\n"
+                   .encode("utf-8"))
+        self.wait_until("intro shown above the list",
+                        lambda: b"INTRO-1" in self.body("/articles/"))
+        self.write("index.gmi", "# 山の便り\n\nINTRO-2 改めて。\n"
+                   .encode("utf-8"))
+        self.wait_until("intro edit shown",
+                        lambda: b"INTRO-2" in self.body("/articles/"))
+        os.unlink(os.path.join(self.articles, "index.gmi"))
+        self.wait_until("intro deleted",
+                        lambda: b"INTRO-2" not in self.body("/articles/"))
+        self.assert_no_failures(loader)
+
     def test_folder_made_after_start(self):
         srv = self.start()
         self.assertEqual(self.status("/articles/later/"), 51)

@@ -197,6 +197,44 @@ test_updated_is_the_newest(void **state)
 	free(got);
 }
 
+/* The gemfeed and the Atom feed have one title: the intro's heading wins. */
+static void
+test_title_is_the_lists(void **state)
+{
+	static const struct {
+		const char *intro, *title, *want;
+	} cases[] = {
+		{ "\n# Notes & <more>  \r\nHello.\n", "Capsule",
+		    "<title>Notes &amp; &lt;more&gt;</title>" },
+		{ "# Last line, no newline", NULL,
+		    "<title>Last line, no newline</title>" },
+		{ "Hello.\n# Not first\n", "Capsule", "<title>Capsule</title>" },
+		{ "  # indented\n", "Capsule", "<title>Capsule</title>" },
+		{ "#  \n", "Capsule", "<title>Capsule</title>" },
+		{ "#  \n", NULL, "<title>h</title>" },
+		{ NULL, NULL, "<title>h</title>" },
+	};
+	struct article a = { .title = "A" };
+	struct gemtext_entry entries[] = { { "a", &a, NULL, "2020-01-01" } };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct gemtext_site site = { .lang = "en", .entries = entries,
+			.nentries = 1, .title = cases[i].title,
+			.intro = cases[i].intro,
+			.intro_len = cases[i].intro != NULL ?
+			    strlen(cases[i].intro) : 0 };
+		struct feed f = { &site, "gemini://h/articles/", "h" };
+		char *got = render(&f);
+
+		if (strstr(got, cases[i].want) == NULL)
+			fail_msg("case %zu: want %s in\n%s", i, cases[i].want,
+			    got);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -204,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_escape_table),
 		cmocka_unit_test(test_feed_documents),
 		cmocka_unit_test(test_updated_is_the_newest),
+		cmocka_unit_test(test_title_is_the_lists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -170,6 +170,9 @@ test_watch_reports_articles(void **state)
 	assert_int_equal(watch_read(w), 1);
 	put("articles/b.md", "b\n");
 	assert_int_equal(watch_read(w), 1);
+	/* The author's intro above the list is read with the articles. */
+	put("articles/index.gmi", "# intro\n");
+	assert_int_equal(watch_read(w), 1);
 	/* An editor's temporary file is nothing; its rename over is. */
 	put("articles/.a.txt.swp", "a2\n");
 	put("articles/a.txt~", "a2\n");
