@@ -178,6 +178,33 @@ speech_goes_on(const struct aline *prev, const struct aline *l)
 }
 
 /*
+ * Whether wrapped English breaks mid-sentence between prev and l: prev,
+ * a good part of the width, ends in a word or a comma, and l goes on in
+ * lower case or with a number ("Rule" then "#4 is the one", "Children
+ * are" then "*very* welcome"), where a writer's own break would start a
+ * sentence.
+ */
+static int
+runs_on(const struct reader *r, const struct aline *prev,
+    const struct aline *l)
+{
+	uint32_t last = article_line_last_cp(prev);
+	size_t i = 0;
+
+	if (!r->latin || r->wrap_width == 0 ||
+	    (prev->indent + prev->width) * 2 < r->wrap_width)
+		return 0;
+	if (!((last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z') ||
+	    (last >= '0' && last <= '9') || last == ','))
+		return 0;
+	/* Past a "#" or "*" that is not a marker (no space after it). */
+	while (i < l->len && i < 2 && (l->text[i] == '#' || l->text[i] == '*'))
+		i++;
+	return i < l->len && ((l->text[i] >= 'a' && l->text[i] <= 'z') ||
+	    (l->text[i] >= '0' && l->text[i] <= '9'));
+}
+
+/*
  * Whether line j continues the paragraph (or item) whose last line is
  * prev: it must be plain text with nothing that starts a block, and prev
  * must end mid-sentence (、) or be full in hard-wrapped text.
@@ -198,9 +225,33 @@ continues(const struct reader *r, const struct aline *prev, size_t j,
 	    article_starts_with(l->text, l->len, NOTE_MARK))
 		return 0;
 	if (article_ends_with(prev->text, prev->len, IDEOGRAPHIC_COMMA) ||
-	    ends_mid_clause(prev, l) || speech_goes_on(prev, l))
+	    ends_mid_clause(prev, l) || speech_goes_on(prev, l) ||
+	    runs_on(r, prev, l))
 		return 1;
 	return article_is_full(r, prev, l);
+}
+
+/* Columns the numbering of an item takes, up to its text ("1) " is 3,
+ * "（1）" 4): its wrapped lines are indented at least so far. */
+static int
+number_width(const struct aline *l)
+{
+	size_t i, n;
+	uint32_t cp;
+
+	for (i = 0; i < l->len && i < 16; i += n) {
+		cp = article_cp(l->text + i, l->len - i, &n);
+		if (cp == ' ' || cp == 0x3000)
+			break;
+		if (cp == ')' || cp == '.' || cp == 0xff09 || cp == 0xff0e) {
+			i += n;
+			break;
+		}
+	}
+	while (i < l->len && (l->text[i] == ' '))
+		i++;
+	n = article_width(l->text, i);
+	return n < 3 ? 3 : (int)n;
 }
 
 /* The index of the line after i, past transparent page-break lines. */
@@ -503,7 +554,7 @@ article_build_blocks(struct reader *r)
 				if (l->style >= STYLE_MARK_BASE &&
 				    l->style < STYLE_BRACKET_BASE)
 					skip = l->mark;
-				indent = l->indent + 4;
+				indent = l->indent + number_width(l);
 			}
 			i = read_run(r, i, l->text + skip, l->len - skip,
 			    indent, &text, &len);

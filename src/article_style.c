@@ -772,14 +772,17 @@ article_heading_key(const char *s, size_t len, char *out)
 static int
 label_row(const char *s, size_t len)
 {
-	size_t i, n, chars = 0;
+	size_t i, n, chars = 0, words = 1;
 	uint32_t cp;
 
-	for (i = 0; i < len && chars <= 10; i += n, chars++) {
+	for (i = 0; i < len && chars <= 16; i += n, chars++) {
 		cp = article_cp(s + i, len - i, &n);
 		if (cp == 0x3000 || cp == '\t' || (cp == ' ' && i + 1 < len &&
 		    s[i + 1] == ' '))
 			break;
+		/* "Sat 26 April": a few words, in Latin script. */
+		if (cp == ' ' && i > 0 && s[i - 1] != ' ' && ++words <= 3)
+			continue;
 		/* A label is a word or a number: letters, kana, kanji,
 		 * digits and ・, nothing that punctuates ("監修：…"). */
 		if (!(is_ascii_digit(cp) || is_fw_digit(cp) ||
@@ -788,7 +791,7 @@ label_row(const char *s, size_t len)
 		    cp == 0x30fb || cp == ':'))
 			return 0;
 	}
-	if (chars == 0 || chars > 10 || i >= len)
+	if (chars == 0 || chars > (words > 1 ? 16 : 10) || i >= len)
 		return 0;
 	i = skip_spaces(s, len, i);
 	return i < len;

@@ -479,6 +479,14 @@ static const struct article_case list_cases[] = {
 	  "出すものです。\n　ア　生ごみ\n　イ　紙くず\n\n　　月・木曜日　燃やすごみ\n　　火曜日　資源物\n",
 	  NULL,
 	  "P:出すものです。|L:ア　生ごみ|L:イ　紙くず|L:月・木曜日　燃やすごみ|L:火曜日　資源物" },
+	{ "a numbered item's wrapped lines, indented under its text",
+	  "The jobs are:\n\n1) Emptying the two old compost bays and turning\n   the new heap.\n2) Repairing the fence.\n",
+	  NULL,
+	  "P:The jobs are:|L:1) Emptying the two old compost bays and turning the new heap.|L:2) Repairing the fence." },
+	{ "rows of a date and a wide space",
+	  "Dates:\n\nSat 26 April   Spring work day\nSun 11 May     Seedling swap\n",
+	  NULL,
+	  "P:Dates:|L:Sat 26 April   Spring work day|L:Sun 11 May     Seedling swap" },
 };
 
 static const struct article_case quote_cases[] = {
@@ -675,6 +683,10 @@ static const struct article_case wrap_cases[] = {
 	  "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\nあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\nあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\n終わりです。\n\n> The quick brown fox jumps over the lazy dog near the\n> The quick brown fox jumps over the lazy dog near the\n> The quick brown fox jumps over the lazy dog near the\n> The quick brown fox jumps over the lazy dog near the\n> The quick brown fox jumps over the lazy dog near the\n> The quick brown fox jumps over the lazy dog near the\n\nあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\nあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\nあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ\n終わりです。\n\n",
 	  NULL,
 	  "P:あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ終わりです。|Q:The quick brown fox jumps over the lazy dog near the|q:The quick brown fox jumps over the lazy dog near the|q:The quick brown fox jumps over the lazy dog near the|q:The quick brown fox jumps over the lazy dog near the|q:The quick brown fox jumps over the lazy dog near the|q:The quick brown fox jumps over the lazy dog near the|P:あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよあいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよ終わりです。" },
+	{ "wrapped English runs on into a line that starts with # or *",
+	  "The quick brown fox jumps over the lazy dog and keeps on running far\nThe quick brown fox jumps over the lazy dog and keeps on running far\nThe quick brown fox jumps over the lazy dog and keeps on running far\nthe end of the long road and then we went home. Rule\n#4 is the one I ignored, and children are\n*very* welcome here today.\n\nThe quick brown fox jumps over the lazy dog and keeps on running far\nThe quick brown fox jumps over the lazy dog and keeps on running far\nThe quick brown fox jumps over the lazy dog and keeps on running far\nthe end.\n",
+	  NULL,
+	  "P:The quick brown fox jumps over the lazy dog and keeps on running far The quick brown fox jumps over the lazy dog and keeps on running far The quick brown fox jumps over the lazy dog and keeps on running far the end of the long road and then we went home. Rule #4 is the one I ignored, and children are *very* welcome here today.|P:The quick brown fox jumps over the lazy dog and keeps on running far The quick brown fox jumps over the lazy dog and keeps on running far The quick brown fox jumps over the lazy dog and keeps on running far the end." },
 };
 
 static const struct article_case slot_cases[] = {
