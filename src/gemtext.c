@@ -515,6 +515,24 @@ one_page(const struct gemtext_site *site, size_t index, const char *marker,
 	return finish(out);
 }
 
+/*
+ * Whether a heading carries its own number ("1. Why", "２　出し方",
+ * "（1）収集日", "①"): the contents then do not number it again.
+ */
+static int
+numbered(const char *h)
+{
+	const unsigned char *u = (const unsigned char *)h;
+
+	if (*u == '(')
+		u++;
+	else if (u[0] == 0xef && u[1] == 0xbc && u[2] == 0x88)   /* （ */
+		u += 3;
+	return (*u >= '0' && *u <= '9') ||
+	    (u[0] == 0xef && u[1] == 0xbc && u[2] >= 0x90 && u[2] <= 0x99) ||
+	    (u[0] == 0xe2 && u[1] == 0x91 && u[2] >= 0xa0 && u[2] <= 0xb3);
+}
+
 int
 gemtext_article_index(const struct gemtext_site *site, size_t index,
     struct gemtext_buf *out)
@@ -533,8 +551,12 @@ gemtext_article_index(const struct gemtext_site *site, size_t index,
 	putf(out, "## %s\n", lb->contents);
 	begin(out, &last, RUN_LINKS);
 	for (i = 0; i < a->nsections; i++)
-		putf(out, "=> %zu.gmi %zu. %s\n", i + 1, i + 1,
-		    a->sections[i].heading);
+		if (numbered(a->sections[i].heading))
+			putf(out, "=> %zu.gmi %s\n", i + 1,
+			    a->sections[i].heading);
+		else
+			putf(out, "=> %zu.gmi %zu. %s\n", i + 1, i + 1,
+			    a->sections[i].heading);
 	begin(out, &last, RUN_NAV);
 	putf(out, "=> all.gmi %s\n", lb->full);
 	puts_(out, "=> ../");
@@ -543,6 +565,17 @@ gemtext_article_index(const struct gemtext_site *site, size_t index,
 	    lb->source);
 	putf(out, "=> ../ %s\n", lb->all_articles);
 	return finish(out);
+}
+
+/* A link to section n of the article, "Next: 3. Heading". */
+static void
+put_neighbour(struct gemtext_buf *out, size_t n, const char *label,
+    const char *heading)
+{
+	if (numbered(heading))
+		putf(out, "=> %zu.gmi %s: %s\n", n, label, heading);
+	else
+		putf(out, "=> %zu.gmi %s: %zu. %s\n", n, label, n, heading);
 }
 
 int
@@ -562,11 +595,11 @@ gemtext_section(const struct gemtext_site *site, size_t index,
 	put_blocks(site, index, s->first, s->count, "##", out, &last);
 	begin(out, &last, RUN_NAV);
 	if (section > 1)
-		putf(out, "=> %zu.gmi %s: %zu. %s\n", section - 1, lb->previous,
-		    section - 1, a->sections[section - 2].heading);
+		put_neighbour(out, section - 1, lb->previous,
+		    a->sections[section - 2].heading);
 	if (section < a->nsections)
-		putf(out, "=> %zu.gmi %s: %zu. %s\n", section + 1, lb->next,
-		    section + 1, a->sections[section].heading);
+		put_neighbour(out, section + 1, lb->next,
+		    a->sections[section].heading);
 	putf(out, "=> ./ %s: %s\n", lb->contents, title_of(e));
 	return finish(out);
 }

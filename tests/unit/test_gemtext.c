@@ -827,6 +827,30 @@ test_small_articles(void **state)
 	article_free(tiny);
 }
 
+/* --- headings with their own numbers are not numbered again ------------------ */
+
+static void
+test_numbered_headings(void **state)
+{
+	struct article *a = parse("Title\n\nIntro text here.\n\n"
+	    "1. Why I gave up\n\nText one.\n\n2. The gear\n\nText two.\n\n"
+	    "3. The end\n\nText three.\n");
+	struct gemtext_entry entries[] = { { "bike", a, NULL, NULL } };
+	struct gemtext_site site = { "en", entries, 1, NULL, NULL, 0 };
+	char *page;
+
+	(void)state;
+	page = render(&site, PAGE_INDEX, 0, 0);
+	assert_non_null(strstr(page, "=> 1.gmi 1. Why I gave up\n"
+	    "=> 2.gmi 2. The gear\n=> 3.gmi 3. The end\n"));
+	free(page);
+	page = render(&site, PAGE_SECTION, 0, 2);
+	assert_non_null(strstr(page, "=> 1.gmi Previous: 1. Why I gave up\n"
+	    "=> 3.gmi Next: 3. The end\n"));
+	free(page);
+	article_free(a);
+}
+
 /* --- the list as a gemfeed: title, intro, dated entries -------------------------- */
 
 static void
@@ -959,6 +983,7 @@ main(void)
 		cmocka_unit_test(test_preformatted_and_links),
 		cmocka_unit_test(test_english_article_in_japanese_capsule),
 		cmocka_unit_test(test_small_articles),
+		cmocka_unit_test(test_numbered_headings),
 		cmocka_unit_test(test_listing_is_a_gemfeed),
 		cmocka_unit_test(test_shipped_articles),
 	};
