@@ -214,12 +214,17 @@ continues(const struct reader *r, const struct aline *prev, size_t j,
     int item_indent)
 {
 	const struct aline *l = &r->lines.v[j];
+	const char *value;
+	int subject;
 
 	if (l->kind != LK_TEXT || l->heading || l->item || l->len == 0 ||
 	    article_style_is_marked(l->style))
 		return 0;
 	if (item_indent > 0 && l->indent >= item_indent)
 		return 1;
+	/* Each header of a mail stands on its own line. */
+	if (article_mail_header(l, &subject, &value))
+		return 0;
 	/* An indent opens a paragraph; so does a note mark. */
 	if ((l->indent > 0 && (r->novel_indent || r->wrap_width > 0)) ||
 	    article_starts_with(l->text, l->len, NOTE_MARK))

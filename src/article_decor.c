@@ -356,8 +356,8 @@ next:
 #define COVER_MAX_COLUMNS 50
 
 /* "件名：...", "Subject: ...": *value set. */
-static int
-mail_header(const struct aline *l, int *subject, const char **value)
+int
+article_mail_header(const struct aline *l, int *subject, const char **value)
 {
 	static const char *const keys[] = {
 		"件名", "題名", "Subject", "差出人", "送信者", "宛先", "日付",
@@ -513,7 +513,7 @@ article_find_title(struct reader *r)
 	for (j = i, value = NULL; j < ls->n && ls->v[j].kind == LK_TEXT; j++) {
 		const char *v;
 
-		if (!mail_header(&ls->v[j], &subject, &v))
+		if (!article_mail_header(&ls->v[j], &subject, &v))
 			break;
 		headers++;
 		if (subject && *v != '\0' && value == NULL) {

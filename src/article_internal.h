@@ -157,6 +157,10 @@ int article_ends_sentence(const char *s, size_t len);
 /* Dates, times, reading times, bylines, "key：value" lines, hashtags:
  * short lines that are never headings nor titles. */
 int article_is_meta(const char *s, size_t len);
+/* Whether l is a mail header ("Subject: …", "件名：…"): *subject says
+ * whether it names the mail, *value points past the key. */
+int article_mail_header(const struct aline *l, int *subject,
+    const char **value);
 
 /* A file-wide set of strings (normalised), for the passes that look for a
  * line elsewhere in the document. */

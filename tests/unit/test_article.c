@@ -687,6 +687,10 @@ static const struct article_case wrap_cases[] = {
 	  "The quick brown fox jumps over the lazy dog and keeps on running far\nThe quick brown fox jumps over the lazy dog and keeps on running far\nThe quick brown fox jumps over the lazy dog and keeps on running far\nthe end of the long road and then we went home. Rule\n#4 is the one I ignored, and children are\n*very* welcome here today.\n\nThe quick brown fox jumps over the lazy dog and keeps on running far\nThe quick brown fox jumps over the lazy dog and keeps on running far\nThe quick brown fox jumps over the lazy dog and keeps on running far\nthe end.\n",
 	  NULL,
 	  "P:The quick brown fox jumps over the lazy dog and keeps on running far The quick brown fox jumps over the lazy dog and keeps on running far The quick brown fox jumps over the lazy dog and keeps on running far the end of the long road and then we went home. Rule #4 is the one I ignored, and children are *very* welcome here today.|P:The quick brown fox jumps over the lazy dog and keeps on running far The quick brown fox jumps over the lazy dog and keeps on running far The quick brown fox jumps over the lazy dog and keeps on running far the end." },
+	{ "each header of a mail stands on its own line",
+	  "From: Greenway Garden Committee <news@greenway-garden.example.org>\nTo: members@example.org\nSubject: April news\n\nThe quick brown fox jumps over the lazy dog and keeps on running far\nThe quick brown fox jumps over the lazy dog and keeps on running far\nThe quick brown fox jumps over the lazy dog and keeps on running far\nthe end.\n",
+	  "April news",
+	  "P:From: Greenway Garden Committee <news@greenway-garden.example.org>|p:To: members@example.org|p:Subject: April news|P:The quick brown fox jumps over the lazy dog and keeps on running far The quick brown fox jumps over the lazy dog and keeps on running far The quick brown fox jumps over the lazy dog and keeps on running far the end." },
 };
 
 static const struct article_case slot_cases[] = {
