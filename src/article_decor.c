@@ -455,6 +455,44 @@ other_styles(const struct alines *ls, size_t i)
 	return 0;
 }
 
+/* A kicker above a title: a path of categories ("旅行記 / 台湾", "Forums ›
+ * Home › Windows") or a masthead ("社内報「かけはし」春号　｜　vol.12"). */
+static int
+is_kicker(const struct aline *l)
+{
+	static const char *const seps[] = {
+		" / ", "›", "»", " > ", "｜", " | ", "＞",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(seps) / sizeof(seps[0]); k++)
+		if (article_contains(l->text, l->len, seps[k]))
+			return 1;
+	return 0;
+}
+
+/* A person's name alone in Latin letters ("Ken Aoki", "Mary J. Blige"):
+ * two to four capitalised words, nothing else. */
+static int
+is_name(const struct aline *l)
+{
+	size_t i, words = 0;
+
+	for (i = 0; i < l->len;) {
+		if (!(l->text[i] >= 'A' && l->text[i] <= 'Z'))
+			return 0;
+		for (i++; i < l->len && l->text[i] != ' '; i++)
+			if (!((l->text[i] >= 'a' && l->text[i] <= 'z') ||
+			    l->text[i] == '.' || l->text[i] == '-' ||
+			    l->text[i] == '\''))
+				return 0;
+		words++;
+		while (i < l->len && l->text[i] == ' ')
+			i++;
+	}
+	return words >= 2 && words <= 4;
+}
+
 /* Whether line i is title-shaped with one to three lines right under it
  * that are all dates, bylines or reading times, then a blank. */
 static int
@@ -557,17 +595,28 @@ article_find_title(struct reader *r)
 	if (end - i > 5 || (end < ls->n && ls->v[end].kind != LK_BLANK))
 		return;
 	/* A title with its byline, date or reading time under it, maybe
-	 * below a kicker or a masthead: the last line that is none of those. */
+	 * below a kicker or a masthead and above a subtitle and the
+	 * author's name: the first line that is none of those. */
 	for (j = end, metas = 0; j-- > i;) {
 		if (ls->v[j].kind == LK_TEXT && !ls->v[j].meta)
 			break;
 		metas += ls->v[j].kind == LK_TEXT;
 	}
-	if (metas > 0 && j > i && j < end && title_shaped(&ls->v[j]) &&
-	    ls->v[j].style == STYLE_PLAIN) {
-		take_title(r, j, ls->v[j].text);
-		article_drop_line(&ls->v[j], ARTICLE_DROP_TITLE);
-		return;
+	if (metas > 0 && j < end) {
+		size_t last = j, k;
+
+		for (k = i; k <= last; k++) {
+			const struct aline *l = &ls->v[k];
+
+			if (l->kind != LK_TEXT || l->meta || is_kicker(l) ||
+			    (k > i && k == last && is_name(l)))
+				continue;
+			if (!title_shaped(l) || l->style != STYLE_PLAIN)
+				break;
+			take_title(r, k, l->text);
+			article_drop_line(&ls->v[k], ARTICLE_DROP_TITLE);
+			return;
+		}
 	}
 	/* A cover: a few short lines; the title is the longest that is not
 	 * a date or an organisation. */

@@ -230,6 +230,18 @@ article_leading_number(const char *s, size_t len)
 	return v;
 }
 
+/* Whether s[0..n) is all ASCII letters. */
+static int
+word_is_latin(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+			return 0;
+	return 1;
+}
+
 /*
  * The numbering a line starts with: Q1., 第1章, その1, Step1, 1., 1),
  * (1), ①, １．, ケース1: ... Returns the style, or STYLE_NONE.
@@ -265,10 +277,16 @@ numbering(const char *s, size_t len)
 			return STYLE_SONO;
 		return STYLE_NONE;
 	}
-	if (article_starts_with(s, len, "Chapter ")) {
+	if (article_starts_with(s, len, "Chapter ") ||
+	    article_starts_with(s, len, "CHAPTER ")) {
 		i = strlen("Chapter ");
-		return digits(s + i, len - i, 0) > 0 ? STYLE_CHAPTER :
-		    STYLE_NONE;
+		if (digits(s + i, len - i, 0) > 0)
+			return STYLE_CHAPTER;
+		/* "CHAPTER IV." */
+		for (d = i; d < len && strchr("IVXLC", s[d]) != NULL; d++)
+			;
+		return d > i && (d == len || s[d] == '.' || s[d] == ' ' ||
+		    s[d] == ':') ? STYLE_CHAPTER : STYLE_NONE;
 	}
 	if (article_starts_with(s, len, "Step") ||
 	    article_starts_with(s, len, "STEP") ||
@@ -333,11 +351,18 @@ numbering(const char *s, size_t len)
 			return STYLE_NUM_SPACE;
 		return is_row(s, len, d) ? STYLE_ROW : STYLE_NONE;
 	}
-	/* A word of letters, then a number, then a separator: "ケース1:". */
+	/* A word of letters, then a number, then a separator: "ケース1:",
+	 * "Day 2 - ". */
 	for (i = 0; i < len && i < 24; i += n) {
 		cp = article_cp(s + i, len - i, &n);
 		if (is_ascii_digit(cp) || is_fw_digit(cp))
 			break;
+		if (cp == ' ' && i >= 2 && i + 1 < len &&
+		    is_ascii_digit((unsigned char)s[i + 1]) &&
+		    word_is_latin(s, i)) {
+			i++;
+			break;
+		}
 		if (!((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
 		    article_cp_is_kana(cp) || (cp >= 0x4e00 && cp <= 0x9fff)))
 			return STYLE_NONE;
@@ -348,6 +373,13 @@ numbering(const char *s, size_t len)
 	if (d == 0 || d > 3 || i + d >= len)
 		return STYLE_NONE;
 	after = article_cp(s + i + d, len - i - d, &n);
+	/* With a space before the number, a sign after it: "Day 2 - ",
+	 * "Part 3: " ("Sat 26 April" is a date). */
+	if (s[i - 1] == ' ' && !(after == ':' || after == '.' ||
+	    article_starts_with(s + i + d, len - i - d, " - ") ||
+	    article_starts_with(s + i + d, len - i - d, " – ") ||
+	    article_starts_with(s + i + d, len - i - d, " — ")))
+		return STYLE_NONE;
 	if (after == ':' || after == 0xff1a || after == '.' || after == 0xff0e ||
 	    after == 0x3000 || after == ' ')
 		return STYLE_WORD_BASE + word_key(s, i);
@@ -627,6 +659,25 @@ is_date(const char *s, size_t len)
 	return digit > 0 && other == 0;
 }
 
+/* The buttons of a web page, pasted with its text: they name nothing. */
+static int
+is_page_furniture(const char *s, size_t len)
+{
+	static const char *const labels[] = {
+		"Share", "Share this", "Share this post", "Like", "Reply",
+		"Subscribe", "Leave a comment", "Comments", "Tweet", "Print",
+		"シェア", "シェアする", "いいね", "コメント", "コメントする",
+		"この記事をシェアする", "ツイート",
+	};
+	size_t k;
+
+	for (k = 0; k < NELEM(labels); k++)
+		if (len == strlen(labels[k]) &&
+		    strncasecmp(s, labels[k], len) == 0)
+			return 1;
+	return 0;
+}
+
 /* A date, a space, then a few words: "2025年1月26日（日）　くもりのち雨",
  * "2025.02.11 Tainan" (a diary's or a blog's date line). */
 static int
@@ -651,7 +702,8 @@ int
 article_is_meta(const char *s, size_t len)
 {
 	static const char *const starts[] = {
-		"Posted by ", "Posted on ", "Posted in ", "By ", "by ", "Written by ",
+		"Posted by ", "Posted on ", "Posted in ", "Post by ", "By ", "by ", "BY ",
+		"Written by ",
 		"Published ", "Filed under", "Tags:", "Tagged:", "Tagged with",
 		"Categories:", "Category:", "タグ：", "カテゴリー：", "カテゴリ：",
 		"Updated ", "文：", "文・", "著：", "投稿者", "作成者", "筆者：",
@@ -663,7 +715,7 @@ article_is_meta(const char *s, size_t len)
 	};
 	size_t k, i, n;
 
-	if (is_date(s, len) || date_led(s, len))
+	if (is_date(s, len) || date_led(s, len) || is_page_furniture(s, len))
 		return 1;
 	if (one_of(s, len, 0, starts, NELEM(starts), &n))
 		return 1;

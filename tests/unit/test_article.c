@@ -935,6 +935,14 @@ static const struct article_case heading_cases[] = {
 	  "ガイド\n\n　本文です。\nはじめに\n　市では、ごみを分けています。\n　次の段落です。\n\n１　分け方\n　本文です。\n\n２　出し方\n　本文です。\n",
 	  "ガイド",
 	  "P:本文です。|H2:はじめに|P:市では、ごみを分けています。|P:次の段落です。|H2:１　分け方|P:本文です。|H2:２　出し方|P:本文です。" },
+	{ "Day N - headings, ► inside them",
+	  "Trip\n\nIntro text.\n\nDay 1 - Hakodate\nLanded at ten.\n► Where I ate\nIkura-don.\n\nDay 2 - Sapporo\n\nThe express.\n► Where I ate\nA bento.\n",
+	  "Trip",
+	  "P:Intro text.|H2:Day 1 - Hakodate|P:Landed at ten.|S:Where I ate|P:Ikura-don.|H2:Day 2 - Sapporo|P:The express.|S:Where I ate|P:A bento." },
+	{ "CHAPTER and a Roman numeral",
+	  "Book\n\nIntro text.\n\nCHAPTER I. OF NEEDLES\n\nText one.\n\nCHAPTER II. OF WOOL\n\nText two.\n",
+	  "Book",
+	  "P:Intro text.|H2:CHAPTER I. OF NEEDLES|P:Text one.|H2:CHAPTER II. OF WOOL|P:Text two." },
 };
 
 static const struct article_case non_heading_cases[] = {
@@ -978,6 +986,10 @@ static const struct article_case non_heading_cases[] = {
 	  "## 見出し\n\n本文です。\n\n# のあとに書いてあるのはコメントなので、動作には関係ありません。\n\n## 次\n\n本文です。\n",
 	  "見出し",
 	  "H2:見出し|P:本文です。|P:# のあとに書いてあるのはコメントなので、動作には関係ありません。|H2:次|P:本文です。" },
+	{ "a page's buttons",
+	  "Title\n\nSome text here.\n\nShare\nLeave a comment\n",
+	  "Title",
+	  "P:Some text here.|P:Share|p:Leave a comment" },
 };
 
 static const struct article_case title_cases[] = {
@@ -1021,6 +1033,14 @@ static const struct article_case title_cases[] = {
 	  "令和7年度版\n\n家庭ごみの出し方ガイド\n\n本文です。\n\n本文二です。\n",
 	  "家庭ごみの出し方ガイド",
 	  "P:令和7年度版|P:本文です。|P:本文二です。" },
+	{ "below a breadcrumb, above the post's byline",
+	  "Forums › Home › Windows\nDraught-proofing sash windows\nPost by grahamb » Tue Feb 03, 2026 10:02 pm\n\nSome text.\n\nMore text.\n",
+	  "Draught-proofing sash windows",
+	  "P:Forums › Home › Windows|p:Post by grahamb » Tue Feb 03, 2026 10:02 pm|P:Some text.|P:More text." },
+	{ "above a subtitle and the author's name",
+	  "The Last Wood-Fired Bath\nA sento owner on firewood and regulars\nKen Aoki\nMar 4, 2026 · 9 min read\n\nSome text.\n\nMore text.\n",
+	  "The Last Wood-Fired Bath",
+	  "P:A sento owner on firewood and regulars|p:Ken Aoki|p:Mar 4, 2026 · 9 min read|P:Some text.|P:More text." },
 };
 
 static const struct article_case decoration_cases[] = {
