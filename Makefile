@@ -78,7 +78,7 @@ UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemte
              test_admission test_pem test_watch test_markdown test_date \
              test_feed test_cert test_sni test_tls test_mime test_listing \
              test_location test_response test_rules test_ticket_keys test_hello
-FUZZ_TARGETS = request article path config proxy pem markdown sni listing \
+FUZZ_TARGETS = request article path config proxy pem markdown sni listing hello \
                ticket_keys
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -201,6 +201,7 @@ $(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o 
 $(BUILD)/fuzz/replay_proxy: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_proxy.o $(BUILD)/proxy.o
 $(BUILD)/fuzz/replay_pem: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_pem.o $(BUILD)/pem.o
 $(BUILD)/fuzz/replay_sni: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_sni.o $(BUILD)/sni.o
+$(BUILD)/fuzz/replay_hello: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_hello.o $(BUILD)/hello.o
 $(BUILD)/fuzz/replay_markdown: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_markdown.o $(MARKDOWN_OBJS) $(BUILD)/gemtext.o
 $(BUILD)/fuzz/replay_listing: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_listing.o $(BUILD)/listing.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_ticket_keys: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_ticket_keys.o $(BUILD)/ticket_keys.o
@@ -461,6 +462,7 @@ build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_SRCS)
 build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c
 build/fuzz/fuzz_pem: tests/fuzz/fuzz_pem.c src/pem.c
 build/fuzz/fuzz_sni: tests/fuzz/fuzz_sni.c src/sni.c
+build/fuzz/fuzz_hello: tests/fuzz/fuzz_hello.c src/hello.c
 build/fuzz/fuzz_markdown: tests/fuzz/fuzz_markdown.c $(MARKDOWN_SRCS) src/gemtext.c
 build/fuzz/fuzz_listing: tests/fuzz/fuzz_listing.c src/listing.c src/utf8.c
 build/fuzz/fuzz_ticket_keys: tests/fuzz/fuzz_ticket_keys.c src/ticket_keys.c
