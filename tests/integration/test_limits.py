@@ -218,6 +218,31 @@ class OneAddressCannotFillTheServer(LimitsCase):
             time.sleep(0.1)
         self.assertServed(r, "127.0.0.1 once its connections closed")
 
+    def test_refusals_at_accept_do_not_fill_the_log(self):
+        # A client reconnecting as fast as it can, over its cap: a line
+        # for each refusal wrote 17,000 lines a second to the access log.
+        srv = self.start_server({("server", "max_per_ip"): "2",
+                                 ("server", "handshake_timeout"): "10"},
+                                timeout=10, workers=1)
+        held = [tcp_from(srv, "127.0.0.1") for _ in range(2)]
+        self.addCleanup(lambda: [s.close() for s in held])
+        time.sleep(0.2)
+        refused = 0
+        end = time.monotonic() + 2.5
+        while time.monotonic() < end:
+            s = tcp_from(srv, "127.0.0.1")
+            s.close()
+            refused += 1
+        self.assertGreater(refused, 200, "too slow a loop to tell")
+        self.assertServed(request_from(srv, "127.0.0.2"), "another address")
+        log = srv.wait_for_log(b"more, not logged")
+        lines = log.count(b"over max_per_ip: closed at accept")
+        self.assertLessEqual(lines, 5, "%d lines for %d refusals over 2.5 s"
+                             % (lines, refused))
+        self.assertGreaterEqual(lines, 2)
+        self.assertRegex(log, rb"closed at accept \(and \d+ more, not "
+                         rb"logged, in the second before\)")
+
 
 class KeyedAddressTable(LimitsCase):
     """Finding 3: per-address limits belong to the address, not to a slot
