@@ -48,7 +48,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA) $(PKG_CFLAGS) $(CFLAGS)
 
 SRCS = main.c config.c config_hosts.c config_locations.c config_restart.c config_value.c location.c server.c conn.c conn_proxy.c ev.c \
-       tls.c cert.c cert_make.c sni.c preflight.c request.c url.c utf8.c rules.c \
+       tls.c hello.c cert.c cert_make.c sni.c preflight.c request.c url.c utf8.c rules.c \
        article_lines.c article_style.c article_decor.c article_heading.c \
        article_blocks.c \
        capsule.c response.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
@@ -77,8 +77,8 @@ UNIT_TESTS = test_utf8 test_url test_request test_config test_article test_gemte
              test_ratelimit test_beneath test_sandbox test_proxy test_siphash \
              test_admission test_pem test_watch test_markdown test_date \
              test_feed test_cert test_sni test_tls test_mime test_listing \
-             test_location test_response test_rules test_ticket_keys
-FUZZ_TARGETS = request article path config proxy pem markdown sni listing \
+             test_location test_response test_rules test_ticket_keys test_hello
+FUZZ_TARGETS = request article path config proxy pem markdown sni listing hello \
                ticket_keys
 
 .PHONY: all run test unit replay integration fuzz clean deps test-deps \
@@ -165,13 +165,14 @@ $(BUILD)/tests/test_config: $(BUILD)/tests/test_config.o $(CONFIG_OBJS)
 $(BUILD)/tests/test_location: $(BUILD)/tests/test_location.o $(BUILD)/location.o
 $(BUILD)/tests/test_ratelimit: $(BUILD)/tests/test_ratelimit.o $(BUILD)/ratelimit.o
 $(BUILD)/tests/test_siphash: $(BUILD)/tests/test_siphash.o $(BUILD)/siphash.o
+$(BUILD)/tests/test_hello: $(BUILD)/tests/test_hello.o $(BUILD)/hello.o
 $(BUILD)/tests/test_admission: $(BUILD)/tests/test_admission.o $(BUILD)/admission.o $(BUILD)/siphash.o $(BUILD)/ratelimit.o
 $(BUILD)/tests/test_beneath: $(BUILD)/tests/test_beneath.o $(BUILD)/beneath.o
 $(BUILD)/tests/test_sandbox: $(BUILD)/tests/test_sandbox.o $(BUILD)/sandbox.o
 $(BUILD)/tests/test_proxy: $(BUILD)/tests/test_proxy.o $(BUILD)/proxy.o
 $(BUILD)/tests/test_pem: $(BUILD)/tests/test_pem.o $(BUILD)/pem.o
 $(BUILD)/tests/test_sni: $(BUILD)/tests/test_sni.o $(BUILD)/sni.o
-$(BUILD)/tests/test_tls: $(BUILD)/tests/test_tls.o $(BUILD)/tls.o $(BUILD)/sni.o $(BUILD)/ticket.o \
+$(BUILD)/tests/test_tls: $(BUILD)/tests/test_tls.o $(BUILD)/tls.o $(BUILD)/hello.o $(BUILD)/sni.o $(BUILD)/ticket.o \
     $(BUILD)/ticket_keys.o $(BUILD)/log.o $(BUILD)/utf8.o $(CERT_OBJS)
 $(BUILD)/tests/test_cert: $(BUILD)/tests/test_cert.o $(CERT_OBJS)
 $(BUILD)/tests/test_rules: $(BUILD)/tests/test_rules.o $(BUILD)/rules.o $(BUILD)/response.o $(BUILD)/url.o $(BUILD)/utf8.o
@@ -200,6 +201,7 @@ $(BUILD)/fuzz/replay_config: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_config.o 
 $(BUILD)/fuzz/replay_proxy: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_proxy.o $(BUILD)/proxy.o
 $(BUILD)/fuzz/replay_pem: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_pem.o $(BUILD)/pem.o
 $(BUILD)/fuzz/replay_sni: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_sni.o $(BUILD)/sni.o
+$(BUILD)/fuzz/replay_hello: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_hello.o $(BUILD)/hello.o
 $(BUILD)/fuzz/replay_markdown: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_markdown.o $(MARKDOWN_OBJS) $(BUILD)/gemtext.o
 $(BUILD)/fuzz/replay_listing: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_listing.o $(BUILD)/listing.o $(BUILD)/utf8.o
 $(BUILD)/fuzz/replay_ticket_keys: $(BUILD)/fuzz/replay.o $(BUILD)/fuzz/fuzz_ticket_keys.o $(BUILD)/ticket_keys.o
@@ -460,6 +462,7 @@ build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_SRCS)
 build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c
 build/fuzz/fuzz_pem: tests/fuzz/fuzz_pem.c src/pem.c
 build/fuzz/fuzz_sni: tests/fuzz/fuzz_sni.c src/sni.c
+build/fuzz/fuzz_hello: tests/fuzz/fuzz_hello.c src/hello.c
 build/fuzz/fuzz_markdown: tests/fuzz/fuzz_markdown.c $(MARKDOWN_SRCS) src/gemtext.c
 build/fuzz/fuzz_listing: tests/fuzz/fuzz_listing.c src/listing.c src/utf8.c
 build/fuzz/fuzz_ticket_keys: tests/fuzz/fuzz_ticket_keys.c src/ticket_keys.c

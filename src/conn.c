@@ -566,20 +566,39 @@ select_host(void *arg, const char *servername)
 	return c->site->hosts[c->vhost].tls;
 }
 
-/* Closes fd, over max_per_ip at accept: one access line, nothing sent. */
+/*
+ * Closes fd, over max_per_ip at accept, nothing sent. One access line a
+ * second at most per worker: a client reconnecting as fast as it can is
+ * refused some 17,000 times a second on loopback, and a line for each
+ * would fill the disk (the next line counts those left out).
+ */
 static void
-refuse_at_accept(struct conn_host *h, int fd, const struct sockaddr *sa)
+refuse_at_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
+    long long now_ms)
 {
-	char address[INET6_ADDRSTRLEN];
+	char address[INET6_ADDRSTRLEN], reason[128];
 	struct log_access entry = {
 		.address = address,
-		.reason = "over max_per_ip: closed at accept",
+		.reason = reason,
 	};
 
+	close(fd);
+	if (h->refused_logged_ms != 0 && now_ms - h->refused_logged_ms < 1000) {
+		h->refused_quiet++;
+		return;
+	}
+	if (h->refused_quiet > 0)
+		snprintf(reason, sizeof(reason), "over max_per_ip: closed at "
+		    "accept (and %lu more, not logged, in the second before)",
+		    h->refused_quiet);
+	else
+		snprintf(reason, sizeof(reason), "over max_per_ip: closed at "
+		    "accept");
+	h->refused_logged_ms = now_ms;
+	h->refused_quiet = 0;
 	log_format_address(h->site->cfg.log_ip ? sa : NULL, address,
 	    sizeof(address));
 	log_access(&entry);
-	close(fd);
 }
 
 int
@@ -600,7 +619,7 @@ conn_accept(struct conn_host *h, int fd, const struct sockaddr *sa,
 		verdict = conn_admit(h, h->site, has_peer ? &peer : NULL, now,
 		    &ticket, &retry_after);
 		if (verdict == ADMISSION_TOO_MANY_CONNECTIONS) {
-			refuse_at_accept(h, fd, sa);
+			refuse_at_accept(h, fd, sa, now);
 			return 0;
 		}
 	}

@@ -45,6 +45,9 @@ struct conn_host {
 	struct conn *live;     /* open connections (a list) */
 	struct conn *dead;     /* closed during this batch, freed by conn_reap */
 	int nlive;
+	/* Refusals at accept, logged one a second (refuse_at_accept). */
+	long long refused_logged_ms;   /* the last one logged, 0: none */
+	unsigned long refused_quiet;   /* left out since */
 };
 
 /*

@@ -122,9 +122,9 @@ access_log_owner(const struct config *cfg)
 }
 
 /*
- * Started as root, an access log file root owns (kizuna created it for
- * user nobody, or found it so) cannot be reopened after the drop: say so
- * at start rather than at the first SIGUSR1.
+ * Started as root, an access log file root owns (found so: one kizuna
+ * creates is the [server] user's) cannot be reopened after the drop: say
+ * so at start rather than at the first SIGUSR1.
  */
 static void
 warn_if_log_stays_roots(const struct config *cfg)

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "tls.h"
 #include "cert.h"
+#include "hello.h"
 #include "sni.h"
 #include "ticket.h"
 
@@ -28,12 +29,6 @@ struct tls_ctx {
 	int ask_certificate;   /* tls_ctx_request_client_certificates */
 };
 
-/*
- * The stream's first bytes: a TLS record header (type, version, length)
- * and the first handshake message's header (type, 24-bit length), which
- * hello_read checks before OpenSSL has read the message's body.
- */
-#define HELLO_HEAD_SIZE 9
 #define STRINGIFY(x) #x
 #define TEXT_OF(x) STRINGIFY(x)
 #define HELLO_MAX_TEXT TEXT_OF(TLS_HELLO_MAX)
@@ -54,9 +49,8 @@ struct tls_conn {
 	int fatal;           /* a fatal error happened: no close_notify */
 	int shutdown_sent;
 	const char *error;   /* static reason of the last TLS_ERROR */
-	unsigned char head[HELLO_HEAD_SIZE];
-	size_t head_len;
-	int hello_refused;   /* the first message was over TLS_HELLO_MAX */
+	struct hello_scan hello;   /* until the handshake is encrypted */
+	int hello_refused;   /* a ClientHello over TLS_HELLO_MAX, or split */
 	tls_select_fn select;   /* NULL: the context it was made with */
 	void *select_arg;
 	int selected;        /* select ran (once: a retried hello keeps it) */
@@ -330,42 +324,17 @@ tls_ctx_free(struct tls_ctx *ctx)
 }
 
 /*
- * 1 when head (HELLO_HEAD_SIZE bytes) starts a handshake whose first
- * message is not one kizuna will buffer: over TLS_HELLO_MAX, or with its
- * header split across records (RFC 8446 5.1 allows it, no client does it,
- * and it would hide the length). OpenSSL itself allows a ClientHello of
- * 128 KiB and sizes its buffer from the header as soon as it has read it,
- * so a client could hold that much per connection by sending it slowly.
- * Anything that is not a handshake record is left to OpenSSL to refuse.
- */
-static int
-hello_too_big(const unsigned char *head)
-{
-	unsigned record_len = (unsigned)head[3] << 8 | head[4];
-	unsigned long msg_len;
-
-	if (head[0] != 22)   /* not a handshake record */
-		return 0;
-	if (record_len < 4)
-		return 1;
-	msg_len = (unsigned long)head[6] << 16 | (unsigned long)head[7] << 8 |
-	    head[8];
-	return msg_len > TLS_HELLO_MAX;
-}
-
-/*
- * A filter between OpenSSL and the socket: reads pass through, their first
- * HELLO_HEAD_SIZE bytes copied aside; once those are in, a first message
- * over the limit fails the read before OpenSSL sees any of its body.
- * With read ahead (tls_ctx_new) the first read usually brings the whole
- * record; the check comes with whichever read completes the 9 bytes.
- * Writes are gathered (gather_write); controls pass through.
+ * A filter between OpenSSL and the socket: reads pass through, and until
+ * the client's handshake is encrypted each is scanned (hello.h) before
+ * OpenSSL sees it; a ClientHello over TLS_HELLO_MAX, the first or the one
+ * after a HelloRetryRequest, fails the read before OpenSSL has read its
+ * body. With read ahead (tls_ctx_new) the first read usually brings the
+ * whole record. Writes are gathered (gather_write); controls pass through.
  */
 static int
 hello_read(BIO *b, char *out, int outl)
 {
 	struct tls_conn *c = BIO_get_data(b);
-	size_t take;
 	int n;
 
 	if (c->hello_refused)
@@ -373,14 +342,11 @@ hello_read(BIO *b, char *out, int outl)
 	n = BIO_read(BIO_next(b), out, outl);
 	BIO_clear_retry_flags(b);
 	BIO_copy_next_retry(b);
-	if (n <= 0 || c->head_len == sizeof(c->head))
+	if (n <= 0 || c->hello.sealed)
 		return n;
-	take = sizeof(c->head) - c->head_len;
-	if (take > (size_t)n)
-		take = (size_t)n;
-	memcpy(c->head + c->head_len, out, take);
-	c->head_len += take;
-	if (c->head_len == sizeof(c->head) && hello_too_big(c->head)) {
+	if (hello_scan_feed(&c->hello, (const unsigned char *)out, (size_t)n,
+	    TLS_HELLO_MAX, SSL_version(c->ssl) == TLS1_2_VERSION) !=
+	    HELLO_FINE) {
 		c->hello_refused = 1;
 		return -1;
 	}

@@ -79,10 +79,11 @@ struct tls_ctx *tls_ctx_share(struct tls_ctx *ctx);
 void tls_ctx_request_client_certificates(struct tls_ctx *ctx);
 
 /*
- * The largest first handshake message (the ClientHello) read from a
- * client; real ones are under 2 KiB, post-quantum key shares included. A
- * larger one is refused from its header, before its body is read, so a
- * handshake in progress holds at most one record's buffer.
+ * The largest ClientHello read from a client (the first, or the second
+ * after a HelloRetryRequest); real ones are under 2 KiB, post-quantum key
+ * shares included. A larger one is refused from its header, before its
+ * body is read, so a handshake in progress holds at most one record's
+ * buffer.
  */
 #define TLS_HELLO_MAX 16384
 

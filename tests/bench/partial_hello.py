@@ -4,7 +4,7 @@ partial_hello.py - server memory with connections holding partial
 ClientHellos (issue 10, finding 4). Figures only; it never fails on one.
 
     python3 tests/bench/partial_hello.py [--binary ./kizuna] [--conns 1000]
-        [--announce 131000] [--send 120000]
+        [--announce 131000] [--send 120000] [--retry]
 
 Starts the binary (via tests/integration/kizuna_harness.py) on 127.0.0.1
 with max_per_ip = 0 (every connection comes from one address), one worker
@@ -50,12 +50,28 @@ def partial_hello(announce, send):
     return out
 
 
+def hello_asking_retry():
+    """A TLS 1.3 ClientHello naming P-256 without a key share for it: the
+    server answers with a HelloRetryRequest (RFC 8446 4.1.4)."""
+    def ext(kind, data):
+        return struct.pack("!HH", kind, len(data)) + data
+    exts = (ext(0x002b, b"\x02\x03\x04") + ext(0x000a, b"\x00\x02\x00\x17")
+            + ext(0x0033, b"\x00\x00")
+            + ext(0x000d, b"\x00\x04\x04\x03\x08\x04"))
+    body = (b"\x03\x03" + os.urandom(32) + b"\x20" + os.urandom(32)
+            + b"\x00\x02\x13\x01\x01\x00" + struct.pack("!H", len(exts))
+            + exts)
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default=None)
     ap.add_argument("--conns", type=int, default=1000)
     ap.add_argument("--announce", type=int, default=131000)
     ap.add_argument("--send", type=int, default=120000)
+    ap.add_argument("--retry", action="store_true")
     args = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -76,6 +92,9 @@ def main():
         for _ in range(args.conns):
             s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
             try:
+                if args.retry:
+                    s.sendall(hello_asking_retry())
+                    s.recv(4096)   # the HelloRetryRequest
                 s.sendall(data)
             except OSError:
                 pass
@@ -92,8 +111,10 @@ def main():
                 pass
             except OSError:
                 closed += 1
-        print("binary %s: %d connections, ClientHello announcing %d bytes, "
-              "%d sent" % (srv.binary, args.conns, args.announce, args.send))
+        print("binary %s: %d connections, %sClientHello announcing %d "
+              "bytes, %d sent" % (srv.binary, args.conns,
+                                  "second " if args.retry else "",
+                                  args.announce, args.send))
         print("RSS before %.1f MB, after %.1f MB: %+.1f KB per connection; "
               "%d of %d already closed by the server" % (
                   before / 1024, after / 1024,

@@ -18,6 +18,7 @@ import resource
 import socket
 import ssl
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -217,6 +218,31 @@ class OneAddressCannotFillTheServer(LimitsCase):
             time.sleep(0.1)
         self.assertServed(r, "127.0.0.1 once its connections closed")
 
+    def test_refusals_at_accept_do_not_fill_the_log(self):
+        # A client reconnecting as fast as it can, over its cap: a line
+        # for each refusal wrote 17,000 lines a second to the access log.
+        srv = self.start_server({("server", "max_per_ip"): "2",
+                                 ("server", "handshake_timeout"): "10"},
+                                timeout=10, workers=1)
+        held = [tcp_from(srv, "127.0.0.1") for _ in range(2)]
+        self.addCleanup(lambda: [s.close() for s in held])
+        time.sleep(0.2)
+        refused = 0
+        end = time.monotonic() + 2.5
+        while time.monotonic() < end:
+            s = tcp_from(srv, "127.0.0.1")
+            s.close()
+            refused += 1
+        self.assertGreater(refused, 200, "too slow a loop to tell")
+        self.assertServed(request_from(srv, "127.0.0.2"), "another address")
+        log = srv.wait_for_log(b"more, not logged")
+        lines = log.count(b"over max_per_ip: closed at accept")
+        self.assertLessEqual(lines, 5, "%d lines for %d refusals over 2.5 s"
+                             % (lines, refused))
+        self.assertGreaterEqual(lines, 2)
+        self.assertRegex(log, rb"closed at accept \(and \d+ more, not "
+                         rb"logged, in the second before\)")
+
 
 class KeyedAddressTable(LimitsCase):
     """Finding 3: per-address limits belong to the address, not to a slot
@@ -248,6 +274,30 @@ def oversized_hello_start(announce, send):
     body = (b"\x01" + struct.pack("!I", announce)[1:] + b"\x03\x03"
             + os.urandom(32) + b"\x00" * send)[:send]
     return b"\x16\x03\x01" + struct.pack("!H", 16384) + body
+
+
+def hello_asking_retry():
+    """A TLS 1.3 ClientHello that names P-256 but sends no key share, so
+    that the server answers with a HelloRetryRequest (RFC 8446 4.1.4)."""
+    def ext(kind, data):
+        return struct.pack("!HH", kind, len(data)) + data
+    host = b"localhost"
+    sni = struct.pack("!BH", 0, len(host)) + host
+    exts = (ext(0x0000, struct.pack("!H", len(sni)) + sni)
+            + ext(0x002b, b"\x02\x03\x04")          # supported_versions
+            + ext(0x000a, b"\x00\x02\x00\x17")      # supported_groups
+            + ext(0x0033, b"\x00\x00")              # key_share: none
+            + ext(0x000d, b"\x00\x04\x04\x03\x08\x04"))
+    cs = b"\x00\x06\x13\x01\x13\x02\x13\x03"
+    body = (b"\x03\x03" + os.urandom(32) + b"\x20" + os.urandom(32) + cs
+            + b"\x01\x00" + struct.pack("!H", len(exts)) + exts)
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+
+
+# The ServerHello.random that marks a HelloRetryRequest (RFC 8446 4.1.3).
+HRR_RANDOM = bytes.fromhex("CF21AD74E59A6111BE1D8C021E65B891"
+                           "C2A211167ABB8C5E079E09E2C8A8339C")
 
 
 class ClientHelloSize(LimitsCase):
@@ -282,6 +332,42 @@ class ClientHelloSize(LimitsCase):
             suppress_ragged_eofs=False)
         tls.sendall(srv.line("/"))
         self.assertServed(read_response(tls), "TLS 1.2 client")
+
+    def test_oversized_second_hello_after_a_retry_is_refused(self):
+        # After a HelloRetryRequest the client sends its ClientHello
+        # again: one announcing 131,000 bytes was buffered (165 KB of RSS
+        # a connection with 120 KB sent) until handshake_timeout.
+        srv = self.start_server({("server", "handshake_timeout"): "8",
+                                 ("server", "max_per_ip"): "0"},
+                                timeout=10)
+        s = tcp_from(srv, "127.0.0.1")
+        try:
+            s.sendall(hello_asking_retry())
+            reply = b""
+            while len(reply) < 43:
+                got = s.recv(4096)
+                self.assertTrue(got, "closed before the HelloRetryRequest")
+                reply += got
+            self.assertEqual(reply[11:43], HRR_RANDOM,
+                             "the server did not ask for a retry")
+            s.sendall(b"\x14\x03\x03\x00\x01\x01")   # dummy CCS
+            s.sendall(oversized_hello_start(131000, 4000))
+            took = closed_by_server(s, 4.0)
+        finally:
+            s.close()
+        self.assertIsNotNone(took, "a second ClientHello announcing "
+                             "131,000 bytes held the connection 4 s")
+        self.assertLess(took, 2.0)
+        self.assertIn(b"ClientHello", srv.wait_for_log(b"ClientHello"))
+        # A real client that is asked to retry is served.
+        out = subprocess.run(
+            ["openssl", "s_client", "-connect", "127.0.0.1:%d" % srv.port,
+             "-servername", "localhost", "-groups", "ffdhe2048:X25519",
+             "-quiet", "-msg"], input=srv.line("/"), capture_output=True,
+            timeout=10).stdout
+        self.assertEqual(out.count(b", ClientHello"), 2,
+                         "s_client was not asked to retry")
+        self.assertIn(b"\n20 text/gemini", out)
 
     def test_hello_at_the_limit_is_not_refused_early(self):
         # 16 KiB announced, a part sent: waits for the rest, as any
