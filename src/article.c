@@ -425,6 +425,7 @@ article_parse(const char *text, size_t len, const char **errstr)
 	if (article_find_wrap(&r) == -1)
 		goto nomem;
 	article_decide_headings(&r);
+	article_title_from_top_heading(&r);
 	if (article_build_blocks(&r) == -1 || list_dropped(&r) == -1)
 		goto nomem;
 	article_fallback_title(a);

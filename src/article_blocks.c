@@ -397,16 +397,35 @@ read_quote(struct reader *r, size_t i)
 	const struct alines *ls = &r->lines;
 	struct aline shifted;
 	char *start = NULL;
-	int first = 1;
+	int first = 1, last_depth = 0;
 	size_t j;
 
 	for (j = i; j < ls->n && ls->v[j].kind == LK_QUOTE; j++) {
 		const struct aline *l = &ls->v[j];
-		const char *s = l->text + 1;
-		size_t n = l->len - 1;
+		const char *s = l->text, *inner = l->text;
+		size_t n = l->len, inner_n = l->len;
+		int depth = 0;
 
-		if (n > 0 && s[0] == ' ')
-			s++, n--;
+		/* ">", "> >", ">>": a quotation's first line keeps the
+		 * inner levels' marks (gemtext has one level); the lines
+		 * joined to it lose them all; a change of level is a
+		 * break. */
+		while (n > 0 && s[0] == '>') {
+			s++, n--, depth++;
+			if (n > 0 && s[0] == ' ')
+				s++, n--;
+			if (depth == 1)
+				inner = s, inner_n = n;
+		}
+		if (depth != last_depth && start != NULL) {
+			r->w++;
+			if (add_block(r, ARTICLE_QUOTE, start, strlen(start),
+			    NULL, first) == -1)
+				return SIZE_MAX;
+			first = 0;
+			start = NULL;
+		}
+		last_depth = depth;
 		if (n == 0) {
 			/* ">" alone: a paragraph break inside the quote. */
 			if (start != NULL) {
@@ -437,7 +456,7 @@ read_quote(struct reader *r, size_t i)
 				return SIZE_MAX;
 			first = 0;
 		}
-		start = emit(r, s, n);
+		start = emit(r, inner, inner_n);
 	}
 	if (start != NULL) {
 		r->w++;

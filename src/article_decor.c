@@ -386,8 +386,8 @@ article_mail_header(const struct aline *l, int *subject, const char **value)
 }
 
 /* "テーマ：子どものこと": a short label, a colon, a value. */
-static int
-is_label_line(const struct aline *l)
+int
+article_is_label_line(const struct aline *l)
 {
 	size_t i, n, chars = 0;
 
@@ -408,6 +408,7 @@ is_organisation(const struct aline *l)
 {
 	static const char *const ends[] = {
 		"学校", "本部", "協会", "委員会", "株式会社", "会社", "編集部",
+		"町内会", "自治会", "保護者会", "PTA",
 		"事務局", "事務所", "研究所", "財団", "法人", "組合", "役所",
 		"Inc.", "Ltd.", "LLC",
 	};
@@ -566,7 +567,7 @@ article_find_title(struct reader *r)
 	/* Past dates, bylines, labels and reading times. */
 	while (i < ls->n && ls->v[i].kind == LK_TEXT &&
 	    (ls->v[i].meta ||
-	    is_label_line(&ls->v[i])))
+	    article_is_label_line(&ls->v[i])))
 		i = article_next_content(ls, i);
 	if (i >= ls->n || !title_shaped(&ls->v[i]))
 		return;
@@ -594,6 +595,13 @@ article_find_title(struct reader *r)
 	}
 	if (end - i > 5 || (end < ls->n && ls->v[end].kind != LK_BLANK))
 		return;
+	/* A kicker (a path of categories), then the title. */
+	if (end - i == 2 && is_kicker(&ls->v[i]) && title_shaped(&ls->v[i + 1]) &&
+	    ls->v[i + 1].style == STYLE_PLAIN) {
+		take_title(r, i + 1, ls->v[i + 1].text);
+		article_drop_line(&ls->v[i + 1], ARTICLE_DROP_TITLE);
+		return;
+	}
 	/* A title with its byline, date or reading time under it, maybe
 	 * below a kicker or a masthead and above a subtitle and the
 	 * author's name: the first line that is none of those. */
@@ -609,11 +617,12 @@ article_find_title(struct reader *r)
 			const struct aline *l = &ls->v[k];
 
 			if (l->kind != LK_TEXT || l->meta || is_kicker(l) ||
-			    (k > i && k == last && is_name(l)))
+			    is_organisation(l) || (k > i && k == last &&
+			    is_name(l)))
 				continue;
-			if (!title_shaped(l) || l->style != STYLE_PLAIN)
+			if (!title_shaped(l) || l->style == STYLE_ROW)
 				break;
-			take_title(r, k, l->text);
+			take_title(r, k, l->text + l->mark);
 			article_drop_line(&ls->v[k], ARTICLE_DROP_TITLE);
 			return;
 		}
@@ -624,7 +633,7 @@ article_find_title(struct reader *r)
 	for (j = i; j < end; j++) {
 		const struct aline *l = &ls->v[j];
 
-		if (l->kind != LK_TEXT || l->meta)
+		if (l->kind != LK_TEXT || l->meta || is_kicker(l))
 			continue;
 		/* Short plain lines only: not a list, not a quotation,
 		 * not wrapped text. */
@@ -632,7 +641,7 @@ article_find_title(struct reader *r)
 		    l->width > COVER_MAX_COLUMNS || l->style != STYLE_PLAIN ||
 		    article_starts_with(l->text, l->len, OPEN_QUOTE))
 			return;
-		if (is_organisation(l) || is_label_line(l))
+		if (is_organisation(l) || article_is_label_line(l))
 			continue;
 		if (best == SIZE_MAX || l->width > ls->v[best].width)
 			best = j;
@@ -643,3 +652,49 @@ article_find_title(struct reader *r)
 	}
 }
 
+
+/*
+ * When no title was found: a heading above all the text (past dates,
+ * bylines and a cover's short lines) whose style heads nothing else, or a
+ * plain line set apart by centring, is the title, not a first section
+ * ("第十二話　返却期限" under a serial's date line, a letter's centred
+ * subject under its addresses).
+ */
+void
+article_title_from_top_heading(struct reader *r)
+{
+	struct alines *ls = &r->lines;
+	size_t i, j;
+
+	if (r->a->title != NULL)
+		return;
+	for (i = 0; i < ls->n; i++) {
+		const struct aline *l = &ls->v[i];
+
+		if (l->kind == LK_BLANK || l->kind == LK_DROPPED)
+			continue;
+		if (l->kind != LK_TEXT)
+			return;
+		if (l->heading)
+			break;
+		/* A cover's line: short, not a sentence. */
+		if (!l->meta && (l->width > COVER_MAX_COLUMNS ||
+		    article_ends_sentence(l->text, l->len)))
+			return;
+	}
+	/* A mark (■) says "section" whatever stands around it. */
+	if (i >= ls->n || ls->v[i].style == STYLE_MD ||
+	    ls->v[i].style == STYLE_SETEXT ||
+	    (ls->v[i].style >= STYLE_MARK_BASE &&
+	    ls->v[i].style < STYLE_BRACKET_BASE))
+		return;
+	for (j = i + 1; j < ls->n; j++)
+		if (ls->v[j].kind == LK_TEXT && ls->v[j].heading &&
+		    (ls->v[j].style == ls->v[i].style &&
+		    !(ls->v[i].style == STYLE_PLAIN && ls->v[i].indent > 0 &&
+		    ls->v[j].indent == 0)))
+			return;
+	ls->v[i].heading = 0;
+	take_title(r, i, ls->v[i].text + ls->v[i].mark);
+	article_drop_line(&ls->v[i], ARTICLE_DROP_TITLE);
+}

@@ -174,6 +174,28 @@ has_address(const struct aline *l)
 	    article_contains(l->text, l->len, "www.");
 }
 
+/* A label with a date or a number for its value ("次回：6月4日（水）",
+ * "Deadline: 4 May"): a note of when, not a heading ("まとめ：…" is one). */
+static int
+dated_label(const struct aline *l)
+{
+	size_t i, n;
+	uint32_t cp;
+
+	if (!article_is_label_line(l))
+		return 0;
+	for (i = 0; i < l->len; i += n) {
+		cp = article_cp(l->text + i, l->len - i, &n);
+		if (cp == ':' || cp == 0xff1a)
+			break;
+	}
+	for (i += n; i < l->len && (l->text[i] == ' ' ||
+	    article_starts_with(l->text + i, l->len - i, "\xe3\x80\x80"));)
+		i += l->text[i] == ' ' ? 1 : 3;
+	cp = i < l->len ? article_cp(l->text + i, l->len - i, &n) : 0;
+	return (cp >= '0' && cp <= '9') || (cp >= 0xff10 && cp <= 0xff19);
+}
+
 /* Whether the previous line (i - 1) lets a heading start at i. */
 static int
 heading_may_start(const struct alines *ls, size_t i)
@@ -401,7 +423,8 @@ plain_headings(struct reader *r, size_t marked_last)
 			if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
 			    l->heading || l->width > HEADING_MAX_COLUMNS ||
 			    i == r->title_line || is_chatty(l) ||
-			    l->meta || !balanced(l) || has_address(l))
+			    l->meta || !balanced(l) || has_address(l) ||
+			    dated_label(l))
 				continue;
 			apart = stands_apart(r, i);
 			if (!apart && !heading_may_start(ls, i))
@@ -496,6 +519,7 @@ assign_levels(struct reader *r)
 	struct alines *ls = &r->lines;
 	size_t i, j, last_top = 0;
 	int styles[64], level[64], nstyles = 0, k, min_md = 7, have_top = 0;
+	int numbered_sections = 0;
 	size_t first[64];
 
 	for (i = 0; i < ls->n; i++) {
@@ -528,6 +552,10 @@ assign_levels(struct reader *r)
 			nstyles++;
 		}
 	}
+	for (k = 0; k < nstyles; k++)
+		if (styles[k] == STYLE_NUM_DOT || styles[k] == STYLE_NUM_SPACE ||
+		    styles[k] == STYLE_NUM_FULLWIDTH)
+			numbered_sections = 1;
 	/* Which styles come back after a style's first line. */
 	for (k = 0; k < nstyles; k++) {
 		int nested = 0;
@@ -564,6 +592,10 @@ assign_levels(struct reader *r)
 		for (k = 0; k < nstyles && styles[k] != l->style; k++)
 			;
 		l->heading = k < nstyles ? level[k] : 3;
+		/* "3-1" and "2.1" number the parts of numbered sections,
+		 * even the last ones. */
+		if (l->style == STYLE_NUM_DECIMAL && numbered_sections)
+			l->heading = 3;
 	}
 }
 

@@ -156,6 +156,9 @@ int article_is_page_footer(const char *s, size_t len);
 int article_ends_sentence(const char *s, size_t len);
 /* Dates, times, reading times, bylines, "key：value" lines, hashtags:
  * short lines that are never headings nor titles. */
+/* Whether l is a label and its value ("次回：6月4日", "作成: 田中"): a
+ * short word, a colon, then more. */
+int article_is_label_line(const struct aline *l);
 int article_is_meta(const char *s, size_t len);
 /* Whether l is a mail header ("Subject: …", "件名：…"): *subject says
  * whether it names the mail, *value points past the key. */
@@ -221,6 +224,9 @@ uint32_t article_line_last_cp(const struct aline *l);
 int article_decorate(struct reader *r);
 int article_drop_contents(struct reader *r, char *scratch);
 /* Sets r->a->title (and r->title_line) when the top of the text has one. */
+/* After headings are decided, when there is still no title: a first
+ * heading above all the text whose style heads nothing else. */
+void article_title_from_top_heading(struct reader *r);
 void article_find_title(struct reader *r);
 
 /* article_heading.c */

@@ -22,10 +22,10 @@ static const char *const heading_marks[] = {
  * say something (a check mark, a box ticked or not, an arrow) or are not
  * the usual bullets: they stay in the item's text as the writer put them. */
 static const char *const bullets[] = {
-	"- ", "* ", "+ ", "・", "•", "◎",
-	"▪", "‣", "◦", "＊ ", "－ ", "✔", "✓", "☑", "✅", "☐", "➤",
+	"- ", "* ", "・", "•", "◎",
+	"+ ", "▪", "‣", "◦", "＊ ", "－ ", "✔", "✓", "☑", "✅", "☐", "➤",
 };
-#define BULLETS_DROPPED 6
+#define BULLETS_DROPPED 5
 
 /* Brackets that enclose a heading: 【見出し】 or ≪テーマ≫見出し. */
 static const char *const brackets[][2] = {
@@ -345,6 +345,21 @@ numbering(const char *s, size_t len)
 		}
 		if (after == ')' || after == 0xff09)
 			return STYLE_NUM_PAREN;
+		/* "3-1." and "3-1 ": a part of section 3. */
+		if ((after == '-' || after == 0xff0d) && d <= 2) {
+			i = d + n;
+			d = digits(s + i, len - i, 0);
+			if (d > 0 && d <= 2) {
+				i += d;
+				if (i < len && (s[i] == '.' || s[i] == ')'))
+					i++;
+				if (i + 1 < len && (s[i] == ' ' ||
+				    article_starts_with(s + i, len - i,
+				    "\xe3\x80\x80")))
+					return STYLE_NUM_DECIMAL;
+			}
+			return STYLE_NONE;
+		}
 		/* "１　ごみの分け方": an official document's numbering. */
 		if (after == 0x3000 && d <= 6 && d + n < len &&
 		    article_cp(s + d + n, len - d - n, &n) != 0x3000)
@@ -659,7 +674,8 @@ is_date(const char *s, size_t len)
 	return digit > 0 && other == 0;
 }
 
-/* The buttons of a web page, pasted with its text: they name nothing. */
+/* The buttons of a web page pasted with its text, a letter's set words:
+ * they name nothing. */
 static int
 is_page_furniture(const char *s, size_t len)
 {
@@ -668,6 +684,10 @@ is_page_furniture(const char *s, size_t len)
 		"Subscribe", "Leave a comment", "Comments", "Tweet", "Print",
 		"シェア", "シェアする", "いいね", "コメント", "コメントする",
 		"この記事をシェアする", "ツイート",
+		/* A letter's set words: 記 opens the particulars, 以上
+		 * closes them, 敬具 the letter; and its classification. */
+		"記", "以上", "敬具", "草々", "かしこ", "社外秘", "極秘",
+		"取扱注意", "Confidential",
 	};
 	size_t k;
 
@@ -703,7 +723,7 @@ article_is_meta(const char *s, size_t len)
 {
 	static const char *const starts[] = {
 		"Posted by ", "Posted on ", "Posted in ", "Post by ", "By ", "by ", "BY ",
-		"Written by ",
+		"Written by ", "作成：", "作成者：", "記録：", "文責：",
 		"Published ", "Filed under", "Tags:", "Tagged:", "Tagged with",
 		"Categories:", "Category:", "タグ：", "カテゴリー：", "カテゴリ：",
 		"Updated ", "文：", "文・", "著：", "投稿者", "作成者", "筆者：",
@@ -716,6 +736,14 @@ article_is_meta(const char *s, size_t len)
 	size_t k, i, n;
 
 	if (is_date(s, len) || date_led(s, len) || is_page_furniture(s, len))
+		return 1;
+	/* Tags in brackets: "[読書][節約][図書館]". */
+	if (len > 2 && s[0] == '[' && s[len - 1] == ']' &&
+	    article_contains(s, len, "][") && !article_contains(s, len, "]("))
+		return 1;
+	/* A letter's addressee: "会員各位", "総務部御中". */
+	if (len < 60 && (article_ends_with(s, len, "各位") ||
+	    article_ends_with(s, len, "御中")))
 		return 1;
 	if (one_of(s, len, 0, starts, NELEM(starts), &n))
 		return 1;
@@ -919,6 +947,80 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 	l->style = label_row(s, len) ? STYLE_ROW : STYLE_PLAIN;
 }
 
+static int same_bullet(const struct alines *lines, size_t i, size_t j);
+
+/* Whether l is "[:contents]", Hatena's place for the contents. */
+static int
+is_contents_place(const struct aline *l)
+{
+	return strcmp(l->text, "[:contents]") == 0;
+}
+
+/* Whether l is "<<" or ">>" alone: a Hatena quotation's bounds. */
+static int
+is_bound(const struct aline *l, const char *mark)
+{
+	return l->kind != LK_DROPPED && strcmp(l->text, mark) == 0;
+}
+
+/*
+ * Hatena notation, when the text uses it (a "** " sub-heading, or its
+ * "[:contents]"): "* " and "** " at the start of a line alone head
+ * sections and sub-sections (a run of "* " lines is still a list); the
+ * contents' place is dropped (the pages make contents); ">>" and "<<"
+ * alone enclose a quotation.
+ */
+static void
+hatena_notation(struct alines *lines)
+{
+	size_t i, j;
+	int used = 0;
+
+	for (i = 0; i < lines->n && !used; i++) {
+		const struct aline *l = &lines->v[i];
+
+		used = l->kind == LK_TEXT && (is_contents_place(l) ||
+		    (l->len > 3 && memcmp(l->text, "** ", 3) == 0 &&
+		    !article_contains(l->text + 3, l->len - 3, "**")));
+	}
+	if (!used)
+		return;
+	for (i = 0; i < lines->n; i++) {
+		struct aline *l = &lines->v[i];
+		size_t stars = 0;
+
+		if (l->kind == LK_TEXT && is_contents_place(l)) {
+			article_drop_line(l, ARTICLE_DROP_CONTENTS);
+			continue;
+		}
+		if (l->kind == LK_QUOTE && is_bound(l, ">>")) {
+			for (j = i + 1; j < lines->n && j < i + 200 &&
+			    !is_bound(&lines->v[j], "<<"); j++)
+				;
+			if (j < lines->n && is_bound(&lines->v[j], "<<")) {
+				article_drop_line(l, ARTICLE_DROP_RULE);
+				article_drop_line(&lines->v[j], ARTICLE_DROP_RULE);
+				while (++i < j)
+					if (lines->v[i].kind == LK_TEXT)
+						lines->v[i].kind = LK_QUOTE;
+			}
+			continue;
+		}
+		if (l->kind != LK_TEXT && l->kind != LK_BULLET)
+			continue;
+		while (stars < l->len && stars < 4 && l->text[stars] == '*')
+			stars++;
+		if (stars == 0 || stars >= l->len || l->text[stars] != ' ' ||
+		    (stars == 1 && (same_bullet(lines, i, i - 1) ||
+		    same_bullet(lines, i, i + 1))))
+			continue;
+		l->kind = LK_TEXT;
+		l->style = STYLE_MD;
+		l->md_depth = (int)stars + 1;
+		l->mark = skip_spaces(l->text, l->len, stars);
+	}
+}
+
 /* Whether line j (maybe out of range) is a bullet with line i's mark. */
 static int
 same_bullet(const struct alines *lines, size_t i, size_t j)
@@ -989,6 +1091,23 @@ article_style_classify(struct alines *lines)
 		b->kind = LK_TEXT;
 		classify_heading_style(b, i > 0 ? &lines->v[i - 1] : NULL,
 		    i + 1 < lines->n ? &lines->v[i + 1] : NULL);
+	}
+	hatena_notation(lines);
+	/* Mail quoted with no space after the mark (">先日は…"): a run of
+	 * two lines or more, never one line alone (">_<" is a face). */
+	for (i = 0; i + 1 < lines->n; i++) {
+		struct aline *a = &lines->v[i], *b = &lines->v[i + 1];
+
+		if (a->kind == LK_TEXT && b->kind == LK_TEXT && a->len > 1 &&
+		    b->len > 1 && a->text[0] == '>' && b->text[0] == '>') {
+			for (j = i; j < lines->n && lines->v[j].kind == LK_TEXT &&
+			    lines->v[j].len > 0 && lines->v[j].text[0] == '>';
+			    j++) {
+				lines->v[j].kind = LK_QUOTE;
+				lines->v[j].style = STYLE_NONE;
+			}
+			i = j - 1;
+		}
 	}
 	/* ">>" alone is a pointer ("> > back issues"), not a quote: it is
 	 * one only beside a quoted line. */

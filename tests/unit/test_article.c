@@ -550,6 +550,10 @@ static const struct article_case quote_cases[] = {
 	  "本文です。\n\n>> 前号の記事はこちら\n\n本文です。\n",
 	  NULL,
 	  "P:本文です。|P:>> 前号の記事はこちら|P:本文です。" },
+	{ "mail quoted with no space after >",
+	  "田中さん、\n\n>先日はありがとうございました。\n>ご質問の件です。\n\n了解しました。\n",
+	  NULL,
+	  "P:田中さん、|Q:先日はありがとうございました。|q:ご質問の件です。|P:了解しました。" },
 };
 
 static const struct article_case join_cases[] = {
@@ -943,6 +947,14 @@ static const struct article_case heading_cases[] = {
 	  "Book\n\nIntro text.\n\nCHAPTER I. OF NEEDLES\n\nText one.\n\nCHAPTER II. OF WOOL\n\nText two.\n",
 	  "Book",
 	  "P:Intro text.|H2:CHAPTER I. OF NEEDLES|P:Text one.|H2:CHAPTER II. OF WOOL|P:Text two." },
+	{ "Hatena notation: * and ** alone, [:contents], >> and <<",
+	  "日記\n\n本文です。\n\n[:contents]\n\n* 一つ目\n\n本文です。\n\n** 小見出し\n\n- 項目\n- 項目二\n\n>>\n引用です。\n<<\n\n* 二つ目\n\n+ 手順一\n+ 手順二\n",
+	  "日記",
+	  "P:本文です。|H2:一つ目|P:本文です。|S:小見出し|L:項目|L:項目二|Q:引用です。|H2:二つ目|L:+ 手順一|L:+ 手順二" },
+	{ "3-1. numbers a part of section 3",
+	  "手順\n\n本文です。\n\n1. 準備\n\n本文です。\n\n2. 設定\n\n本文です。\n3-1. 確認する\n本文です。\n3-2. 動かす\n本文です。\n",
+	  "手順",
+	  "P:本文です。|H2:1. 準備|P:本文です。|H2:2. 設定|P:本文です。|S:3-1. 確認する|P:本文です。|S:3-2. 動かす|P:本文です。" },
 };
 
 static const struct article_case non_heading_cases[] = {
@@ -990,6 +1002,10 @@ static const struct article_case non_heading_cases[] = {
 	  "Title\n\nSome text here.\n\nShare\nLeave a comment\n",
 	  "Title",
 	  "P:Some text here.|P:Share|p:Leave a comment" },
+	{ "tags in brackets and a dated label",
+	  "題名\n[読書][節約]\n\n本文です。\n\n次回：6月4日（水）14:00〜\n\n以上\n",
+	  "題名",
+	  "P:[読書][節約]|P:本文です。|P:次回：6月4日（水）14:00〜|P:以上" },
 };
 
 static const struct article_case title_cases[] = {
@@ -1041,6 +1057,22 @@ static const struct article_case title_cases[] = {
 	  "The Last Wood-Fired Bath\nA sento owner on firewood and regulars\nKen Aoki\nMar 4, 2026 · 9 min read\n\nSome text.\n\nMore text.\n",
 	  "The Last Wood-Fired Bath",
 	  "P:A sento owner on firewood and regulars|p:Ken Aoki|p:Mar 4, 2026 · 9 min read|P:Some text.|P:More text." },
+	{ "a serial's episode heading under its date line",
+	  "2025.03.08 更新　／　連載小説\n第十二話　返却期限\n（『雨宿りの図書室で』）\n\n　三月に入った。\n　雨が降っている。\n",
+	  "第十二話　返却期限",
+	  "P:2025.03.08 更新　／　連載小説|p:（『雨宿りの図書室で』）|P:三月に入った。|P:雨が降っている。" },
+	{ "a letter's centred subject under its addressee",
+	  "令和７年６月２０日\nさくら台町内会\n会員各位\n\n　　　　夏祭りのお知らせ\n\n拝啓　本文です。\n敬具\n",
+	  "夏祭りのお知らせ",
+	  "P:令和７年６月２０日|p:さくら台町内会|p:会員各位|P:拝啓　本文です。|p:敬具" },
+	{ "a question under a breadcrumb",
+	  "暮らし > 自転車 > 子ども乗せ\n前乗せと後ろ乗せはどちらがいいですか？\n\n【質問】\n本文です。\n\n【回答】\n本文です。\n",
+	  "前乗せと後ろ乗せはどちらがいいですか？",
+	  "P:暮らし > 自転車 > 子ども乗せ|H2:質問|P:本文です。|H2:回答|P:本文です。" },
+	{ "minutes under their classification, above who wrote them",
+	  "社外秘\n【議事録】スタジオ移転　第5回\n作成：総務部　田中\n\n本文です。\n\n【決定事項】\n本文です。\n\n【宿題】\n本文です。\n",
+	  "【議事録】スタジオ移転　第5回",
+	  "P:社外秘|p:作成：総務部　田中|P:本文です。|H2:決定事項|P:本文です。|H2:宿題|P:本文です。" },
 };
 
 static const struct article_case decoration_cases[] = {

@@ -15,7 +15,8 @@
  *     ("↓↓【関連記事】↓↓", rendered as links to the other articles).
  *   - Outside a fenced code block, a line loses its leading marker: a run
  *     of '#' and one space (and a closing run of '#' after a space), or
- *     '>' (and one space), or one mark or bullet
+ *     each '>' (each with one space), or a run of two '*' or more and one
+ *     space (Hatena's sub-headings), or one mark or bullet
  *     (■□●○◆◇▼▽▶►★☆◉♦▲△◼◾◯❏❖・•◎▪‣◦, "- ", "* ", "+ ", "＊ ", "－ "); then
  *     a bracket pair around the whole rest (【…】〔…〕［…］[…]＜…＞≪…≫《…》〈…〉
  *     〖…〗). Lines of a fenced block (``` with a line of backticks further
@@ -195,11 +196,22 @@ text_kept_unmark(const char *s, size_t *len)
 				n = i - 1;
 		}
 	} else if (n > 0 && s[0] == '>') {
-		s++;
-		n--;
-		if (n > 0 && s[0] == ' ') {
+		/* Every level of a mail quotation: "> > text", ">>text". */
+		while (n > 0 && s[0] == '>') {
 			s++;
 			n--;
+			if (n > 0 && s[0] == ' ') {
+				s++;
+				n--;
+			}
+		}
+	} else if (n > 2 && s[0] == '*' && s[1] == '*') {
+		/* Hatena's sub-headings: "** ", "*** ". */
+		for (i = 0; i < n && s[i] == '*'; i++)
+			;
+		if (i < n && s[i] == ' ') {
+			s += i + 1;
+			n -= i + 1;
 		}
 	} else {
 		for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
