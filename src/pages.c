@@ -564,16 +564,15 @@ read_title(struct pages *p, struct articles_dir *ad)
 }
 
 /*
- * The author's intro (articles/index.gmi) and the capsule's title, for the
- * top of the list. Served, an unusable intro is left out (logged);
- * converted, it fails the load.
+ * The author's intro (articles/index.gmi), for the top of the list.
+ * Served, an unusable intro is left out (logged); converted, it fails the
+ * load.
  */
 static int
-read_list_texts(struct pages *p, struct articles_dir *ad)
+read_intro(struct pages *p, struct articles_dir *ad)
 {
 	char rel[PATH_MAX];
 
-	read_title(p, ad);
 	if (format_path(rel, sizeof(rel), "%s/index.gmi", ad->articles) == -1)
 		return p->opt.strict ? -1 : 0;
 	if (read_extra(p, ad, rel, &p->intro, &p->intro_len) == -1 &&
@@ -614,7 +613,11 @@ pages_load_dir(const char *root, const char *articles,
 		close(fd);
 		rc = opt->strict ? -1 : 0;
 	} else if ((rc = read_articles(p, &ad, dir)) == 0)
-		rc = read_list_texts(p, &ad);
+		rc = read_intro(p, &ad);
+	/* The title is the root's: with no articles folder (deleted, or not
+	 * made yet) the list still heads with it, not the default label. */
+	if (rc == 0 && ad.rootfd != -1)
+		read_title(p, &ad);
 	if (dir != NULL)
 		closedir(dir);
 	if (ad.rootfd != -1)

@@ -86,7 +86,8 @@ struct pages_options {
  *
  * root/articles/index.gmi, if a regular file in UTF-8, is the intro shown
  * above the list; the capsule's title, for the list and the feed, is the
- * first "# " line of root/index.gmi (else opt->host).
+ * first "# " line of root/index.gmi (else opt->host), read whether or
+ * not the articles folder is there: a list with no folder keeps it.
  * Returns NULL when out of memory, or with opt->strict when any file is
  * unusable (logged).
  */

@@ -269,6 +269,31 @@ class LiveTests(unittest.TestCase):
                         lambda: b"AGAIN-1" in self.page("again"))
         self.assert_no_failures(loader)
 
+    def test_list_keeps_its_title_without_the_folder(self):
+        # The capsule's title is the root index.gmi's "# " line, read
+        # whether or not the articles folder is there.
+        title = "# きずなへようこそ".encode("utf-8")
+        srv = self.start({"first.txt": article("一つ目", "FIRST-1")})
+        self.assertEqual(self.body("/articles/").split(b"\n")[0], title)
+        loader = self.load_while(("/",))
+        os.unlink(os.path.join(self.articles, "first.txt"))
+        os.rmdir(self.articles)
+        self.wait_until("folder gone",
+                        lambda: self.status("/articles/first/") == 51)
+        listing = self.body("/articles/")
+        self.assertEqual(listing.split(b"\n")[0], title, listing)
+        os.makedirs(self.articles)
+        self.write("again.txt", article("もう一度", "AGAIN-1"))
+        self.wait_until("article of the folder made again",
+                        lambda: b"AGAIN-1" in self.page("again"))
+        self.assertEqual(self.body("/articles/").split(b"\n")[0], title)
+        self.assert_no_failures(loader)
+        # A capsule started without the folder heads its list so too.
+        self.assertEqual(srv.stop(), 0)
+        self.start()
+        listing = self.body("/articles/")
+        self.assertEqual(listing.split(b"\n")[0], title, listing)
+
     def test_sighup_still_reloads(self):
         srv = self.start({"first.txt": article("一つ目", "FIRST-1")})
         self.write("new.txt", article("新しい記事", "NEW-1"))
