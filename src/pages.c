@@ -366,42 +366,17 @@ articles_open(struct articles_dir *ad, const char *rel, int flags)
 	return fd;
 }
 
-/*
- * Opens root/rel for reading if it is a regular file beneath the root, and
- * opens nothing else: it is first opened O_PATH (which reaches no driver
- * and wakes no FIFO writer) and looked at; O_NONBLOCK and O_NOCTTY cover a
- * file swapped in between, and read_fd checks it again. Returns the
- * descriptor, or -1 with *why set.
- */
+/* A regular file beneath the root, opened for reading (beneath.h). */
 static int
 open_article(struct articles_dir *ad, const char *rel, const char **why)
 {
-	struct stat sb;
-	int fd;
+	int walked = ad->walking, fd;
 
-	if ((fd = articles_open(ad, rel, O_PATH | O_CLOEXEC)) == -1) {
-		*why = errno == EXDEV ? "a link leaving the capsule root" :
-		    errno == ELOOP ? "a symbolic link (not followed)" :
-		    strerror(errno);
-		return -1;
-	}
-	if (fstat(fd, &sb) == -1) {
-		*why = strerror(errno);
-		close(fd);
-		return -1;
-	}
-	/* The walk opens a last component that is a link as the link. */
-	if (!S_ISREG(sb.st_mode)) {
-		*why = S_ISLNK(sb.st_mode) ? "a symbolic link (not followed)" :
-		    "not a regular file";
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	fd = articles_open(ad, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK);
-	if (fd == -1)
-		*why = strerror(errno);
+	fd = beneath_open_regular(ad->rootfd, rel, &ad->walking, why);
+	if (ad->walking && !walked)
+		log_warn("openat2 is not available (Linux < 5.6): reading the "
+		    "articles one path component at a time, and following no "
+		    "symbolic link");
 	return fd;
 }
 
