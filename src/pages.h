@@ -59,6 +59,11 @@ struct pages_options {
 	                       why but not "not served" */
 	const struct pages *prev;  /* the table in use, read from the same
 	                       folder (a reload or a live update), or NULL */
+	int once;           /* a live update: what prev logged about a file
+	                       (refused, a bad date, a twin, an unusable
+	                       intro) is not logged again while the file is
+	                       unchanged (filelog.h); 0 (start-up, SIGHUP,
+	                       convert) logs all of it */
 };
 
 /*
