@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -105,4 +106,38 @@ beneath_open(int dirfd, const char *rel, int flags, int *walking)
 		*walking = 1;
 	}
 	return beneath_walk(dirfd, rel, flags);
+}
+
+int
+beneath_open_regular(int dirfd, const char *rel, int *walking,
+    const char **why)
+{
+	struct stat sb;
+	int fd;
+
+	if ((fd = beneath_open(dirfd, rel, O_PATH | O_CLOEXEC, walking)) ==
+	    -1) {
+		*why = errno == EXDEV ? "a link leaving the capsule root" :
+		    errno == ELOOP ? "a symbolic link (not followed)" :
+		    strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1) {
+		*why = strerror(errno);
+		close(fd);
+		return -1;
+	}
+	/* The walk opens a last component that is a link as the link. */
+	if (!S_ISREG(sb.st_mode)) {
+		*why = S_ISLNK(sb.st_mode) ? "a symbolic link (not followed)" :
+		    "not a regular file";
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	fd = beneath_open(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK, walking);
+	if (fd == -1)
+		*why = strerror(errno);
+	return fd;
 }

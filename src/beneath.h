@@ -34,4 +34,16 @@ int beneath_walk(int dirfd, const char *rel, int flags);
  */
 int beneath_open(int dirfd, const char *rel, int flags, int *walking);
 
+/*
+ * Opens rel for reading (beneath_open, *walking as there) if it is a
+ * regular file, and opens nothing else: it is first opened O_PATH (which
+ * reaches no driver and wakes no FIFO writer) and looked at; O_NONBLOCK
+ * and O_NOCTTY cover a file swapped in between, and a reader checks it
+ * again. Returns the descriptor, or -1 with *why set to a static reason
+ * (errno's, "a link leaving the capsule root", "a symbolic link (not
+ * followed)", "not a regular file") and errno as the failed call left it.
+ */
+int beneath_open_regular(int dirfd, const char *rel, int *walking,
+    const char **why);
+
 #endif

@@ -108,28 +108,69 @@ put_lang(struct gemtext_buf *out, const char *lang)
 	put(out, "\"");
 }
 
-/* The lead, one block a line: what a feed reader shows under the title. */
-static void
-put_summary(struct gemtext_buf *out, const struct article *a)
+/*
+ * Whether a block reads as prose in a summary. A link is left out: an
+ * inline link's label is in its paragraph already (Markdown gathers the
+ * link after it), and a bare URL says nothing to a reader; so are code
+ * and headings. A list item's text has no bullet.
+ */
+static int
+prose(const struct article_block *b)
 {
-	const struct article_block *b;
+	switch (b->type) {
+	case ARTICLE_PARAGRAPH:
+	case ARTICLE_LIST_ITEM:
+	case ARTICLE_QUOTE:
+		return b->len > 0;
+	case ARTICLE_SUBHEADING:
+	case ARTICLE_PREFORMATTED:
+	case ARTICLE_LINK:
+	case ARTICLE_RELATED:
+		return 0;
+	}
+	return 0;
+}
+
+/* The prose of blocks[first .. end), one block a line. */
+static void
+put_blocks(struct gemtext_buf *out, const struct article *a, size_t first,
+    size_t end)
+{
 	size_t i;
 	int any = 0;
 
-	for (i = 0; i < a->nlead; i++) {
-		b = &a->blocks[i];
-		if (b->type == ARTICLE_RELATED || b->len == 0)
+	for (i = first; i < end; i++) {
+		if (!prose(&a->blocks[i]))
 			continue;
 		put(out, any ? "\n" : "    <summary>");
 		any = 1;
-		/* A link reads as its label, else as its URL. */
-		if (b->type == ARTICLE_LINK && b->alt[0] != '\0')
-			put_escaped(out, b->alt);
-		else
-			feed_escape(out, b->text, b->len);
+		feed_escape(out, a->blocks[i].text, a->blocks[i].len);
 	}
 	if (any)
 		put(out, "</summary>\n");
+}
+
+/*
+ * What a feed reader shows under the title: the lead's prose; without
+ * any (a Markdown title and "# " heading, a text that opens with a
+ * section), the article's first paragraph, so the entry is never blank.
+ */
+static void
+put_summary(struct gemtext_buf *out, const struct article *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nlead; i++)
+		if (prose(&a->blocks[i])) {
+			put_blocks(out, a, 0, a->nlead);
+			return;
+		}
+	for (i = a->nlead; i < a->nblocks; i++)
+		if (a->blocks[i].type == ARTICLE_PARAGRAPH &&
+		    a->blocks[i].len > 0) {
+			put_blocks(out, a, i, i + 1);
+			return;
+		}
 }
 
 static void

@@ -20,9 +20,11 @@
  *              entries have none
  *     entry    per article, in site order: title, id and link (URL SLUG/,
  *              the slug percent-encoded; stable as long as the file name
- *              is), updated (its date at midnight UTC), summary (the lead:
- *              the text before the first section, its blocks one per line;
- *              left out when empty)
+ *              is), updated (its date at midnight UTC), summary (prose,
+ *              one block a line: the lead's paragraphs, list items
+ *              without their bullets and quotes, never a link, code or
+ *              heading; with no prose before the first section, the
+ *              article's first paragraph; left out when it has none)
  *
  * Text is escaped (& < > " ' as entities) everywhere, and characters XML
  * 1.0 forbids (C0 controls but tab, line feed and carriage return; U+FFFE,

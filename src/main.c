@@ -227,7 +227,7 @@ serve(const struct config *cfg)
 		return EXIT_CONFIG;
 	}
 	ticket_use(tickets);
-	if ((site = site_new(cfg, port, NULL, err, sizeof(err))) == NULL) {
+	if ((site = site_new(cfg, port, NULL, 0, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		log_close();
 		return EXIT_CONFIG;
@@ -346,7 +346,7 @@ convert(int argc, char **argv)
 	};
 	const char *dir = ".", *url_arg = DEFAULT_URL;
 	char url[URL_MAX + 2], host[256];
-	struct pages_options opt = { "ja", NULL, NULL, 1, NULL };
+	struct pages_options opt = { .lang = "ja", .strict = 1 };
 	struct pages *pages;
 	int opt_c, rc, folder, i;
 

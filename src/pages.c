@@ -20,6 +20,7 @@
 #include "beneath.h"
 #include "date.h"
 #include "feed.h"
+#include "filelog.h"
 #include "gemtext.h"
 #include "log.h"
 #include "source.h"
@@ -45,6 +46,8 @@ struct pages {
 	char *intro;              /* the author's articles/index.gmi, or NULL */
 	size_t intro_len;
 	char *title;              /* the capsule's title, or NULL */
+	struct filelog said;      /* what the log said about its files */
+	const struct filelog *said_before; /* prev's, on a live update */
 };
 
 /* snprintf that refuses to cut: a cut path would name another page. */
@@ -265,6 +268,8 @@ pages_new(const char *prefix, const struct pages_options *opt)
 	snprintf(p->prefix, sizeof(p->prefix), "%s", prefix);
 	p->opt = *opt;
 	p->refusal = opt->strict ? "" : ": not served";
+	if (opt->once && opt->prev != NULL)
+		p->said_before = &opt->prev->said;
 	return p;
 }
 
@@ -286,12 +291,13 @@ grow_sources(struct pages *p, size_t *cap)
 }
 
 /*
- * Appends the article open at fd (closed here). Returns 0, -1 with *why
- * set when the file cannot make an article, or -2 when out of memory.
+ * Appends the article open at fd (closed here), name in the folder open at
+ * dirfd. Returns 0, -1 with *why set when the file cannot make an article,
+ * or -2 when out of memory.
  */
 static int
-add_source(struct pages *p, size_t *cap, int fd, const char *path,
-    const char **why)
+add_source(struct pages *p, size_t *cap, int fd, int dirfd, const char *name,
+    const char *path, const char **why)
 {
 	if (grow_sources(p, cap) == -1) {
 		close(fd);
@@ -302,8 +308,10 @@ add_source(struct pages *p, size_t *cap, int fd, const char *path,
 	/* Else the author wonders why the post is dated the day it was
 	 * copied. */
 	if (p->sources[p->nsources].date_why != NULL)
-		log_warn("%s: date \"%s\": %s: dated by the file's last change "
-		    "instead", path, p->sources[p->nsources].article->date,
+		filelog_say(&p->said, p->said_before, dirfd, name,
+		    LOG_LEVEL_WARN, "%s: date \"%s\": %s: dated by the file's "
+		    "last change instead", path,
+		    p->sources[p->nsources].article->date,
 		    p->sources[p->nsources].date_why);
 	p->nsources++;
 	return 0;
@@ -366,60 +374,37 @@ articles_open(struct articles_dir *ad, const char *rel, int flags)
 	return fd;
 }
 
-/*
- * Opens root/rel for reading if it is a regular file beneath the root, and
- * opens nothing else: it is first opened O_PATH (which reaches no driver
- * and wakes no FIFO writer) and looked at; O_NONBLOCK and O_NOCTTY cover a
- * file swapped in between, and read_fd checks it again. Returns the
- * descriptor, or -1 with *why set.
- */
+/* A regular file beneath the root, opened for reading (beneath.h). */
 static int
 open_article(struct articles_dir *ad, const char *rel, const char **why)
 {
-	struct stat sb;
-	int fd;
+	int walked = ad->walking, fd;
 
-	if ((fd = articles_open(ad, rel, O_PATH | O_CLOEXEC)) == -1) {
-		*why = errno == EXDEV ? "a link leaving the capsule root" :
-		    errno == ELOOP ? "a symbolic link (not followed)" :
-		    strerror(errno);
-		return -1;
-	}
-	if (fstat(fd, &sb) == -1) {
-		*why = strerror(errno);
-		close(fd);
-		return -1;
-	}
-	/* The walk opens a last component that is a link as the link. */
-	if (!S_ISREG(sb.st_mode)) {
-		*why = S_ISLNK(sb.st_mode) ? "a symbolic link (not followed)" :
-		    "not a regular file";
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	fd = articles_open(ad, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK);
-	if (fd == -1)
-		*why = strerror(errno);
+	fd = beneath_open_regular(ad->rootfd, rel, &ad->walking, why);
+	if (ad->walking && !walked)
+		log_warn("openat2 is not available (Linux < 5.6): reading the "
+		    "articles one path component at a time, and following no "
+		    "symbolic link");
 	return fd;
 }
 
 /*
- * An article that cannot be read: its previous version when prev has one
- * (logged so), else left out. Returns 0, or -1 when out of memory.
+ * An article that cannot be read: its previous version when the table in
+ * use has one (logged so), else left out. Returns 0, or -1 when out of
+ * memory.
  */
 static int
-refused(struct pages *p, size_t *cap, const struct pages *prev,
-    const char *path, const char *name, const char *why)
+refused(struct pages *p, size_t *cap, int dirfd, const char *path,
+    const char *name, const char *why)
 {
-	int kept = keep_source(p, cap, prev, name,
+	int kept = keep_source(p, cap, p->opt.prev, name,
 	    strlen(name) - strlen(source_kind_of(name)->ext));
 
 	if (kept == -2)
 		return -1;
-	log_error("%s: %s%s", path, why, kept ? ": keeping the pages read "
-	    "before" : p->refusal);
+	filelog_say(&p->said, p->said_before, dirfd, name, LOG_LEVEL_ERROR,
+	    "%s: %s%s", path, why, kept ? ": keeping the pages read before" :
+	    p->refusal);
 	return 0;
 }
 
@@ -429,8 +414,9 @@ refused(struct pages *p, size_t *cap, const struct pages *prev,
  * log. Sorts p->sources by slug.
  */
 static void
-drop_twins(struct pages *p, const struct articles_dir *ad)
+drop_twins(struct pages *p, const struct articles_dir *ad, int dirfd)
 {
+	char name[PATH_MAX];
 	size_t i, keep, drop;
 
 	if (p->nsources > 1)
@@ -441,8 +427,11 @@ drop_twins(struct pages *p, const struct articles_dir *ad)
 			continue;
 		keep = p->sources[i].kind->written ? i : i - 1;
 		drop = keep == i ? i - 1 : i;
-		log_warn("%s/%s/%s%s and %s%s are the same article: serving "
-		    "%s%s", ad->root, ad->articles, p->sources[drop].slug,
+		snprintf(name, sizeof(name), "%s%s", p->sources[drop].slug,
+		    p->sources[drop].kind->ext);
+		filelog_say(&p->said, p->said_before, dirfd, name,
+		    LOG_LEVEL_WARN, "%s/%s/%s%s and %s%s are the same article: "
+		    "serving %s%s", ad->root, ad->articles, p->sources[drop].slug,
 		    p->sources[drop].kind->ext, p->sources[keep].slug,
 		    p->sources[keep].kind->ext, p->sources[keep].slug,
 		    p->sources[keep].kind->ext);
@@ -482,7 +471,8 @@ read_articles(struct pages *p, struct articles_dir *ad, DIR *dir)
 		if ((fd = open_article(ad, rel, &why)) == -1)
 			rc = -1;
 		else
-			rc = add_source(p, &cap, fd, path, &why);
+			rc = add_source(p, &cap, fd, dirfd(dir), de->d_name,
+			    path, &why);
 		if (rc == -2)
 			return -1;
 		/* Served, a bad file is left out, or keeps the pages read
@@ -491,11 +481,11 @@ read_articles(struct pages *p, struct articles_dir *ad, DIR *dir)
 			log_error("%s: %s%s", path, why, p->refusal);
 			return -1;
 		}
-		if (rc == -1 && refused(p, &cap, p->opt.prev, path, de->d_name,
+		if (rc == -1 && refused(p, &cap, dirfd(dir), path, de->d_name,
 		    why) == -1)
 			return -1;
 	}
-	drop_twins(p, ad);
+	drop_twins(p, ad, dirfd(dir));
 	return 0;
 }
 
@@ -505,7 +495,7 @@ read_articles(struct pages *p, struct articles_dir *ad, DIR *dir)
  * when it is there but unusable, else 0.
  */
 static int
-read_extra(const struct pages *p, struct articles_dir *ad, const char *rel,
+read_extra(struct pages *p, struct articles_dir *ad, const char *rel,
     char **bytes, size_t *len)
 {
 	const char *why = NULL;
@@ -524,8 +514,9 @@ read_extra(const struct pages *p, struct articles_dir *ad, const char *rel,
 	}
 	if (*bytes != NULL)
 		return 0;
-	log_error("%s/%s: %s%s", ad->root, rel, why,
-	    p->opt.strict ? "" : ": left out");
+	filelog_say(&p->said, p->said_before, ad->rootfd, rel, LOG_LEVEL_ERROR,
+	    "%s/%s: %s%s", ad->root, rel, why, p->opt.strict ? "" :
+	    ": left out");
 	return -1;
 }
 
@@ -564,16 +555,15 @@ read_title(struct pages *p, struct articles_dir *ad)
 }
 
 /*
- * The author's intro (articles/index.gmi) and the capsule's title, for the
- * top of the list. Served, an unusable intro is left out (logged);
- * converted, it fails the load.
+ * The author's intro (articles/index.gmi), for the top of the list.
+ * Served, an unusable intro is left out (logged); converted, it fails the
+ * load.
  */
 static int
-read_list_texts(struct pages *p, struct articles_dir *ad)
+read_intro(struct pages *p, struct articles_dir *ad)
 {
 	char rel[PATH_MAX];
 
-	read_title(p, ad);
 	if (format_path(rel, sizeof(rel), "%s/index.gmi", ad->articles) == -1)
 		return p->opt.strict ? -1 : 0;
 	if (read_extra(p, ad, rel, &p->intro, &p->intro_len) == -1 &&
@@ -614,7 +604,11 @@ pages_load_dir(const char *root, const char *articles,
 		close(fd);
 		rc = opt->strict ? -1 : 0;
 	} else if ((rc = read_articles(p, &ad, dir)) == 0)
-		rc = read_list_texts(p, &ad);
+		rc = read_intro(p, &ad);
+	/* The title is the root's: with no articles folder (deleted, or not
+	 * made yet) the list still heads with it, not the default label. */
+	if (rc == 0 && ad.rootfd != -1)
+		read_title(p, &ad);
 	if (dir != NULL)
 		closedir(dir);
 	if (ad.rootfd != -1)
@@ -643,7 +637,8 @@ pages_load_files(char *const *files, size_t nfiles,
 		    O_NONBLOCK);
 		if (fd == -1)
 			why = strerror(errno);
-		rc = fd == -1 ? -1 : add_source(p, &cap, fd, files[i], &why);
+		rc = fd == -1 ? -1 : add_source(p, &cap, fd, AT_FDCWD,
+		    files[i], files[i], &why);
 		if (rc == -1)
 			log_error("%s: %s%s", files[i], why, p->refusal);
 		if (rc != 0) {
@@ -687,6 +682,7 @@ pages_free(struct pages *p)
 	free(p->bodies);
 	free(p->intro);
 	free(p->title);
+	filelog_free(&p->said);
 	free(p);
 }
 

@@ -59,6 +59,11 @@ struct pages_options {
 	                       why but not "not served" */
 	const struct pages *prev;  /* the table in use, read from the same
 	                       folder (a reload or a live update), or NULL */
+	int once;           /* a live update: what prev logged about a file
+	                       (refused, a bad date, a twin, an unusable
+	                       intro) is not logged again while the file is
+	                       unchanged (filelog.h); 0 (start-up, SIGHUP,
+	                       convert) logs all of it */
 };
 
 /*
@@ -86,7 +91,8 @@ struct pages_options {
  *
  * root/articles/index.gmi, if a regular file in UTF-8, is the intro shown
  * above the list; the capsule's title, for the list and the feed, is the
- * first "# " line of root/index.gmi (else opt->host).
+ * first "# " line of root/index.gmi (else opt->host), read whether or
+ * not the articles folder is there: a list with no folder keeps it.
  * Returns NULL when out of memory, or with opt->strict when any file is
  * unusable (logged).
  */

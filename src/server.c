@@ -421,7 +421,8 @@ rebuild_articles(void *arg)
 	char err[1024];
 
 	pthread_mutex_lock(&srv->build_lock);
-	site = site_new(&srv->site->cfg, srv->port, srv->site, err,
+	/* A file still wrong as before is not logged again (site.h). */
+	site = site_new(&srv->site->cfg, srv->port, srv->site, 1, err,
 	    sizeof(err));
 	if (site == NULL)
 		log_error("articles changed, but kept as they were: %s", err);
@@ -476,7 +477,7 @@ reload(struct server *srv)
 		goto out;
 	}
 	pthread_mutex_lock(&srv->build_lock);
-	if ((site = site_new(cfg, srv->port, srv->site, err,
+	if ((site = site_new(cfg, srv->port, srv->site, 0, err,
 	    sizeof(err))) == NULL) {
 		pthread_mutex_unlock(&srv->build_lock);
 		ticket_file_free(tickets);

@@ -239,7 +239,7 @@ asks_client_certificates(const struct config *cfg, const char *name)
 /* Loads one host; on failure, err names what failed (not the host). */
 static int
 load_host(struct site *site, struct site_host *h, const struct site *prev,
-    char *err, size_t errsize)
+    int live, char *err, size_t errsize)
 {
 	const struct config_host *host = h->cfg;
 	const struct site_host *before = prev_host(prev, host->name);
@@ -268,6 +268,7 @@ load_host(struct site *site, struct site_host *h, const struct site *prev,
 	opt.lang = host->lang;
 	opt.url = url;
 	opt.host = host->name;
+	opt.once = live;
 	opt.prev = before != NULL && strcmp(before->cfg->root,
 	    host->root) == 0 && strcmp(before->cfg->articles,
 	    host->articles) == 0 ? before->pages : NULL;
@@ -302,7 +303,7 @@ unload_host(struct site_host *h)
 
 struct site *
 site_new(const struct config *cfg, int port, const struct site *prev,
-    char *err, size_t errsize)
+    int live, char *err, size_t errsize)
 {
 	struct site *site;
 	char why[1024];
@@ -319,7 +320,7 @@ site_new(const struct config *cfg, int port, const struct site *prev,
 		site->hosts[i].cfg = &site->cfg.hosts[i];
 		site->hosts[i].rootfd = -1;
 		site->nhosts = i + 1;
-		if (load_host(site, &site->hosts[i], prev, why,
+		if (load_host(site, &site->hosts[i], prev, live, why,
 		    sizeof(why)) == -1) {
 			/* Without host sections there is one host: the
 			 * message stays as it always was. A certificate's

@@ -72,12 +72,15 @@ struct site {
  * same, unmodified files and its names did not change: so a reload for an
  * article needs no access to the key, which a root-started server's user
  * may rightly not have. An article that cannot be read now keeps prev's
- * pages when both read the same folder (pages_load_dir).
+ * pages when both read the same folder (pages_load_dir). live says it is
+ * a live update: what prev logged about an article file is then not
+ * logged again while the file is unchanged (pages_options.once); a
+ * start-up or a SIGHUP (live 0) logs every file that is wrong.
  * Returns NULL with err set, naming the host when there are host
  * sections (the same messages as at start-up).
  */
 struct site *site_new(const struct config *cfg, int port,
-    const struct site *prev, char *err, size_t errsize);
+    const struct site *prev, int live, char *err, size_t errsize);
 
 /* Takes one more hold on site; returns it. Any thread. */
 struct site *site_hold(struct site *site);

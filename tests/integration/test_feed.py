@@ -232,6 +232,61 @@ class FeedTests(unittest.TestCase):
             self.assertEqual(self.get(path).status, 51, path)
 
 
+class SummaryTests(unittest.TestCase):
+    """Every entry a feed reader shows has a summary, and it is prose: an
+    article with no lead is summed up by its first paragraph, and a
+    Markdown link gathered after its paragraph does not repeat its label."""
+
+    ARTICLES = {
+        # A front matter title and a "# " heading: no lead.
+        "front.md": (b"---\ntitle: Front\ndate: 2024-03-04\n---\n\n"
+                     b"# Big heading\n\nFirst *real* paragraph, "
+                     b"[a link](gemini://e/x).\n\nSecond.\n"),
+        # Opens with a section.
+        "opens.md": (b"---\ndate: 2024-03-03\n---\n## Opening section\n\n"
+                     b"Its text, [linked](https://w/).\n\n- item\n"),
+        # A text whose first block is a numbered section.
+        "plain.txt": (b"title: Plain\ndate: 2024-03-02\n\n1. First part\n\n"
+                      b"Body of the first part.\n\n2. Second part\n\n"
+                      b"More.\n"),
+        # A lead with a link, a list and code.
+        "lead.md": (b"---\ndate: 2024-03-01\n---\n# Lead\n\nA lead with "
+                    b"[a link](gemini://e/).\n\n- one\n- two\n\n```\n"
+                    b"code\n```\n\n## S\n\nSection text.\n"),
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        files = {"articles/" + k: v for k, v in cls.ARTICLES.items()}
+        cls.srv = KizunaServer(timeout=5, extra_files=files)
+        try:
+            cls.srv.start()
+        except BaseException:
+            cls.srv.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            rc = cls.srv.stop()
+        finally:
+            cls.srv.cleanup()
+        assert rc == 0, rc
+
+    def test_every_entry_has_a_prose_summary(self):
+        r = self.srv.get("/articles/atom.xml")
+        self.assertEqual((r.status, r.meta), (20, ATOM_META), r)
+        feed = parse_feed(r.body)
+        self.assertFalse(feed["bozo"], feed["bozo_exception"])
+        got = [(e["title"], e["summary"]) for e in feed["entries"]]
+        self.assertEqual(got, [
+            ("Front", "First real paragraph, a link."),
+            ("Opening section", "Its text, linked."),
+            ("Plain", "Body of the first part."),
+            ("Lead", "A lead with a link.\none\ntwo"),
+        ])
+
+
 class ConvertTests(unittest.TestCase):
     """`kizuna convert`: all or nothing, the full list with a folder, and
     no list of some files over one that names others."""

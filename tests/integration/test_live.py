@@ -269,6 +269,71 @@ class LiveTests(unittest.TestCase):
                         lambda: b"AGAIN-1" in self.page("again"))
         self.assert_no_failures(loader)
 
+    def test_list_keeps_its_title_without_the_folder(self):
+        # The capsule's title is the root index.gmi's "# " line, read
+        # whether or not the articles folder is there.
+        title = "# きずなへようこそ".encode("utf-8")
+        srv = self.start({"first.txt": article("一つ目", "FIRST-1")})
+        self.assertEqual(self.body("/articles/").split(b"\n")[0], title)
+        loader = self.load_while(("/",))
+        os.unlink(os.path.join(self.articles, "first.txt"))
+        os.rmdir(self.articles)
+        self.wait_until("folder gone",
+                        lambda: self.status("/articles/first/") == 51)
+        listing = self.body("/articles/")
+        self.assertEqual(listing.split(b"\n")[0], title, listing)
+        os.makedirs(self.articles)
+        self.write("again.txt", article("もう一度", "AGAIN-1"))
+        self.wait_until("article of the folder made again",
+                        lambda: b"AGAIN-1" in self.page("again"))
+        self.assertEqual(self.body("/articles/").split(b"\n")[0], title)
+        self.assert_no_failures(loader)
+        # A capsule started without the folder heads its list so too.
+        self.assertEqual(srv.stop(), 0)
+        self.start()
+        listing = self.body("/articles/")
+        self.assertEqual(listing.split(b"\n")[0], title, listing)
+
+    def test_a_broken_file_is_logged_when_it_breaks_or_changes(self):
+        srv = self.start({"first.txt": article("一つ目", "FIRST-1")})
+        # "not served", or once it was read, "keeping the pages read
+        # before".
+        bad = re.compile(r"error: [^\n]*/articles/bad\.txt: not valid "
+                         r"UTF-8")
+
+        def rebuilt_after(change):
+            before = srv.stderr_text().count(REBUILT)
+            change()
+            self.wait_until("rebuilt", lambda:
+                            srv.stderr_text().count(REBUILT) > before)
+            return len(bad.findall(srv.stderr_text()))
+
+        self.assertEqual(rebuilt_after(lambda: self.write(
+            "bad.txt", b"\xc3\x28 BAD-1\n")), 1)
+        # Saves of another article: the broken file, unchanged, is not
+        # logged again.
+        for i in range(3):
+            self.assertEqual(rebuilt_after(lambda: self.write(
+                "first.txt", article("一つ目", "FIRST-%d" % (i + 2)))), 1,
+                srv.stderr_text()[-2000:])
+        self.assertIn(b"FIRST-4", self.page("first"))
+        # Saved again (still broken): logged again.
+        self.assertEqual(rebuilt_after(lambda: self.write(
+            "bad.txt", b"\xc3\x28 BAD-2\n")), 2)
+        # Fixed, then broken again: logged again.
+        self.assertEqual(rebuilt_after(lambda: self.write(
+            "bad.txt", article("直った", "GOOD-1"))), 2)
+        self.assertEqual(rebuilt_after(lambda: self.write(
+            "bad.txt", b"\xc3\x28 BAD-3\n")), 3)
+        # SIGHUP reports every file that is wrong, as start-up does.
+        srv.proc.send_signal(signal.SIGHUP)
+        self.wait_until("reloaded", lambda: "info: reloaded:" in
+                        srv.stderr_text(), limit=10)
+        self.assertEqual(len(bad.findall(srv.stderr_text())), 4)
+        # ...and a live update after it does not repeat it.
+        self.assertEqual(rebuilt_after(lambda: self.write(
+            "first.txt", article("一つ目", "FIRST-5"))), 4)
+
     def test_sighup_still_reloads(self):
         srv = self.start({"first.txt": article("一つ目", "FIRST-1")})
         self.write("new.txt", article("新しい記事", "NEW-1"))

@@ -121,7 +121,6 @@ static const char two_entries[] =
     "    <link href=\"gemini://example.org:1966/articles/new%20one/\"/>\n"
     "    <updated>2024-05-02T00:00:00Z</updated>\n"
     "    <summary>A &lt;lead&gt; &amp; more.\n"
-    "Its &quot;label&quot;\n"
     "An item</summary>\n"
     "  </entry>\n"
     "  <entry>\n"
@@ -129,6 +128,7 @@ static const char two_entries[] =
     "    <id>gemini://example.org:1966/articles/old/</id>\n"
     "    <link href=\"gemini://example.org:1966/articles/old/\"/>\n"
     "    <updated>2023-12-31T00:00:00Z</updated>\n"
+    "    <summary>Section text.</summary>\n"
     "  </entry>\n"
     "</feed>\n";
 
@@ -153,7 +153,8 @@ test_feed_documents(void **state)
 		.nblocks = 4, .nlead = 3, .sections = one_section,
 		.nsections = 1,
 	};
-	/* No title, no lead: the slug names it, no summary. */
+	/* No title, no lead: the slug names it, its first section's
+	 * paragraph sums it up. */
 	struct article bare = { .title = "", .blocks = lead_blocks + 3,
 		.nblocks = 1, .nlead = 0, .sections = one_section,
 		.nsections = 1 };
@@ -235,6 +236,96 @@ test_title_is_the_lists(void **state)
 	}
 }
 
+/*
+ * The summary is prose: the lead's paragraphs, items and quotes, without
+ * the links gathered after them (their labels are in the text already),
+ * code or headings; with no prose before the first section, the first
+ * paragraph after it (a Markdown title and "# " heading, a text that opens
+ * with a section); with no paragraph at all, none.
+ */
+static void
+test_summary_is_prose(void **state)
+{
+	static struct article_block md_lead[] = {
+		{ .type = ARTICLE_PARAGRAPH, .text = "See a link.", .len = 11 },
+		{ .type = ARTICLE_LINK, .text = "gemini://x/", .len = 11,
+		    .alt = "a link" },
+		{ .type = ARTICLE_PREFORMATTED, .text = "int x;", .len = 6,
+		    .alt = "c" },
+		{ .type = ARTICLE_SUBHEADING, .text = "Aside", .len = 5 },
+		{ .type = ARTICLE_QUOTE, .text = "Said.", .len = 5,
+		    .quote_start = 1 },
+		{ .type = ARTICLE_PARAGRAPH, .text = "Later.", .len = 6 },
+	};
+	static struct article_block no_lead[] = {
+		{ .type = ARTICLE_LINK, .text = "gemini://x/", .len = 11,
+		    .alt = "" },
+		{ .type = ARTICLE_PREFORMATTED, .text = "", .len = 0,
+		    .alt = "" },
+		{ .type = ARTICLE_LIST_ITEM, .text = "An item", .len = 7 },
+		{ .type = ARTICLE_PARAGRAPH, .text = "First <one>.", .len = 12 },
+		{ .type = ARTICLE_LINK, .text = "gemini://y/", .len = 11,
+		    .alt = "one" },
+		{ .type = ARTICLE_PARAGRAPH, .text = "Second.", .len = 7 },
+	};
+	static struct article_block code_only[] = {
+		{ .type = ARTICLE_PREFORMATTED, .text = "x", .len = 1,
+		    .alt = "" },
+	};
+	static struct article_section lead_sections[] = {
+		{ .heading = "S", .first = 5, .count = 1 },
+	};
+	static struct article_section no_lead_sections[] = {
+		{ .heading = "Links", .first = 2, .count = 1 },
+		{ .heading = "Text", .first = 3, .count = 3 },
+	};
+	static struct article_section code_sections[] = {
+		{ .heading = "Code", .first = 0, .count = 1 },
+	};
+	static const struct {
+		const char *name;
+		struct article a;
+		const char *want;      /* NULL: no summary */
+	} cases[] = {
+		{ "lead without its link, code or heading", {
+		    .title = "T", .blocks = md_lead, .nblocks = 6, .nlead = 5,
+		    .sections = lead_sections, .nsections = 1 },
+		    "    <summary>See a link.\nSaid.</summary>\n" },
+		{ "no prose in the lead: the first paragraph", {
+		    .title = "T", .blocks = no_lead, .nblocks = 6, .nlead = 2,
+		    .sections = no_lead_sections, .nsections = 2 },
+		    "    <summary>First &lt;one&gt;.</summary>\n" },
+		{ "no lead at all: the first paragraph", {
+		    .title = "T", .blocks = no_lead + 3, .nblocks = 3,
+		    .nlead = 0 }, "    <summary>First &lt;one&gt;.</summary>\n" },
+		{ "no paragraph: none", {
+		    .title = "T", .blocks = code_only, .nblocks = 1, .nlead = 0,
+		    .sections = code_sections, .nsections = 1 }, NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct gemtext_entry entries[] = { {
+			.slug = "a", .article = &cases[i].a,
+			.date = "2024-01-01" } };
+		struct gemtext_site site = { .lang = "en", .entries = entries,
+			.nentries = 1, .title = "T" };
+		struct feed f = { .site = &site, .url = "gemini://h/articles/",
+			.author = "h" };
+		char *got = render(&f);
+		const char *s = strstr(got, "<summary>");
+
+		if (cases[i].want == NULL ? s != NULL :
+		    strstr(got, cases[i].want) == NULL ||
+		    strstr(s + 1, "<summary>") != NULL)
+			fail_msg("%s: want %s in\n%s", cases[i].name,
+			    cases[i].want != NULL ? cases[i].want : "no summary",
+			    got);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -243,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_feed_documents),
 		cmocka_unit_test(test_updated_is_the_newest),
 		cmocka_unit_test(test_title_is_the_lists),
+		cmocka_unit_test(test_summary_is_prose),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
