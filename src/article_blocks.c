@@ -259,6 +259,18 @@ number_width(const struct aline *l)
 	return n < 3 ? 3 : (int)n;
 }
 
+/* Columns a note's mark takes with the blanks after it ("※　" is 4). */
+static int
+note_width(const struct aline *l)
+{
+	size_t i = strlen(NOTE_MARK);
+
+	while (i < l->len && (l->text[i] == ' ' ||
+	    article_starts_with(l->text + i, l->len - i, "\xe3\x80\x80")))
+		i += l->text[i] == ' ' ? 1 : 3;
+	return (int)article_width(l->text, i);
+}
+
 /* The index of the line after i, past transparent page-break lines. */
 static size_t
 after(const struct reader *r, size_t i)
@@ -579,6 +591,10 @@ article_build_blocks(struct reader *r)
 				    l->style < STYLE_BRACKET_BASE)
 					skip = l->mark;
 				indent = l->indent + number_width(l);
+			} else if (article_starts_with(l->text, l->len,
+			    NOTE_MARK)) {
+				/* A note's lines hang under its text. */
+				indent = l->indent + note_width(l);
 			}
 			i = read_run(r, i, l->text + skip, l->len - skip,
 			    indent, &text, &len);

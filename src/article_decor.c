@@ -132,7 +132,8 @@ heading_like(const struct alines *ls, size_t k)
 	return (k == 0 || ls->v[k - 1].kind == LK_BLANK ||
 	    ls->v[k - 1].kind == LK_DROPPED) &&
 	    l->width <= SUBHEADING_MAX_COLUMNS &&
-	    !article_ends_sentence(l->text, l->len);
+	    (!article_ends_sentence(l->text, l->len) ||
+	    article_all_capitals(l->text, l->len));
 }
 
 int
@@ -688,11 +689,11 @@ article_title_from_top_heading(struct reader *r)
 	    (ls->v[i].style >= STYLE_MARK_BASE &&
 	    ls->v[i].style < STYLE_BRACKET_BASE))
 		return;
-	for (j = i + 1; j < ls->n; j++)
+	/* Centred at the top, it is the title whatever follows. */
+	for (j = i + 1; j < ls->n && !(ls->v[i].style == STYLE_PLAIN &&
+	    ls->v[i].indent > 0); j++)
 		if (ls->v[j].kind == LK_TEXT && ls->v[j].heading &&
-		    (ls->v[j].style == ls->v[i].style &&
-		    !(ls->v[i].style == STYLE_PLAIN && ls->v[i].indent > 0 &&
-		    ls->v[j].indent == 0)))
+		    ls->v[j].style == ls->v[i].style)
 			return;
 	ls->v[i].heading = 0;
 	take_title(r, i, ls->v[i].text + ls->v[i].mark);

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* --- hard wrapping ----------------------------------------------------------- */
 
@@ -196,6 +197,26 @@ dated_label(const struct aline *l)
 	return (cp >= '0' && cp <= '9') || (cp >= 0xff10 && cp <= 0xff19);
 }
 
+/* The names of a text's opening part ("はじめに", "PREFACE."): a heading
+ * before the chapters, where plain lines otherwise head nothing. */
+static int
+opening_word(const struct aline *l)
+{
+	static const char *const words[] = {
+		"はじめに", "まえがき", "前書き", "プロローグ", "序章", "序文",
+		"introduction", "preface", "foreword", "prologue",
+	};
+	size_t k, n = l->len;
+
+	if (n > 0 && l->text[n - 1] == '.')
+		n--;
+	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (n == strlen(words[k]) &&
+		    strncasecmp(l->text, words[k], n) == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether the previous line (i - 1) lets a heading start at i. */
 static int
 heading_may_start(const struct alines *ls, size_t i)
@@ -284,7 +305,8 @@ marked_shape(const struct reader *r, size_t i)
 		return 0;
 	if (i + 1 < r->lines.n && article_is_full(r, l, &r->lines.v[i + 1]))
 		return 0;
-	if (l->style == STYLE_QUESTION || l->style == STYLE_SETEXT)
+	if (l->style == STYLE_QUESTION || l->style == STYLE_SETEXT ||
+	    (l->style == STYLE_CHAPTER && cp == '.'))
 		return 1;
 	return !(cp == 0x3002 || cp == 0xff0e || cp == '.' || cp == 0x3001 ||
 	    cp == 0xff0c || cp == ',' || cp == ':' || cp == 0xff1a ||
@@ -390,8 +412,12 @@ stands_apart(const struct reader *r, size_t i)
 	const struct alines *ls = &r->lines;
 	size_t p = article_prev_kept(ls, i);
 
+	/* The line under it opens a paragraph (one indent's width), not
+	 * hangs under a note or an item (a wider one). */
 	if (!r->novel_indent || ls->v[i].indent > 0 || i + 1 >= ls->n ||
-	    ls->v[i + 1].kind != LK_TEXT || ls->v[i + 1].indent == 0)
+	    ls->v[i + 1].kind != LK_TEXT || ls->v[i + 1].indent == 0 ||
+	    ls->v[i + 1].indent > 2 ||
+	    article_starts_with(ls->v[i].text, ls->v[i].len, NOTE_MARK))
 		return 0;
 	if (p == SIZE_MAX || ls->v[p].kind != LK_TEXT)
 		return 1;
@@ -429,9 +455,12 @@ plain_headings(struct reader *r, size_t marked_last)
 			apart = stands_apart(r, i);
 			if (!apart && !heading_may_start(ls, i))
 				continue;
-			if (marked && i < marked_last)
+			if (marked && i < marked_last && !opening_word(l))
 				continue;
 			cp = article_line_last_cp(l);
+			/* "PREFACE.": an old book's headings end so. */
+			if (cp == '.' && article_all_capitals(l->text, l->len))
+				cp = 'A';
 			if (cp == 0x3002 || cp == 0xff0e || cp == 0x3001 ||
 			    cp == 0xff0c || cp == ',' || cp == ':' ||
 			    cp == 0xff1a || cp == ';' || cp == '.' ||

@@ -36,6 +36,19 @@ static const char *const brackets[][2] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+int
+article_all_capitals(const char *s, size_t len)
+{
+	size_t i, caps = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] >= 'a' && s[i] <= 'z')
+			return 0;
+		caps += s[i] >= 'A' && s[i] <= 'Z';
+	}
+	return caps >= 3;
+}
+
 /* glibc's memmem needs _GNU_SOURCE. */
 int
 article_contains(const char *s, size_t len, const char *needle)
@@ -840,6 +853,9 @@ article_heading_key(const char *s, size_t len, char *out)
 			w -= close;
 		}
 	}
+	/* "CHAPTER I. OF WOOL." is listed as "CHAPTER I. OF WOOL". */
+	while (w > 0 && out[w - 1] == '.')
+		w--;
 	out[w] = '\0';
 	return w;
 }

@@ -628,6 +628,10 @@ static const struct article_case join_cases[] = {
 	  "見出しではない本文の一行目で、途中で折り返されて\nしまった文章です。",
 	  NULL,
 	  "P:見出しではない本文の一行目で、途中で折り返されてしまった文章です。" },
+	{ "a note's wrapped line hangs under its text",
+	  "本文です。\n\n※　当日の開催の有無は、町内会のホームページでお知らせ\n　　します。\n\n本文です。\n",
+	  NULL,
+	  "P:本文です。|P:※　当日の開催の有無は、町内会のホームページでお知らせします。|P:本文です。" },
 };
 
 static const struct article_case wrap_cases[] = {
@@ -955,6 +959,10 @@ static const struct article_case heading_cases[] = {
 	  "手順\n\n本文です。\n\n1. 準備\n\n本文です。\n\n2. 設定\n\n本文です。\n3-1. 確認する\n本文です。\n3-2. 動かす\n本文です。\n",
 	  "手順",
 	  "P:本文です。|H2:1. 準備|P:本文です。|H2:2. 設定|P:本文です。|S:3-1. 確認する|P:本文です。|S:3-2. 動かす|P:本文です。" },
+	{ "an old book: PREFACE. and CHAPTER I. with a full stop, its contents dropped",
+	  "A LITTLE BOOK\n\n          CONTENTS\n\n     PREFACE\n     CHAPTER I.    OF NEEDLES\n     CHAPTER II.   OF WOOL\n\n\n          PREFACE.\n\nThese pages were written by hand.\n\n          CHAPTER I. OF NEEDLES.\n\nA needle is a needle.\n\n          CHAPTER II. OF WOOL.\n\nWool is wool.\n",
+	  "A LITTLE BOOK",
+	  "P:CONTENTS|H2:PREFACE.|P:These pages were written by hand.|H2:CHAPTER I. OF NEEDLES.|P:A needle is a needle.|H2:CHAPTER II. OF WOOL.|P:Wool is wool." },
 };
 
 static const struct article_case non_heading_cases[] = {
@@ -1073,6 +1081,10 @@ static const struct article_case title_cases[] = {
 	  "社外秘\n【議事録】スタジオ移転　第5回\n作成：総務部　田中\n\n本文です。\n\n【決定事項】\n本文です。\n\n【宿題】\n本文です。\n",
 	  "【議事録】スタジオ移転　第5回",
 	  "P:社外秘|p:作成：総務部　田中|P:本文です。|H2:決定事項|P:本文です。|H2:宿題|P:本文です。" },
+	{ "a centred subject is the title, though centred headings follow",
+	  "会員各位\n\n　　　　夏祭りのお知らせ\n\n拝啓　本文です。\n\n　　　　当日のお願い\n\n本文です。\n",
+	  "夏祭りのお知らせ",
+	  "P:会員各位|P:拝啓　本文です。|H2:当日のお願い|P:本文です。" },
 };
 
 static const struct article_case decoration_cases[] = {
