@@ -12,6 +12,9 @@
  *   article_style.c   what each line looks like: list and quote markers,
  *                     fences, links, heading styles (marks, brackets,
  *                     numbering, Markdown, underlines, plain short lines)
+ *   article_meta.c    lines about the text: rules, page footers, dates,
+ *                     bylines, reading times, tags, page buttons
+ *   article_hatena.c  Hatena notation, when the text uses it
  *   article_decor.c   decoration (rules, page footers, running headers, a
  *                     manual table of contents) and the title at the top
  *   article_heading.c hard wrapping, found from the document's own
@@ -23,11 +26,13 @@
  * What is kept: every sentence of the source, unchanged and in order. What
  * may be left out (and is listed in article.dropped): decoration (rule
  * lines, page footers, running headers, a manual table of contents that
- * repeats the headings, an underline), the front matter and the title line
+ * repeats the headings or Hatena's [:contents], an underline, Hatena's >>
+ * and << around a quotation), the front matter and the title line
  * (they become the title), link slots "↓↓...↓↓" other than
  * "↓↓【関連記事】↓↓". Text may lose: its indent, trailing spaces, a heading
  * or list mark ("■", "【...】" around a whole heading, "・", "- ",
- * Markdown "#"), a quote's "> ". Lines of one paragraph are joined: with
+ * Markdown "#", Hatena "*" and "**"), a quote's "> " (and its inner levels'
+ * on lines joined to its first). Lines of one paragraph are joined: with
  * nothing between CJK characters, with one space between words.
  *
  * Input may have CRLF, LF or CR line ends, a UTF-8 BOM, form feeds, trailing

@@ -39,6 +39,17 @@ int article_starts_with(const char *s, size_t len, const char *prefix);
 long article_leading_number(const char *s, size_t len);
 /* Whether s[0..len) is in capital letters (three or more, no small). */
 int article_all_capitals(const char *s, size_t len);
+/* Digits: ASCII '0'-'9'; full-width '０'-'９'. */
+int article_is_ascii_digit(uint32_t cp);
+int article_is_fw_digit(uint32_t cp);
+/* Bytes of a run of digits at s (ASCII, full-width, or kanji numerals
+ * when kanji is set). */
+size_t article_digits(const char *s, size_t len, int kanji);
+/* i past the blanks (space, tab, U+3000) at s[i..len). */
+size_t article_skip_spaces(const char *s, size_t len, size_t i);
+/* Whether one of set[0..nset) starts s[i..len); *n its bytes. */
+int article_one_of(const char *s, size_t len, size_t i,
+    const char *const *set, size_t nset, size_t *n);
 /* Whether needle occurs in s[0..len). */
 int article_contains(const char *s, size_t len, const char *needle);
 int article_ends_with(const char *s, size_t len, const char *suffix);
@@ -161,6 +172,11 @@ int article_ends_sentence(const char *s, size_t len);
 /* Whether l is a label and its value ("次回：6月4日", "作成: 田中"): a
  * short word, a colon, then more. */
 int article_is_label_line(const struct aline *l);
+/* Whether line j (maybe out of range) is a bullet with line i's mark. */
+int article_same_bullet(const struct alines *lines, size_t i, size_t j);
+/* Hatena notation, when the text uses it (article_hatena.c): its headings,
+ * its contents' place and its quotation bounds, on classified lines. */
+void article_hatena_notation(struct alines *lines);
 int article_is_meta(const char *s, size_t len);
 /* Whether l is a mail header ("Subject: …", "件名：…"): *subject says
  * whether it names the mail, *value points past the key. */

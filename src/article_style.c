@@ -84,14 +84,14 @@ article_style_is_numbering(int style)
 	    style == STYLE_NUM_SPACE;
 }
 
-static int
-is_ascii_digit(uint32_t cp)
+int
+article_is_ascii_digit(uint32_t cp)
 {
 	return cp >= '0' && cp <= '9';
 }
 
-static int
-is_fw_digit(uint32_t cp)
+int
+article_is_fw_digit(uint32_t cp)
 {
 	return cp >= 0xff10 && cp <= 0xff19;
 }
@@ -110,16 +110,15 @@ is_kanji_numeral(uint32_t cp)
 	return 0;
 }
 
-/* Bytes of a run of digits (ASCII, full-width, or kanji when allowed). */
-static size_t
-digits(const char *s, size_t len, int kanji)
+size_t
+article_digits(const char *s, size_t len, int kanji)
 {
 	size_t i = 0, n;
 	uint32_t cp;
 
 	while (i < len) {
 		cp = article_cp(s + i, len - i, &n);
-		if (!is_ascii_digit(cp) && !is_fw_digit(cp) &&
+		if (!article_is_ascii_digit(cp) && !article_is_fw_digit(cp) &&
 		    !(kanji && is_kanji_numeral(cp)))
 			break;
 		i += n;
@@ -127,8 +126,8 @@ digits(const char *s, size_t len, int kanji)
 	return i;
 }
 
-static size_t
-skip_spaces(const char *s, size_t len, size_t i)
+size_t
+article_skip_spaces(const char *s, size_t len, size_t i)
 {
 	for (;;) {
 		if (i < len && (s[i] == ' ' || s[i] == '\t'))
@@ -140,8 +139,8 @@ skip_spaces(const char *s, size_t len, size_t i)
 	}
 }
 
-static int
-one_of(const char *s, size_t len, size_t i, const char *const *set,
+int
+article_one_of(const char *s, size_t len, size_t i, const char *const *set,
     size_t nset, size_t *n)
 {
 	size_t k;
@@ -200,13 +199,13 @@ is_row(const char *s, size_t len, size_t d)
 	size_t i = d, n;
 
 	if (i < len && s[i] == ':') {
-		n = digits(s + i + 1, len - i - 1, 0);
+		n = article_digits(s + i + 1, len - i - 1, 0);
 		if (n == 0)
 			return 0;
 		i += 1 + n;
-	} else if (one_of(s, len, i, units, NELEM(units), &n)) {
+	} else if (article_one_of(s, len, i, units, NELEM(units), &n)) {
 		i += n;
-		if (one_of(s, len, i, units, NELEM(units), &n))
+		if (article_one_of(s, len, i, units, NELEM(units), &n))
 			i += n;
 	} else {
 		return 0;
@@ -232,9 +231,9 @@ article_leading_number(const char *s, size_t len)
 		return (long)(cp - 0x2460 + 1);
 	while (i < len && v < 100000) {
 		cp = article_cp(s + i, len - i, &n);
-		if (is_ascii_digit(cp))
+		if (article_is_ascii_digit(cp))
 			v = (v < 0 ? 0 : v) * 10 + (long)(cp - '0');
-		else if (is_fw_digit(cp))
+		else if (article_is_fw_digit(cp))
 			v = (v < 0 ? 0 : v) * 10 + (long)(cp - 0xff10);
 		else
 			break;
@@ -272,7 +271,7 @@ numbering(const char *s, size_t len)
 		return n < len ? STYLE_NUM_CIRCLED : STYLE_NONE;
 	if (article_starts_with(s, len, "第")) {
 		i = strlen("第");
-		if ((d = digits(s + i, len - i, 1)) > 0) {
+		if ((d = article_digits(s + i, len - i, 1)) > 0) {
 			i += d;
 			if (article_starts_with(s + i, len - i, "章"))
 				return STYLE_CHAPTER;
@@ -286,14 +285,14 @@ numbering(const char *s, size_t len)
 	}
 	if (article_starts_with(s, len, "その")) {
 		i = strlen("その");
-		if ((d = digits(s + i, len - i, 1)) > 0 && i + d < len)
+		if ((d = article_digits(s + i, len - i, 1)) > 0 && i + d < len)
 			return STYLE_SONO;
 		return STYLE_NONE;
 	}
 	if (article_starts_with(s, len, "Chapter ") ||
 	    article_starts_with(s, len, "CHAPTER ")) {
 		i = strlen("Chapter ");
-		if (digits(s + i, len - i, 0) > 0)
+		if (article_digits(s + i, len - i, 0) > 0)
 			return STYLE_CHAPTER;
 		/* "CHAPTER IV." */
 		for (d = i; d < len && strchr("IVXLC", s[d]) != NULL; d++)
@@ -305,14 +304,14 @@ numbering(const char *s, size_t len)
 	    article_starts_with(s, len, "STEP") ||
 	    article_starts_with(s, len, "ステップ")) {
 		i = s[0] == 'S' ? 4 : strlen("ステップ");
-		i = skip_spaces(s, len, i);
-		if ((d = digits(s + i, len - i, 0)) > 0 && i + d < len)
+		i = article_skip_spaces(s, len, i);
+		if ((d = article_digits(s + i, len - i, 0)) > 0 && i + d < len)
 			return STYLE_STEP;
 		return STYLE_NONE;
 	}
 	if (s[0] == 'Q' || article_starts_with(s, len, "Ｑ")) {
 		i = s[0] == 'Q' ? 1 : strlen("Ｑ");
-		i += digits(s + i, len - i, 0);
+		i += article_digits(s + i, len - i, 0);
 		if (i < len && (s[i] == '.' || s[i] == ':' || s[i] == ')' ||
 		    s[i] == ' ' || article_starts_with(s + i, len - i, "．") ||
 		    article_starts_with(s + i, len - i, "：") ||
@@ -323,7 +322,7 @@ numbering(const char *s, size_t len)
 	}
 	if (s[0] == '(' || article_starts_with(s, len, "（")) {
 		i = s[0] == '(' ? 1 : strlen("（");
-		if ((d = digits(s + i, len - i, 0)) > 0 && d <= 6) {
+		if ((d = article_digits(s + i, len - i, 0)) > 0 && d <= 6) {
 			i += d;
 			if (i < len && (s[i] == ')' ||
 			    article_starts_with(s + i, len - i, "）")))
@@ -331,8 +330,8 @@ numbering(const char *s, size_t len)
 		}
 		return STYLE_NONE;
 	}
-	if ((d = digits(s, len, 0)) > 0 && d <= 9) {
-		int fullwidth = !is_ascii_digit(cp);
+	if ((d = article_digits(s, len, 0)) > 0 && d <= 9) {
+		int fullwidth = !article_is_ascii_digit(cp);
 
 		if (d >= len)
 			return STYLE_NONE;
@@ -344,8 +343,8 @@ numbering(const char *s, size_t len)
 			 * "2024.10.14" are numbers, not numbering. */
 			i = d + n;
 			cp = article_cp(s + i, len - i, &n);
-			if (is_ascii_digit(cp) || is_fw_digit(cp)) {
-				size_t d2 = digits(s + i, len - i, 0);
+			if (article_is_ascii_digit(cp) || article_is_fw_digit(cp)) {
+				size_t d2 = article_digits(s + i, len - i, 0);
 
 				i += d2;
 				if (d2 <= 2 && d <= 2 && i < len && s[i] == '.')
@@ -361,7 +360,7 @@ numbering(const char *s, size_t len)
 		/* "3-1." and "3-1 ": a part of section 3. */
 		if ((after == '-' || after == 0xff0d) && d <= 2) {
 			i = d + n;
-			d = digits(s + i, len - i, 0);
+			d = article_digits(s + i, len - i, 0);
 			if (d > 0 && d <= 2) {
 				i += d;
 				if (i < len && (s[i] == '.' || s[i] == ')'))
@@ -383,10 +382,10 @@ numbering(const char *s, size_t len)
 	 * "Day 2 - ". */
 	for (i = 0; i < len && i < 24; i += n) {
 		cp = article_cp(s + i, len - i, &n);
-		if (is_ascii_digit(cp) || is_fw_digit(cp))
+		if (article_is_ascii_digit(cp) || article_is_fw_digit(cp))
 			break;
 		if (cp == ' ' && i >= 2 && i + 1 < len &&
-		    is_ascii_digit((unsigned char)s[i + 1]) &&
+		    article_is_ascii_digit((unsigned char)s[i + 1]) &&
 		    word_is_latin(s, i)) {
 			i++;
 			break;
@@ -397,7 +396,7 @@ numbering(const char *s, size_t len)
 	}
 	if (i == 0 || i >= len)
 		return STYLE_NONE;
-	d = digits(s + i, len - i, 0);
+	d = article_digits(s + i, len - i, 0);
 	if (d == 0 || d > 3 || i + d >= len)
 		return STYLE_NONE;
 	after = article_cp(s + i + d, len - i - d, &n);
@@ -450,7 +449,7 @@ is_bare_url(const char *s, size_t len)
 	};
 	size_t n;
 
-	return one_of(s, len, 0, schemes, NELEM(schemes), &n) && len > n &&
+	return article_one_of(s, len, 0, schemes, NELEM(schemes), &n) && len > n &&
 	    url_length(s, len) == len;
 }
 
@@ -462,7 +461,7 @@ is_link_line(const char *s, size_t len)
 
 	if (!article_starts_with(s, len, "=>"))
 		return 0;
-	i = skip_spaces(s, len, 2);
+	i = article_skip_spaces(s, len, 2);
 	return url_length(s + i, len - i) > 0;
 }
 
@@ -495,282 +494,6 @@ fence_closer(const struct aline *l, char c)
 		if (l->text[i] != c)
 			return 0;
 	return 1;
-}
-
-int
-article_is_rule(const char *s, size_t len)
-{
-	size_t i = 0, n, count = 0;
-	uint32_t first = 0, cp;
-
-	while (i < len) {
-		cp = article_cp(s + i, len - i, &n);
-		i += n;
-		if (cp == ' ' || cp == 0x3000)
-			continue;
-		if (count == 0)
-			first = cp;
-		else if (cp != first)
-			return 0;
-		count++;
-	}
-	if (count < 3)
-		return 0;
-	/* Letters and digits repeated are text ("www", "888"). */
-	return !((first >= 'a' && first <= 'z') || (first >= 'A' &&
-	    first <= 'Z') || (first >= '0' && first <= '9') ||
-	    article_cp_is_kana(first) || (first >= 0x4e00 && first <= 0x9fff) ||
-	    article_cp_is_emoji(first));
-}
-
-/* The dashes around a page number: - － ‐ – — ― − */
-static int
-is_footer_dash(uint32_t cp)
-{
-	return cp == '-' || cp == 0xff0d || cp == 0x2010 || cp == 0x2013 ||
-	    cp == 0x2014 || cp == 0x2015 || cp == 0x2212;
-}
-
-int
-article_is_page_footer(const char *s, size_t len)
-{
-	size_t i = 0, d, n;
-	uint32_t cp;
-
-	/* Page numbers are short: "- 12 -", never a line of figures. */
-	if (len > 24)
-		return 0;
-	if (article_starts_with(s, len, "Page ") ||
-	    article_starts_with(s, len, "P.")) {
-		i = s[1] == '.' ? 2 : 5;
-		i = skip_spaces(s, len, i);
-		d = digits(s + i, len - i, 0);
-		return d > 0 && i + d == len;
-	}
-	cp = article_cp(s, len, &n);
-	if (is_footer_dash(cp)) {
-		i = skip_spaces(s, len, n);
-		if ((d = digits(s + i, len - i, 0)) == 0)
-			return 0;
-		i = skip_spaces(s, len, i + d);
-		if (i >= len)
-			return 0;
-		cp = article_cp(s + i, len - i, &n);
-		return is_footer_dash(cp) && i + n == len;
-	}
-	/* "3 / 12" */
-	if ((d = digits(s, len, 0)) > 0) {
-		i = skip_spaces(s, len, d);
-		if (i < len && s[i] == '/') {
-			i = skip_spaces(s, len, i + 1);
-			n = digits(s + i, len - i, 0);
-			return n > 0 && i + n == len;
-		}
-	}
-	return 0;
-}
-
-int
-article_ends_sentence(const char *s, size_t len)
-{
-	static const char *const ends[] = {
-		"。", "．", "！", "？", "、", "，", "：", "；", "…", "‥",
-		".", "!", "?", ",", ":", ";",
-	};
-	size_t k;
-
-	for (k = 0; k < NELEM(ends); k++)
-		if (article_ends_with(s, len, ends[k]))
-			return 1;
-	return 0;
-}
-
-/* Whether the character c[0..n) is one of set's. */
-static int
-in_set(const char *set, const char *c, size_t n)
-{
-	size_t len = strlen(set), i;
-
-	for (i = 0; i + n <= len; i++)
-		if (memcmp(set + i, c, n) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * An English date alone: "Sunday, 9 February 2025", "Feb 9, 2025",
- * "9th of March", "Tue 14 Jan 2025 08:30": words that are all month or
- * weekday names (or their three-letter forms), "of", "at", am/pm, and
- * numbers, with a month or a weekday and a number among them.
- */
-static int
-is_english_date(const char *s, size_t len)
-{
-	static const char *const names[] = {
-		"january", "february", "march", "april", "may", "june", "july",
-		"august", "september", "october", "november", "december",
-		"monday", "tuesday", "wednesday", "thursday", "friday",
-		"saturday", "sunday",
-	};
-	static const char *const small[] = { "of", "at", "am", "pm", "th",
-		"st", "nd", "rd", "sept" };
-	size_t i = 0, w, k, num = 0, named = 0;
-
-	if (len > 48)
-		return 0;
-	while (i < len) {
-		if (strchr(" ,./-:", s[i]) != NULL) {
-			i++;
-			continue;
-		}
-		for (w = i; w < len && strchr(" ,./-:", s[w]) == NULL; w++)
-			;
-		if (is_ascii_digit((unsigned char)s[i])) {
-			/* 9, 2025, 08:30 (split at ':'), 9th, 21st */
-			size_t d = i;
-
-			while (d < w && is_ascii_digit((unsigned char)s[d]))
-				d++;
-			if (d < w && !(w - d == 2 && (strncasecmp(s + d, "th",
-			    2) == 0 || strncasecmp(s + d, "st", 2) == 0 ||
-			    strncasecmp(s + d, "nd", 2) == 0 ||
-			    strncasecmp(s + d, "rd", 2) == 0)))
-				return 0;
-			num++;
-		} else {
-			for (k = 0; k < NELEM(names); k++)
-				if ((w - i == strlen(names[k]) || w - i == 3) &&
-				    strncasecmp(s + i, names[k], w - i) == 0)
-					break;
-			if (k < NELEM(names)) {
-				named++;
-			} else {
-				for (k = 0; k < NELEM(small); k++)
-					if (w - i == strlen(small[k]) &&
-					    strncasecmp(s + i, small[k],
-					    w - i) == 0)
-						break;
-				if (k == NELEM(small))
-					return 0;
-			}
-		}
-		i = w;
-	}
-	return named > 0 && num > 0;
-}
-
-/* A date or time alone: "2024-10-14 21:03", "2024年11月8日", "令和6年度". */
-static int
-is_date(const char *s, size_t len)
-{
-	static const char dateish[] = "年月日時分秒度号版曜火水木金土（）()";
-	size_t i = 0, n, other = 0, digit = 0;
-	uint32_t cp;
-
-	if (is_english_date(s, len))
-		return 1;
-	if (article_starts_with(s, len, "令和") ||
-	    article_starts_with(s, len, "平成") ||
-	    article_starts_with(s, len, "昭和"))
-		i = strlen("令和");
-	else if (digits(s, len, 0) < 2)
-		return 0;
-	for (; i < len; i += n) {
-		cp = article_cp(s + i, len - i, &n);
-		if (is_ascii_digit(cp) || is_fw_digit(cp))
-			digit++;
-		else if (!(cp == ' ' || cp == ':' || cp == '/' || cp == '-' ||
-		    cp == '.' || cp == ',' || cp == 0x3000 ||
-		    in_set(dateish, s + i, n)))
-			other++;
-	}
-	return digit > 0 && other == 0;
-}
-
-/* The buttons of a web page pasted with its text, a letter's set words:
- * they name nothing. */
-static int
-is_page_furniture(const char *s, size_t len)
-{
-	static const char *const labels[] = {
-		"Share", "Share this", "Share this post", "Like", "Reply",
-		"Subscribe", "Leave a comment", "Comments", "Tweet", "Print",
-		"シェア", "シェアする", "いいね", "コメント", "コメントする",
-		"この記事をシェアする", "ツイート",
-		/* A letter's set words: 記 opens the particulars, 以上
-		 * closes them, 敬具 the letter; and its classification. */
-		"記", "以上", "敬具", "草々", "かしこ", "社外秘", "極秘",
-		"取扱注意", "Confidential",
-	};
-	size_t k;
-
-	for (k = 0; k < NELEM(labels); k++)
-		if (len == strlen(labels[k]) &&
-		    strncasecmp(s, labels[k], len) == 0)
-			return 1;
-	return 0;
-}
-
-/* A date, a space, then a few words: "2025年1月26日（日）　くもりのち雨",
- * "2025.02.11 Tainan" (a diary's or a blog's date line). */
-static int
-date_led(const char *s, size_t len)
-{
-	size_t i, n;
-
-	for (i = 0; i < len; i += n)
-		if (article_cp(s + i, len - i, &n) == ' ' ||
-		    article_cp(s + i, len - i, &n) == 0x3000)
-			break;
-	if (i == len || !is_date(s, i) || digits(s, i, 0) < 4)
-		return 0;
-	while (i < len && (s[i] == ' ' ||
-	    article_starts_with(s + i, len - i, "\xe3\x80\x80")))
-		i += s[i] == ' ' ? 1 : 3;
-	return i < len && article_width(s + i, len - i) <= 24 &&
-	    !article_ends_sentence(s, len);
-}
-
-int
-article_is_meta(const char *s, size_t len)
-{
-	static const char *const starts[] = {
-		"Posted by ", "Posted on ", "Posted in ", "Post by ", "By ", "by ", "BY ",
-		"Written by ", "作成：", "作成者：", "記録：", "文責：",
-		"Published ", "Filed under", "Tags:", "Tagged:", "Tagged with",
-		"Categories:", "Category:", "タグ：", "カテゴリー：", "カテゴリ：",
-		"Updated ", "文：", "文・", "著：", "投稿者", "作成者", "筆者：",
-		"ライター：", "執筆：", "更新日", "公開日", "投稿日",
-	};
-	static const char *const within[] = {
-		"分で読め", "読了時間", "min read", "minute read", "minutes read",
-		"読み終わ",
-	};
-	size_t k, i, n;
-
-	if (is_date(s, len) || date_led(s, len) || is_page_furniture(s, len))
-		return 1;
-	/* Tags in brackets: "[読書][節約][図書館]". */
-	if (len > 2 && s[0] == '[' && s[len - 1] == ']' &&
-	    article_contains(s, len, "][") && !article_contains(s, len, "]("))
-		return 1;
-	/* A letter's addressee: "会員各位", "総務部御中". */
-	if (len < 60 && (article_ends_with(s, len, "各位") ||
-	    article_ends_with(s, len, "御中")))
-		return 1;
-	if (one_of(s, len, 0, starts, NELEM(starts), &n))
-		return 1;
-	for (k = 0; k < NELEM(within); k++)
-		if (len < 120 && article_contains(s, len, within[k]))
-			return 1;
-	/* Hashtags: "#tag #tag", never a Markdown heading. */
-	if (len > 1 && (s[0] == '#' || article_starts_with(s, len, "＃"))) {
-		for (i = 0; i < len && (s[i] == '#'); i++)
-			;
-		if (i < len && s[i] != ' ')
-			return 1;
-	}
-	return 0;
 }
 
 uint64_t
@@ -813,12 +536,12 @@ article_heading_key(const char *s, size_t len, char *out)
 		    (u[2] == 0xa6 || u[2] == 0xa5)) ||
 		    (u[0] == 0xe3 && i + 2 < w && u[1] == 0x83 && u[2] == 0xbb) ||
 		    (u[0] == 0xef && i + 2 < w && u[1] == 0xbc && u[2] == 0x8e)) &&
-		    one_of(out, w, i, leaders, NELEM(leaders), &n)) {
+		    article_one_of(out, w, i, leaders, NELEM(leaders), &n)) {
 			for (k = i; k < w; k += n)
-				if (!one_of(out, w, k, leaders, NELEM(leaders),
+				if (!article_one_of(out, w, k, leaders, NELEM(leaders),
 				    &n) && !(out[k] == '.' && (n = 1)))
 					break;
-			if (digits(out + k, w - k, 0) == w - k) {
+			if (article_digits(out + k, w - k, 0) == w - k) {
 				w = i;
 				break;
 			}
@@ -833,8 +556,8 @@ article_heading_key(const char *s, size_t len, char *out)
 	i = 0;
 	while (i < w && out[i] == '#')
 		i++;
-	if (i == 0 && (one_of(out, w, 0, heading_marks, NELEM(heading_marks),
-	    &n) || one_of(out, w, 0, bullets, NELEM(bullets), &n) ||
+	if (i == 0 && (article_one_of(out, w, 0, heading_marks, NELEM(heading_marks),
+	    &n) || article_one_of(out, w, 0, bullets, NELEM(bullets), &n) ||
 	    (out[0] == '*' && w > 1) || (out[0] == '-' && w > 1)))
 		i = n == 0 ? 1 : n;
 	memmove(out, out + i, w - i);
@@ -881,7 +604,7 @@ label_row(const char *s, size_t len)
 			continue;
 		/* A label is a word or a number: letters, kana, kanji,
 		 * digits and ・, nothing that punctuates ("監修：…"). */
-		if (!(is_ascii_digit(cp) || is_fw_digit(cp) ||
+		if (!(article_is_ascii_digit(cp) || article_is_fw_digit(cp) ||
 		    (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
 		    article_cp_is_kana(cp) || (cp >= 0x4e00 && cp <= 0x9fff) ||
 		    cp == 0x30fb || cp == ':'))
@@ -889,7 +612,7 @@ label_row(const char *s, size_t len)
 	}
 	if (chars == 0 || chars > (words > 1 ? 16 : 10) || i >= len)
 		return 0;
-	i = skip_spaces(s, len, i);
+	i = article_skip_spaces(s, len, i);
 	return i < len;
 }
 
@@ -914,7 +637,7 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 		    l->width > HEADING_MAX_COLUMNS)) {
 			l->style = STYLE_MD;
 			l->md_depth = (int)i;
-			l->mark = skip_spaces(s, len, i);
+			l->mark = article_skip_spaces(s, len, i);
 			return;
 		}
 	}
@@ -930,13 +653,13 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 		l->md_depth = next->text[0] == '=' ? 1 : 2;
 		return;
 	}
-	if (one_of(s, len, 0, heading_marks, NELEM(heading_marks), &n)) {
+	if (article_one_of(s, len, 0, heading_marks, NELEM(heading_marks), &n)) {
 		for (k = 0; k < (int)NELEM(heading_marks); k++)
 			if (article_starts_with(s, len, heading_marks[k]))
 				break;
-		if (skip_spaces(s, len, n) < len) {
+		if (article_skip_spaces(s, len, n) < len) {
 			l->style = STYLE_MARK_BASE + k;
-			l->mark = skip_spaces(s, len, n);
+			l->mark = article_skip_spaces(s, len, n);
 		}
 		return;
 	}
@@ -950,7 +673,7 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 
 			/* "≪テーマ≫見出し" is of the family of "≪見出し≫";
 			 * a number in brackets is a numbering of its own. */
-			l->style = digits(s + open, len - open, 0) ==
+			l->style = article_digits(s + open, len - open, 0) ==
 			    close - open - strlen(brackets[k][1]) ?
 			    STYLE_BRACKET_NUM : STYLE_BRACKET_BASE + k;
 		}
@@ -963,83 +686,9 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 	l->style = label_row(s, len) ? STYLE_ROW : STYLE_PLAIN;
 }
 
-static int same_bullet(const struct alines *lines, size_t i, size_t j);
-
-/* Whether l is "[:contents]", Hatena's place for the contents. */
-static int
-is_contents_place(const struct aline *l)
-{
-	return strcmp(l->text, "[:contents]") == 0;
-}
-
-/* Whether l is "<<" or ">>" alone: a Hatena quotation's bounds. */
-static int
-is_bound(const struct aline *l, const char *mark)
-{
-	return l->kind != LK_DROPPED && strcmp(l->text, mark) == 0;
-}
-
-/*
- * Hatena notation, when the text uses it (a "** " sub-heading, or its
- * "[:contents]"): "* " and "** " at the start of a line alone head
- * sections and sub-sections (a run of "* " lines is still a list); the
- * contents' place is dropped (the pages make contents); ">>" and "<<"
- * alone enclose a quotation.
- */
-static void
-hatena_notation(struct alines *lines)
-{
-	size_t i, j;
-	int used = 0;
-
-	for (i = 0; i < lines->n && !used; i++) {
-		const struct aline *l = &lines->v[i];
-
-		used = l->kind == LK_TEXT && (is_contents_place(l) ||
-		    (l->len > 3 && memcmp(l->text, "** ", 3) == 0 &&
-		    !article_contains(l->text + 3, l->len - 3, "**")));
-	}
-	if (!used)
-		return;
-	for (i = 0; i < lines->n; i++) {
-		struct aline *l = &lines->v[i];
-		size_t stars = 0;
-
-		if (l->kind == LK_TEXT && is_contents_place(l)) {
-			article_drop_line(l, ARTICLE_DROP_CONTENTS);
-			continue;
-		}
-		if (l->kind == LK_QUOTE && is_bound(l, ">>")) {
-			for (j = i + 1; j < lines->n && j < i + 200 &&
-			    !is_bound(&lines->v[j], "<<"); j++)
-				;
-			if (j < lines->n && is_bound(&lines->v[j], "<<")) {
-				article_drop_line(l, ARTICLE_DROP_RULE);
-				article_drop_line(&lines->v[j], ARTICLE_DROP_RULE);
-				while (++i < j)
-					if (lines->v[i].kind == LK_TEXT)
-						lines->v[i].kind = LK_QUOTE;
-			}
-			continue;
-		}
-		if (l->kind != LK_TEXT && l->kind != LK_BULLET)
-			continue;
-		while (stars < l->len && stars < 4 && l->text[stars] == '*')
-			stars++;
-		if (stars == 0 || stars >= l->len || l->text[stars] != ' ' ||
-		    (stars == 1 && (same_bullet(lines, i, i - 1) ||
-		    same_bullet(lines, i, i + 1))))
-			continue;
-		l->kind = LK_TEXT;
-		l->style = STYLE_MD;
-		l->md_depth = (int)stars + 1;
-		l->mark = skip_spaces(l->text, l->len, stars);
-	}
-}
-
 /* Whether line j (maybe out of range) is a bullet with line i's mark. */
-static int
-same_bullet(const struct alines *lines, size_t i, size_t j)
+int
+article_same_bullet(const struct alines *lines, size_t i, size_t j)
 {
 	size_t n;
 
@@ -1086,11 +735,11 @@ article_style_classify(struct alines *lines)
 		} else if (s[0] == '>' && (l->len == 1 || s[1] == ' ' ||
 		    s[1] == '>')) {
 			l->kind = LK_QUOTE;
-		} else if (one_of(s, l->len, 0, bullets, NELEM(bullets), &n) &&
-		    skip_spaces(s, l->len, n) < l->len) {
+		} else if (article_one_of(s, l->len, 0, bullets, NELEM(bullets), &n) &&
+		    article_skip_spaces(s, l->len, n) < l->len) {
 			l->kind = LK_BULLET;
-			l->mark = one_of(s, l->len, 0, bullets, BULLETS_DROPPED,
-			    &n) ? skip_spaces(s, l->len, n) : 0;
+			l->mark = article_one_of(s, l->len, 0, bullets, BULLETS_DROPPED,
+			    &n) ? article_skip_spaces(s, l->len, n) : 0;
 		} else {
 			classify_heading_style(l, i > 0 ? &lines->v[i - 1] :
 			    NULL, i + 1 < lines->n ? &lines->v[i + 1] : NULL);
@@ -1102,13 +751,13 @@ article_style_classify(struct alines *lines)
 		struct aline *b = &lines->v[i];
 
 		if (b->kind != LK_BULLET || b->mark > 0 ||
-		    same_bullet(lines, i, i - 1) || same_bullet(lines, i, i + 1))
+		    article_same_bullet(lines, i, i - 1) || article_same_bullet(lines, i, i + 1))
 			continue;
 		b->kind = LK_TEXT;
 		classify_heading_style(b, i > 0 ? &lines->v[i - 1] : NULL,
 		    i + 1 < lines->n ? &lines->v[i + 1] : NULL);
 	}
-	hatena_notation(lines);
+	article_hatena_notation(lines);
 	/* Mail quoted with no space after the mark (">先日は…"): a run of
 	 * two lines or more, never one line alone (">_<" is a face). */
 	for (i = 0; i + 1 < lines->n; i++) {
