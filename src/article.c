@@ -196,8 +196,82 @@ known_key(const struct aline *l)
 }
 
 /*
+ * A line of a "+++" block (Hugo's TOML): "key = value", a "[table]", a
+ * "# comment" or nothing. The keys article.h reads are taken, their value
+ * unquoted in place ("title = \"…\"" -> …); the block goes whole.
+ */
+static int
+toml_line(struct article *a, struct aline *l, int take)
+{
+	static const char *const keys[] = { "title", "date", "lang", "tags" };
+	size_t i, k, n;
+	char *v;
+
+	if (l->len == 0 || l->text[0] == '#' || (l->text[0] == '[' &&
+	    l->text[l->len - 1] == ']'))
+		return 1;
+	for (i = 0; i < l->len && ((l->text[i] >= 'a' && l->text[i] <= 'z') ||
+	    (l->text[i] >= 'A' && l->text[i] <= 'Z') ||
+	    (l->text[i] >= '0' && l->text[i] <= '9') || l->text[i] == '_' ||
+	    l->text[i] == '-'); i++)
+		;
+	n = i;
+	while (i < l->len && l->text[i] == ' ')
+		i++;
+	if (n == 0 || i >= l->len || l->text[i] != '=')
+		return 0;
+	if (!take)
+		return 1;
+	for (i++; i < l->len && l->text[i] == ' '; i++)
+		;
+	v = l->text + i;
+	if (l->len - i >= 2 && (v[0] == '"' || v[0] == '\'') &&
+	    l->text[l->len - 1] == v[0]) {
+		l->text[l->len - 1] = '\0';
+		v++;
+	}
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		if (n == strlen(keys[k]) && ascii_ieq(l->text, keys[k], n))
+			break;
+	if (k == 0 && *v != '\0')
+		a->title = v;
+	else if (k == 1)
+		a->date = *v != '\0' ? v : NULL;
+	else if (k == 2)
+		a->lang = plausible_lang(v) ? v : NULL;
+	else if (k == 3)
+		a->tags = *v != '\0' ? v : NULL;
+	return 1;
+}
+
+/* A "+++" block at the top; returns the index of the line after it, or 0. */
+static size_t
+toml_front_matter(struct reader *r, size_t i)
+{
+	struct alines *ls = &r->lines;
+	size_t j, k;
+
+	for (j = i + 1; j < ls->n && j <= i + FRONT_MAX_LINES_YAML; j++)
+		if (strcmp(ls->v[j].text, "+++") == 0)
+			break;
+	if (j >= ls->n || j > i + FRONT_MAX_LINES_YAML || j == i + 1)
+		return 0;
+	for (k = i + 1; k < j; k++)
+		if (!toml_line(r->a, &ls->v[k], 0))
+			return 0;
+	for (k = i + 1; k < j; k++) {
+		toml_line(r->a, &ls->v[k], 1);
+		article_drop_line(&ls->v[k], ARTICLE_DROP_FRONT_MATTER);
+	}
+	article_drop_line(&ls->v[i], ARTICLE_DROP_FRONT_MATTER);
+	article_drop_line(&ls->v[j], ARTICLE_DROP_FRONT_MATTER);
+	r->a->has_front_matter = 1;
+	return j + 1;
+}
+
+/*
  * Leading "key: value" lines with the keys title, date, lang, tags (any
- * case), or a "---" block of them. Other keys end the front matter and are
+ * case), or a "---" block of them, or a "+++" block (TOML). Other keys end the front matter and are
  * text; with yaml (Markdown), a "---" block may hold other keys too, and
  * they are left out with it. Returns the index of the first line after it.
  */
@@ -209,6 +283,8 @@ front_matter(struct reader *r, int yaml)
 
 	while (i < ls->n && ls->v[i].kind == LK_BLANK)
 		i++;
+	if (i < ls->n && strcmp(ls->v[i].text, "+++") == 0)
+		return toml_front_matter(r, i);
 	if (i < ls->n && strcmp(ls->v[i].text, "---") == 0) {
 		for (j = i + 1; j < ls->n && j <= i + max; j++)
 			if (strcmp(ls->v[j].text, "---") == 0)

@@ -222,6 +222,13 @@ continues(const struct reader *r, const struct aline *prev, size_t j,
 		return 0;
 	if (item_indent > 0 && l->indent >= item_indent)
 		return 1;
+	/* Flush left under an item, a line goes on with it only from the
+	 * middle of a sentence, not because the item's line is full: the
+	 * text after a list starts there. */
+	if (item_indent > 0)
+		return article_ends_with(prev->text, prev->len,
+		    IDEOGRAPHIC_COMMA) || ends_mid_clause(prev, l) ||
+		    runs_on(r, prev, l);
 	/* Each header of a mail stands on its own line. */
 	if (article_mail_header(l, &subject, &value))
 		return 0;

@@ -141,7 +141,7 @@ article_drop_contents(struct reader *r, char *scratch)
 {
 	struct alines *ls = &r->lines;
 	struct counts later;
-	size_t end, start, k, klen, matched, entries;
+	size_t end, start, k, klen, matched, entries, above;
 	int label, wide;
 
 	if (counts_init(&later, 2 * ls->n) == -1)
@@ -180,10 +180,27 @@ article_drop_contents(struct reader *r, char *scratch)
 			    article_hash(scratch, klen)) > 0)
 				matched++;
 		}
+		/* The label may stand a blank line above: "CONTENTS". */
+		above = SIZE_MAX;
+		if (!label && start > 0) {
+			for (k = start; k-- > 0 && ls->v[k].kind == LK_BLANK;)
+				;
+			if (k != SIZE_MAX && k + 1 < start &&
+			    ls->v[k].kind == LK_TEXT &&
+			    is_contents_label(scratch, article_heading_key(
+			    ls->v[k].text, ls->v[k].len, scratch))) {
+				label = 1;
+				above = k;
+			}
+		}
 		if (!wide && entries >= 2 && matched * 3 >= entries * 2 &&
-		    (label || (entries >= 3 && matched == entries)))
+		    (label || (entries >= 3 && matched == entries))) {
 			for (k = start; k < end; k++)
 				article_drop_line(&ls->v[k], ARTICLE_DROP_CONTENTS);
+			if (above != SIZE_MAX)
+				article_drop_line(&ls->v[above],
+				    ARTICLE_DROP_CONTENTS);
+		}
 		for (k = start; k < end; k++) {
 			const char *t = ls->v[k].text;
 			size_t n = ls->v[k].len, close;
@@ -467,6 +484,9 @@ is_kicker(const struct aline *l)
 	};
 	size_t k;
 
+	/* Or a category in brackets alone: "[Home repair]". */
+	if (l->bracket_whole)
+		return 1;
 	for (k = 0; k < sizeof(seps) / sizeof(seps[0]); k++)
 		if (article_contains(l->text, l->len, seps[k]))
 			return 1;
@@ -543,10 +563,13 @@ article_find_title(struct reader *r)
 			article_drop_line(&ls->v[i], ARTICLE_DROP_TITLE);
 		return;
 	}
-	if (ls->v[i].kind == LK_TEXT && ls->v[i].md_depth == 1 &&
-	    (ls->v[i].style == STYLE_MD || ls->v[i].style == STYLE_SETEXT)) {
-		take_title(r, i, ls->v[i].text + ls->v[i].mark);
-		article_drop_line(&ls->v[i], ARTICLE_DROP_TITLE);
+	/* A Markdown or underlined title, maybe under a date line. */
+	for (j = i; j < ls->n && ls->v[j].kind == LK_TEXT && ls->v[j].meta;)
+		j = article_next_content(ls, j);
+	if (j < ls->n && ls->v[j].kind == LK_TEXT && ls->v[j].md_depth == 1 &&
+	    (ls->v[j].style == STYLE_MD || ls->v[j].style == STYLE_SETEXT)) {
+		take_title(r, j, ls->v[j].text + ls->v[j].mark);
+		article_drop_line(&ls->v[j], ARTICLE_DROP_TITLE);
 		return;
 	}
 	/* Mail headers: the subject is the title; the headers stay text. */
@@ -578,7 +601,11 @@ article_find_title(struct reader *r)
 	if (end == i + 1) {
 		/* A line standing alone, not a heading style used again, and
 		 * if marked, not the only heading of the text. */
-		if (style_recurs(ls, i) || ls->v[i].style == STYLE_SETEXT ||
+		/* (A line in capitals first of all is the title, as a
+		 * book's or a plain-text FAQ's, though capitals head its
+		 * sections too.) */
+		if ((style_recurs(ls, i) && ls->v[i].style != STYLE_CAPS) ||
+		    ls->v[i].style == STYLE_SETEXT ||
 		    (ls->v[i].style != STYLE_PLAIN &&
 		    ls->v[i].style != STYLE_NONE && !other_styles(ls, i)))
 			return;
@@ -601,6 +628,7 @@ article_find_title(struct reader *r)
 	    ls->v[i + 1].style == STYLE_PLAIN) {
 		take_title(r, i + 1, ls->v[i + 1].text);
 		article_drop_line(&ls->v[i + 1], ARTICLE_DROP_TITLE);
+		ls->v[i].meta = 1;
 		return;
 	}
 	/* A title with its byline, date or reading time under it, maybe
@@ -625,6 +653,9 @@ article_find_title(struct reader *r)
 				break;
 			take_title(r, k, l->text + l->mark);
 			article_drop_line(&ls->v[k], ARTICLE_DROP_TITLE);
+			/* What stood above the title heads nothing. */
+			for (j = i; j < k; j++)
+				ls->v[j].meta = 1;
 			return;
 		}
 	}
@@ -690,8 +721,8 @@ article_title_from_top_heading(struct reader *r)
 	    ls->v[i].style < STYLE_BRACKET_BASE))
 		return;
 	/* Centred at the top, it is the title whatever follows. */
-	for (j = i + 1; j < ls->n && !(ls->v[i].style == STYLE_PLAIN &&
-	    ls->v[i].indent > 0); j++)
+	for (j = i + 1; j < ls->n && !((ls->v[i].style == STYLE_PLAIN ||
+	    ls->v[i].style == STYLE_CAPS) && ls->v[i].indent > 0); j++)
 		if (ls->v[j].kind == LK_TEXT && ls->v[j].heading &&
 		    ls->v[j].style == ls->v[i].style)
 			return;

@@ -303,10 +303,13 @@ marked_shape(const struct reader *r, size_t i)
 	if (w <= 0 || w > HEADING_MAX_COLUMNS || !balanced(l) ||
 	    l->meta)
 		return 0;
-	if (i + 1 < r->lines.n && article_is_full(r, l, &r->lines.v[i + 1]))
+	/* Wrapped into the next line of text (not into a rule under it). */
+	if (i + 1 < r->lines.n && r->lines.v[i + 1].kind == LK_TEXT &&
+	    article_is_full(r, l, &r->lines.v[i + 1]))
 		return 0;
 	if (l->style == STYLE_QUESTION || l->style == STYLE_SETEXT ||
-	    (l->style == STYLE_CHAPTER && cp == '.'))
+	    ((l->style == STYLE_CHAPTER || l->style == STYLE_CAPS) &&
+	    cp == '.'))
 		return 1;
 	return !(cp == 0x3002 || cp == 0xff0e || cp == '.' || cp == 0x3001 ||
 	    cp == 0xff0c || cp == ',' || cp == ':' || cp == 0xff1a ||
@@ -587,7 +590,7 @@ assign_levels(struct reader *r)
 			numbered_sections = 1;
 	/* Which styles come back after a style's first line. */
 	for (k = 0; k < nstyles; k++) {
-		int nested = 0;
+		int nested = 0, t;
 
 		if (!have_top && k == 0) {
 			level[k] = 2;
@@ -595,7 +598,6 @@ assign_levels(struct reader *r)
 		}
 		for (j = first[k] + 1; j < ls->n && !nested; j++) {
 			const struct aline *l = &ls->v[j];
-			int t;
 
 			if (l->kind != LK_TEXT || !l->heading)
 				continue;
@@ -605,6 +607,19 @@ assign_levels(struct reader *r)
 			}
 			for (t = 0; t < k; t++)
 				if (styles[t] == l->style && level[t] == 2)
+					nested = 1;
+		}
+		/* Or its first line comes right under a section heading,
+		 * nothing between: the parts of that section. */
+		if (!nested) {
+			size_t p = article_prev_kept(ls, first[k]);
+
+			while (p != SIZE_MAX && ls->v[p].kind == LK_BLANK)
+				p = article_prev_kept(ls, p);
+			for (t = 0; p != SIZE_MAX && t < k; t++)
+				if (ls->v[p].kind == LK_TEXT &&
+				    ls->v[p].heading && styles[t] ==
+				    ls->v[p].style && level[t] == 2)
 					nested = 1;
 		}
 		/* A section style before any other: first met, outermost. */
@@ -628,6 +643,26 @@ assign_levels(struct reader *r)
 	}
 }
 
+/*
+ * Whether a line in capitals stands out as a heading: a blank line (or a
+ * rule) above it, and below it a blank, a rule or a list, or text when it
+ * is several words ("LONDON" over a publisher's name is a cover's).
+ */
+static int
+caps_stands_out(const struct alines *ls, size_t i)
+{
+	const struct aline *nx = i + 1 < ls->n ? &ls->v[i + 1] : NULL;
+
+	if (i > 0 && ls->v[i - 1].kind != LK_BLANK &&
+	    ls->v[i - 1].kind != LK_DROPPED)
+		return 0;
+	if (nx == NULL || nx->kind == LK_BLANK || nx->kind == LK_DROPPED ||
+	    nx->kind == LK_BULLET)
+		return 1;
+	return memchr(ls->v[i].text, ' ', ls->v[i].len) != NULL &&
+	    nx->kind == LK_TEXT && nx->style != STYLE_CAPS;
+}
+
 /* Whether another heading of the same "word + number" style exists. */
 static int
 in_pairs(const struct alines *ls, size_t i)
@@ -649,6 +684,12 @@ article_decide_headings(struct reader *r)
 	/* Per numbered style: lines standing alone (a heading's shape). */
 	size_t alone[STYLE_MARK_BASE] = { 0 };
 
+	/* Capitals head English text; elsewhere they are a name ("NHK"). */
+	if (!r->latin)
+		for (i = 0; i < ls->n; i++)
+			if (ls->v[i].kind == LK_TEXT &&
+			    ls->v[i].style == STYLE_CAPS)
+				ls->v[i].style = STYLE_PLAIN;
 	/* Numbered, marked and bracketed lines: alone they head what
 	 * follows; in a run they are the items of a list. */
 	for (i = 0; i < ls->n; i++) {
@@ -661,7 +702,8 @@ article_decide_headings(struct reader *r)
 			l->item = 1;
 			continue;
 		}
-		if (l->style == STYLE_ROW)
+		if (l->style == STYLE_ROW ||
+		    (l->style == STYLE_CAPS && !caps_stands_out(ls, i)))
 			continue;
 		if (!marked_shape(r, i) || !heading_may_start(ls, i) ||
 		    article_next_content(ls, i) >= ls->n)
@@ -692,8 +734,11 @@ article_decide_headings(struct reader *r)
 	for (i = 0; i < ls->n; i++) {
 		const struct aline *l = &ls->v[i];
 
+		/* Steps and questions head the parts of sections (as
+		 * "ケース1:" does): plain lines may still head sections. */
 		if (l->kind == LK_TEXT && l->heading &&
 		    !article_style_is_numbering(l->style) &&
+		    l->style != STYLE_STEP && l->style != STYLE_QUESTION &&
 		    l->style < STYLE_WORD_BASE) {
 			marked_last = i;
 		}

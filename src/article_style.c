@@ -72,6 +72,7 @@ article_style_is_marked(int style)
 	    style == STYLE_CHAPTER || style == STYLE_PART ||
 	    style == STYLE_SONO || style == STYLE_STEP ||
 	    style == STYLE_QUESTION || style == STYLE_BRACKET_NUM ||
+	    style == STYLE_CAPS ||
 	    (style >= STYLE_MARK_BASE && style < STYLE_WORD_BASE);
 }
 
@@ -616,6 +617,21 @@ label_row(const char *s, size_t len)
 	return i < len;
 }
 
+/* A short line in capitals ("WHAT CHANGED", "IN THIS ISSUE"), not a
+ * clause (no final comma or colon) and not an abbreviation alone. */
+static int
+caps_line(const char *s, size_t len)
+{
+	size_t i, letters = 0;
+
+	if (len > 60 || !article_all_capitals(s, len))
+		return 0;
+	for (i = 0; i < len; i++)
+		letters += s[i] >= 'A' && s[i] <= 'Z';
+	return letters >= 4 && s[len - 1] != ',' && s[len - 1] != ':' &&
+	    s[len - 1] != ';';
+}
+
 /* Sets style, mark and bracket_whole of a text line. */
 static void
 classify_heading_style(struct aline *l, const struct aline *prev,
@@ -646,11 +662,14 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 	if (next != NULL && next->kind == LK_TEXT && next->len >= 3 &&
 	    !(prev != NULL && prev->kind == LK_TEXT &&
 	    article_is_rule(prev->text, prev->len)) &&
-	    (next->text[0] == '=' || next->text[0] == '-') &&
-	    strspn(next->text, next->text[0] == '=' ? "=" : "-") == next->len &&
+	    (next->text[0] == '=' || next->text[0] == '-' ||
+	    next->text[0] == '~') &&
+	    strspn(next->text, next->text[0] == '=' ? "=" :
+	    next->text[0] == '-' ? "-" : "~") == next->len &&
 	    next->width * 2 >= l->width && next->width <= l->width * 2 + 2) {
 		l->style = STYLE_SETEXT;
-		l->md_depth = next->text[0] == '=' ? 1 : 2;
+		/* "~~~" underlines a title in plain-text FAQs. */
+		l->md_depth = next->text[0] == '-' ? 2 : 1;
 		return;
 	}
 	if (article_one_of(s, len, 0, heading_marks, NELEM(heading_marks), &n)) {
@@ -683,7 +702,8 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 		l->style = k;
 		return;
 	}
-	l->style = label_row(s, len) ? STYLE_ROW : STYLE_PLAIN;
+	l->style = label_row(s, len) ? STYLE_ROW : caps_line(s, len) ?
+	    STYLE_CAPS : STYLE_PLAIN;
 }
 
 /* Whether line j (maybe out of range) is a bullet with line i's mark. */

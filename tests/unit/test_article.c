@@ -487,6 +487,10 @@ static const struct article_case list_cases[] = {
 	  "Dates:\n\nSat 26 April   Spring work day\nSun 11 May     Seedling swap\n",
 	  NULL,
 	  "P:Dates:|L:Sat 26 April   Spring work day|L:Sun 11 May     Seedling swap" },
+	{ "a line after a numbered list starts the text again",
+	  "The steps:\n\n1) Take the lever off with the small hex key that came with it.\n2) Fit the new cartridge and push it all the way down.\nThen turn the water on.\n",
+	  NULL,
+	  "P:The steps:|L:1) Take the lever off with the small hex key that came with it.|L:2) Fit the new cartridge and push it all the way down.|P:Then turn the water on." },
 };
 
 static const struct article_case quote_cases[] = {
@@ -826,6 +830,10 @@ static const struct article_case front_matter_cases[] = {
 	  "前書きです。\n\n最初の見出し\n\n本文です。\n\n次の見出し\n\n本文。\n",
 	  "最初の見出し",
 	  "P:前書きです。|H2:最初の見出し|P:本文です。|H2:次の見出し|P:本文。" },
+	{ "TOML between +++",
+	  "+++\ntitle = \"Now: Fukuoka\"\nlang = \"en\"\ntags = [\"now\"]\n[extra]\nfoo = 1\n+++\n\nI moved in spring.\n",
+	  "Now: Fukuoka",
+	  "P:I moved in spring." },
 };
 
 static const struct article_case block_cases[] = {
@@ -962,7 +970,19 @@ static const struct article_case heading_cases[] = {
 	{ "an old book: PREFACE. and CHAPTER I. with a full stop, its contents dropped",
 	  "A LITTLE BOOK\n\n          CONTENTS\n\n     PREFACE\n     CHAPTER I.    OF NEEDLES\n     CHAPTER II.   OF WOOL\n\n\n          PREFACE.\n\nThese pages were written by hand.\n\n          CHAPTER I. OF NEEDLES.\n\nA needle is a needle.\n\n          CHAPTER II. OF WOOL.\n\nWool is wool.\n",
 	  "A LITTLE BOOK",
-	  "P:CONTENTS|H2:PREFACE.|P:These pages were written by hand.|H2:CHAPTER I. OF NEEDLES.|P:A needle is a needle.|H2:CHAPTER II. OF WOOL.|P:Wool is wool." },
+	  "H2:PREFACE.|P:These pages were written by hand.|H2:CHAPTER I. OF NEEDLES.|P:A needle is a needle.|H2:CHAPTER II. OF WOOL.|P:Wool is wool." },
+	{ "capitals head English sections, Q: their parts",
+	  "FAQ\n\nIntro text.\n\nGETTING FOOD\n\nQ: Who can take food?\nAnyone at all.\n\nQ: Is there a limit?\nNo limit.\n\nVOLUNTEERING\n\nQ: How do I help?\nWrite to us.\n",
+	  "FAQ",
+	  "P:Intro text.|H2:GETTING FOOD|S:Q: Who can take food?|P:Anyone at all.|S:Q: Is there a limit?|P:No limit.|H2:VOLUNTEERING|S:Q: How do I help?|P:Write to us." },
+	{ "capitals between long rules",
+	  "News\n\nHello everyone, this is a long enough line of text to be wrapped.\nAnd another line of text that is long enough to be wrapped at sixty.\nAnd one more line of text that is long enough to be wrapped at sixty.\n\n============================================================\n SPRING WORK DAY\n============================================================\n\nOur work day is on Saturday.\n\n============================================================\n FROM THE MAILBAG\n============================================================\n\nWe got letters.\n",
+	  "News",
+	  "P:Hello everyone, this is a long enough line of text to be wrapped. And another line of text that is long enough to be wrapped at sixty. And one more line of text that is long enough to be wrapped at sixty.|H2:SPRING WORK DAY|P:Our work day is on Saturday.|H2:FROM THE MAILBAG|P:We got letters." },
+	{ "plain sections with Step parts",
+	  "How to Fix a Tap\n\nIntro text.\n\nBefore you start\n\nTurn the water off.\n\nThe repair\n\nStep 1: Take the lever off\nUse a key.\n\nStep 2: Fit the cartridge\nPush it in.\n",
+	  "How to Fix a Tap",
+	  "P:Intro text.|H2:Before you start|P:Turn the water off.|H2:The repair|S:Step 1: Take the lever off|P:Use a key.|S:Step 2: Fit the cartridge|P:Push it in." },
 };
 
 static const struct article_case non_heading_cases[] = {
@@ -1085,6 +1105,18 @@ static const struct article_case title_cases[] = {
 	  "会員各位\n\n　　　　夏祭りのお知らせ\n\n拝啓　本文です。\n\n　　　　当日のお願い\n\n本文です。\n",
 	  "夏祭りのお知らせ",
 	  "P:会員各位|P:拝啓　本文です。|H2:当日のお願い|P:本文です。" },
+	{ "underlined with ~~~",
+	  "Community Fridge FAQ\n~~~~~~~~~~~~~~~~~~~~\n\nSome text.\n\nMore text.\n",
+	  "Community Fridge FAQ",
+	  "P:Some text.|P:More text." },
+	{ "a Markdown title under a date line",
+	  "2026-03-01\n\n# Fixing a Valve Radio\n\nSome text.\n\n## Parts\n\nMore text.\n",
+	  "Fixing a Valve Radio",
+	  "P:2026-03-01|P:Some text.|H2:Parts|P:More text." },
+	{ "a category in brackets above the title",
+	  "[Home repair]\nHow to Fix a Dripping Tap\nUpdated 2 June 2026 | 6 min read\n\nSome text.\n\nMore text.\n",
+	  "How to Fix a Dripping Tap",
+	  "P:[Home repair]|p:Updated 2 June 2026 | 6 min read|P:Some text.|P:More text." },
 };
 
 static const struct article_case decoration_cases[] = {
