@@ -70,9 +70,14 @@ article_find_wrap(struct reader *r)
 		const struct aline *l = &ls->v[i], *nx = &ls->v[i + 1];
 		int used = l->indent + l->width;
 
+		const char *value;
+		int subject;
+
+		/* (A mail's headers are never wrapped: they say nothing.) */
 		if ((l->kind != LK_TEXT && l->kind != LK_QUOTE) ||
 		    nx->kind != l->kind || used * 2 < width ||
-		    (l->kind == LK_TEXT && l->style != STYLE_PLAIN))
+		    (l->kind == LK_TEXT && (l->style != STYLE_PLAIN ||
+		    article_mail_header(l, &subject, &value))))
 			continue;
 		inner++;
 		inner_text += l->kind == LK_TEXT;
@@ -173,6 +178,18 @@ has_address(const struct aline *l)
 	return memchr(l->text, '@', l->len) != NULL ||
 	    article_contains(l->text, l->len, "://") ||
 	    article_contains(l->text, l->len, "www.");
+}
+
+/* Whether the first line under i that is not blank is a rule. */
+static int
+rule_follows(const struct alines *ls, size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < ls->n && ls->v[j].kind == LK_BLANK; j++)
+		;
+	return j < ls->n && ls->v[j].kind == LK_DROPPED &&
+	    ls->v[j].drop == ARTICLE_DROP_RULE;
 }
 
 /* A label with a date or a number for its value ("次回：6月4日（水）",
@@ -475,6 +492,10 @@ plain_headings(struct reader *r, size_t marked_last)
 				continue;
 			j = article_next_kept(ls, i + 1);
 			if (!apart && (j >= ls->n || ls->v[j].kind != LK_BLANK))
+				continue;
+			/* A name or a last line before a rule signs off what
+			 * is above it; it heads nothing. */
+			if (rule_follows(ls, i))
 				continue;
 			/* A section: a blank line, then its text. */
 			if (article_next_content(ls, i) >= ls->n || (marked &&

@@ -1034,6 +1034,10 @@ static const struct article_case non_heading_cases[] = {
 	  "題名\n[読書][節約]\n\n本文です。\n\n次回：6月4日（水）14:00〜\n\n以上\n",
 	  "題名",
 	  "P:[読書][節約]|P:本文です。|P:次回：6月4日（水）14:00〜|P:以上" },
+	{ "a signature before a rule",
+	  "Digest\n\nSome text here.\n\nMargaret\n\n--------------------\n\nMore text.\n",
+	  "Digest",
+	  "P:Some text here.|P:Margaret|P:More text." },
 };
 
 static const struct article_case title_cases[] = {
