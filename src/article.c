@@ -280,6 +280,8 @@ front_matter(struct reader *r, int yaml)
 {
 	struct alines *ls = &r->lines;
 	size_t i = 0, j, k, max = yaml ? FRONT_MAX_LINES_YAML : FRONT_MAX_LINES;
+	int known, others = 0;
+	const char *v;
 
 	while (i < ls->n && ls->v[i].kind == LK_BLANK)
 		i++;
@@ -291,10 +293,19 @@ front_matter(struct reader *r, int yaml)
 				break;
 		if (j >= ls->n || j > i + max || j == i + 1)
 			return 0;
-		for (k = i + 1; k < j; k++)
-			if (yaml ? ls->v[k].kind != LK_BLANK &&
-			    !yaml_line(&ls->v[k]) : !known_key(&ls->v[k]))
+		/* A plain-text article may carry a tool's "---" block
+		 * too (Qiita, Zenn, Hugo): its other keys go with it when it
+		 * names the title. */
+		for (k = i + 1, known = 0; k < j; k++) {
+			if (ls->v[k].kind != LK_BLANK && !yaml_line(&ls->v[k]))
 				return 0;
+			known += known_key(&ls->v[k]) &&
+			    front_key(&ls->v[k], "title", &v);
+			if (!yaml && !known_key(&ls->v[k]))
+				others = 1;
+		}
+		if (!yaml && others && known == 0)
+			return 0;
 		for (k = i + 1; k < j; k++)
 			if (!read_front_line(r->a, &ls->v[k]))
 				article_drop_line(&ls->v[k],

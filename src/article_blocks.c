@@ -311,6 +311,15 @@ read_run(struct reader *r, size_t i, const char *first, size_t first_len,
 	return i;
 }
 
+/* Who said it, right after the 」: "（Ａさん）", "(Ken, 8)". */
+static int
+attribution(const char *s, size_t len)
+{
+	return ((article_starts_with(s, len, "（") &&
+	    article_ends_with(s, len, "）")) || (len > 2 && s[0] == '(' &&
+	    s[len - 1] == ')')) && article_width(s, len) <= 24;
+}
+
 /*
  * If line i opens a 「」 quote, the number of lines it spans: up to the
  * first line whose last character closes the 「 that opened it, brackets
@@ -323,8 +332,7 @@ quote_length(const struct reader *r, size_t i)
 	size_t j, k, olen = strlen(OPEN_QUOTE), clen = strlen(CLOSE_QUOTE);
 	long depth = 0;
 
-	if (!article_starts_with(ls->v[i].text, ls->v[i].len, OPEN_QUOTE) ||
-	    (r->novel_indent && ls->v[i].indent == 0))
+	if (!article_starts_with(ls->v[i].text, ls->v[i].len, OPEN_QUOTE))
 		return 0;
 	/* Words spoken inside a sentence are not a quotation of their own. */
 	if (i > 0 && ls->v[i - 1].kind == LK_TEXT && !ls->v[i - 1].heading &&
@@ -344,13 +352,24 @@ quote_length(const struct reader *r, size_t i)
 			    CLOSE_QUOTE)) {
 				depth--;
 				k += clen - 1;
-				if (depth == 0 && k + 1 < l->len)
+				if (depth == 0 && k + 1 < l->len &&
+				    !attribution(l->text + k + 1,
+				    l->len - k - 1))
 					return 0;
 			}
 		}
 		if (depth == 0) {
 			if (j + 1 < ls->n && ls->v[j + 1].kind == LK_TEXT &&
 			    speech_goes_on(l, &ls->v[j + 1]))
+				return 0;
+			/* In text whose paragraphs open with an indent, a
+			 * line flush left in 「」 is a novel's dialogue; a
+			 * quotation there names who said it. */
+			if (r->novel_indent && ls->v[i].indent == 0 &&
+			    !article_ends_with(l->text, l->len, "）") &&
+			    !article_ends_with(l->text, l->len, ")") &&
+			    !(j + 1 < ls->n && ls->v[j + 1].kind == LK_TEXT &&
+			    attribution(ls->v[j + 1].text, ls->v[j + 1].len)))
 				return 0;
 			return j - i + 1;
 		}

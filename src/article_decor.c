@@ -588,10 +588,13 @@ article_find_title(struct reader *r)
 		take_title(r, best, value);
 		return;
 	}
-	/* Past dates, bylines, labels and reading times. */
-	while (i < ls->n && ls->v[i].kind == LK_TEXT &&
-	    (ls->v[i].meta ||
-	    article_is_label_line(&ls->v[i])))
+	/* Past dates, bylines, labels and reading times; a sender's name
+	 * and role ("株式会社あおば青果", "代表取締役　上田 誠") above a
+	 * letter's or a release's title. */
+	for (j = i; i < ls->n && ls->v[i].kind == LK_TEXT &&
+	    (ls->v[i].meta || article_is_label_line(&ls->v[i]) ||
+	    (i > j && ls->v[i].indent > 0 && (is_organisation(&ls->v[i]) ||
+	    ls->v[i].style == STYLE_ROW)));)
 		i = article_next_content(ls, i);
 	if (i >= ls->n || !title_shaped(&ls->v[i]))
 		return;
@@ -649,7 +652,7 @@ article_find_title(struct reader *r)
 			    is_organisation(l) || (k > i && k == last &&
 			    is_name(l)))
 				continue;
-			if (!title_shaped(l) || l->style == STYLE_ROW)
+			if (!title_shaped(l))
 				break;
 			take_title(r, k, l->text + l->mark);
 			article_drop_line(&ls->v[k], ARTICLE_DROP_TITLE);

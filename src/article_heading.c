@@ -180,6 +180,19 @@ has_address(const struct aline *l)
 	    article_contains(l->text, l->len, "www.");
 }
 
+/* Words someone said, alone on a line: 「…」 around a sentence with its
+ * own stops (「毎日、底からかき混ぜなさい。それだけ」). A heading in 「」
+ * names a thing without them (「手でおぼえなさい」). */
+static int
+spoken(const struct aline *l)
+{
+	return article_starts_with(l->text, l->len, OPEN_QUOTE) &&
+	    (article_contains(l->text, l->len, "。") ||
+	    article_contains(l->text, l->len, "、") ||
+	    article_contains(l->text, l->len, "！") ||
+	    article_contains(l->text, l->len, "？"));
+}
+
 /* Whether the first line under i that is not blank is a rule. */
 static int
 rule_follows(const struct alines *ls, size_t i)
@@ -319,6 +332,10 @@ marked_shape(const struct reader *r, size_t i)
 		return 1;
 	if (w <= 0 || w > HEADING_MAX_COLUMNS || !balanced(l) ||
 	    l->meta)
+		return 0;
+	/* 【A】 alone labels a group (of a recipe's seasonings); a heading
+	 * names more than a letter. */
+	if (l->bracket_whole && w <= 4)
 		return 0;
 	/* Wrapped into the next line of text (not into a rule under it). */
 	if (i + 1 < r->lines.n && r->lines.v[i + 1].kind == LK_TEXT &&
@@ -470,7 +487,8 @@ plain_headings(struct reader *r, size_t marked_last)
 			    l->heading || l->width > HEADING_MAX_COLUMNS ||
 			    i == r->title_line || is_chatty(l) ||
 			    l->meta || !balanced(l) || has_address(l) ||
-			    dated_label(l))
+			    dated_label(l) || spoken(l) ||
+			    article_is_aside(l->text, l->len))
 				continue;
 			apart = stands_apart(r, i);
 			if (!apart && !heading_may_start(ls, i))

@@ -178,6 +178,9 @@ int article_same_bullet(const struct alines *lines, size_t i, size_t j);
 /* Hatena notation, when the text uses it (article_hatena.c): its headings,
  * its contents' place and its quotation bounds, on classified lines. */
 void article_hatena_notation(struct alines *lines);
+/* Whether s[0..len) is an aside in brackets alone: who said it
+ * "（Ａさん）", "（公印省略）". Never a heading, nor a title. */
+int article_is_aside(const char *s, size_t len);
 int article_is_meta(const char *s, size_t len);
 /* Whether l is a mail header ("Subject: …", "件名：…"): *subject says
  * whether it names the mail, *value points past the key. */

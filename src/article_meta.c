@@ -238,11 +238,17 @@ date_led(const char *s, size_t len)
 		if (article_cp(s + i, len - i, &n) == ' ' ||
 		    article_cp(s + i, len - i, &n) == 0x3000)
 			break;
-	if (i == len || !is_date(s, i) || article_digits(s, i, 0) < 4)
+	if (i == len || !is_date(s, i) || (article_digits(s, i, 0) < 4 &&
+	    !article_starts_with(s, len, "令和") &&
+	    !article_starts_with(s, len, "平成")))
 		return 0;
 	while (i < len && (s[i] == ' ' ||
 	    article_starts_with(s + i, len - i, "\xe3\x80\x80")))
 		i += s[i] == ' ' ? 1 : 3;
+	/* Fields after it: "2025.12.04　｜　調理時間：45分　｜　…". */
+	if (article_contains(s + i, len - i, "｜") ||
+	    article_contains(s + i, len - i, " | "))
+		return article_width(s + i, len - i) <= 80;
 	return i < len && article_width(s + i, len - i) <= 24 &&
 	    !article_ends_sentence(s, len);
 }
@@ -270,9 +276,22 @@ article_is_meta(const char *s, size_t len)
 	if (len > 2 && s[0] == '[' && s[len - 1] == ']' &&
 	    article_contains(s, len, "][") && !article_contains(s, len, "]("))
 		return 1;
-	/* A letter's addressee: "会員各位", "総務部御中". */
+	/* A letter's addressee or greeting: "会員各位", "総務部御中",
+	 * "山歩きの会のみなさま". */
 	if (len < 60 && (article_ends_with(s, len, "各位") ||
-	    article_ends_with(s, len, "御中")))
+	    article_ends_with(s, len, "御中") ||
+	    article_ends_with(s, len, "みなさま") ||
+	    article_ends_with(s, len, "皆様") ||
+	    article_ends_with(s, len, "皆さま") ||
+	    article_ends_with(s, len, "みなさん") ||
+	    article_ends_with(s, len, "皆さん") ||
+	    article_ends_with(s, len, "様")))
+		return 1;
+	/* A subtitle between wave dashes: "〜浜松の農家から食卓へ〜". */
+	if (len > 6 && ((article_starts_with(s, len, "〜") &&
+	    article_ends_with(s, len, "〜")) ||
+	    (article_starts_with(s, len, "～") &&
+	    article_ends_with(s, len, "～"))))
 		return 1;
 	if (article_one_of(s, len, 0, starts, NELEM(starts), &n))
 		return 1;
@@ -287,4 +306,25 @@ article_is_meta(const char *s, size_t len)
 			return 1;
 	}
 	return 0;
+}
+
+int
+article_is_aside(const char *s, size_t len)
+{
+	size_t i, n, close = 0;
+
+	if (len < 3 || article_width(s, len) > 40 ||
+	    !(article_starts_with(s, len, "（") || s[0] == '('))
+		return 0;
+	/* The first bracket that closes is the last character: not
+	 * "（1）A社（…）", which is numbered. */
+	for (i = 0; i < len; i += n) {
+		uint32_t cp = article_cp(s + i, len - i, &n);
+
+		if (cp == 0xff09 || cp == ')') {
+			close = i + n;
+			break;
+		}
+	}
+	return close == len;
 }

@@ -197,7 +197,7 @@ is_row(const char *s, size_t len, size_t d)
 	static const char *const units[] = {
 		"月", "日", "時", "年", "年度", "月度", "回", "限", "分",
 	};
-	size_t i = d, n;
+	size_t i = d, n, k;
 
 	if (i < len && s[i] == ':') {
 		n = article_digits(s + i + 1, len - i - 1, 0);
@@ -208,6 +208,20 @@ is_row(const char *s, size_t len, size_t d)
 		i += n;
 		if (article_one_of(s, len, i, units, NELEM(units), &n))
 			i += n;
+		/* "９月１２日（金）": more numbers and units, a weekday. */
+		while ((n = article_digits(s + i, len - i, 0)) > 0 &&
+		    article_one_of(s, len, i + n, units, NELEM(units), &k))
+			i += n + k;
+		if (article_starts_with(s + i, len - i, "（") ||
+		    (i < len && s[i] == '(')) {
+			for (k = i; k < len && k < i + 12 && s[k] != ')' &&
+			    !article_starts_with(s + k, len - k, "）"); k++)
+				;
+			if (k < len && s[k] == ')')
+				i = k + 1;
+			else if (article_starts_with(s + k, len - k, "）"))
+				i = k + strlen("）");
+		}
 	} else {
 		return 0;
 	}

@@ -491,6 +491,10 @@ static const struct article_case list_cases[] = {
 	  "The steps:\n\n1) Take the lever off with the small hex key that came with it.\n2) Fit the new cartridge and push it all the way down.\nThen turn the water on.\n",
 	  NULL,
 	  "P:The steps:|L:1) Take the lever off with the small hex key that came with it.|L:2) Fit the new cartridge and push it all the way down.|P:Then turn the water on." },
+	{ "a schedule's rows with weekdays",
+	  "予定です。\n\n９月１２日（金）　避難訓練\n９月２６日（金）　授業参観\n",
+	  NULL,
+	  "P:予定です。|L:９月１２日（金）　避難訓練|L:９月２６日（金）　授業参観" },
 };
 
 static const struct article_case quote_cases[] = {
@@ -558,6 +562,14 @@ static const struct article_case quote_cases[] = {
 	  "田中さん、\n\n>先日はありがとうございました。\n>ご質問の件です。\n\n了解しました。\n",
 	  NULL,
 	  "P:田中さん、|Q:先日はありがとうございました。|q:ご質問の件です。|P:了解しました。" },
+	{ "words said alone on a line are a quotation, a heading in 「」 names",
+	  "題\n\nはじめに\n\n本文です。\n\n「毎日、底から手でかき混ぜなさい。それだけ」\n\n本文です。\n\n「手でおぼえなさい」\n\n本文です。\n\nこれから\n\n本文です。\n",
+	  "題",
+	  "H2:はじめに|P:本文です。|Q:「毎日、底から手でかき混ぜなさい。それだけ」|P:本文です。|H2:「手でおぼえなさい」|P:本文です。|H2:これから|P:本文です。" },
+	{ "in indented text, a quotation that names who said it",
+	  "題\n\n　本文です。\n　本文二です。\n\n「リコーダーで『ふるさと』を、さいごまでふけるようになりたいです。」（Ａさん）\n\n「毎朝、自分で起きる。」\n（Ｂさん）\n\n　本文三です。\n\n「ほんとに？」\n\n　本文四です。\n",
+	  "題",
+	  "P:本文です。|P:本文二です。|Q:「リコーダーで『ふるさと』を、さいごまでふけるようになりたいです。」（Ａさん）|Q:「毎朝、自分で起きる。」|P:（Ｂさん）|P:本文三です。|P:「ほんとに？」|P:本文四です。" },
 };
 
 static const struct article_case join_cases[] = {
@@ -834,6 +846,10 @@ static const struct article_case front_matter_cases[] = {
 	  "+++\ntitle = \"Now: Fukuoka\"\nlang = \"en\"\ntags = [\"now\"]\n[extra]\nfoo = 1\n+++\n\nI moved in spring.\n",
 	  "Now: Fukuoka",
 	  "P:I moved in spring." },
+	{ "a tool's --- block in a .txt, with its own keys, when it names the title",
+	  "---\ntitle: Actions のキャッシュ\ntags: CI npm\nprivate: false\nupdated_at: '2025-09-14T10:22:31+09:00'\n---\n\n## はじめに\n\n本文です。\n",
+	  "Actions のキャッシュ",
+	  "H2:はじめに|P:本文です。" },
 };
 
 static const struct article_case block_cases[] = {
@@ -1038,6 +1054,10 @@ static const struct article_case non_heading_cases[] = {
 	  "Digest\n\nSome text here.\n\nMargaret\n\n--------------------\n\nMore text.\n",
 	  "Digest",
 	  "P:Some text here.|P:Margaret|P:More text." },
+	{ "a greeting and a lone label in brackets",
+	  "件名：山歩き\n\n山歩きの会のみなさま\n\n本文です。\n\n【A】\n・しょうゆ\n・みりん\n\n本文です。\n",
+	  "山歩き",
+	  "P:件名：山歩き|P:山歩きの会のみなさま|P:本文です。|P:【A】|L:しょうゆ|L:みりん|P:本文です。" },
 };
 
 static const struct article_case title_cases[] = {
@@ -1121,6 +1141,18 @@ static const struct article_case title_cases[] = {
 	  "[Home repair]\nHow to Fix a Dripping Tap\nUpdated 2 June 2026 | 6 min read\n\nSome text.\n\nMore text.\n",
 	  "How to Fix a Dripping Tap",
 	  "P:[Home repair]|p:Updated 2 June 2026 | 6 min read|P:Some text.|P:More text." },
+	{ "a recipe's title between its category and its fields",
+	  "カテゴリー：和食 ／ 冬のおかず\n圧力鍋なしでも味しみしみのぶり大根\n2025.12.04　｜　調理時間：45分　｜　難易度：★★☆\n\n本文です。\n\n本文二です。\n",
+	  "圧力鍋なしでも味しみしみのぶり大根",
+	  "P:カテゴリー：和食 ／ 冬のおかず|p:2025.12.04　｜　調理時間：45分　｜　難易度：★★☆|P:本文です。|P:本文二です。" },
+	{ "a press release's title under its sender, over its subtitle",
+	  "報道関係者各位\n　　　　　　　　　　2025年10月20日\n　　　　　　　　　　株式会社あおば青果\n　　　　　　　　　　代表取締役　上田 誠\n\n定期便「ふぞろいBOX」を11月10日より開始\n〜形がそろわないだけの野菜を食卓へ〜\n\n本文です。\n\n【概要】\n本文です。\n\n【背景】\n本文です。\n",
+	  "定期便「ふぞろいBOX」を11月10日より開始",
+	  "P:報道関係者各位|p:2025年10月20日|p:株式会社あおば青果|p:代表取締役　上田 誠|P:〜形がそろわないだけの野菜を食卓へ〜|P:本文です。|H2:概要|P:本文です。|H2:背景|P:本文です。" },
+	{ "a newsletter's masthead between rules",
+	  "～～～～～～～～～～\n　　３年２組　学級通信　ひまわり　第１５号\n～～～～～～～～～～\n令和７年９月５日（金）　　担任　森下　香織\n\n　本文です。\n\n　本文二です。\n",
+	  "３年２組　学級通信　ひまわり　第１５号",
+	  "P:令和７年９月５日（金）　　担任　森下　香織|P:本文です。|P:本文二です。" },
 };
 
 static const struct article_case decoration_cases[] = {
