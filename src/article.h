@@ -12,6 +12,7 @@
  *   article_style.c   what each line looks like: list and quote markers,
  *                     fences, links, heading styles (marks, brackets,
  *                     numbering, Markdown, underlines, plain short lines)
+ *   article_number.c  the numbering a line starts with, schedule rows
  *   article_meta.c    lines about the text: rules, page footers, dates,
  *                     bylines, reading times, tags, page buttons
  *   article_hatena.c  Hatena notation, when the text uses it

@@ -181,6 +181,9 @@ void article_hatena_notation(struct alines *lines);
 /* Whether s[0..len) is an aside in brackets alone: who said it
  * "（Ａさん）", "（公印省略）". Never a heading, nor a title. */
 int article_is_aside(const char *s, size_t len);
+/* The numbering style s[0..len) starts with (article_number.c), or
+ * STYLE_NONE. */
+int article_numbering(const char *s, size_t len);
 int article_is_meta(const char *s, size_t len);
 /* Whether l is a mail header ("Subject: …", "件名：…"): *subject says
  * whether it names the mail, *value points past the key. */
