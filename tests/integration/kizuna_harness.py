@@ -656,6 +656,24 @@ class KizunaServer:
         if report:
             raise AssertionError("sanitizer report from kizuna:\n" + report)
 
+
+    def start_or_clean(self):
+        """start(); if that fails, the temp dir goes too (setUpClass)."""
+        try:
+            self.start()
+        except BaseException:
+            self.cleanup()
+            raise
+        return self
+
+    def stop_and_clean(self):
+        """stop() and the temp dir; asserts a clean exit (tearDownClass)."""
+        try:
+            rc = self.stop()
+        finally:
+            self.cleanup()
+        assert rc == 0, rc
+
     def sanitizer_report(self):
         """What a sanitizer wrote to stderr, from its first line on."""
         text = self.stderr_text()

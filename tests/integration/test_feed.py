@@ -123,19 +123,11 @@ class FeedTests(unittest.TestCase):
         art = os.path.join(cls.srv.capsule, "articles")
         os.utime(os.path.join(art, "gamma.txt"), (MTIME_OLD, MTIME_OLD))
         os.utime(os.path.join(art, "delta.txt"), (MTIME_NEW, MTIME_NEW))
-        try:
-            cls.srv.start()
-        except BaseException:
-            cls.srv.cleanup()
-            raise
+        cls.srv.start_or_clean()
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            rc = cls.srv.stop()
-        finally:
-            cls.srv.cleanup()
-        assert rc == 0, rc
+        cls.srv.stop_and_clean()
 
     def get(self, path):
         r = self.srv.get(path)
@@ -259,19 +251,11 @@ class SummaryTests(unittest.TestCase):
     def setUpClass(cls):
         files = {"articles/" + k: v for k, v in cls.ARTICLES.items()}
         cls.srv = KizunaServer(timeout=5, extra_files=files)
-        try:
-            cls.srv.start()
-        except BaseException:
-            cls.srv.cleanup()
-            raise
+        cls.srv.start_or_clean()
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            rc = cls.srv.stop()
-        finally:
-            cls.srv.cleanup()
-        assert rc == 0, rc
+        cls.srv.stop_and_clean()
 
     def test_every_entry_has_a_prose_summary(self):
         r = self.srv.get("/articles/atom.xml")
