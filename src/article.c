@@ -402,6 +402,21 @@ detect_language(struct reader *r)
 		r->a->lang = article_script_lang(&c);
 }
 
+/* Whether a line indented under p hangs from it: p is a bulleted item,
+ * or indented itself and stopped mid-sentence. (A numbered line may be a
+ * heading with its paragraph under it: "（１）燃やすごみ".) */
+static int
+hangs_from(const struct aline *p)
+{
+	uint32_t cp = article_line_last_cp(p);
+	int stop = cp == 0x3002 || cp == 0xff0e || cp == 0xff01 ||
+	    cp == 0xff1f || cp == '.' || cp == '!' || cp == '?' ||
+	    cp == 0x300d;
+
+	return p->kind == LK_BULLET || (p->kind == LK_TEXT && p->indent > 0 &&
+	    !stop);
+}
+
 /* Paragraphs open with an indent in this text (essays, PDFs). */
 static void
 detect_indents(struct reader *r)
@@ -409,10 +424,13 @@ detect_indents(struct reader *r)
 	const struct alines *ls = &r->lines;
 	size_t i, text = 0, indented = 0;
 
+	/* An indent under a list item, or under a line of its own that
+	 * stopped mid-sentence, hangs: it says nothing of paragraphs. */
 	for (i = 0; i < ls->n; i++)
 		if (ls->v[i].kind == LK_TEXT && ls->v[i].style == STYLE_PLAIN) {
 			text++;
-			if (ls->v[i].indent > 0 && ls->v[i].indent <= 4)
+			if (ls->v[i].indent > 0 && ls->v[i].indent <= 4 &&
+			    !(i > 0 && hangs_from(&ls->v[i - 1])))
 				indented++;
 		}
 	r->novel_indent = text >= 4 && indented * 4 >= text;

@@ -204,6 +204,16 @@ runs_on(const struct reader *r, const struct aline *prev,
 	    (l->text[i] >= '0' && l->text[i] <= '9'));
 }
 
+/* Whether l ends leading on to more: a comma, a colon, an open bracket. */
+static int
+leads_on(const struct aline *l)
+{
+	uint32_t cp = article_line_last_cp(l);
+
+	return cp == 0x3001 || cp == 0xff0c || cp == ',' || cp == 0xff1a ||
+	    cp == ':' || cp == 0xff08 || cp == '(' || cp == 0x300c;
+}
+
 /*
  * Whether line j continues the paragraph (or item) whose last line is
  * prev: it must be plain text with nothing that starts a block, and prev
@@ -220,7 +230,12 @@ continues(const struct reader *r, const struct aline *prev, size_t j,
 	if (l->kind != LK_TEXT || l->heading || l->item || l->len == 0 ||
 	    article_style_is_marked(l->style))
 		return 0;
-	if (item_indent > 0 && l->indent >= item_indent)
+	/* Indented under an item, it goes on with it; but in text whose
+	 * paragraphs open with one indent, an item that ended where its
+	 * line did is followed by a paragraph. */
+	if (item_indent > 0 && l->indent >= item_indent &&
+	    !(r->novel_indent && l->indent <= 2 && !leads_on(prev) &&
+	    !article_is_full(r, prev, l)))
 		return 1;
 	/* Flush left under an item, a line goes on with it only from the
 	 * middle of a sentence, not because the item's line is full: the
@@ -263,7 +278,9 @@ number_width(const struct aline *l)
 	while (i < l->len && (l->text[i] == ' '))
 		i++;
 	n = article_width(l->text, i);
-	return n < 3 ? 3 : (int)n;
+	/* At least 3 columns ("1) "), and 4 at most: a hanging indent of
+	 * two ideographic spaces holds under "（１）". */
+	return n < 3 ? 3 : n > 4 ? 4 : (int)n;
 }
 
 /* Columns a note's mark takes with the blanks after it ("※　" is 4). */
@@ -436,7 +453,7 @@ read_quote(struct reader *r, size_t i)
 	struct aline shifted;
 	char *start = NULL;
 	int first = 1, last_depth = 0;
-	size_t j;
+	size_t j, k;
 
 	for (j = i; j < ls->n && ls->v[j].kind == LK_QUOTE; j++) {
 		const struct aline *l = &ls->v[j];
@@ -448,8 +465,10 @@ read_quote(struct reader *r, size_t i)
 		 * inner levels' marks (gemtext has one level); the lines
 		 * joined to it lose them all; a change of level is a
 		 * break. */
-		while (n > 0 && s[0] == '>') {
-			s++, n--, depth++;
+		while (n > 0 && (s[0] == '>' || article_starts_with(s, n,
+		    "＞"))) {
+			k = s[0] == '>' ? 1 : strlen("＞");
+			s += k, n -= k, depth++;
 			if (n > 0 && s[0] == ' ')
 				s++, n--;
 			if (depth == 1)

@@ -99,14 +99,16 @@ bracket_prefix(const char *key, size_t len)
 static int
 is_contents_label(const char *key, size_t len)
 {
-	static const char *const labels[] = {
-		"目次", "もくじ", "今週のもくじ", "今号のもくじ", "今日のもくじ",
-		"Contents", "TableofContents", "CONTENTS", "INDEX",
+	static const char *const ends[] = {
+		"目次", "もくじ", "Contents", "CONTENTS", "contents", "INDEX",
 	};
 	size_t k;
 
-	for (k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
-		if (len == strlen(labels[k]) && memcmp(key, labels[k], len) == 0)
+	/* "目次", "今月のもくじ", "Table of Contents" (blanks gone). */
+	if (len > 24)
+		return 0;
+	for (k = 0; k < sizeof(ends) / sizeof(ends[0]); k++)
+		if (article_ends_with(key, len, ends[k]))
 			return 1;
 	return 0;
 }
@@ -430,9 +432,14 @@ is_organisation(const struct aline *l)
 		"事務局", "事務所", "研究所", "財団", "法人", "組合", "役所",
 		"Inc.", "Ltd.", "LLC",
 	};
+	static const char *const places[] = { "市", "町", "村", "区", "県" };
+
+	/* Or a town alone ("みなと市") on a cover, short. */
 	return article_ends_with_any(l->text, l->len, ends,
 	    sizeof(ends) / sizeof(ends[0])) ||
-	    article_starts_with(l->text, l->len, "株式会社");
+	    article_starts_with(l->text, l->len, "株式会社") ||
+	    (l->width <= 12 && article_ends_with_any(l->text, l->len, places,
+	    sizeof(places) / sizeof(places[0])));
 }
 
 static int
@@ -491,6 +498,14 @@ is_kicker(const struct aline *l)
 		if (article_contains(l->text, l->len, seps[k]))
 			return 1;
 	return 0;
+}
+
+/* Whether the kicker at i stands alone (a blank under it): a breadcrumb
+ * over the page, the title further down. */
+static int
+kicker_alone(const struct alines *ls, size_t i)
+{
+	return i + 1 >= ls->n || ls->v[i + 1].kind == LK_BLANK;
 }
 
 /* A person's name alone in Latin letters ("Ken Aoki", "Mary J. Blige"):
@@ -593,6 +608,7 @@ article_find_title(struct reader *r)
 	 * letter's or a release's title. */
 	for (j = i; i < ls->n && ls->v[i].kind == LK_TEXT &&
 	    (ls->v[i].meta || article_is_label_line(&ls->v[i]) ||
+	    (is_kicker(&ls->v[i]) && kicker_alone(ls, i)) ||
 	    (i > j && ls->v[i].indent > 0 && (is_organisation(&ls->v[i]) ||
 	    ls->v[i].style == STYLE_ROW)));)
 		i = article_next_content(ls, i);

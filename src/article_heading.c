@@ -380,7 +380,7 @@ in_run(const struct alines *ls, size_t i)
 	int style = ls->v[i].style;
 	size_t j, k;
 
-	for (k = 0, j = i; k < 4 && j > 0; k++) {
+	for (k = 0, j = i; k < 4 && j > 0 && !ls->v[j].page_break; k++) {
 		const struct aline *p = &ls->v[--j];
 
 		if (p->kind == LK_TEXT && p->style == style)
@@ -389,7 +389,9 @@ in_run(const struct alines *ls, size_t i)
 		    p->indent < ls->v[i].indent + 2)
 			break;
 	}
-	for (k = 0, j = i + 1; k < 4 && j < ls->n; k++, j++) {
+	/* (A page break ends a run: the next page starts afresh.) */
+	for (k = 0, j = i + 1; k < 4 && j < ls->n && !ls->v[j].page_break;
+	    k++, j++) {
 		const struct aline *p = &ls->v[j];
 
 		if (p->kind == LK_TEXT && p->style == style)

@@ -220,9 +220,18 @@ is_page_furniture(const char *s, size_t len)
 	};
 	size_t k;
 
+	static const char *const links[] = {
+		"ページの先頭へ", "ページのトップへ", "ページトップへ", "先頭へ戻る",
+		"トップへ戻る", "Back to top", "back to top",
+	};
+
 	for (k = 0; k < NELEM(labels); k++)
 		if (len == strlen(labels[k]) &&
 		    strncasecmp(s, labels[k], len) == 0)
+			return 1;
+	/* A page's own links: "▲ページの先頭へ", "↑ Back to top". */
+	for (k = 0; k < NELEM(links) && len <= 40; k++)
+		if (article_contains(s, len, links[k]))
 			return 1;
 	return 0;
 }

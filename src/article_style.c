@@ -201,7 +201,13 @@ url_length(const char *s, size_t len)
 		i++;
 	if (i + 1 >= len || s[i] != ':' || s[i + 1] == ' ')
 		return 0;
-	while (i < len && s[i] != ' ' && s[i] != '\t')
+	/* Up to a blank, or to Japanese punctuation around it ("…/mail/）",
+	 * "…/」"), which a URL never holds. */
+	while (i < len && s[i] != ' ' && s[i] != '\t' &&
+	    !article_starts_with(s + i, len - i, "）") &&
+	    !article_starts_with(s + i, len - i, "」") &&
+	    !article_starts_with(s + i, len - i, "、") &&
+	    !article_starts_with(s + i, len - i, "。"))
 		i++;
 	return i;
 }
@@ -280,6 +286,7 @@ size_t
 article_heading_key(const char *s, size_t len, char *out)
 {
 	static const char *const leaders[] = { "…", "‥", "・・", "..", "．．" };
+	static const char *const single_leaders[] = { "・", "．" };
 	size_t i = 0, w = 0, n, k, close;
 	uint32_t cp;
 
@@ -304,9 +311,12 @@ article_heading_key(const char *s, size_t len, char *out)
 		    (u[0] == 0xe3 && i + 2 < w && u[1] == 0x83 && u[2] == 0xbb) ||
 		    (u[0] == 0xef && i + 2 < w && u[1] == 0xbc && u[2] == 0x8e)) &&
 		    article_one_of(out, w, i, leaders, NELEM(leaders), &n)) {
+			/* (An odd run ends in one "・" or "．".) */
 			for (k = i; k < w; k += n)
 				if (!article_one_of(out, w, k, leaders, NELEM(leaders),
-				    &n) && !(out[k] == '.' && (n = 1)))
+				    &n) && !(out[k] == '.' && (n = 1)) &&
+				    !article_one_of(out, w, k, single_leaders,
+				    NELEM(single_leaders), &n))
 					break;
 			if (article_digits(out + k, w - k, 0) == w - k) {
 				w = i;
@@ -485,6 +495,14 @@ article_same_bullet(const struct alines *lines, size_t i, size_t j)
 	    memcmp(lines->v[j].text, lines->v[i].text, n) == 0;
 }
 
+/* Whether l starts with a mail's quote mark, ">" or "＞". */
+static int
+quote_mark(const struct aline *l)
+{
+	return (l->len > 0 && l->text[0] == '>') ||
+	    article_starts_with(l->text, l->len, "＞");
+}
+
 int
 article_style_classify(struct alines *lines)
 {
@@ -544,15 +562,16 @@ article_style_classify(struct alines *lines)
 		    i + 1 < lines->n ? &lines->v[i + 1] : NULL);
 	}
 	article_hatena_notation(lines);
-	/* Mail quoted with no space after the mark (">先日は…"): a run of
-	 * two lines or more, never one line alone (">_<" is a face). */
+	/* Mail quoted with no space after the mark (">先日は…"), or with a
+	 * full-width one ("＞先日は…"): a run of two lines or more, never one
+	 * line alone (">_<" is a face). */
 	for (i = 0; i + 1 < lines->n; i++) {
 		struct aline *a = &lines->v[i], *b = &lines->v[i + 1];
 
 		if (a->kind == LK_TEXT && b->kind == LK_TEXT && a->len > 1 &&
-		    b->len > 1 && a->text[0] == '>' && b->text[0] == '>') {
+		    b->len > 1 && quote_mark(a) && quote_mark(b)) {
 			for (j = i; j < lines->n && lines->v[j].kind == LK_TEXT &&
-			    lines->v[j].len > 0 && lines->v[j].text[0] == '>';
+			    lines->v[j].len > 0 && quote_mark(&lines->v[j]);
 			    j++) {
 				lines->v[j].kind = LK_QUOTE;
 				lines->v[j].style = STYLE_NONE;

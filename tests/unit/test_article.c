@@ -495,6 +495,10 @@ static const struct article_case list_cases[] = {
 	  "予定です。\n\n９月１２日（金）　避難訓練\n９月２６日（金）　授業参観\n",
 	  NULL,
 	  "P:予定です。|L:９月１２日（金）　避難訓練|L:９月２６日（金）　授業参観" },
+	{ "numbered items hang two ideographic spaces, a URL joins its item",
+	  "サービス\n\n　本文です。\n　本文です。\n　本文です。\n\n（１）通所介護：日帰りで施設に通い、体操やレクリエー\n　　ションなどを行います\n（２）住宅改修：手すりの取り付け\n\n・防災メール（登録はこちら：\n　https://www.example.jp/mail/）\n・データ放送\n　防災メールは便利です。\n",
+	  "サービス",
+	  "P:本文です。|P:本文です。|P:本文です。|L:（１）通所介護：日帰りで施設に通い、体操やレクリエーションなどを行います|L:（２）住宅改修：手すりの取り付け|L:防災メール（登録はこちら：https://www.example.jp/mail/）|L:データ放送|P:防災メールは便利です。" },
 };
 
 static const struct article_case quote_cases[] = {
@@ -570,6 +574,10 @@ static const struct article_case quote_cases[] = {
 	  "題\n\n　本文です。\n　本文二です。\n\n「リコーダーで『ふるさと』を、さいごまでふけるようになりたいです。」（Ａさん）\n\n「毎朝、自分で起きる。」\n（Ｂさん）\n\n　本文三です。\n\n「ほんとに？」\n\n　本文四です。\n",
 	  "題",
 	  "P:本文です。|P:本文二です。|Q:「リコーダーで『ふるさと』を、さいごまでふけるようになりたいです。」（Ａさん）|Q:「毎朝、自分で起きる。」|P:（Ｂさん）|P:本文三です。|P:「ほんとに？」|P:本文四です。" },
+	{ "mail quoted with a full-width mark",
+	  "本文です。\n\n＞高木さん、毎月参考にしています。\n＞古い冷蔵庫が原因でしょうか。\n\n本文です。\n",
+	  NULL,
+	  "P:本文です。|Q:高木さん、毎月参考にしています。|q:古い冷蔵庫が原因でしょうか。|P:本文です。" },
 };
 
 static const struct article_case join_cases[] = {
@@ -999,6 +1007,10 @@ static const struct article_case heading_cases[] = {
 	  "How to Fix a Tap\n\nIntro text.\n\nBefore you start\n\nTurn the water off.\n\nThe repair\n\nStep 1: Take the lever off\nUse a key.\n\nStep 2: Fit the cartridge\nPush it in.\n",
 	  "How to Fix a Tap",
 	  "P:Intro text.|H2:Before you start|P:Turn the water off.|H2:The repair|S:Step 1: Take the lever off|P:Use a key.|S:Step 2: Fit the cartridge|P:Push it in." },
+	{ "a PDF's contents with an odd run of leaders, its chapters after form feeds",
+	  "ハンドブック\n\n令和6年4月\n\f目　　次\n１．災害に備える・・・・・・・１\n２．避難のしかた・・・・・・２\n\f１．災害に備える\n\n　本文です。\n\n２．避難のしかた\n\n　本文です。\n",
+	  "ハンドブック",
+	  "P:令和6年4月|H2:１．災害に備える|P:本文です。|H2:２．避難のしかた|P:本文です。" },
 };
 
 static const struct article_case non_heading_cases[] = {
@@ -1153,6 +1165,14 @@ static const struct article_case title_cases[] = {
 	  "～～～～～～～～～～\n　　３年２組　学級通信　ひまわり　第１５号\n～～～～～～～～～～\n令和７年９月５日（金）　　担任　森下　香織\n\n　本文です。\n\n　本文二です。\n",
 	  "３年２組　学級通信　ひまわり　第１５号",
 	  "P:令和７年９月５日（金）　　担任　森下　香織|P:本文です。|P:本文二です。" },
+	{ "a town above a cover's title",
+	  "みなと市\nわが家の防災ハンドブック\n〜いざというときに慌てないために〜\n\n本文です。\n\n本文二です。\n",
+	  "わが家の防災ハンドブック",
+	  "P:みなと市|p:〜いざというときに慌てないために〜|P:本文です。|P:本文二です。" },
+	{ "a breadcrumb alone above the title",
+	  "ホーム ＞ サポート ＞ よくあるご質問\n\n【よくあるご質問】修理と点検について\n\n●修理\n本文です。\n\n●点検\n本文です。\n\n▲ページの先頭へ\n",
+	  "【よくあるご質問】修理と点検について",
+	  "P:ホーム ＞ サポート ＞ よくあるご質問|H2:修理|P:本文です。|H2:点検|P:本文です。|P:▲ページの先頭へ" },
 };
 
 static const struct article_case decoration_cases[] = {

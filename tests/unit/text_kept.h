@@ -15,7 +15,7 @@
  *     ("↓↓【関連記事】↓↓", rendered as links to the other articles).
  *   - Outside a fenced code block, a line loses its leading marker: a run
  *     of '#' and one space (and a closing run of '#' after a space), or
- *     each '>' (each with one space), or a run of two '*' or more and one
+ *     each '>' or '＞' (each with one space), or a run of two '*' or more and one
  *     space (Hatena's sub-headings), or one mark or bullet
  *     (■□●○◆◇▼▽▶►★☆◉♦▲△◼◾◯❏❖・•◎▪‣◦, "- ", "* ", "+ ", "＊ ", "－ "); then
  *     a bracket pair around the whole rest (【…】〔…〕［…］[…]＜…＞≪…≫《…》〈…〉
@@ -195,11 +195,13 @@ text_kept_unmark(const char *s, size_t *len)
 			if (i < n && i > 0 && s[i - 1] == ' ')
 				n = i - 1;
 		}
-	} else if (n > 0 && s[0] == '>') {
-		/* Every level of a mail quotation: "> > text", ">>text". */
-		while (n > 0 && s[0] == '>') {
-			s++;
-			n--;
+	} else if (n > 0 && (s[0] == '>' || text_kept_prefix(s, n, "＞"))) {
+		/* Every level of a mail quotation: "> > text", ">>text",
+		 * "＞text". */
+		while (n > 0 && (s[0] == '>' || text_kept_prefix(s, n, "＞"))) {
+			i = s[0] == '>' ? 1 : strlen("＞");
+			s += i;
+			n -= i;
 			if (n > 0 && s[0] == ' ') {
 				s++;
 				n--;
