@@ -21,6 +21,8 @@
  *   article_heading.c hard wrapping, found from the document's own
  *                     line-width profile (CJK is two columns wide); which
  *                     styles head sections here, at which level
+ *   article_shape.c   what a short line says (chat, prose, an address,
+ *                     words said, a dated label, an opening part)
  *   article_blocks.c  blocks and sections: wrapped lines joined
  *   article.c         front matter, language, and the order of the passes
  *

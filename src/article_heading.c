@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* --- hard wrapping ----------------------------------------------------------- */
 
@@ -130,69 +129,6 @@ article_is_full(const struct reader *r, const struct aline *l, const struct alin
 
 /* --- headings -------------------------------------------------------------- */
 
-/* A line chatting, not naming: it ends in an emoji or laughter. */
-static int
-is_chatty(const struct aline *l)
-{
-	uint32_t cp = article_line_last_cp(l);
-
-	return article_cp_is_emoji(cp) || cp == 0xfe0f || cp == 0x200d ||
-	    (cp >= 0x1f3fb && cp <= 0x1f3ff) ||
-	    article_ends_with(l->text, l->len, "笑") ||
-	    article_ends_with(l->text, l->len, "（笑）") ||
-	    article_ends_with(l->text, l->len, "(笑)") ||
-	    article_ends_with(l->text, l->len, "ｗ") ||
-	    article_ends_with(l->text, l->len, "www");
-}
-
-/* Japanese sentence endings without their full stop, and clauses that
- * run on: a line ending so is prose. */
-static int
-ends_like_prose(const struct aline *l)
-{
-	static const char *const ends[] = {
-		"です", "ます", "ました", "でした", "ません", "ください",
-		"でしょう", "ですか", "ますか", "ませんか", "だった", "ている",
-		"が", "を", "けど", "けれど", "ので", "のに", "たら", "という",
-		"というと", "ですが", "ますが", "って",
-	};
-	return article_ends_with_any(l->text, l->len, ends,
-	    sizeof(ends) / sizeof(ends[0]));
-}
-
-/* Sentence-final particles: "...帰りたいな", "...だよね". */
-static int
-ends_with_particle(const struct aline *l)
-{
-	static const char *const ends[] = {
-		"な", "ね", "よ", "わ", "ぞ", "なぁ", "ねー", "よー", "かな",
-	};
-	return article_ends_with_any(l->text, l->len, ends,
-	    sizeof(ends) / sizeof(ends[0]));
-}
-
-/* An address in the line (mail or web): it tells where, it names nothing. */
-static int
-has_address(const struct aline *l)
-{
-	return memchr(l->text, '@', l->len) != NULL ||
-	    article_contains(l->text, l->len, "://") ||
-	    article_contains(l->text, l->len, "www.");
-}
-
-/* Words someone said, alone on a line: 「…」 around a sentence with its
- * own stops (「毎日、底からかき混ぜなさい。それだけ」). A heading in 「」
- * names a thing without them (「手でおぼえなさい」). */
-static int
-spoken(const struct aline *l)
-{
-	return article_starts_with(l->text, l->len, OPEN_QUOTE) &&
-	    (article_contains(l->text, l->len, "。") ||
-	    article_contains(l->text, l->len, "、") ||
-	    article_contains(l->text, l->len, "！") ||
-	    article_contains(l->text, l->len, "？"));
-}
-
 /* Whether the first line under i that is not blank is a rule. */
 static int
 rule_follows(const struct alines *ls, size_t i)
@@ -205,47 +141,6 @@ rule_follows(const struct alines *ls, size_t i)
 	    ls->v[j].drop == ARTICLE_DROP_RULE;
 }
 
-/* A label with a date or a number for its value ("次回：6月4日（水）",
- * "Deadline: 4 May"): a note of when, not a heading ("まとめ：…" is one). */
-static int
-dated_label(const struct aline *l)
-{
-	size_t i, n;
-	uint32_t cp;
-
-	if (!article_is_label_line(l))
-		return 0;
-	for (i = 0; i < l->len; i += n) {
-		cp = article_cp(l->text + i, l->len - i, &n);
-		if (cp == ':' || cp == 0xff1a)
-			break;
-	}
-	for (i += n; i < l->len && (l->text[i] == ' ' ||
-	    article_starts_with(l->text + i, l->len - i, "\xe3\x80\x80"));)
-		i += l->text[i] == ' ' ? 1 : 3;
-	cp = i < l->len ? article_cp(l->text + i, l->len - i, &n) : 0;
-	return (cp >= '0' && cp <= '9') || (cp >= 0xff10 && cp <= 0xff19);
-}
-
-/* The names of a text's opening part ("はじめに", "PREFACE."): a heading
- * before the chapters, where plain lines otherwise head nothing. */
-static int
-opening_word(const struct aline *l)
-{
-	static const char *const words[] = {
-		"はじめに", "まえがき", "前書き", "プロローグ", "序章", "序文",
-		"introduction", "preface", "foreword", "prologue",
-	};
-	size_t k, n = l->len;
-
-	if (n > 0 && l->text[n - 1] == '.')
-		n--;
-	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (n == strlen(words[k]) &&
-		    strncasecmp(l->text, words[k], n) == 0)
-			return 1;
-	return 0;
-}
 
 /* Whether the previous line (i - 1) lets a heading start at i. */
 static int
@@ -283,7 +178,7 @@ heading_may_start(const struct alines *ls, size_t i)
 	return article_ends_sentence(l->text, l->len) ||
 	    article_ends_with(l->text, l->len, CLOSE_QUOTE) ||
 	    article_ends_with(l->text, l->len, "』") ||
-	    article_ends_with(l->text, l->len, "）") || is_chatty(l) ||
+	    article_ends_with(l->text, l->len, "）") || article_is_chatty(l) ||
 	    l->width > HEADING_MAX_COLUMNS;
 }
 
@@ -487,15 +382,15 @@ plain_headings(struct reader *r, size_t marked_last)
 
 			if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
 			    l->heading || l->width > HEADING_MAX_COLUMNS ||
-			    i == r->title_line || is_chatty(l) ||
-			    l->meta || !balanced(l) || has_address(l) ||
-			    dated_label(l) || spoken(l) ||
+			    i == r->title_line || article_is_chatty(l) ||
+			    l->meta || !balanced(l) || article_has_address(l) ||
+			    article_dated_label(l) || article_spoken(l) ||
 			    article_is_aside(l->text, l->len))
 				continue;
 			apart = stands_apart(r, i);
 			if (!apart && !heading_may_start(ls, i))
 				continue;
-			if (marked && i < marked_last && !opening_word(l))
+			if (marked && i < marked_last && !article_opening_word(l))
 				continue;
 			cp = article_line_last_cp(l);
 			/* "PREFACE.": an old book's headings end so. */
@@ -535,10 +430,10 @@ plain_headings(struct reader *r, size_t marked_last)
 			p = article_prev_kept(ls, i);
 			if (p != SIZE_MAX && p + 1 == i &&
 			    ls->v[p].kind == LK_TEXT && !ls->v[p].heading &&
-			    (ends_like_prose(l) ||
+			    (article_ends_like_prose(l) ||
 			    2 * l->width > 3 * ls->v[p].width))
 				continue;
-			if (ends_with_particle(l))
+			if (article_ends_with_particle(l))
 				continue;
 			l->heading = 2;
 			l->style = STYLE_PLAIN;
@@ -556,7 +451,7 @@ plain_headings(struct reader *r, size_t marked_last)
 
 		if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
 		    l->heading || l->width > SUBHEADING_MAX_COLUMNS ||
-		    i == r->title_line || is_chatty(l) || ends_like_prose(l) ||
+		    i == r->title_line || article_is_chatty(l) || article_ends_like_prose(l) ||
 		    l->meta ||
 		    article_ends_sentence(l->text, l->len) ||
 		    !heading_may_start(ls, i))

@@ -184,6 +184,19 @@ int article_is_aside(const char *s, size_t len);
 /* The numbering style s[0..len) starts with (article_number.c), or
  * STYLE_NONE. */
 int article_numbering(const char *s, size_t len);
+/* What a short line says (article_shape.c): it chats (ends in an emoji or
+ * 笑); ends like prose without its full stop (です, が); ends with a
+ * particle (…な, …よね); holds a mail or web address; is words said in
+ * 「」 with their own stops; is a label whose value is a date or number;
+ * names a text's opening part (はじめに, PREFACE.). Each makes a line no
+ * heading, but the last, which makes it one even among marked chapters. */
+int article_is_chatty(const struct aline *l);
+int article_ends_like_prose(const struct aline *l);
+int article_ends_with_particle(const struct aline *l);
+int article_has_address(const struct aline *l);
+int article_spoken(const struct aline *l);
+int article_dated_label(const struct aline *l);
+int article_opening_word(const struct aline *l);
 int article_is_meta(const char *s, size_t len);
 /* Whether l is a mail header ("Subject: …", "件名：…"): *subject says
  * whether it names the mail, *value points past the key. */
