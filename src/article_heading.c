@@ -599,6 +599,19 @@ caps_stands_out(const struct alines *ls, size_t i)
 	    nx->kind == LK_TEXT && nx->style != STYLE_CAPS;
 }
 
+/* Whether another line has line i's style. */
+static int
+mark_recurs(const struct alines *ls, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < ls->n; j++)
+		if (j != i && ls->v[j].kind == LK_TEXT &&
+		    ls->v[j].style == ls->v[i].style)
+			return 1;
+	return 0;
+}
+
 /* Whether another heading of the same "word + number" style exists. */
 static int
 in_pairs(const struct alines *ls, size_t i)
@@ -678,6 +691,19 @@ article_decide_headings(struct reader *r)
 		    l->style < STYLE_WORD_BASE) {
 			marked_last = i;
 		}
+	}
+	/* "▼過去の記事はこちら" over a link alone points at it, heads
+	 * nothing; a mark all the same (plain lines above head nothing). */
+	for (i = 0; i < ls->n; i++) {
+		struct aline *l = &ls->v[i];
+
+		if (l->kind == LK_TEXT && l->heading &&
+		    l->style >= STYLE_MARK_BASE &&
+		    l->style < STYLE_BRACKET_BASE &&
+		    article_next_content(ls, i) < ls->n &&
+		    ls->v[article_next_content(ls, i)].kind == LK_LINK &&
+		    !mark_recurs(ls, i))
+			l->heading = 0;
 	}
 	plain_headings(r, marked_last);
 	assign_levels(r);

@@ -47,15 +47,42 @@ is_footer_dash(uint32_t cp)
 	    cp == 0x2014 || cp == 0x2015 || cp == 0x2212;
 }
 
+/* A footer with the document's name before its number: "しおり　― 1 ―". */
+static int
+named_footer(const char *s, size_t len)
+{
+	size_t i, n, wide = 0;
+
+	if (article_width(s, len) > 90)
+		return 0;
+	/* The number at the end, after a wide gap. */
+	for (i = 0; i + 3 <= len; i += n) {
+		article_cp(s + i, len - i, &n);
+		if (article_starts_with(s + i, len - i, "\xe3\x80\x80") ||
+		    article_starts_with(s + i, len - i, "  ")) {
+			wide = i;
+			while (wide < len && (s[wide] == ' ' ||
+			    article_starts_with(s + wide, len - wide,
+			    "\xe3\x80\x80")))
+				wide += s[wide] == ' ' ? 1 : 3;
+			if (wide < len && wide > i + 3 &&
+			    article_is_page_footer(s + wide, len - wide))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 int
 article_is_page_footer(const char *s, size_t len)
 {
 	size_t i = 0, d, n;
 	uint32_t cp;
 
-	/* Page numbers are short: "- 12 -", never a line of figures. */
+	/* Page numbers are short: "- 12 -", never a line of figures; or
+	 * they follow the document's name after a wide gap. */
 	if (len > 24)
-		return 0;
+		return named_footer(s, len);
 	if (article_starts_with(s, len, "Page ") ||
 	    article_starts_with(s, len, "P.")) {
 		i = s[1] == '.' ? 2 : 5;
@@ -267,7 +294,7 @@ article_is_meta(const char *s, size_t len)
 {
 	static const char *const starts[] = {
 		"Posted by ", "Posted on ", "Posted in ", "Post by ", "By ", "by ", "BY ",
-		"Written by ", "作成：", "作成者：", "記録：", "文責：",
+		"Written by ", "作成：", "作成者：", "記録：", "文責：", "テーマ：",
 		"Published ", "Filed under", "Tags:", "Tagged:", "Tagged with",
 		"Categories:", "Category:", "タグ：", "カテゴリー：", "カテゴリ：",
 		"Updated ", "文：", "文・", "著：", "投稿者", "作成者", "筆者：",
@@ -286,15 +313,21 @@ article_is_meta(const char *s, size_t len)
 	    article_contains(s, len, "][") && !article_contains(s, len, "]("))
 		return 1;
 	/* A letter's addressee or greeting: "会員各位", "総務部御中",
-	 * "山歩きの会のみなさま". */
-	if (len < 60 && (article_ends_with(s, len, "各位") ||
+	 * "山歩きの会のみなさま" (not "３．保護者のみなさまへ", a chapter). */
+	if (len < 60 && article_digits(s, len, 0) == 0 &&
+	    (article_ends_with(s, len, "各位") ||
 	    article_ends_with(s, len, "御中") ||
 	    article_ends_with(s, len, "みなさま") ||
 	    article_ends_with(s, len, "皆様") ||
 	    article_ends_with(s, len, "皆さま") ||
 	    article_ends_with(s, len, "みなさん") ||
 	    article_ends_with(s, len, "皆さん") ||
-	    article_ends_with(s, len, "様")))
+	    article_ends_with(s, len, "様") ||
+	    article_ends_with(s, len, "みなさまへ") ||
+	    article_ends_with(s, len, "皆様へ") ||
+	    article_ends_with(s, len, "皆さまへ") ||
+	    article_ends_with(s, len, "みなさんへ") ||
+	    article_ends_with(s, len, "皆さんへ")))
 		return 1;
 	/* A subtitle between wave dashes: "〜浜松の農家から食卓へ〜". */
 	if (len > 6 && ((article_starts_with(s, len, "〜") &&

@@ -47,8 +47,23 @@ article_ends_with_particle(const struct aline *l)
 	static const char *const ends[] = {
 		"な", "ね", "よ", "わ", "ぞ", "なぁ", "ねー", "よー", "かな",
 	};
+	/* And a sentence broken after its topic or a clause, one piece a
+	 * line, as blogs write ("過去2回は", "もつれやすくて", "終わって
+	 * から", "頼もしいような"); but "…とは", "…として", "…に関して"
+	 * name a thing. */
+	static const char *const runs_on[] = {
+		"は", "くて", "して", "てから", "ような",
+	};
+	static const char *const names[] = {
+		"とは", "として", "関して", "対して",
+	};
+
 	return article_ends_with_any(l->text, l->len, ends,
-	    sizeof(ends) / sizeof(ends[0]));
+	    sizeof(ends) / sizeof(ends[0])) ||
+	    (article_ends_with_any(l->text, l->len, runs_on,
+	    sizeof(runs_on) / sizeof(runs_on[0])) &&
+	    !article_ends_with_any(l->text, l->len, names,
+	    sizeof(names) / sizeof(names[0])));
 }
 
 /* An address in the line (mail or web): it tells where, it names nothing. */

@@ -23,7 +23,7 @@ static const char *const heading_marks[] = {
  * the usual bullets: they stay in the item's text as the writer put them. */
 static const char *const bullets[] = {
 	"- ", "* ", "・", "•", "◎",
-	"+ ", "▪", "‣", "◦", "＊ ", "－ ", "✔", "✓", "☑", "✅", "☐", "➤",
+	"+ ", "▪", "‣", "◦", "＊ ", "－ ", "✔", "✓", "☑", "✅", "☐", "➤", "♪",
 };
 #define BULLETS_DROPPED 5
 
@@ -376,6 +376,9 @@ label_row(const char *s, size_t len)
 		if (cp == 0x3000 || cp == '\t' || (cp == ' ' && i + 1 < len &&
 		    s[i + 1] == ' '))
 			break;
+		/* "資源（びん・缶）": a label may say what it holds. */
+		if (cp == 0xff08 || cp == 0xff09)
+			continue;
 		/* "Sat 26 April": a few words, in Latin script. */
 		if (cp == ' ' && i > 0 && s[i - 1] != ' ' && ++words <= 3)
 			continue;
@@ -387,7 +390,7 @@ label_row(const char *s, size_t len)
 		    cp == 0x30fb || cp == ':'))
 			return 0;
 	}
-	if (chars == 0 || chars > (words > 1 ? 16 : 10) || i >= len)
+	if (chars == 0 || chars > 16 || i >= len)
 		return 0;
 	i = article_skip_spaces(s, len, i);
 	return i < len;
@@ -455,6 +458,11 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 		if (article_skip_spaces(s, len, n) < len) {
 			l->style = STYLE_MARK_BASE + k;
 			l->mark = article_skip_spaces(s, len, n);
+			/* Framed, "◇◆ 週刊にゃんこ手帖 ◆◇": the frame
+			 * is the line's, kept whole. */
+			for (k = 0; k < (int)NELEM(heading_marks); k++)
+				if (article_ends_with(s, len, heading_marks[k]))
+					l->mark = 0;
 		}
 		return;
 	}

@@ -499,6 +499,10 @@ static const struct article_case list_cases[] = {
 	  "サービス\n\n　本文です。\n　本文です。\n　本文です。\n\n（１）通所介護：日帰りで施設に通い、体操やレクリエー\n　　ションなどを行います\n（２）住宅改修：手すりの取り付け\n\n・防災メール（登録はこちら：\n　https://www.example.jp/mail/）\n・データ放送\n　防災メールは便利です。\n",
 	  "サービス",
 	  "P:本文です。|P:本文です。|P:本文です。|L:（１）通所介護：日帰りで施設に通い、体操やレクリエーションなどを行います|L:（２）住宅改修：手すりの取り付け|L:防災メール（登録はこちら：https://www.example.jp/mail/）|L:データ放送|P:防災メールは便利です。" },
+	{ "♪ items, and rows whose label says what it holds",
+	  "曲目です。\n\n♪ アラベスク\n♪ 連弾：さんぽ\n\n燃やすごみ　　　　週２回\n資源（びん・缶）　週１回\nプラスチック製容器包装　週１回\n",
+	  NULL,
+	  "P:曲目です。|L:♪ アラベスク|L:♪ 連弾：さんぽ|L:燃やすごみ　　　　週２回|L:資源（びん・缶）　週１回|L:プラスチック製容器包装　週１回" },
 };
 
 static const struct article_case quote_cases[] = {
@@ -1070,6 +1074,14 @@ static const struct article_case non_heading_cases[] = {
 	  "件名：山歩き\n\n山歩きの会のみなさま\n\n本文です。\n\n【A】\n・しょうゆ\n・みりん\n\n本文です。\n",
 	  "山歩き",
 	  "P:件名：山歩き|P:山歩きの会のみなさま|P:本文です。|P:【A】|L:しょうゆ|L:みりん|P:本文です。" },
+	{ "a blog's sentence broken one piece a line",
+	  "発表会\n\n過去2回は\n\n途中で止まってしまいました。\n\nこの春で教室を卒業して\n\n中学生になります。\n\n娘は終わってから\n\n笑っていました。\n",
+	  "発表会",
+	  "P:過去2回は|P:途中で止まってしまいました。|P:この春で教室を卒業して|P:中学生になります。|P:娘は終わってから|P:笑っていました。" },
+	{ "a mark over a link alone points at it",
+	  "発表会\n\n本文です。\n\n▼過去の記事はこちら\nhttps://example.jp/theme.html\n",
+	  "発表会",
+	  "P:本文です。|P:▼過去の記事はこちら|K:https://example.jp/theme.html" },
 };
 
 static const struct article_case title_cases[] = {
@@ -1199,6 +1211,10 @@ static const struct article_case decoration_cases[] = {
 	  "本文です。\n",
 	  "はじめに",
 	  "P:前書きです。|H2:はじめに|P:本文です。|H2:本論|P:本文です。|H2:まとめ|P:本文です。" },
+	{ "a page footer with the document's name is left out",
+	  "しおり\n\n　本文の段落が次のページへ\n桜が丘中学校　入学のしおり　　　　　― 1 ―\n\f続いています。\n",
+	  "しおり",
+	  "P:本文の段落が次のページへ|p:続いています。" },
 };
 
 static const struct article_case issue_cases[] = {
