@@ -281,7 +281,6 @@ front_matter(struct reader *r, int yaml)
 	struct alines *ls = &r->lines;
 	size_t i = 0, j, k, max = yaml ? FRONT_MAX_LINES_YAML : FRONT_MAX_LINES;
 	int known, others = 0;
-	const char *v;
 
 	while (i < ls->n && ls->v[i].kind == LK_BLANK)
 		i++;
@@ -295,12 +294,11 @@ front_matter(struct reader *r, int yaml)
 			return 0;
 		/* A plain-text article may carry a tool's "---" block
 		 * too (Qiita, Zenn, Hugo): its other keys go with it when it
-		 * names the title. */
+		 * has one of ours (title, date, lang, tags). */
 		for (k = i + 1, known = 0; k < j; k++) {
 			if (ls->v[k].kind != LK_BLANK && !yaml_line(&ls->v[k]))
 				return 0;
-			known += known_key(&ls->v[k]) &&
-			    front_key(&ls->v[k], "title", &v);
+			known += known_key(&ls->v[k]);
 			if (!yaml && !known_key(&ls->v[k]))
 				others = 1;
 		}

@@ -460,7 +460,8 @@ style_recurs(const struct alines *ls, size_t i)
 	size_t j;
 	int s = ls->v[i].style;
 
-	if (s == STYLE_PLAIN || s == STYLE_NONE || s == STYLE_SETEXT)
+	if (s == STYLE_PLAIN || s == STYLE_NONE || s == STYLE_SETEXT ||
+	    s == STYLE_ROW)
 		return 0;
 	for (j = i + 1; j < ls->n; j++)
 		if (ls->v[j].kind == LK_TEXT && ls->v[j].style == s)

@@ -129,6 +129,17 @@ article_is_full(const struct reader *r, const struct aline *l, const struct alin
 
 /* --- headings -------------------------------------------------------------- */
 
+/* Whether line i stands between two rules, a banner ("────" over and
+ * under "安全上のご注意"). */
+static int
+between_rules(const struct alines *ls, size_t i)
+{
+	return i > 0 && i + 1 < ls->n && ls->v[i - 1].kind == LK_DROPPED &&
+	    ls->v[i - 1].drop == ARTICLE_DROP_RULE &&
+	    ls->v[i + 1].kind == LK_DROPPED &&
+	    ls->v[i + 1].drop == ARTICLE_DROP_RULE;
+}
+
 /* Whether the first line under i that is not blank is a rule. */
 static int
 rule_follows(const struct alines *ls, size_t i)
@@ -387,10 +398,11 @@ plain_headings(struct reader *r, size_t marked_last)
 			    article_dated_label(l) || article_spoken(l) ||
 			    article_is_aside(l->text, l->len))
 				continue;
-			apart = stands_apart(r, i);
+			apart = stands_apart(r, i) || between_rules(ls, i);
 			if (!apart && !heading_may_start(ls, i))
 				continue;
-			if (marked && i < marked_last && !article_opening_word(l))
+			if (marked && i < marked_last &&
+			    !article_opening_word(l) && !between_rules(ls, i))
 				continue;
 			cp = article_line_last_cp(l);
 			/* "PREFACE.": an old book's headings end so. */
@@ -410,10 +422,11 @@ plain_headings(struct reader *r, size_t marked_last)
 				continue;
 			/* A name or a last line before a rule signs off what
 			 * is above it; it heads nothing. */
-			if (rule_follows(ls, i))
+			if (rule_follows(ls, i) && !between_rules(ls, i))
 				continue;
 			/* A section: a blank line, then its text. */
 			if (article_next_content(ls, i) >= ls->n || (marked &&
+			    !between_rules(ls, i) &&
 			    (article_prev_kept(ls, i) == SIZE_MAX ||
 			    ls->v[article_prev_kept(ls, i)].kind != LK_BLANK)))
 				continue;
@@ -599,6 +612,24 @@ caps_stands_out(const struct alines *ls, size_t i)
 	    nx->kind == LK_TEXT && nx->style != STYLE_CAPS;
 }
 
+static void
+lone_markdown(struct reader *r)
+{
+	struct alines *ls = &r->lines;
+	size_t i, n = 0, last = SIZE_MAX;
+
+	for (i = 0; i < ls->n; i++)
+		if (ls->v[i].kind == LK_TEXT && ls->v[i].style == STYLE_MD &&
+		    i != r->title_line) {
+			n++;
+			last = i;
+		}
+	if (n == 1 && ls->v[last].md_depth == 1) {
+		ls->v[last].style = STYLE_NONE;
+		ls->v[last].mark = 0;
+	}
+}
+
 /* Whether another line has line i's style. */
 static int
 mark_recurs(const struct alines *ls, size_t i)
@@ -633,6 +664,9 @@ article_decide_headings(struct reader *r)
 	/* Per numbered style: lines standing alone (a heading's shape). */
 	size_t alone[STYLE_MARK_BASE] = { 0 };
 
+	/* A lone "# " line amid plain text, no other Markdown heading
+	 * anywhere, is a comment or a hashtag that wrapped, not a heading. */
+	lone_markdown(r);
 	/* Capitals head English text; elsewhere they are a name ("NHK"). */
 	if (!r->latin)
 		for (i = 0; i < ls->n; i++)

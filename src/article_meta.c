@@ -295,6 +295,7 @@ article_is_meta(const char *s, size_t len)
 	static const char *const starts[] = {
 		"Posted by ", "Posted on ", "Posted in ", "Post by ", "By ", "by ", "BY ",
 		"Written by ", "作成：", "作成者：", "記録：", "文責：", "テーマ：",
+		"写真：", "写真:", "Photo:", "Image:", "[Photo:", "[Image:",
 		"Published ", "Filed under", "Tags:", "Tagged:", "Tagged with",
 		"Categories:", "Category:", "タグ：", "カテゴリー：", "カテゴリ：",
 		"Updated ", "文：", "文・", "著：", "投稿者", "作成者", "筆者：",
@@ -355,7 +356,7 @@ article_is_aside(const char *s, size_t len)
 {
 	size_t i, n, close = 0;
 
-	if (len < 3 || article_width(s, len) > 40 ||
+	if (len < 3 || article_width(s, len) > 80 ||
 	    !(article_starts_with(s, len, "（") || s[0] == '('))
 		return 0;
 	/* The first bracket that closes is the last character: not

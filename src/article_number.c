@@ -31,19 +31,33 @@ is_row(const char *s, size_t len, size_t d)
 	};
 	size_t i = d, n, k;
 
-	if (i < len && s[i] == ':') {
-		n = article_digits(s + i + 1, len - i - 1, 0);
+	if (i < len && (s[i] == ':' || article_starts_with(s + i, len - i,
+	    "："))) {
+		k = s[i] == ':' ? 1 : strlen("：");
+		n = article_digits(s + i + k, len - i - k, 0);
 		if (n == 0)
 			return 0;
-		i += 1 + n;
+		i += k + n;
 	} else if (article_one_of(s, len, i, units, NELEM(units), &n)) {
 		i += n;
 		if (article_one_of(s, len, i, units, NELEM(units), &n))
 			i += n;
-		/* "９月１２日（金）": more numbers and units, a weekday. */
-		while ((n = article_digits(s + i, len - i, 0)) > 0 &&
-		    article_one_of(s, len, i + n, units, NELEM(units), &k))
-			i += n + k;
+		/* "９月１２日（金）": more numbers and units, a weekday;
+		 * "12月〜1月": a range. */
+		for (;;) {
+			size_t dash = 0;
+
+			if (article_starts_with(s + i, len - i, "〜") ||
+			    article_starts_with(s + i, len - i, "～"))
+				dash = strlen("〜");
+			else if (i < len && s[i] == '-')
+				dash = 1;
+			n = article_digits(s + i + dash, len - i - dash, 0);
+			if (n == 0 || !article_one_of(s, len, i + dash + n,
+			    units, NELEM(units), &k))
+				break;
+			i += dash + n + k;
+		}
 		if (article_starts_with(s + i, len - i, "（") ||
 		    (i < len && s[i] == '(')) {
 			for (k = i; k < len && k < i + 12 && s[k] != ')' &&
@@ -167,6 +181,10 @@ article_numbering(const char *s, size_t len)
 			return STYLE_QUESTION;
 		return STYLE_NONE;
 	}
+	/* "(a)", "（ａ）": lettered points, a level of their own. */
+	if (len > 3 && s[0] == '(' && ((s[1] >= 'a' && s[1] <= 'z') ||
+	    (s[1] >= 'A' && s[1] <= 'Z')) && s[2] == ')')
+		return STYLE_NUM_LETTER;
 	if (s[0] == '(' || article_starts_with(s, len, "（")) {
 		i = s[0] == '(' ? 1 : strlen("（");
 		if ((d = article_digits(s + i, len - i, 0)) > 0 && d <= 6) {

@@ -14,18 +14,21 @@
 /* Marks that head sections in Japanese web text (or mark list items). */
 static const char *const heading_marks[] = {
 	"■", "□", "●", "○", "◆", "◇", "▼", "▽", "▶", "►", "★", "☆", "◉",
-	"♦", "▲", "△", "◼", "◾", "◯", "❏", "❖",
+	"♦", "▲", "△", "◼", "◾", "◯", "❏", "❖", "⚠",
 };
+/* The first ones are mere marks, left out of the heading's text; the
+ * others stay in it, as the writer put them ("⚠警告" warns). */
+#define MARKS_DROPPED 12
 
 /* Bullets: a line that starts with one is a list item, whatever follows.
  * The first ones are mere bullets, dropped for gemtext's "* "; the others
  * say something (a check mark, a box ticked or not, an arrow) or are not
  * the usual bullets: they stay in the item's text as the writer put them. */
 static const char *const bullets[] = {
-	"- ", "* ", "・", "•", "◎",
+	"- ", "* ", "・", "•", "◎", "– ",
 	"+ ", "▪", "‣", "◦", "＊ ", "－ ", "✔", "✓", "☑", "✅", "☐", "➤", "♪",
 };
-#define BULLETS_DROPPED 5
+#define BULLETS_DROPPED 6
 
 /* Brackets that enclose a heading: 【見出し】 or ≪テーマ≫見出し. */
 static const char *const brackets[][2] = {
@@ -82,7 +85,7 @@ article_style_is_numbering(int style)
 	return style == STYLE_ROW || style == STYLE_NUM_DOT || style == STYLE_NUM_PAREN ||
 	    style == STYLE_NUM_ENCLOSED || style == STYLE_NUM_CIRCLED ||
 	    style == STYLE_NUM_FULLWIDTH || style == STYLE_NUM_DECIMAL ||
-	    style == STYLE_NUM_SPACE;
+	    style == STYLE_NUM_SPACE || style == STYLE_NUM_LETTER;
 }
 
 int
@@ -425,7 +428,7 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 			;
 		/* "# " before a whole sentence is a comment or running
 		 * text, not a heading. */
-		if (i <= 6 && i < len && s[i] == ' ' &&
+		if (i <= 6 && i < len && s[i] == ' ' && l->indent < 4 &&
 		    !(article_ends_with(s, len, "。") ||
 		    article_ends_with(s, len, "．") ||
 		    (article_ends_with(s, len, ".") && l->width > 40) ||
@@ -457,7 +460,8 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 				break;
 		if (article_skip_spaces(s, len, n) < len) {
 			l->style = STYLE_MARK_BASE + k;
-			l->mark = article_skip_spaces(s, len, n);
+			l->mark = k < MARKS_DROPPED ?
+			    article_skip_spaces(s, len, n) : 0;
 			/* Framed, "◇◆ 週刊にゃんこ手帖 ◆◇": the frame
 			 * is the line's, kept whole. */
 			for (k = 0; k < (int)NELEM(heading_marks); k++)
@@ -466,7 +470,8 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 		}
 		return;
 	}
-	if ((k = bracket_at(s, len, &close)) >= 0) {
+	if ((k = bracket_at(s, len, &close)) >= 0 &&
+	    !(s[0] == '[' && memchr(s, ':', len) != NULL)) {
 		if (close == len) {
 			l->style = STYLE_BRACKET_BASE + k;
 			l->bracket_whole = 1;
@@ -494,8 +499,14 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 int
 article_same_bullet(const struct alines *lines, size_t i, size_t j)
 {
-	size_t n;
+	size_t n, k;
+	int step = j < i ? -1 : 1;
 
+	/* Past an item's indented lines, up to three. */
+	for (k = 0; k < 3 && j < lines->n && lines->v[j].kind == LK_TEXT &&
+	    lines->v[j].indent > lines->v[i].indent && lines->v[j].len > 0;
+	    k++)
+		j += step;
 	if (j >= lines->n || lines->v[j].kind != LK_BULLET)
 		return 0;
 	article_cp(lines->v[i].text, lines->v[i].len, &n);
@@ -570,6 +581,21 @@ article_style_classify(struct alines *lines)
 		    i + 1 < lines->n ? &lines->v[i + 1] : NULL);
 	}
 	article_hatena_notation(lines);
+	/* An information block, "日時：…", "場所：…", "対象：…": three
+	 * labels or more in a row are its rows (a mail's headers are not). */
+	for (i = 0; i < lines->n; i = j + 1) {
+		const char *value;
+		int subject;
+
+		for (j = i; j < lines->n && lines->v[j].kind == LK_TEXT &&
+		    lines->v[j].style == STYLE_PLAIN &&
+		    article_is_label_line(&lines->v[j]) &&
+		    !article_mail_header(&lines->v[j], &subject, &value); j++)
+			;
+		if (j - i >= 3)
+			for (n = i; n < j; n++)
+				lines->v[n].style = STYLE_ROW;
+	}
 	/* Mail quoted with no space after the mark (">先日は…"), or with a
 	 * full-width one ("＞先日は…"): a run of two lines or more, never one
 	 * line alone (">_<" is a face). */
@@ -588,15 +614,14 @@ article_style_classify(struct alines *lines)
 		}
 	}
 	/* ">>" alone is a pointer ("> > back issues"), not a quote: it is
-	 * one only beside a quoted line. */
+	 * one only beside a quoted line (">>" lines together quote too). */
 	for (i = 0; i < lines->n; i++) {
 		struct aline *q = &lines->v[i];
 
 		if (q->kind != LK_QUOTE || q->len < 2 || q->text[1] != '>')
 			continue;
 		if (!((i > 0 && lines->v[i - 1].kind == LK_QUOTE) ||
-		    (i + 1 < lines->n && lines->v[i + 1].kind == LK_QUOTE &&
-		    lines->v[i + 1].text[1] != '>'))) {
+		    (i + 1 < lines->n && lines->v[i + 1].kind == LK_QUOTE))) {
 			q->kind = LK_TEXT;
 			q->style = STYLE_NONE;
 		}

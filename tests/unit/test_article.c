@@ -503,6 +503,14 @@ static const struct article_case list_cases[] = {
 	  "曲目です。\n\n♪ アラベスク\n♪ 連弾：さんぽ\n\n燃やすごみ　　　　週２回\n資源（びん・缶）　週１回\nプラスチック製容器包装　週１回\n",
 	  NULL,
 	  "P:曲目です。|L:♪ アラベスク|L:♪ 連弾：さんぽ|L:燃やすごみ　　　　週２回|L:資源（びん・缶）　週１回|L:プラスチック製容器包装　週１回" },
+	{ "an information block of labels, a timetable, lettered points, – bullets",
+	  "案内です。\n\n日時：２月１１日\n場所：公民館\n対象：どなたでも\n\n１０：００　開会式\n１０：２０　将棋教室\n\n(a) 平均値\n(b) 中央値\n\n– one\n– two\n",
+	  NULL,
+	  "P:案内です。|L:日時：２月１１日|L:場所：公民館|L:対象：どなたでも|L:１０：００　開会式|L:１０：２０　将棋教室|L:(a) 平均値|L:(b) 中央値|L:one|L:two" },
+	{ "+ items with their wrapped lines",
+	  "The list:\n\n+ a stone that is\n  flat enough\n+ water\n",
+	  NULL,
+	  "P:The list:|L:+ a stone that is flat enough|L:+ water" },
 };
 
 static const struct article_case quote_cases[] = {
@@ -582,6 +590,10 @@ static const struct article_case quote_cases[] = {
 	  "本文です。\n\n＞高木さん、毎月参考にしています。\n＞古い冷蔵庫が原因でしょうか。\n\n本文です。\n",
 	  NULL,
 	  "P:本文です。|Q:高木さん、毎月参考にしています。|q:古い冷蔵庫が原因でしょうか。|P:本文です。" },
+	{ ">> lines together quote",
+	  "Text here.\n\n>> the inner words\n>> go on here\n\nMore text.\n",
+	  NULL,
+	  "P:Text here.|Q:> the inner words|q:> go on here|P:More text." },
 };
 
 static const struct article_case join_cases[] = {
@@ -1015,6 +1027,10 @@ static const struct article_case heading_cases[] = {
 	  "ハンドブック\n\n令和6年4月\n\f目　　次\n１．災害に備える・・・・・・・１\n２．避難のしかた・・・・・・２\n\f１．災害に備える\n\n　本文です。\n\n２．避難のしかた\n\n　本文です。\n",
 	  "ハンドブック",
 	  "P:令和6年4月|H2:１．災害に備える|P:本文です。|H2:２．避難のしかた|P:本文です。" },
+	{ "a manual: banners between rules, ⚠ kept in its headings, steps with (1)",
+	  "加湿器　KX-S350　取扱説明書\n\n本文です。\n\n────────────\n安全上のご注意\n────────────\n\n本文です。\n\n⚠警告\n●近づけない。\n●傾けない。\n\n⚠注意\n●水道水のみ。\n●壁から離す。\n\n────────────\n使いかた\n────────────\n\n1. 給水する\n(1) 外します。\n(2) 入れます。\n\n2. 運転する\n(1) 差し込みます。\n(2) 押します。\n",
+	  "加湿器　KX-S350　取扱説明書",
+	  "P:本文です。|H2:安全上のご注意|P:本文です。|S:⚠警告|L:近づけない。|L:傾けない。|S:⚠注意|L:水道水のみ。|L:壁から離す。|H2:使いかた|S:1. 給水する|L:(1) 外します。|L:(2) 入れます。|S:2. 運転する|L:(1) 差し込みます。|L:(2) 押します。" },
 };
 
 static const struct article_case non_heading_cases[] = {
@@ -1082,6 +1098,10 @@ static const struct article_case non_heading_cases[] = {
 	  "発表会\n\n本文です。\n\n▼過去の記事はこちら\nhttps://example.jp/theme.html\n",
 	  "発表会",
 	  "P:本文です。|P:▼過去の記事はこちら|K:https://example.jp/theme.html" },
+	{ "a lone # line after a code block, and a long caption in brackets",
+	  "題\n\n本文です。\n\n# から行末まではコメントです\n\n（写真：ティッシュ箱のベッドで眠るすず。毛布はフリースの切れはし）\n\n本文です。\n",
+	  "題",
+	  "P:本文です。|P:# から行末まではコメントです|P:（写真：ティッシュ箱のベッドで眠るすず。毛布はフリースの切れはし）|P:本文です。" },
 };
 
 static const struct article_case title_cases[] = {
@@ -1185,6 +1205,10 @@ static const struct article_case title_cases[] = {
 	  "ホーム ＞ サポート ＞ よくあるご質問\n\n【よくあるご質問】修理と点検について\n\n●修理\n本文です。\n\n●点検\n本文です。\n\n▲ページの先頭へ\n",
 	  "【よくあるご質問】修理と点検について",
 	  "P:ホーム ＞ サポート ＞ よくあるご質問|H2:修理|P:本文です。|H2:点検|P:本文です。|P:▲ページの先頭へ" },
+	{ "a caption in brackets is no heading, nor the title",
+	  "Greyhound Notes\n\n[Photo: Juno asleep on the sofa]\n\nSome text.\n\nMore text.\n",
+	  "Greyhound Notes",
+	  "P:[Photo: Juno asleep on the sofa]|P:Some text.|P:More text." },
 };
 
 static const struct article_case decoration_cases[] = {

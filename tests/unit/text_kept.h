@@ -17,7 +17,7 @@
  *     of '#' and one space (and a closing run of '#' after a space), or
  *     each '>' or '＞' (each with one space), or a run of two '*' or more and one
  *     space (Hatena's sub-headings), or one mark or bullet
- *     (■□●○◆◇▼▽▶►★☆◉♦▲△◼◾◯❏❖・•◎▪‣◦, "- ", "* ", "+ ", "＊ ", "－ "); then
+ *     (■□●○◆◇▼▽▶►★☆◉♦▲△◼◾◯❏❖・•◎▪‣◦, "- ", "* ", "+ ", "＊ ", "－ ", "– "); then
  *     a bracket pair around the whole rest (【…】〔…〕［…］[…]＜…＞≪…≫《…》〈…〉
  *     〖…〗). Lines of a fenced block (``` with a line of backticks further
  *     down) are taken as they are, the opening fence with its info string
@@ -174,7 +174,7 @@ text_kept_unmark(const char *s, size_t *len)
 	static const char *const marks[] = {
 		"■", "□", "●", "○", "◆", "◇", "▼", "▽", "▶", "►", "★", "☆",
 		"◉", "♦", "▲", "△", "◼", "◾", "◯", "❏", "❖", "・", "•", "◎",
-		"▪", "‣", "◦", "- ", "* ", "+ ", "＊ ", "－ ",
+		"▪", "‣", "◦", "- ", "* ", "+ ", "＊ ", "－ ", "– ",
 	};
 	static const char *const brackets[][2] = {
 		{ "【", "】" }, { "〔", "〕" }, { "［", "］" }, { "[", "]" },
