@@ -501,6 +501,14 @@ is_kicker(const struct aline *l)
 	return 0;
 }
 
+/* An issue of a newsletter alone over the title: "…だより　臨時号".
+ * (Framed by rules, with nothing titled under it, it is the title.) */
+static int
+is_issue(const struct aline *l)
+{
+	return l->width <= 50 && article_ends_with(l->text, l->len, "号");
+}
+
 /* Whether the kicker at i stands alone (a blank under it): a breadcrumb
  * over the page, the title further down. */
 static int
@@ -556,6 +564,48 @@ take_title(struct reader *r, size_t i, const char *text)
 }
 
 /*
+ * The block [i, end) as a title with its byline, date or reading time
+ * under it, maybe below a kicker, a masthead or a category word and above
+ * a subtitle and the author's name: takes the first line that is none of
+ * those as the title and returns 1, else 0. Below other lines, a title
+ * is the widest (min_width: theirs).
+ */
+static int
+title_with_byline(struct reader *r, size_t i, size_t end, int min_width)
+{
+	struct alines *ls = &r->lines;
+	size_t j, k, last, metas;
+
+	for (j = end, metas = 0; j-- > i;) {
+		if (ls->v[j].kind == LK_TEXT && !ls->v[j].meta)
+			break;
+		metas += ls->v[j].kind == LK_TEXT;
+	}
+	if (metas == 0 || j >= end)
+		return 0;
+	last = j;
+	for (k = i; k <= last; k++) {
+		const struct aline *l = &ls->v[k];
+
+		/* (A category word over a longer line: "エッセイ".) */
+		if (l->kind != LK_TEXT || l->meta || is_kicker(l) ||
+		    is_organisation(l) || (k > i && k == last &&
+		    is_name(l)) || (k < last && ls->v[k + 1].kind == LK_TEXT &&
+		    2 * l->width <= ls->v[k + 1].width && l->width <= 12))
+			continue;
+		if (!title_shaped(l) || l->width < min_width)
+			return 0;
+		take_title(r, k, l->text + l->mark);
+		article_drop_line(&ls->v[k], ARTICLE_DROP_TITLE);
+		/* What stood above the title heads nothing. */
+		for (j = i; j < k; j++)
+			ls->v[j].meta = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * The title, when the front matter gave none: a Markdown "# " first line,
  * an underlined first line, a mail's subject, else the line at the top
  * that stands alone (after dates, bylines and labels), else the title
@@ -565,7 +615,8 @@ void
 article_find_title(struct reader *r)
 {
 	struct alines *ls = &r->lines;
-	size_t i, j, end, best = SIZE_MAX, metas;
+	size_t i, j, k, b, end, best = SIZE_MAX;
+	int widest;
 	const char *value;
 	int subject, headers = 0;
 
@@ -609,12 +660,30 @@ article_find_title(struct reader *r)
 	 * letter's or a release's title. */
 	for (j = i; i < ls->n && ls->v[i].kind == LK_TEXT &&
 	    (ls->v[i].meta || article_is_label_line(&ls->v[i]) ||
-	    (is_kicker(&ls->v[i]) && kicker_alone(ls, i)) ||
+	    ((is_kicker(&ls->v[i]) || is_issue(&ls->v[i])) &&
+	    kicker_alone(ls, i)) ||
 	    (i > j && ls->v[i].indent > 0 && (is_organisation(&ls->v[i]) ||
 	    ls->v[i].style == STYLE_ROW)));)
 		i = article_next_content(ls, i);
 	if (i >= ls->n || !title_shaped(&ls->v[i]))
 		return;
+	/* The title with its byline may stand a block or two down, under a
+	 * site's name and tagline, or a category. */
+	for (b = i, k = 0, widest = 0; k < 3 && b < ls->n &&
+	    ls->v[b].kind == LK_TEXT; k++) {
+		for (end = b; end < ls->n && (ls->v[end].kind == LK_TEXT ||
+		    ls->v[end].kind == LK_DROPPED) && ls->v[end].len > 0; end++)
+			;
+		if (end - b <= 5 && title_with_byline(r, b, end, widest)) {
+			for (j = i; j < b; j++)
+				ls->v[j].meta = 1;
+			return;
+		}
+		for (j = b; j < end; j++)
+			if (ls->v[j].kind == LK_TEXT && ls->v[j].width > widest)
+				widest = ls->v[j].width;
+		b = article_next_content(ls, end - 1);
+	}
 	for (end = i; end < ls->n && (ls->v[end].kind == LK_TEXT ||
 	    ls->v[end].kind == LK_DROPPED) && ls->v[end].len > 0; end++)
 		;
@@ -651,34 +720,8 @@ article_find_title(struct reader *r)
 		ls->v[i].meta = 1;
 		return;
 	}
-	/* A title with its byline, date or reading time under it, maybe
-	 * below a kicker or a masthead and above a subtitle and the
-	 * author's name: the first line that is none of those. */
-	for (j = end, metas = 0; j-- > i;) {
-		if (ls->v[j].kind == LK_TEXT && !ls->v[j].meta)
-			break;
-		metas += ls->v[j].kind == LK_TEXT;
-	}
-	if (metas > 0 && j < end) {
-		size_t last = j, k;
-
-		for (k = i; k <= last; k++) {
-			const struct aline *l = &ls->v[k];
-
-			if (l->kind != LK_TEXT || l->meta || is_kicker(l) ||
-			    is_organisation(l) || (k > i && k == last &&
-			    is_name(l)))
-				continue;
-			if (!title_shaped(l))
-				break;
-			take_title(r, k, l->text + l->mark);
-			article_drop_line(&ls->v[k], ARTICLE_DROP_TITLE);
-			/* What stood above the title heads nothing. */
-			for (j = i; j < k; j++)
-				ls->v[j].meta = 1;
-			return;
-		}
-	}
+	if (title_with_byline(r, i, end, 0))
+		return;
 	/* A cover: a few short lines; the title is the longest that is not
 	 * a date or an organisation. */
 	best = SIZE_MAX;

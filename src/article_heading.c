@@ -371,6 +371,46 @@ stands_apart(const struct reader *r, size_t i)
 }
 
 /*
+ * English posts pasted from the web, a paragraph a line: a heading is a
+ * short capitalised line after a blank, with no full stop ("Why a
+ * greyhound?"), right over a long paragraph. Two or more make sections.
+ * Returns how many.
+ */
+static int
+english_run_in_headings(struct reader *r)
+{
+	struct alines *ls = &r->lines;
+	size_t i, n = 0, pass;
+	uint32_t cp;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 1; i + 1 < ls->n; i++) {
+			struct aline *l = &ls->v[i];
+			const struct aline *nx = &ls->v[i + 1];
+
+			if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
+			    l->heading || i == r->title_line || l->meta ||
+			    ls->v[i - 1].kind != LK_BLANK ||
+			    l->width > SUBHEADING_MAX_COLUMNS ||
+			    !(l->text[0] >= 'A' && l->text[0] <= 'Z') ||
+			    nx->kind != LK_TEXT || nx->heading ||
+			    nx->style != STYLE_PLAIN || nx->width < 60 ||
+			    nx->width < 2 * l->width ||
+			    article_has_address(l) || article_dated_label(l))
+				continue;
+			cp = article_line_last_cp(l);
+			if (cp == '.' || cp == ',' || cp == ':' || cp == ';' ||
+			    cp == '!')
+				continue;
+			if (pass == 0)
+				n++;
+			else if (n >= 2)
+				l->heading = 2;
+		}
+	return n >= 2 ? (int)n : 0;
+}
+
+/*
  * Decides plain lines: sections (a blank line after) and sub-headings.
  * marked_last is the last heading of a marked style (■, 【】, 第1章...), or
  * SIZE_MAX when the text has none.
@@ -453,6 +493,8 @@ plain_headings(struct reader *r, size_t marked_last)
 			sections++;
 		}
 	}
+	if (sections == 0 && !marked && r->latin && r->wrap_width == 0)
+		sections = english_run_in_headings(r);
 	if (sections == 0 || marked || r->wrap_width > 0)
 		return;
 	/* Sub-headings: only where sections are plain lines too (the web

@@ -1209,6 +1209,18 @@ static const struct article_case title_cases[] = {
 	  "Greyhound Notes\n\n[Photo: Juno asleep on the sofa]\n\nSome text.\n\nMore text.\n",
 	  "Greyhound Notes",
 	  "P:[Photo: Juno asleep on the sofa]|P:Some text.|P:More text." },
+	{ "a title with its byline under a site's name and a category",
+	  "The Sofa Hound\nLiving with retired racing greyhounds\n\nAdoption stories\n\nSix Months With Biscuit: What Nobody Told Us\nPosted on 2 June 2026 by Ruth Okafor · 6 min read\n\nSix months ago a greyhound called Biscuit walked into our flat and went to sleep for eleven hours.\n\nWhy a greyhound?\nSix months ago a greyhound called Biscuit walked into our flat and went to sleep for eleven hours.\n\nWould we do it again?\nSix months ago a greyhound called Biscuit walked into our flat and went to sleep for eleven hours.\n",
+	  "Six Months With Biscuit: What Nobody Told Us",
+	  "P:The Sofa Hound|p:Living with retired racing greyhounds|P:Adoption stories|P:Posted on 2 June 2026 by Ruth Okafor · 6 min read|P:Six months ago a greyhound called Biscuit walked into our flat and went to sleep for eleven hours.|H2:Why a greyhound?|P:Six months ago a greyhound called Biscuit walked into our flat and went to sleep for eleven hours.|H2:Would we do it again?|P:Six months ago a greyhound called Biscuit walked into our flat and went to sleep for eleven hours." },
+	{ "a category word over the title, its byline under",
+	  "エッセイ\n母が夜間中学に入学した春\n文・写真　野口さとみ\n\n本文です。\n\n本文二です。\n",
+	  "母が夜間中学に入学した春",
+	  "P:エッセイ|p:文・写真　野口さとみ|P:本文です。|P:本文二です。" },
+	{ "an issue line over a cover's title",
+	  "北町管理組合だより　臨時号\n\n\n大規模修繕工事のご案内\n〜暮らしについてのお願い〜\n\n本文です。\n\n本文二です。\n",
+	  "大規模修繕工事のご案内",
+	  "P:北町管理組合だより　臨時号|P:〜暮らしについてのお願い〜|P:本文です。|P:本文二です。" },
 };
 
 static const struct article_case decoration_cases[] = {
