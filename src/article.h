@@ -17,7 +17,9 @@
  *                     bylines, reading times, tags, page buttons
  *   article_hatena.c  Hatena notation, when the text uses it
  *   article_decor.c   decoration (rules, page footers, running headers, a
- *                     manual table of contents) and the title at the top
+ *                     manual table of contents)
+ *   article_title.c   the title at the top, among its kicker, byline and
+ *                     subtitle
  *   article_heading.c hard wrapping, found from the document's own
  *                     line-width profile (CJK is two columns wide); which
  *                     styles head sections here, at which level

@@ -262,11 +262,12 @@ uint32_t article_line_last_cp(const struct aline *l);
  * the longest line plus one byte. */
 int article_decorate(struct reader *r);
 int article_drop_contents(struct reader *r, char *scratch);
-/* Sets r->a->title (and r->title_line) when the top of the text has one. */
+/* article_title.c. Sets r->a->title (and r->title_line) when the top of
+ * the text has one. */
+void article_find_title(struct reader *r);
 /* After headings are decided, when there is still no title: a first
  * heading above all the text whose style heads nothing else. */
 void article_title_from_top_heading(struct reader *r);
-void article_find_title(struct reader *r);
 
 /* article_heading.c */
 int article_find_wrap(struct reader *r);
