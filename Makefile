@@ -51,7 +51,8 @@ SRCS = main.c config.c config_hosts.c config_locations.c config_restart.c config
        tls.c hello.c cert.c cert_make.c sni.c preflight.c request.c url.c utf8.c rules.c \
        article_lines.c article_style.c article_number.c article_meta.c \
        article_hatena.c \
-       article_decor.c article_title.c article_heading.c article_shape.c \
+       article_decor.c article_title.c article_wrap.c article_heading.c \
+       article_shape.c \
        article_blocks.c \
        capsule.c response.c mime.c log.c pages.c article.c gemtext.c sandbox.c \
        ratelimit.c admission.c siphash.c beneath.c proxy.c site.c systemd.c \
@@ -61,7 +62,7 @@ OBJS = $(SRCS:%.c=$(BUILD)/%.o)
 # The article reader: its passes, named once for every link that needs it.
 ARTICLE_OBJS = $(addprefix $(BUILD)/,article.o article_lines.o article_style.o \
                article_number.o article_meta.o article_hatena.o article_decor.o \
-               article_title.o \
+               article_title.o article_wrap.o \
                article_heading.o article_shape.o article_blocks.o)
 # And its Markdown reader, which reuses the front matter and language.
 MARKDOWN_OBJS = $(BUILD)/markdown.o $(BUILD)/markdown_build.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
@@ -70,7 +71,8 @@ CERT_OBJS = $(addprefix $(BUILD)/,cert.o cert_make.o pem.o)
 MARKDOWN_SRCS = src/markdown.c src/markdown_build.c src/article.c src/article_lines.c \
                 src/article_style.c src/article_number.c src/article_meta.c \
                 src/article_hatena.c \
-                src/article_decor.c src/article_title.c src/article_heading.c \
+                src/article_decor.c src/article_title.c src/article_wrap.c \
+                src/article_heading.c \
                 src/article_shape.c \
                 src/article_blocks.c src/utf8.c
 # The configuration: the file and its keys, [host] and [location] sections,
@@ -466,7 +468,7 @@ FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c src/request.c src/url.c src/utf8.c
-build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/article_lines.c src/article_style.c src/article_number.c src/article_meta.c src/article_hatena.c src/article_decor.c src/article_title.c src/article_heading.c src/article_shape.c src/article_blocks.c src/gemtext.c src/feed.c src/utf8.c
+build/fuzz/fuzz_article: tests/fuzz/fuzz_article.c src/article.c src/article_lines.c src/article_style.c src/article_number.c src/article_meta.c src/article_hatena.c src/article_decor.c src/article_title.c src/article_wrap.c src/article_heading.c src/article_shape.c src/article_blocks.c src/gemtext.c src/feed.c src/utf8.c
 build/fuzz/fuzz_path: tests/fuzz/fuzz_path.c src/url.c src/utf8.c
 build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_SRCS)
 build/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c src/proxy.c

@@ -20,9 +20,9 @@
  *                     manual table of contents)
  *   article_title.c   the title at the top, among its kicker, byline and
  *                     subtitle
- *   article_heading.c hard wrapping, found from the document's own
- *                     line-width profile (CJK is two columns wide); which
- *                     styles head sections here, at which level
+ *   article_wrap.c    hard wrapping, found from the document's own
+ *                     line-width profile (CJK is two columns wide)
+ *   article_heading.c which styles head sections here, at which level
  *   article_shape.c   what a short line says (chat, prose, an address,
  *                     words said, a dated label, an opening part)
  *   article_blocks.c  blocks and sections: wrapped lines joined

@@ -269,11 +269,13 @@ void article_find_title(struct reader *r);
  * heading above all the text whose style heads nothing else. */
 void article_title_from_top_heading(struct reader *r);
 
-/* article_heading.c */
+/* article_wrap.c: sets r->wrap_width (0: not hard-wrapped); 0, or -1 when
+ * out of memory. */
 int article_find_wrap(struct reader *r);
 /* Whether l ends where the wrap broke it, nx being the line after. */
 int article_is_full(const struct reader *r, const struct aline *l,
     const struct aline *nx);
+/* article_heading.c */
 void article_decide_headings(struct reader *r);
 
 /* article_blocks.c: 0, or -1 when out of memory. */
