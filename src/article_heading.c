@@ -117,6 +117,11 @@ marked_shape(const struct reader *r, size_t i)
 	if (w <= 0 || w > HEADING_MAX_COLUMNS || !balanced(l) ||
 	    l->meta)
 		return 0;
+	/* A sentence and more after the mark, "▲炊き上がったところ。蒸らし
+	 * ます": a photo's caption, not a heading. */
+	if (article_contains(l->text, l->len, "。") &&
+	    !article_ends_with(l->text, l->len, "。"))
+		return 0;
 	/* 【A】 alone labels a group (of a recipe's seasonings); a heading
 	 * names more than a letter. */
 	if (l->bracket_whole && w <= 4)
@@ -550,6 +555,36 @@ lone_markdown(struct reader *r)
 	}
 }
 
+static void
+captions_mark(struct alines *ls)
+{
+	size_t lines[STYLE_BRACKET_BASE - STYLE_MARK_BASE] = { 0 };
+	size_t heads[STYLE_BRACKET_BASE - STYLE_MARK_BASE] = { 0 };
+	size_t i;
+	int k;
+
+	for (i = 0; i < ls->n; i++) {
+		const struct aline *l = &ls->v[i];
+
+		if (l->kind != LK_TEXT || l->item ||
+		    l->style < STYLE_MARK_BASE || l->style >= STYLE_BRACKET_BASE)
+			continue;
+		k = l->style - STYLE_MARK_BASE;
+		lines[k]++;
+		heads[k] += l->heading != 0;
+	}
+	for (i = 0; i < ls->n; i++) {
+		struct aline *l = &ls->v[i];
+
+		if (l->kind != LK_TEXT || !l->heading ||
+		    l->style < STYLE_MARK_BASE || l->style >= STYLE_BRACKET_BASE)
+			continue;
+		k = l->style - STYLE_MARK_BASE;
+		if (lines[k] >= 2 && heads[k] == 1)
+			l->heading = 0;
+	}
+}
+
 /* Whether another line has line i's style. */
 static int
 mark_recurs(const struct alines *ls, size_t i)
@@ -620,6 +655,9 @@ article_decide_headings(struct reader *r)
 		if (l->style < STYLE_MARK_BASE)
 			alone[l->style]++;
 	}
+	/* A mark that heads one of its lines, the others captions
+	 * ("▲店の奥の…。…"), is the captions' mark. */
+	captions_mark(ls);
 	/* A numbering heads things only when it does so at least twice;
 	 * words ("ケース1:") likewise. Once alone, it is an item. */
 	for (i = 0; i < ls->n; i++) {

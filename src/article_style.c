@@ -445,12 +445,13 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 	    !(prev != NULL && prev->kind == LK_TEXT &&
 	    article_is_rule(prev->text, prev->len)) &&
 	    (next->text[0] == '=' || next->text[0] == '-' ||
-	    next->text[0] == '~') &&
+	    next->text[0] == '~' || next->text[0] == '*') &&
 	    strspn(next->text, next->text[0] == '=' ? "=" :
-	    next->text[0] == '-' ? "-" : "~") == next->len &&
+	    next->text[0] == '-' ? "-" : next->text[0] == '~' ? "~" :
+	    "*") == next->len &&
 	    next->width * 2 >= l->width && next->width <= l->width * 2 + 2) {
 		l->style = STYLE_SETEXT;
-		/* "~~~" underlines a title in plain-text FAQs. */
+		/* "~~~" and "***" underline a title in plain text. */
 		l->md_depth = next->text[0] == '-' ? 2 : 1;
 		return;
 	}

@@ -350,7 +350,10 @@ article_find_title(struct reader *r)
 	if (end - i > 5 || (end < ls->n && ls->v[end].kind != LK_BLANK))
 		return;
 	/* A kicker (a path of categories), then the title. */
-	if (end - i == 2 && is_kicker(&ls->v[i]) && title_shaped(&ls->v[i + 1]) &&
+	/* (Or a shop's or a sender's name: "めがねの光陽堂　駅前本店".) */
+	if (end - i == 2 && (is_kicker(&ls->v[i]) ||
+	    is_organisation(&ls->v[i]) || ls->v[i].style == STYLE_ROW) &&
+	    title_shaped(&ls->v[i + 1]) &&
 	    ls->v[i + 1].style == STYLE_PLAIN) {
 		take_title(r, i + 1, ls->v[i + 1].text);
 		article_drop_line(&ls->v[i + 1], ARTICLE_DROP_TITLE);

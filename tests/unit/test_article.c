@@ -1102,6 +1102,10 @@ static const struct article_case non_heading_cases[] = {
 	  "題\n\n本文です。\n\n# から行末まではコメントです\n\n（写真：ティッシュ箱のベッドで眠るすず。毛布はフリースの切れはし）\n\n本文です。\n",
 	  "題",
 	  "P:本文です。|P:# から行末まではコメントです|P:（写真：ティッシュ箱のベッドで眠るすず。毛布はフリースの切れはし）|P:本文です。" },
+	{ "▲ captions, one a sentence and more, one alone",
+	  "題\n\n本文です。\n\n▲店の奥の本棚。箱ごとに持ち主が違う\n\n本文です。\n\n▲毎月の夕方には読書会も開かれている\n\n本文です。\n",
+	  "題",
+	  "P:本文です。|P:▲店の奥の本棚。箱ごとに持ち主が違う|P:本文です。|P:▲毎月の夕方には読書会も開かれている|P:本文です。" },
 };
 
 static const struct article_case title_cases[] = {
@@ -1221,6 +1225,14 @@ static const struct article_case title_cases[] = {
 	  "北町管理組合だより　臨時号\n\n\n大規模修繕工事のご案内\n〜暮らしについてのお願い〜\n\n本文です。\n\n本文二です。\n",
 	  "大規模修繕工事のご案内",
 	  "P:北町管理組合だより　臨時号|P:〜暮らしについてのお願い〜|P:本文です。|P:本文二です。" },
+	{ "underlined with ***",
+	  "Bench Tuesdays\n**************\n\nSome text.\n\nMore text.\n",
+	  "Bench Tuesdays",
+	  "P:Some text.|P:More text." },
+	{ "a shop's name over the title in one block",
+	  "めがねの光陽堂　駅前本店\nよくあるご質問（はじめてのメガネづくり・お手入れ・保証）\n\n●ご来店について\n本文です。\n\n●お手入れについて\n本文です。\n",
+	  "よくあるご質問（はじめてのメガネづくり・お手入れ・保証）",
+	  "P:めがねの光陽堂　駅前本店|H2:ご来店について|P:本文です。|H2:お手入れについて|P:本文です。" },
 };
 
 static const struct article_case decoration_cases[] = {
