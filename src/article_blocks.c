@@ -36,8 +36,12 @@ append_joined(struct reader *r, const char *start, const char *s, size_t n)
 		before = article_last_cp(start, (size_t)(r->out + r->w - start),
 		    &k);
 		after = article_cp(s, n, &k);
+		/* One space between words; none inside a number that the
+		 * wrap broke ("月額2" / ",000円") in Japanese text. */
 		if (!article_cp_is_cjk(before) && !article_cp_is_cjk(after) &&
-		    before != ' ')
+		    before != ' ' && !(!r->latin && before >= '0' &&
+		    before <= '9' && (after == ',' || after == '.' ||
+		    (after >= '0' && after <= '9'))))
 			r->out[r->w++] = ' ';
 	}
 	memcpy(r->out + r->w, s, n);

@@ -303,12 +303,15 @@ plain_headings(struct reader *r, size_t marked_last)
 {
 	struct alines *ls = &r->lines;
 	size_t i, j, p;
-	int sections = 0, pass, marked = marked_last != SIZE_MAX, apart;
+	int sections = 0, others, pass, marked = marked_last != SIZE_MAX, apart;
 
 	/* Two passes: a line that asks ("...？") or quotes ("...」") heads
-	 * a section only in a text whose plain lines head sections anyway. */
+	 * a section only in a text whose plain lines head sections anyway,
+	 * or that has headings of another style ("1つ目：…"). */
+	for (i = 0, others = 0; i < ls->n; i++)
+		others += ls->v[i].kind == LK_TEXT && ls->v[i].heading;
 	for (pass = 0; pass < 2; pass++) {
-		if (pass == 1 && sections < 2)
+		if (pass == 1 && sections + others < 2)
 			break;
 		for (i = 0; i < ls->n; i++) {
 			struct aline *l = &ls->v[i];
@@ -585,17 +588,21 @@ captions_mark(struct alines *ls)
 	}
 }
 
-/* Whether another line has line i's style. */
+/* Whether line i labels the link right under it and nothing more:
+ * "▼バックナンバー" over its address, then a blank line or the next
+ * label. */
 static int
-mark_recurs(const struct alines *ls, size_t i)
+only_links_under(const struct alines *ls, size_t i)
 {
-	size_t j;
+	size_t j = i + 1;
 
-	for (j = 0; j < ls->n; j++)
-		if (j != i && ls->v[j].kind == LK_TEXT &&
-		    ls->v[j].style == ls->v[i].style)
-			return 1;
-	return 0;
+	if (j >= ls->n || ls->v[j].kind != LK_LINK)
+		return 0;
+	while (j < ls->n && ls->v[j].kind == LK_LINK)
+		j++;
+	return j >= ls->n || ls->v[j].kind == LK_BLANK ||
+	    ls->v[j].kind == LK_DROPPED || (ls->v[j].kind == LK_TEXT &&
+	    ls->v[j].style == ls->v[i].style);
 }
 
 /* Whether another heading of the same "word + number" style exists. */
@@ -691,10 +698,7 @@ article_decide_headings(struct reader *r)
 
 		if (l->kind == LK_TEXT && l->heading &&
 		    l->style >= STYLE_MARK_BASE &&
-		    l->style < STYLE_BRACKET_BASE &&
-		    article_next_content(ls, i) < ls->n &&
-		    ls->v[article_next_content(ls, i)].kind == LK_LINK &&
-		    !mark_recurs(ls, i))
+		    l->style < STYLE_BRACKET_BASE && only_links_under(ls, i))
 			l->heading = 0;
 	}
 	plain_headings(r, marked_last);

@@ -101,6 +101,7 @@ enum {
 	STYLE_NUM_SPACE,      /* １　(a number, an ideographic space) */
 	STYLE_CAPS,           /* A LINE IN CAPITALS (English text only) */
 	STYLE_NUM_LETTER,     /* (a) */
+	STYLE_NUM_TSUME,      /* 1つ目： */
 	STYLE_MARK_BASE = 32, /* + index in the mark table: ■ □ ● ... */
 	STYLE_BRACKET_BASE = 64, /* + bracket index: a whole-line 【...】 */
 	STYLE_PREFIX_BASE = 96,  /* + bracket index: ≪...≫text */

@@ -249,15 +249,17 @@ is_page_furniture(const char *s, size_t len)
 
 	static const char *const links[] = {
 		"ページの先頭へ", "ページのトップへ", "ページトップへ", "先頭へ戻る",
-		"トップへ戻る", "Back to top", "back to top",
+		"トップへ戻る", "Back to top", "back to top", "あわせて読みたい",
+		"合わせて読みたい", "こちらもおすすめ", "おすすめ記事",
 	};
 
 	for (k = 0; k < NELEM(labels); k++)
 		if (len == strlen(labels[k]) &&
 		    strncasecmp(s, labels[k], len) == 0)
 			return 1;
-	/* A page's own links: "▲ページの先頭へ", "↑ Back to top". */
-	for (k = 0; k < NELEM(links) && len <= 40; k++)
+	/* A page's own links: "▲ページの先頭へ", "↑ Back to top",
+	 * "▶あわせて読みたい：…". */
+	for (k = 0; k < NELEM(links) && article_width(s, len) <= 100; k++)
 		if (article_contains(s, len, links[k]))
 			return 1;
 	return 0;
@@ -272,7 +274,9 @@ date_led(const char *s, size_t len)
 
 	for (i = 0; i < len; i += n)
 		if (article_cp(s + i, len - i, &n) == ' ' ||
-		    article_cp(s + i, len - i, &n) == 0x3000)
+		    article_cp(s + i, len - i, &n) == 0x3000 ||
+		    article_cp(s + i, len - i, &n) == 0xff5c ||
+		    s[i] == '|')
 			break;
 	if (i == len || !is_date(s, i) || (article_digits(s, i, 0) < 4 &&
 	    !article_starts_with(s, len, "令和") &&
@@ -281,7 +285,11 @@ date_led(const char *s, size_t len)
 	while (i < len && (s[i] == ' ' ||
 	    article_starts_with(s + i, len - i, "\xe3\x80\x80")))
 		i += s[i] == ' ' ? 1 : 3;
-	/* Fields after it: "2025.12.04　｜　調理時間：45分　｜　…". */
+	/* Fields after it: "2025.12.04　｜　調理時間：45分　｜　…",
+	 * "2025年9月12日｜読了目安：3分". */
+	if (i < len && (s[i] == '|' || article_starts_with(s + i, len - i,
+	    "｜")))
+		return article_width(s + i, len - i) <= 80;
 	if (article_contains(s + i, len - i, "｜") ||
 	    article_contains(s + i, len - i, " | "))
 		return article_width(s + i, len - i) <= 80;

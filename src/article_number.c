@@ -222,6 +222,14 @@ article_numbering(const char *s, size_t len)
 		}
 		if (after == ')' || after == 0xff09)
 			return STYLE_NUM_PAREN;
+		/* "1つ目：", "2つ目 ": a listicle's counted headings. */
+		if (article_starts_with(s + d, len - d, "つ目")) {
+			i = d + strlen("つ目");
+			return i < len && (s[i] == ':' || s[i] == ' ' ||
+			    article_starts_with(s + i, len - i, "：") ||
+			    article_starts_with(s + i, len - i,
+			    "\xe3\x80\x80")) ? STYLE_NUM_TSUME : STYLE_NONE;
+		}
 		/* "3-1." and "3-1 ": a part of section 3. */
 		if ((after == '-' || after == 0xff0d) && d <= 2) {
 			i = d + n;

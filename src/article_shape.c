@@ -35,7 +35,19 @@ article_ends_like_prose(const struct aline *l)
 		"でしょう", "ですか", "ますか", "ませんか", "だった", "ている",
 		"が", "を", "けど", "けれど", "ので", "のに", "たら", "という",
 		"というと", "ですが", "ますが", "って",
+		/* A lead-in to what follows: "…はこちら", "…は以下のとおり". */
+		"こちら", "以下", "とおり", "通り",
 	};
+	size_t n;
+
+	/* "…はこの3つ": a count of what follows. */
+	if (l->len > 3 && article_ends_with(l->text, l->len, "つ")) {
+		uint32_t cp = article_last_cp(l->text, l->len - strlen("つ"),
+		    &n);
+
+		if ((cp >= '0' && cp <= '9') || (cp >= 0xff10 && cp <= 0xff19))
+			return 1;
+	}
 	return article_ends_with_any(l->text, l->len, ends,
 	    sizeof(ends) / sizeof(ends[0]));
 }

@@ -85,7 +85,8 @@ article_style_is_numbering(int style)
 	return style == STYLE_ROW || style == STYLE_NUM_DOT || style == STYLE_NUM_PAREN ||
 	    style == STYLE_NUM_ENCLOSED || style == STYLE_NUM_CIRCLED ||
 	    style == STYLE_NUM_FULLWIDTH || style == STYLE_NUM_DECIMAL ||
-	    style == STYLE_NUM_SPACE || style == STYLE_NUM_LETTER;
+	    style == STYLE_NUM_SPACE || style == STYLE_NUM_LETTER ||
+	    style == STYLE_NUM_TSUME;
 }
 
 int

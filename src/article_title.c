@@ -267,8 +267,10 @@ article_find_title(struct reader *r)
 			article_drop_line(&ls->v[i], ARTICLE_DROP_TITLE);
 		return;
 	}
-	/* A Markdown or underlined title, maybe under a date line. */
-	for (j = i; j < ls->n && ls->v[j].kind == LK_TEXT && ls->v[j].meta;)
+	/* A Markdown or underlined title, maybe under a date line or a
+	 * category path. */
+	for (j = i; j < ls->n && ls->v[j].kind == LK_TEXT && (ls->v[j].meta ||
+	    is_kicker(&ls->v[j]));)
 		j = article_next_content(ls, j);
 	if (j < ls->n && ls->v[j].kind == LK_TEXT && ls->v[j].md_depth == 1 &&
 	    (ls->v[j].style == STYLE_MD || ls->v[j].style == STYLE_SETEXT)) {

@@ -672,6 +672,10 @@ static const struct article_case join_cases[] = {
 	  "本文です。\n\n※　当日の開催の有無は、町内会のホームページでお知らせ\n　　します。\n\n本文です。\n",
 	  NULL,
 	  "P:本文です。|P:※　当日の開催の有無は、町内会のホームページでお知らせします。|P:本文です。" },
+	{ "a number the wrap broke stays one",
+	  "あいうえおかきくけこさしすせそたちつてとなにぬねのは料金は月額2\n,000円で、おやつ代は別にかかります。あいうえおかきくけこさしすせそ\nたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをんあい\nうえおです。\n",
+	  NULL,
+	  "P:あいうえおかきくけこさしすせそたちつてとなにぬねのは料金は月額2,000円で、おやつ代は別にかかります。あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをんあいうえおです。" },
 };
 
 static const struct article_case wrap_cases[] = {
@@ -1031,6 +1035,14 @@ static const struct article_case heading_cases[] = {
 	  "加湿器　KX-S350　取扱説明書\n\n本文です。\n\n────────────\n安全上のご注意\n────────────\n\n本文です。\n\n⚠警告\n●近づけない。\n●傾けない。\n\n⚠注意\n●水道水のみ。\n●壁から離す。\n\n────────────\n使いかた\n────────────\n\n1. 給水する\n(1) 外します。\n(2) 入れます。\n\n2. 運転する\n(1) 差し込みます。\n(2) 押します。\n",
 	  "加湿器　KX-S350　取扱説明書",
 	  "P:本文です。|H2:安全上のご注意|P:本文です。|S:⚠警告|L:近づけない。|L:傾けない。|S:⚠注意|L:水道水のみ。|L:壁から離す。|H2:使いかた|S:1. 給水する|L:(1) 外します。|L:(2) 入れます。|S:2. 運転する|L:(1) 差し込みます。|L:(2) 押します。" },
+	{ "1つ目： counted headings, a question and a closing part after them",
+	  "くらしのヒント　＞　スマホ\n\nスマホ時間を減らした3つの工夫\n2025年9月12日｜読了目安：3分｜ライター：こむぎ\n\n前書きです。\n\n1つ目：通知を減らす\n本文です。\n私が用意したのはこの3つ\n・文庫本\n・パズル\n\n2つ目：寝室に充電器を置かない\n本文です。\n\n1か月でどう変わった？\n\n本文です。\n\nおわりに\n\n本文です。\n\n▶あわせて読みたい：家族で決めた5つのルール\n",
+	  "スマホ時間を減らした3つの工夫",
+	  "P:くらしのヒント　＞　スマホ|P:2025年9月12日｜読了目安：3分｜ライター：こむぎ|P:前書きです。|H2:1つ目：通知を減らす|P:本文です。|p:私が用意したのはこの3つ|L:文庫本|L:パズル|H2:2つ目：寝室に充電器を置かない|P:本文です。|H2:1か月でどう変わった？|P:本文です。|H2:おわりに|P:本文です。|P:▶あわせて読みたい：家族で決めた5つのルール" },
+	{ "labels over their links at the end",
+	  "題\n\n▼設定\n本文です。\n\n▼掃除\n本文です。\n\n▼おたより・ご相談はこちらから\nhttps://example.jp/form/\n▼バックナンバー\nhttps://example.jp/archive/\n\n※配信専用です。\n",
+	  "題",
+	  "H2:設定|P:本文です。|H2:掃除|P:本文です。|P:▼おたより・ご相談はこちらから|K:https://example.jp/form/|P:▼バックナンバー|K:https://example.jp/archive/|P:※配信専用です。" },
 };
 
 static const struct article_case non_heading_cases[] = {
@@ -1233,6 +1245,10 @@ static const struct article_case title_cases[] = {
 	  "めがねの光陽堂　駅前本店\nよくあるご質問（はじめてのメガネづくり・お手入れ・保証）\n\n●ご来店について\n本文です。\n\n●お手入れについて\n本文です。\n",
 	  "よくあるご質問（はじめてのメガネづくり・お手入れ・保証）",
 	  "P:めがねの光陽堂　駅前本店|H2:ご来店について|P:本文です。|H2:お手入れについて|P:本文です。" },
+	{ "a Markdown title under a category path",
+	  "Notes / Kitchen\n\n# A Plain-Text Fridge List\n\n## The system\n\n### Shelves\n\nSome text.\n",
+	  "A Plain-Text Fridge List",
+	  "P:Notes / Kitchen|H2:The system|S:Shelves|P:Some text." },
 };
 
 static const struct article_case decoration_cases[] = {
