@@ -322,6 +322,7 @@ plain_headings(struct reader *r, size_t marked_last)
 			    i == r->title_line || article_is_chatty(l) ||
 			    l->meta || !balanced(l) || article_has_address(l) ||
 			    article_dated_label(l) || article_spoken(l) ||
+			    article_starts_with(l->text, l->len, "…") ||
 			    article_is_aside(l->text, l->len))
 				continue;
 			apart = stands_apart(r, i) || between_rules(ls, i);

@@ -1118,6 +1118,10 @@ static const struct article_case non_heading_cases[] = {
 	  "題\n\n本文です。\n\n▲店の奥の本棚。箱ごとに持ち主が違う\n\n本文です。\n\n▲毎月の夕方には読書会も開かれている\n\n本文です。\n",
 	  "題",
 	  "P:本文です。|P:▲店の奥の本棚。箱ごとに持ち主が違う|P:本文です。|P:▲毎月の夕方には読書会も開かれている|P:本文です。" },
+	{ "words trailing off are no heading",
+	  "題\n\nはじめに\n\n本文です。\n\n……え？\n\n本文です。\n\nおわりに\n\n本文です。\n",
+	  "題",
+	  "H2:はじめに|P:本文です。|P:……え？|P:本文です。|H2:おわりに|P:本文です。" },
 };
 
 static const struct article_case title_cases[] = {
