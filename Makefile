@@ -189,7 +189,7 @@ $(BUILD)/tests/test_watch: $(BUILD)/tests/test_watch.o $(BUILD)/watch.o $(BUILD)
 $(BUILD)/tests/test_date: $(BUILD)/tests/test_date.o $(BUILD)/date.o
 $(BUILD)/tests/test_mime: $(BUILD)/tests/test_mime.o $(BUILD)/mime.o
 $(BUILD)/tests/test_listing: $(BUILD)/tests/test_listing.o $(BUILD)/listing.o $(BUILD)/listing_read.o $(BUILD)/utf8.o
-$(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/gemtext.o $(BUILD)/utf8.o
+$(BUILD)/tests/test_feed: $(BUILD)/tests/test_feed.o $(BUILD)/feed.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_article: $(BUILD)/tests/test_article.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_gemtext: $(BUILD)/tests/test_gemtext.o $(BUILD)/gemtext.o $(ARTICLE_OBJS) $(BUILD)/utf8.o
 $(BUILD)/tests/test_markdown: $(BUILD)/tests/test_markdown.o $(BUILD)/gemtext.o $(MARKDOWN_OBJS)

@@ -129,6 +129,13 @@ struct article *article_parse(const char *text, size_t len,
 void article_free(struct article *a);
 
 /*
+ * The number s[0..len) starts with (1., （1）, ①, １．), or -1: for the
+ * reader's numbered styles, and for pages, which do not number again a
+ * heading that carries its own.
+ */
+long article_leading_number(const char *s, size_t len);
+
+/*
  * Whether line[0..len) (one source line, without its line end) is a link
  * slot "↓↓...↓↓". Exposed for the no-text-lost check in tests and fuzzing.
  */

@@ -35,8 +35,6 @@ int article_cp_is_emoji(uint32_t cp);
 size_t article_width(const char *s, size_t len);
 
 int article_starts_with(const char *s, size_t len, const char *prefix);
-/* The number a numbered line starts with (1., （1）, ①, １．), or -1. */
-long article_leading_number(const char *s, size_t len);
 /* Whether s[0..len) is in capital letters (three or more, no small). */
 int article_all_capitals(const char *s, size_t len);
 /* Digits: ASCII '0'-'9'; full-width '０'-'９'. */

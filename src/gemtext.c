@@ -516,21 +516,16 @@ one_page(const struct gemtext_site *site, size_t index, const char *marker,
 }
 
 /*
- * Whether a heading carries its own number ("1. Why", "２　出し方",
- * "（1）収集日", "①"): the contents then do not number it again.
+ * Section n's heading as a contents line gives it: "3. Heading", or the
+ * heading alone when it carries its own number ("1. Why", "（1）…", "①").
  */
-static int
-numbered(const char *h)
+static void
+put_numbered(struct gemtext_buf *out, size_t n, const char *heading)
 {
-	const unsigned char *u = (const unsigned char *)h;
-
-	if (*u == '(')
-		u++;
-	else if (u[0] == 0xef && u[1] == 0xbc && u[2] == 0x88)   /* （ */
-		u += 3;
-	return (*u >= '0' && *u <= '9') ||
-	    (u[0] == 0xef && u[1] == 0xbc && u[2] >= 0x90 && u[2] <= 0x99) ||
-	    (u[0] == 0xe2 && u[1] == 0x91 && u[2] >= 0xa0 && u[2] <= 0xb3);
+	if (article_leading_number(heading, strlen(heading)) >= 0)
+		putf(out, "%s\n", heading);
+	else
+		putf(out, "%zu. %s\n", n, heading);
 }
 
 int
@@ -550,13 +545,10 @@ gemtext_article_index(const struct gemtext_site *site, size_t index,
 	begin(out, &last, RUN_HEADING);
 	putf(out, "## %s\n", lb->contents);
 	begin(out, &last, RUN_LINKS);
-	for (i = 0; i < a->nsections; i++)
-		if (numbered(a->sections[i].heading))
-			putf(out, "=> %zu.gmi %s\n", i + 1,
-			    a->sections[i].heading);
-		else
-			putf(out, "=> %zu.gmi %zu. %s\n", i + 1, i + 1,
-			    a->sections[i].heading);
+	for (i = 0; i < a->nsections; i++) {
+		putf(out, "=> %zu.gmi ", i + 1);
+		put_numbered(out, i + 1, a->sections[i].heading);
+	}
 	begin(out, &last, RUN_NAV);
 	putf(out, "=> all.gmi %s\n", lb->full);
 	puts_(out, "=> ../");
@@ -572,10 +564,8 @@ static void
 put_neighbour(struct gemtext_buf *out, size_t n, const char *label,
     const char *heading)
 {
-	if (numbered(heading))
-		putf(out, "=> %zu.gmi %s: %s\n", n, label, heading);
-	else
-		putf(out, "=> %zu.gmi %s: %zu. %s\n", n, label, n, heading);
+	putf(out, "=> %zu.gmi %s: ", n, label);
+	put_numbered(out, n, heading);
 }
 
 int
