@@ -121,8 +121,8 @@ main(int argc, char **argv)
 	struct pages *p = NULL;
 	size_t pages = 0, articles = 0;
 	int r;
-	const struct pages_options opt = { "ja", "gemini://localhost/", "localhost", 0,
-	    NULL };
+	const struct pages_options opt = { .lang = "ja",
+	    .url = "gemini://localhost/", .host = "localhost" };
 
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
