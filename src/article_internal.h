@@ -161,6 +161,8 @@ int article_lines_split(const char *in, size_t len, char *store,
  * when out of memory. */
 int article_style_classify(struct alines *lines);
 
+/* --- lines about the text (article_meta.c) ------------------------------- */
+
 /* Whether a line (text as normalised) is a rule: one symbol repeated, at
  * least three times, spaces allowed between. */
 int article_is_rule(const char *s, size_t len);
@@ -168,22 +170,30 @@ int article_is_rule(const char *s, size_t len);
 int article_is_page_footer(const char *s, size_t len);
 /* Whether the line ends a sentence or clause (。．.！？!?、，,：:；;…). */
 int article_ends_sentence(const char *s, size_t len);
-/* Dates, times, reading times, bylines, "key：value" lines, hashtags:
- * short lines that are never headings nor titles. */
+/* Never headings nor titles: dates, times, reading times, bylines, tags,
+ * hashtags, a page's buttons, a letter's set words and addressees. */
+int article_is_meta(const char *s, size_t len);
+/* An aside in brackets alone: who said it "（Ａさん）", "（公印省略）". */
+int article_is_aside(const char *s, size_t len);
 /* Whether l is a label and its value ("次回：6月4日", "作成: 田中"): a
  * short word, a colon, then more. */
 int article_is_label_line(const struct aline *l);
+/* Whether l is a mail header ("Subject: …", "件名：…"): *subject says
+ * whether it names the mail, *value points past the key. */
+int article_mail_header(const struct aline *l, int *subject,
+    const char **value);
+
+/* --- numberings, Hatena, what a short line says ------------------------- */
+
+/* The numbering style s[0..len) starts with (article_number.c), or
+ * STYLE_NONE. */
+int article_numbering(const char *s, size_t len);
 /* Whether line j (maybe out of range) is a bullet with line i's mark. */
 int article_same_bullet(const struct alines *lines, size_t i, size_t j);
 /* Hatena notation, when the text uses it (article_hatena.c): its headings,
  * its contents' place and its quotation bounds, on classified lines. */
 void article_hatena_notation(struct alines *lines);
-/* Whether s[0..len) is an aside in brackets alone: who said it
- * "（Ａさん）", "（公印省略）". Never a heading, nor a title. */
-int article_is_aside(const char *s, size_t len);
-/* The numbering style s[0..len) starts with (article_number.c), or
- * STYLE_NONE. */
-int article_numbering(const char *s, size_t len);
+
 /* What a short line says (article_shape.c): it chats (ends in an emoji or
  * 笑); ends like prose without its full stop (です, が); ends with a
  * particle (…な, …よね); holds a mail or web address; is words said in
@@ -197,11 +207,6 @@ int article_has_address(const struct aline *l);
 int article_spoken(const struct aline *l);
 int article_dated_label(const struct aline *l);
 int article_opening_word(const struct aline *l);
-int article_is_meta(const char *s, size_t len);
-/* Whether l is a mail header ("Subject: …", "件名：…"): *subject says
- * whether it names the mail, *value points past the key. */
-int article_mail_header(const struct aline *l, int *subject,
-    const char **value);
 
 /* A file-wide set of strings (normalised), for the passes that look for a
  * line elsewhere in the document. */

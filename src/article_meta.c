@@ -379,3 +379,50 @@ article_is_aside(const char *s, size_t len)
 	}
 	return close == len;
 }
+
+/* "件名：...", "Subject: ...": *value set. */
+int
+article_mail_header(const struct aline *l, int *subject, const char **value)
+{
+	static const char *const keys[] = {
+		"件名", "題名", "Subject", "差出人", "送信者", "宛先", "日付",
+		"From", "To", "Date", "Sent", "Cc", "配信日", "発行日",
+	};
+	size_t k, n, i;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		n = strlen(keys[k]);
+		if (!article_starts_with(l->text, l->len, keys[k]))
+			continue;
+		i = n;
+		if (article_starts_with(l->text + i, l->len - i, "："))
+			i += strlen("：");
+		else if (i < l->len && l->text[i] == ':')
+			i++;
+		else
+			continue;
+		while (i < l->len && l->text[i] == ' ')
+			i++;
+		*subject = k < 3;
+		*value = l->text + i;
+		return 1;
+	}
+	return 0;
+}
+
+/* "テーマ：子どものこと": a short label, a colon, a value. */
+int
+article_is_label_line(const struct aline *l)
+{
+	size_t i, n, chars = 0;
+
+	for (i = 0; i < l->len && chars <= 8; i += n, chars++) {
+		uint32_t cp = article_cp(l->text + i, l->len - i, &n);
+
+		if (cp == ' ' || cp == 0x3000)
+			return 0;
+		if ((cp == ':' || cp == 0xff1a) && chars > 0)
+			return i + n < l->len;
+	}
+	return 0;
+}

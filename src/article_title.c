@@ -12,53 +12,6 @@
 /* A line of a cover (a PDF's first page): short. */
 #define COVER_MAX_COLUMNS 50
 
-/* "件名：...", "Subject: ...": *value set. */
-int
-article_mail_header(const struct aline *l, int *subject, const char **value)
-{
-	static const char *const keys[] = {
-		"件名", "題名", "Subject", "差出人", "送信者", "宛先", "日付",
-		"From", "To", "Date", "Sent", "Cc", "配信日", "発行日",
-	};
-	size_t k, n, i;
-
-	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		n = strlen(keys[k]);
-		if (!article_starts_with(l->text, l->len, keys[k]))
-			continue;
-		i = n;
-		if (article_starts_with(l->text + i, l->len - i, "："))
-			i += strlen("：");
-		else if (i < l->len && l->text[i] == ':')
-			i++;
-		else
-			continue;
-		while (i < l->len && l->text[i] == ' ')
-			i++;
-		*subject = k < 3;
-		*value = l->text + i;
-		return 1;
-	}
-	return 0;
-}
-
-/* "テーマ：子どものこと": a short label, a colon, a value. */
-int
-article_is_label_line(const struct aline *l)
-{
-	size_t i, n, chars = 0;
-
-	for (i = 0; i < l->len && chars <= 8; i += n, chars++) {
-		uint32_t cp = article_cp(l->text + i, l->len - i, &n);
-
-		if (cp == ' ' || cp == 0x3000)
-			return 0;
-		if ((cp == ':' || cp == 0xff1a) && chars > 0)
-			return i + n < l->len;
-	}
-	return 0;
-}
-
 /* Names of organisations, which stand on covers beside the title. */
 static int
 is_organisation(const struct aline *l)
@@ -193,6 +146,17 @@ has_byline(const struct alines *ls, size_t i)
 	return j > i + 1 && (j >= ls->n || ls->v[j].kind == LK_BLANK);
 }
 
+/* The end of the block of lines that starts at i (no blank line in it;
+ * decoration dropped from it counts as its lines). */
+static size_t
+block_end(const struct alines *ls, size_t i)
+{
+	while (i < ls->n && (ls->v[i].kind == LK_TEXT ||
+	    ls->v[i].kind == LK_DROPPED) && ls->v[i].len > 0)
+		i++;
+	return i;
+}
+
 static void
 take_title(struct reader *r, size_t i, const char *text)
 {
@@ -243,10 +207,12 @@ title_with_byline(struct reader *r, size_t i, size_t end, int min_width)
 }
 
 /*
- * The title, when the front matter gave none: a Markdown "# " first line,
- * an underlined first line, a mail's subject, else the line at the top
- * that stands alone (after dates, bylines and labels), else the title
- * line of a cover (a first block of a few short lines).
+ * The title, when the front matter gave none: a Markdown "# " or an
+ * underlined line at the top (past dates and a category path), a mail's
+ * subject, else, past dates, labels, kickers and a sender's block: a line
+ * with its byline under it (in the first block or one of the next two),
+ * a line standing alone, a title under a kicker or a name, the title line
+ * of a cover (a first block of a few short lines).
  */
 void
 article_find_title(struct reader *r)
@@ -310,9 +276,7 @@ article_find_title(struct reader *r)
 	 * site's name and tagline, or a category. */
 	for (b = i, k = 0, widest = 0; k < 3 && b < ls->n &&
 	    ls->v[b].kind == LK_TEXT; k++) {
-		for (end = b; end < ls->n && (ls->v[end].kind == LK_TEXT ||
-		    ls->v[end].kind == LK_DROPPED) && ls->v[end].len > 0; end++)
-			;
+		end = block_end(ls, b);
 		if (end - b <= 5 && title_with_byline(r, b, end, widest)) {
 			for (j = i; j < b; j++)
 				ls->v[j].meta = 1;
@@ -323,9 +287,7 @@ article_find_title(struct reader *r)
 				widest = ls->v[j].width;
 		b = article_next_content(ls, end - 1);
 	}
-	for (end = i; end < ls->n && (ls->v[end].kind == LK_TEXT ||
-	    ls->v[end].kind == LK_DROPPED) && ls->v[end].len > 0; end++)
-		;
+	end = block_end(ls, i);
 	if (end == i + 1) {
 		/* A line standing alone, not a heading style used again, and
 		 * if marked, not the only heading of the text. */
@@ -362,9 +324,8 @@ article_find_title(struct reader *r)
 		ls->v[i].meta = 1;
 		return;
 	}
-	if (title_with_byline(r, i, end, 0))
-		return;
-	/* A cover: a few short lines; the title is the longest that is not
+	/* (The block as a title with its byline was tried above.) A cover:
+	 * a few short lines; the title is the longest that is not
 	 * a date or an organisation. */
 	best = SIZE_MAX;
 	for (j = i; j < end; j++) {
