@@ -303,7 +303,8 @@ plain_headings(struct reader *r, size_t marked_last)
 {
 	struct alines *ls = &r->lines;
 	size_t i, j, p;
-	int sections = 0, others, pass, marked = marked_last != SIZE_MAX, apart;
+	int sections = 0, others, pass, marked = marked_last != SIZE_MAX;
+	int apart, banner;
 
 	/* Two passes: a line that asks ("...？") or quotes ("...」") heads
 	 * a section only in a text whose plain lines head sections anyway,
@@ -325,11 +326,12 @@ plain_headings(struct reader *r, size_t marked_last)
 			    article_starts_with(l->text, l->len, "…") ||
 			    article_is_aside(l->text, l->len))
 				continue;
-			apart = stands_apart(r, i) || between_rules(ls, i);
+			banner = between_rules(ls, i);
+			apart = banner || stands_apart(r, i);
 			if (!apart && !heading_may_start(ls, i))
 				continue;
 			if (marked && i < marked_last &&
-			    !article_opening_word(l) && !between_rules(ls, i))
+			    !article_opening_word(l) && !banner)
 				continue;
 			cp = article_line_last_cp(l);
 			/* "PREFACE.": an old book's headings end so. */
@@ -349,25 +351,23 @@ plain_headings(struct reader *r, size_t marked_last)
 				continue;
 			/* A name or a last line before a rule signs off what
 			 * is above it; it heads nothing. */
-			if (rule_follows(ls, i) && !between_rules(ls, i))
+			if (rule_follows(ls, i) && !banner)
 				continue;
 			/* A section: a blank line, then its text. */
+			p = article_prev_kept(ls, i);
 			if (article_next_content(ls, i) >= ls->n || (marked &&
-			    !between_rules(ls, i) &&
-			    (article_prev_kept(ls, i) == SIZE_MAX ||
-			    ls->v[article_prev_kept(ls, i)].kind != LK_BLANK)))
+			    !banner && (p == SIZE_MAX ||
+			    ls->v[p].kind != LK_BLANK)))
 				continue;
 			/* English: a capitalised line between blank lines,
 			 * short, without a full stop. */
 			if (r->latin && (l->width > SUBHEADING_MAX_COLUMNS ||
 			    !(l->text[0] >= 'A' && l->text[0] <= 'Z') ||
-			    article_prev_kept(ls, i) == SIZE_MAX ||
-			    ls->v[article_prev_kept(ls, i)].kind != LK_BLANK))
+			    p == SIZE_MAX || ls->v[p].kind != LK_BLANK))
 				continue;
 			/* Right under a line of text, it must stand out from
 			 * it: not a sentence missing its full stop, and
 			 * shorter than the paragraph above by far. */
-			p = article_prev_kept(ls, i);
 			if (p != SIZE_MAX && p + 1 == i &&
 			    ls->v[p].kind == LK_TEXT && !ls->v[p].heading &&
 			    (article_ends_like_prose(l) ||
@@ -393,8 +393,8 @@ plain_headings(struct reader *r, size_t marked_last)
 
 		if (l->kind != LK_TEXT || l->style != STYLE_PLAIN ||
 		    l->heading || l->width > SUBHEADING_MAX_COLUMNS ||
-		    i == r->title_line || article_is_chatty(l) || article_ends_like_prose(l) ||
-		    l->meta ||
+		    i == r->title_line || article_is_chatty(l) ||
+		    article_ends_like_prose(l) || l->meta ||
 		    article_ends_sentence(l->text, l->len) ||
 		    !heading_may_start(ls, i))
 			continue;
