@@ -56,7 +56,8 @@ article_hatena_notation(struct alines *lines)
 				;
 			if (j < lines->n && is_bound(&lines->v[j], "<<")) {
 				article_drop_line(l, ARTICLE_DROP_RULE);
-				article_drop_line(&lines->v[j], ARTICLE_DROP_RULE);
+				article_drop_line(&lines->v[j],
+				    ARTICLE_DROP_RULE);
 				while (++i < j)
 					if (lines->v[i].kind == LK_TEXT)
 						lines->v[i].kind = LK_QUOTE;

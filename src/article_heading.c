@@ -463,7 +463,8 @@ assign_levels(struct reader *r)
 		}
 	}
 	for (k = 0; k < nstyles; k++)
-		if (styles[k] == STYLE_NUM_DOT || styles[k] == STYLE_NUM_SPACE ||
+		if (styles[k] == STYLE_NUM_DOT ||
+		    styles[k] == STYLE_NUM_SPACE ||
 		    styles[k] == STYLE_NUM_FULLWIDTH)
 			numbered_sections = 1;
 	/* Which styles come back after a style's first line. */
@@ -571,7 +572,8 @@ captions_mark(struct alines *ls)
 		const struct aline *l = &ls->v[i];
 
 		if (l->kind != LK_TEXT || l->item ||
-		    l->style < STYLE_MARK_BASE || l->style >= STYLE_BRACKET_BASE)
+		    l->style < STYLE_MARK_BASE ||
+		    l->style >= STYLE_BRACKET_BASE)
 			continue;
 		k = l->style - STYLE_MARK_BASE;
 		lines[k]++;
@@ -581,7 +583,8 @@ captions_mark(struct alines *ls)
 		struct aline *l = &ls->v[i];
 
 		if (l->kind != LK_TEXT || !l->heading ||
-		    l->style < STYLE_MARK_BASE || l->style >= STYLE_BRACKET_BASE)
+		    l->style < STYLE_MARK_BASE ||
+		    l->style >= STYLE_BRACKET_BASE)
 			continue;
 		k = l->style - STYLE_MARK_BASE;
 		if (lines[k] >= 2 && heads[k] == 1)

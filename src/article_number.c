@@ -110,7 +110,8 @@ word_is_latin(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= 'a' && s[i] <= 'z')))
 			return 0;
 	return 1;
 }
@@ -208,7 +209,8 @@ article_numbering(const char *s, size_t len)
 			 * "2024.10.14" are numbers, not numbering. */
 			i = d + n;
 			cp = article_cp(s + i, len - i, &n);
-			if (article_is_ascii_digit(cp) || article_is_fw_digit(cp)) {
+			if (article_is_ascii_digit(cp) ||
+			    article_is_fw_digit(cp)) {
 				size_t d2 = article_digits(s + i, len - i, 0);
 
 				i += d2;
@@ -280,7 +282,8 @@ article_numbering(const char *s, size_t len)
 	    article_starts_with(s + i + d, len - i - d, " – ") ||
 	    article_starts_with(s + i + d, len - i - d, " — ")))
 		return STYLE_NONE;
-	if (after == ':' || after == 0xff1a || after == '.' || after == 0xff0e ||
+	if (after == ':' || after == 0xff1a || after == '.' ||
+	    after == 0xff0e ||
 	    after == 0x3000 || after == ' ')
 		return STYLE_WORD_BASE + word_key(s, i);
 	return STYLE_NONE;

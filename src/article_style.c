@@ -82,7 +82,8 @@ article_style_is_marked(int style)
 int
 article_style_is_numbering(int style)
 {
-	return style == STYLE_ROW || style == STYLE_NUM_DOT || style == STYLE_NUM_PAREN ||
+	return style == STYLE_ROW || style == STYLE_NUM_DOT ||
+	    style == STYLE_NUM_PAREN ||
 	    style == STYLE_NUM_ENCLOSED || style == STYLE_NUM_CIRCLED ||
 	    style == STYLE_NUM_FULLWIDTH || style == STYLE_NUM_DECIMAL ||
 	    style == STYLE_NUM_SPACE || style == STYLE_NUM_LETTER ||
@@ -226,7 +227,8 @@ is_bare_url(const char *s, size_t len)
 	};
 	size_t n;
 
-	return article_one_of(s, len, 0, schemes, NELEM(schemes), &n) && len > n &&
+	return article_one_of(s, len, 0, schemes, NELEM(schemes), &n) &&
+	    len > n &&
 	    url_length(s, len) == len;
 }
 
@@ -312,13 +314,16 @@ article_heading_key(const char *s, size_t len, char *out)
 		if (((u[0] == '.' && i + 1 < w && u[1] == '.') ||
 		    (u[0] == 0xe2 && i + 2 < w && u[1] == 0x80 &&
 		    (u[2] == 0xa6 || u[2] == 0xa5)) ||
-		    (u[0] == 0xe3 && i + 2 < w && u[1] == 0x83 && u[2] == 0xbb) ||
-		    (u[0] == 0xef && i + 2 < w && u[1] == 0xbc && u[2] == 0x8e)) &&
+		    (u[0] == 0xe3 && i + 2 < w && u[1] == 0x83 &&
+		    u[2] == 0xbb) ||
+		    (u[0] == 0xef && i + 2 < w && u[1] == 0xbc &&
+		    u[2] == 0x8e)) &&
 		    article_one_of(out, w, i, leaders, NELEM(leaders), &n)) {
 			/* (An odd run ends in one "・" or "．".) */
 			for (k = i; k < w; k += n)
-				if (!article_one_of(out, w, k, leaders, NELEM(leaders),
-				    &n) && !(out[k] == '.' && (n = 1)) &&
+				if (!article_one_of(out, w, k, leaders,
+				    NELEM(leaders), &n) &&
+				    !(out[k] == '.' && (n = 1)) &&
 				    !article_one_of(out, w, k, single_leaders,
 				    NELEM(single_leaders), &n))
 					break;
@@ -337,8 +342,8 @@ article_heading_key(const char *s, size_t len, char *out)
 	i = 0;
 	while (i < w && out[i] == '#')
 		i++;
-	if (i == 0 && (article_one_of(out, w, 0, heading_marks, NELEM(heading_marks),
-	    &n) || article_one_of(out, w, 0, bullets, NELEM(bullets), &n) ||
+	if (i == 0 && (article_one_of(out, w, 0, heading_marks,
+	    NELEM(heading_marks), &n) || article_one_of(out, w, 0, bullets, NELEM(bullets), &n) ||
 	    (out[0] == '*' && w > 1) || (out[0] == '-' && w > 1)))
 		i = n == 0 ? 1 : n;
 	memmove(out, out + i, w - i);
@@ -456,7 +461,8 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 		l->md_depth = next->text[0] == '-' ? 2 : 1;
 		return;
 	}
-	if (article_one_of(s, len, 0, heading_marks, NELEM(heading_marks), &n)) {
+	if (article_one_of(s, len, 0, heading_marks, NELEM(heading_marks),
+	    &n)) {
 		for (k = 0; k < (int)NELEM(heading_marks); k++)
 			if (article_starts_with(s, len, heading_marks[k]))
 				break;
@@ -466,9 +472,9 @@ classify_heading_style(struct aline *l, const struct aline *prev,
 			    article_skip_spaces(s, len, n) : 0;
 			/* Framed, "◇◆ 週刊にゃんこ手帖 ◆◇": the frame
 			 * is the line's, kept whole. */
-			for (k = 0; k < (int)NELEM(heading_marks); k++)
-				if (article_ends_with(s, len, heading_marks[k]))
-					l->mark = 0;
+			if (article_ends_with_any(s, len, heading_marks,
+			    NELEM(heading_marks)))
+				l->mark = 0;
 		}
 		return;
 	}
@@ -560,11 +566,13 @@ article_style_classify(struct alines *lines)
 		} else if (s[0] == '>' && (l->len == 1 || s[1] == ' ' ||
 		    s[1] == '>')) {
 			l->kind = LK_QUOTE;
-		} else if (article_one_of(s, l->len, 0, bullets, NELEM(bullets), &n) &&
+		} else if (article_one_of(s, l->len, 0, bullets, NELEM(bullets),
+		    &n) &&
 		    article_skip_spaces(s, l->len, n) < l->len) {
 			l->kind = LK_BULLET;
-			l->mark = article_one_of(s, l->len, 0, bullets, BULLETS_DROPPED,
-			    &n) ? article_skip_spaces(s, l->len, n) : 0;
+			l->mark = article_one_of(s, l->len, 0, bullets,
+			    BULLETS_DROPPED, &n) ?
+			    article_skip_spaces(s, l->len, n) : 0;
 		} else {
 			classify_heading_style(l, i > 0 ? &lines->v[i - 1] :
 			    NULL, i + 1 < lines->n ? &lines->v[i + 1] : NULL);
@@ -576,7 +584,8 @@ article_style_classify(struct alines *lines)
 		struct aline *b = &lines->v[i];
 
 		if (b->kind != LK_BULLET || b->mark > 0 ||
-		    article_same_bullet(lines, i, i - 1) || article_same_bullet(lines, i, i + 1))
+		    article_same_bullet(lines, i, i - 1) ||
+		    article_same_bullet(lines, i, i + 1))
 			continue;
 		b->kind = LK_TEXT;
 		classify_heading_style(b, i > 0 ? &lines->v[i - 1] : NULL,
@@ -606,9 +615,9 @@ article_style_classify(struct alines *lines)
 
 		if (a->kind == LK_TEXT && b->kind == LK_TEXT && a->len > 1 &&
 		    b->len > 1 && quote_mark(a) && quote_mark(b)) {
-			for (j = i; j < lines->n && lines->v[j].kind == LK_TEXT &&
-			    lines->v[j].len > 0 && quote_mark(&lines->v[j]);
-			    j++) {
+			for (j = i; j < lines->n &&
+			    lines->v[j].kind == LK_TEXT && lines->v[j].len > 0 &&
+			    quote_mark(&lines->v[j]); j++) {
 				lines->v[j].kind = LK_QUOTE;
 				lines->v[j].style = STYLE_NONE;
 			}

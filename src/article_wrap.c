@@ -108,7 +108,8 @@ first_word_width(const struct aline *l)
  * or the next line's first word would not have fitted on it.
  */
 int
-article_is_full(const struct reader *r, const struct aline *l, const struct aline *nx)
+article_is_full(const struct reader *r, const struct aline *l,
+    const struct aline *nx)
 {
 	int used = l->indent + l->width, first;
 	size_t n;
