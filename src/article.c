@@ -142,26 +142,54 @@ plausible_lang(const char *s)
 	return i >= 2 && i <= 35;
 }
 
+/* The keys front matter sets, in set_field's order. */
+static const char *const front_keys[] = { "title", "date", "lang", "tags" };
+
+/* Sets the field front_keys[k] names to v, as a front matter line does:
+ * an empty title leaves it unset, an implausible lang is none. */
+static void
+set_field(struct article *a, size_t k, const char *v)
+{
+	if (k == 0 && *v != '\0')
+		a->title = v;
+	else if (k == 1)
+		a->date = *v != '\0' ? v : NULL;
+	else if (k == 2)
+		a->lang = plausible_lang(v) ? v : NULL;
+	else if (k == 3)
+		a->tags = *v != '\0' ? v : NULL;
+}
+
 static int
 read_front_line(struct article *a, struct aline *l)
 {
 	const char *v;
+	size_t k;
 
-	if (front_key(l, "title", &v)) {
-		if (*v != '\0')
-			a->title = v;
-	} else if (front_key(l, "date", &v)) {
-		a->date = *v != '\0' ? v : NULL;
-	} else if (front_key(l, "lang", &v)) {
-		a->lang = plausible_lang(v) ? v : NULL;
-	} else if (front_key(l, "tags", &v)) {
-		a->tags = *v != '\0' ? v : NULL;
-	} else {
+	for (k = 0; k < sizeof(front_keys) / sizeof(front_keys[0]); k++)
+		if (front_key(l, front_keys[k], &v))
+			break;
+	if (k == sizeof(front_keys) / sizeof(front_keys[0]))
 		return 0;
-	}
+	set_field(a, k, v);
 	a->has_front_matter = 1;
 	article_drop_line(l, ARTICLE_DROP_FRONT_MATTER);
 	return 1;
+}
+
+/* Bytes of the key a tool's front matter line starts with: letters,
+ * digits, '_' and '-'. */
+static size_t
+key_length(const struct aline *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->len && ((l->text[i] >= 'a' && l->text[i] <= 'z') ||
+	    (l->text[i] >= 'A' && l->text[i] <= 'Z') ||
+	    (l->text[i] >= '0' && l->text[i] <= '9') || l->text[i] == '_' ||
+	    l->text[i] == '-'); i++)
+		;
+	return i;
 }
 
 /*
@@ -177,11 +205,7 @@ yaml_line(const struct aline *l)
 	if (l->ibytes > 0 || (l->len >= 2 && l->text[0] == '-' &&
 	    l->text[1] == ' '))
 		return 1;
-	for (i = 0; i < l->len && ((l->text[i] >= 'a' && l->text[i] <= 'z') ||
-	    (l->text[i] >= 'A' && l->text[i] <= 'Z') ||
-	    (l->text[i] >= '0' && l->text[i] <= '9') || l->text[i] == '_' ||
-	    l->text[i] == '-'); i++)
-		;
+	i = key_length(l);
 	return i > 0 && i < l->len && l->text[i] == ':';
 }
 
@@ -190,9 +214,12 @@ static int
 known_key(const struct aline *l)
 {
 	const char *v;
+	size_t k;
 
-	return front_key(l, "title", &v) || front_key(l, "date", &v) ||
-	    front_key(l, "lang", &v) || front_key(l, "tags", &v);
+	for (k = 0; k < sizeof(front_keys) / sizeof(front_keys[0]); k++)
+		if (front_key(l, front_keys[k], &v))
+			return 1;
+	return 0;
 }
 
 /*
@@ -203,19 +230,13 @@ known_key(const struct aline *l)
 static int
 toml_line(struct article *a, struct aline *l, int take)
 {
-	static const char *const keys[] = { "title", "date", "lang", "tags" };
 	size_t i, k, n;
 	char *v;
 
 	if (l->len == 0 || l->text[0] == '#' || (l->text[0] == '[' &&
 	    l->text[l->len - 1] == ']'))
 		return 1;
-	for (i = 0; i < l->len && ((l->text[i] >= 'a' && l->text[i] <= 'z') ||
-	    (l->text[i] >= 'A' && l->text[i] <= 'Z') ||
-	    (l->text[i] >= '0' && l->text[i] <= '9') || l->text[i] == '_' ||
-	    l->text[i] == '-'); i++)
-		;
-	n = i;
+	n = i = key_length(l);
 	while (i < l->len && l->text[i] == ' ')
 		i++;
 	if (n == 0 || i >= l->len || l->text[i] != '=')
@@ -230,17 +251,11 @@ toml_line(struct article *a, struct aline *l, int take)
 		l->text[l->len - 1] = '\0';
 		v++;
 	}
-	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-		if (n == strlen(keys[k]) && ascii_ieq(l->text, keys[k], n))
+	for (k = 0; k < sizeof(front_keys) / sizeof(front_keys[0]); k++)
+		if (n == strlen(front_keys[k]) &&
+		    ascii_ieq(l->text, front_keys[k], n))
 			break;
-	if (k == 0 && *v != '\0')
-		a->title = v;
-	else if (k == 1)
-		a->date = *v != '\0' ? v : NULL;
-	else if (k == 2)
-		a->lang = plausible_lang(v) ? v : NULL;
-	else if (k == 3)
-		a->tags = *v != '\0' ? v : NULL;
+	set_field(a, k, v);
 	return 1;
 }
 
